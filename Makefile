@@ -1,0 +1,60 @@
+# Manajemen Layanan SPBE. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SPBE := $(BIN)/spbe
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run test bench lint format install install-test migrate deploy-processes demo worker
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed  ## create .venv and install the app
+
+install-test: $(VENV)/.installed-test  ## create .venv and install the app with test tools
+
+migrate: install  ## apply database migrations
+	$(SPBE) db upgrade
+
+deploy-processes: migrate  ## deploy processes/ (idempotent)
+	$(SPBE) deploy processes
+
+demo: migrate  ## load the demo kabupaten and users (idempotent)
+	SPBE_DEMO=1 $(SPBE) demo
+
+run: deploy-processes demo  ## install, migrate, deploy, load demo data, serve on http://127.0.0.1:5000
+	SPBE_DEMO=1 $(SPBE) serve --host $(HOST) --port $(PORT)
+
+worker: migrate  ## fire timers in a loop
+	$(SPBE) worker
+
+test: install-test  ## run the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+	$(BIN)/python -m pytest $(T)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		SPBE_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(T); \
+	fi
+
+bench: install-test  ## benchmarks: engine alone vs the app on SQLite (and PostgreSQL with BENCH_DATABASE_URL)
+	$(BIN)/python -m bench
+
+lint: install-test  ## ruff check and format check
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+format: install-test  ## format the code
+	$(BIN)/ruff format app tests bench

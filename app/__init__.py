@@ -1,0 +1,33 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import Settings
+from app.services.context import Platform
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
+    """Build the app: settings, platform (database, clock, spec cache), API, handlers.
+
+    Args:
+        settings: defaults to `Settings.from_env()`.
+        platform: a prepared platform (tests pass one with a fixed clock).
+    """
+    from app.api import register_api
+    from app.api.deps import close_session
+    from app.api.errors import register_error_handlers
+
+    settings = settings or (platform.settings if platform else Settings.from_env())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["spbe"] = platform or Platform.build(settings)
+    app.teardown_appcontext(close_session)
+    register_api(app)
+    register_error_handlers(app)
+    return app

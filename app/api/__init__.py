@@ -1,0 +1,31 @@
+"""The HTTP API under /api/v1, documented at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.extensions import api
+
+
+def register_api(app: Flask) -> None:
+    """Attach flask-smorest and every blueprint, plus the unauthenticated health check."""
+    from app.api import auth, process_instances, process_models, tasks
+
+    app.config.update(
+        API_TITLE="SPBE Manajemen Layanan API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer"}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for module in (auth, process_models, process_instances, tasks):
+        api.register_blueprint(module.blp)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}

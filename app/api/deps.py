@@ -1,0 +1,86 @@
+"""Per-request access to the platform, the database session and the signed-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from app.models import User
+from app.services.context import Platform
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_TOKEN_SALT = "spbe-api-token"
+
+
+class Unauthorized(Exception):
+    """No valid bearer token: 401."""
+
+
+def platform() -> Platform:
+    """The app's long-lived services."""
+    built: Platform = current_app.extensions["spbe"]
+    return built
+
+
+def session() -> Session:
+    """This request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = platform().sessions()
+    db_session: Session = g.db_session
+    return db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Teardown: roll back whatever was not committed and close."""
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(platform().settings.secret_key, salt=_TOKEN_SALT)
+
+
+def issue_token(user: User) -> str:
+    """A signed bearer token naming the user; valid for the configured max age."""
+    return _serializer().dumps({"uid": user.id})
+
+
+def current_user() -> User:
+    """The user the bearer token names; set by `authenticated`."""
+    user: User = g.user
+    return user
+
+
+def _user_from_token() -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Token tidak ada / missing bearer token")
+    try:
+        payload = _serializer().loads(token.strip(), max_age=platform().settings.token_max_age)
+    except SignatureExpired:
+        raise Unauthorized("Token kedaluwarsa / token expired") from None
+    except BadSignature:
+        raise Unauthorized("Token tidak valid / invalid token") from None
+    user = session().get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    if user is None or not user.active:
+        raise Unauthorized("Token tidak valid / invalid token")
+    return user
+
+
+def authenticated(view: F) -> F:
+    """Require a valid bearer token; the user is then `current_user()`."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.user = _user_from_token()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,55 @@
+"""Turn models into the plain dicts the response schemas dump."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models import Event, Instance, Task
+
+
+def task_dict(task: Task) -> dict[str, Any]:
+    """A task as the inbox and instance pages show it."""
+    return {
+        "id": task.id,
+        "name": task.bpmn_id,
+        "title": task.title,
+        "lane": task.lane,
+        "state": task.state,
+        "process_instance_id": task.instance_id,
+        "process_model_id": task.process_model_id,
+        "claimed_by": task.claimed_by.username if task.claimed_by else None,
+        "assignee": task.assignee,
+        "unroutable": task.unroutable,
+        "created_at": task.created_at,
+        "due_at": task.due_at,
+        "instructions": task.instructions,
+    }
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    """One history entry."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": event.at,
+        "user": event.user.username if event.user else None,
+        "task_id": event.task_id,
+        "data": event.data,
+    }
+
+
+def instance_dict(instance: Instance, service_code: str | None = None) -> dict[str, Any]:
+    """An instance without its tasks and history."""
+    return {
+        "id": instance.id,
+        "process_model_id": instance.process_model_id,
+        "version": instance.version.version,
+        "status": instance.status,
+        "started_by": instance.started_by.username,
+        "started_at": instance.started_at,
+        "ended_at": instance.ended_at,
+        "service": service_code,
+        "error_message": instance.error_message,
+        "data": instance.data,
+        "sla": None,
+    }

@@ -1,0 +1,93 @@
+"""Process instances: start, list, read, suspend, resume, terminate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.api.deps import authenticated, current_user, platform, session
+from app.api.present import event_dict, instance_dict, task_dict
+from app.api.schemas import (
+    InstanceCreateSchema,
+    InstanceDetailSchema,
+    InstancePageSchema,
+    InstanceQuerySchema,
+    InstanceSchema,
+)
+from app.engine.routing import candidates
+from app.models import Instance
+from app.services.instances import InstanceService
+
+blp = Blueprint("process_instances", __name__, url_prefix="/api/v1/process-instances",
+                description="Process instances")
+
+
+def _service() -> InstanceService:
+    return InstanceService(session(), platform())
+
+
+def present(service: InstanceService, instance: Instance) -> dict[str, Any]:
+    """An instance for list and action answers."""
+    return instance_dict(instance, service.service_code(instance))
+
+
+@blp.route("", methods=["POST"])
+@authenticated
+@blp.arguments(InstanceCreateSchema)
+@blp.response(201, InstanceSchema)
+@blp.alt_response(422, description="Data fails the start form")
+def start(body: dict[str, Any]) -> dict[str, Any]:
+    """Start an instance of the newest version of a model."""
+    service = _service()
+    instance = service.start(body["process_model_id"], body["data"], current_user())
+    session().commit()
+    return present(service, instance)
+
+
+@blp.route("", methods=["GET"])
+@authenticated
+@blp.arguments(InstanceQuerySchema, location="query")
+@blp.response(200, InstancePageSchema)
+def list_instances(query: dict[str, Any]) -> dict[str, Any]:
+    """Instances the caller may see, newest first."""
+    service = _service()
+    page = service.list(current_user(), query.get("process_model_id"), query.get("status"),
+                        query["page"], query["per_page"])
+    return {"items": [present(service, i) for i in page.items], "total": page.total}
+
+
+@blp.route("/<int:instance_id>", methods=["GET"])
+@authenticated
+@blp.response(200, InstanceDetailSchema)
+def get_instance(instance_id: int) -> dict[str, Any]:
+    """An instance with its open tasks (and their candidates) and its history."""
+    service = _service()
+    instance = service.get(instance_id, current_user())
+    result = present(service, instance)
+    result["tasks"] = [
+        {**task_dict(task), "candidates": candidates(session(), task)}
+        for task in service.open_tasks(instance)
+    ]
+    result["events"] = [event_dict(e) for e in service.events(instance)]
+    return result
+
+
+def _action(name: str) -> Any:
+    @authenticated
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(403, description="Supervisors only")
+    @blp.alt_response(409, description="Not in a state that allows this")
+    def action(instance_id: int) -> dict[str, Any]:
+        service = _service()
+        instance = getattr(service, name)(instance_id, current_user())
+        session().commit()
+        return present(service, instance)
+
+    action.__name__ = name
+    action.__doc__ = f"{name.capitalize()} an instance (supervisors in its scope)."
+    return action
+
+
+for _name in ("suspend", "resume", "terminate"):
+    blp.route(f"/<int:instance_id>/{_name}", methods=["POST"], endpoint=_name)(_action(_name))

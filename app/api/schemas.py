@@ -1,0 +1,162 @@
+"""Marshmallow schemas: the API's request and response shapes (OpenAPI comes from them)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                             load_only=True)
+
+
+class UserSummarySchema(Schema):
+    username = fields.String()
+    full_name = fields.String()
+    roles = fields.List(fields.String())
+
+
+class TokenSchema(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    user = fields.Nested(UserSummarySchema)
+
+
+class FormSchema(Schema):
+    schema = fields.Dict(allow_none=True)
+    ui_schema = fields.Dict(allow_none=True)
+
+
+class ProcessModelSummarySchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    deployed_at = fields.DateTime()
+
+
+class VersionSchema(Schema):
+    version = fields.Integer()
+    content_hash = fields.String()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String(allow_none=True)
+    warnings = fields.List(fields.Dict())
+
+
+class ProcessModelSchema(ProcessModelSummarySchema):
+    versions = fields.List(fields.Nested(VersionSchema))
+    start_form = fields.Nested(FormSchema, allow_none=True)
+
+
+class DeployProblemSchema(Schema):
+    file = fields.String()
+    line = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class DeployResultSchema(Schema):
+    id = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean()
+    warnings = fields.List(fields.Nested(DeployProblemSchema))
+
+
+class VersionQuerySchema(Schema):
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    title = fields.String()
+    lane = fields.String(allow_none=True)
+    state = fields.String()
+    process_instance_id = fields.Integer()
+    process_model_id = fields.String()
+    claimed_by = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    unroutable = fields.Boolean()
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+
+
+class InboxSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+
+
+class TaskDetailSchema(TaskSchema):
+    instructions = fields.String(allow_none=True)
+    form = fields.Nested(FormSchema, allow_none=True)
+    data = fields.Dict()
+    candidates = fields.List(fields.String())
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    at = fields.DateTime()
+    user = fields.String(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class SlaSchema(Schema):
+    priority = fields.String(allow_none=True)
+    response_due_at = fields.DateTime(allow_none=True)
+    resolution_due_at = fields.DateTime(allow_none=True)
+    responded_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    response_met = fields.Boolean(allow_none=True)
+    resolution_met = fields.Boolean(allow_none=True)
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer()
+    process_model_id = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    started_by = fields.String()
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    service = fields.String(allow_none=True)
+    error_message = fields.String(allow_none=True)
+    data = fields.Dict()
+    sla = fields.Nested(SlaSchema, allow_none=True)
+
+
+class InstanceDetailSchema(InstanceSchema):
+    tasks = fields.List(fields.Nested(TaskDetailSchema(exclude=("form", "data"))))
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class InstanceCreateSchema(Schema):
+    process_model_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    data = fields.Dict(load_default=dict)
+
+
+class InstanceQuerySchema(Schema):
+    process_model_id = fields.String()
+    status = fields.String(validate=validate.OneOf(
+        ["running", "waiting", "suspended", "complete", "terminated", "error"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class InstancePageSchema(Schema):
+    items = fields.List(fields.Nested(InstanceSchema))
+    total = fields.Integer()
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(required=True)
+
+
+class InstanceEnvelopeSchema(Schema):
+    process_instance = fields.Nested(InstanceSchema)

@@ -1,0 +1,87 @@
+"""The inbox and user-task actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.api.deps import authenticated, current_user, platform, session
+from app.api.present import task_dict
+from app.api.process_instances import present
+from app.api.schemas import (
+    CompleteSchema,
+    InboxSchema,
+    InstanceEnvelopeSchema,
+    PageQuerySchema,
+    TaskDetailSchema,
+    TaskSchema,
+)
+from app.engine.routing import candidates
+from app.services.tasks import TaskService
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
+
+
+def _service() -> TaskService:
+    return TaskService(session(), platform())
+
+
+@blp.route("", methods=["GET"])
+@authenticated
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, InboxSchema)
+def inbox(query: dict[str, int]) -> dict[str, Any]:
+    """Ready tasks the caller may act on, newest first."""
+    page = _service().inbox(current_user(), query["page"], query["per_page"])
+    return {"items": [task_dict(t) for t in page.items], "total": page.total}
+
+
+@blp.route("/<string:task_id>", methods=["GET"])
+@authenticated
+@blp.response(200, TaskDetailSchema)
+@blp.alt_response(403, description="Not a candidate for this task")
+def get_task(task_id: str) -> dict[str, Any]:
+    """A task with its form and the data to prefill."""
+    view = _service().get(task_id, current_user())
+    return {
+        **task_dict(view.task),
+        "form": {"schema": view.schema, "ui_schema": view.ui_schema} if view.schema else None,
+        "data": view.data,
+        "candidates": candidates(session(), view.task),
+    }
+
+
+@blp.route("/<string:task_id>/claim", methods=["POST"])
+@authenticated
+@blp.response(200, TaskSchema)
+@blp.alt_response(409, description="Claimed by someone else")
+def claim(task_id: str) -> dict[str, Any]:
+    """Take the task."""
+    task = _service().claim(task_id, current_user())
+    session().commit()
+    return task_dict(task)
+
+
+@blp.route("/<string:task_id>/unclaim", methods=["POST"])
+@authenticated
+@blp.response(200, TaskSchema)
+def unclaim(task_id: str) -> dict[str, Any]:
+    """Give the task back to the pool."""
+    task = _service().unclaim(task_id, current_user())
+    session().commit()
+    return task_dict(task)
+
+
+@blp.route("/<string:task_id>/complete", methods=["POST"])
+@authenticated
+@blp.arguments(CompleteSchema)
+@blp.response(200, InstanceEnvelopeSchema)
+@blp.alt_response(422, description="Data fails the form")
+@blp.alt_response(409, description="No longer ready")
+def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Submit the task's form; the process runs on to its next wait."""
+    service = _service()
+    instance = service.complete(task_id, body["data"], current_user())
+    session().commit()
+    return {"process_instance": present(service.instances, instance)}

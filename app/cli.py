@@ -1,0 +1,279 @@
+"""The `spbe` command: database, deploy, demo data, server, timers, users.
+
+Every subcommand goes through the services; failures the user can fix (a wrong
+DATABASE_URL, an invalid model, an unknown user) are one clear line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from app.clock import Clock, FixedClock
+from app.config import Settings
+from app.database import DatabaseUnavailable
+from app.errors import DeploymentInvalid, DomainError
+from app.services.context import Platform
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.settings = Settings.from_env()
+        self._platform: Platform | None = None
+
+    def platform(self, clock: Clock | None = None) -> Platform:
+        if self._platform is None or clock is not None:
+            self._platform = Platform.build(self.settings, clock)
+        return self._platform
+
+    @contextmanager
+    def transaction(self) -> Iterator[tuple[Session, Platform]]:
+        platform = self.platform()
+        with platform.sessions() as session, session.begin():
+            yield session, platform
+
+
+pass_context = click.make_pass_decorator(_Context, ensure=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"spbe: {message}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turns the errors a user can fix into one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailable as err:
+            _fail(str(err), 2)
+        except DeploymentInvalid as err:
+            click.echo(f"spbe: {err.message}", err=True)
+            for problem in err.problems:
+                where = ":".join(str(p) for p in (problem.file, problem.line) if p)
+                element = f" [{problem.element_id}]" if problem.element_id else ""
+                click.echo(f"  {where}{element}: {problem.message}", err=True)
+            sys.exit(1)
+        except DomainError as err:
+            details = f" {err.errors}" if err.errors else ""
+            _fail(f"{err.message}{details}")
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """Manajemen Layanan SPBE: procedures as BPMN on SpiffWorkflow."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+
+
+@main.group(cls=_Group)
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@pass_context
+def db_upgrade(ctx: _Context, revision: str) -> None:
+    """Migrate the database schema to the newest version."""
+    from app.migrations import upgrade
+
+    upgrade(ctx.platform().engine, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--forms", "forms_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder with the form files (default: forms/ of the project).")
+@pass_context
+def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> None:
+    """Deploy BPMN files (or every .bpmn in folders) with their DMN and forms."""
+    from app.services.deploy import DeployService, deploy_paths
+
+    with ctx.transaction() as (session, platform):
+        service = DeployService(session, platform.clock, platform.specs)
+        results = deploy_paths(service, paths, forms_dir or ctx.settings.forms_dir)
+    if not results:
+        _fail("tidak ada berkas .bpmn / no .bpmn file found")
+    for path, result in results:
+        verb = "deployed" if result.created else "unchanged"
+        click.echo(f"{verb}: {result.model_id} v{result.version} ({path})")
+        for warning in result.warnings:
+            click.echo(f"  warning {warning.file}:{warning.line} [{warning.element_id}]: "
+                       f"{warning.message}")
+
+
+@main.command()
+@pass_context
+def demo(ctx: _Context) -> None:
+    """Load the demo kabupaten and users (only with SPBE_DEMO=1; idempotent)."""
+    from app.services.demo import DEMO_PASSWORD, load_demo
+
+    if not ctx.settings.demo:
+        _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
+    with ctx.transaction() as (session, platform):
+        summary = load_demo(session, platform.clock)
+    click.echo(f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
+               f"+{summary.users} users, +{summary.assignments} role assignments "
+               f"(password for every demo user: {DEMO_PASSWORD})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@pass_context
+def serve(ctx: _Context, host: str, port: int, threads: int) -> None:
+    """Serve the web app and API (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from app import create_app
+
+    app = create_app(platform=ctx.platform())
+    click.echo(f"serving on http://{host}:{port}")
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+def _parse_at(value: str | None) -> Clock | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("ISO-8601 time with offset, e.g. 2026-11-24T09:00:00+07:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter("the time needs a UTC offset, e.g. +07:00")
+    return FixedClock(moment)
+
+
+def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
+    from app.services.timers import TimerService
+
+    fired = TimerService(platform).tick(limit)
+    for item in fired:
+        echo(f"instance {item.instance_id}: fired {', '.join(item.elements) or '-'} "
+             f"-> {item.status}")
+    return len(fired)
+
+
+@main.command()
+@click.option("--at", "at", default=None, help="Act as if it were this time (ISO-8601).")
+@click.option("--limit", default=100, show_default=True, type=int)
+@pass_context
+def tick(ctx: _Context, at: str | None, limit: int) -> None:
+    """Fire the timers that are due, once (for cron)."""
+    count = _tick_once(ctx.platform(_parse_at(at)), limit, click.echo)
+    click.echo(f"{count} instance(s) advanced")
+
+
+@main.command()
+@click.option("--interval", default=5.0, show_default=True, type=float,
+              help="Seconds between passes.")
+@click.option("--limit", default=100, show_default=True, type=int)
+@pass_context
+def worker(ctx: _Context, interval: float, limit: int) -> None:
+    """Fire due timers in a loop until interrupted; several workers may run at once."""
+    platform = ctx.platform()
+    click.echo(f"worker started (every {interval}s)")
+    log = logging.getLogger("spbe.worker")
+    try:
+        while True:
+            try:
+                _tick_once(platform, limit, log.info)
+            except DatabaseUnavailable as err:
+                log.error("%s", err)
+            except Exception:  # noqa: BLE001 - the worker loop must survive one bad pass
+                log.exception("timer pass failed")
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("worker stopped")
+
+
+@main.group(cls=_Group)
+def users() -> None:
+    """Users and their roles."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--full-name", default="")
+@click.option("--email", default=None)
+@click.option("--agency", "agency_code", default=None, help="Code of the user's PD.")
+@pass_context
+def users_create(ctx: _Context, username: str, password: str, full_name: str,
+                 email: str | None, agency_code: str | None) -> None:
+    """Create a user."""
+    from app.services.accounts import AccountService
+
+    with ctx.transaction() as (session, platform):
+        user = AccountService(session, platform.clock).create_user(
+            username, password, full_name, email, agency_code)
+    click.echo(f"created user {user.username}")
+
+
+def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--service", "service_code", default=None,
+                           help="Hold the role for this service (code).")(command)
+    return click.option("--agency", "agency_code", default=None,
+                        help="Hold the role for this PD (code); neither means everywhere.")(command)
+
+
+@users.command("grant")
+@click.argument("username")
+@click.argument("role")
+@_scope_options
+@pass_context
+def users_grant(ctx: _Context, username: str, role: str, service_code: str | None,
+                agency_code: str | None) -> None:
+    """Grant ROLE to USERNAME for a service, a PD, or everywhere."""
+    from app.services.accounts import AccountService
+
+    with ctx.transaction() as (session, platform):
+        _, created = AccountService(session, platform.clock).grant(
+            username, role, service_code, agency_code)
+    scope = service_code or agency_code or "global"
+    click.echo(f"{'granted' if created else 'already held'}: {username} {role} ({scope})")
+
+
+@users.command("revoke")
+@click.argument("username")
+@click.argument("role")
+@_scope_options
+@pass_context
+def users_revoke(ctx: _Context, username: str, role: str, service_code: str | None,
+                 agency_code: str | None) -> None:
+    """Revoke ROLE from USERNAME for exactly that scope."""
+    from app.services.accounts import AccountService
+
+    with ctx.transaction() as (session, platform):
+        count = AccountService(session, platform.clock).revoke(
+            username, role, service_code, agency_code)
+    click.echo(f"revoked {count} assignment(s)")
+
+
+@users.command("list")
+@pass_context
+def users_list(ctx: _Context) -> None:
+    """List users and the roles they hold."""
+    from sqlalchemy import select
+
+    from app.models import User
+
+    with ctx.transaction() as (session, _platform):
+        for user in session.scalars(select(User).order_by(User.username)):
+            roles = ", ".join(f"{a.role} ({a.scope_label})" for a in user.assignments) or "-"
+            state = "" if user.active else " [inactive]"
+            click.echo(f"{user.username}{state}: {roles}")

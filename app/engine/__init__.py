@@ -1,0 +1,1 @@
+"""SpiffWorkflow integration. Nothing here imports Flask; SpiffWorkflow objects stay inside."""

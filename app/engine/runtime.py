@@ -1,0 +1,202 @@
+"""Start, step, complete and wake workflows; return plain results, never Spiff objects.
+
+Every call takes the serialized state and gives back a new `Outcome` with the state to
+store, so one call fits one database transaction. SpiffWorkflow's `task.run()` runs a
+task in any state, so `complete` checks READY and manual itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState as SpiffState
+
+from app.clock import Clock
+from app.engine.clock_bridge import engine_clock
+from app.engine.scripts import ScriptForbidden, ScriptTimeout, make_script_engine
+from app.engine.serializer import state_from_json, state_to_json, to_jsonable
+from app.engine.specs import ParsedModel, UserTaskInfo
+from app.errors import NotFound, TaskNotReady
+
+log = logging.getLogger(__name__)
+
+_TIMER_EVENTS = ("DurationTimerEventDefinition", "TimeDateEventDefinition")
+
+
+@dataclass(frozen=True)
+class EngineFailure:
+    """Why a step failed: shown to people as an event, never as a server error."""
+
+    message: str
+    element_id: str | None
+    kind: str  # "forbidden" | "timeout" | "script" | "engine"
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for a person."""
+
+    id: str
+    info: UserTaskInfo
+    data: dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    """The result of one engine call: what to store and what to show."""
+
+    state: str
+    status: str  # running | waiting | complete | error
+    data: dict[str, Any]
+    ready: list[ReadyTask]
+    next_timer_at: datetime | None
+    failure: EngineFailure | None = None
+    fired: list[str] = field(default_factory=list)
+
+
+def _failure(err: Exception) -> EngineFailure:
+    task = getattr(err, "task", None)
+    element_id = task.task_spec.bpmn_id if task is not None else None
+    cause = getattr(err, "exception", None) or err.__cause__
+    if isinstance(cause, ScriptForbidden) or isinstance(err, ScriptForbidden):
+        kind = "forbidden"
+    elif isinstance(cause, ScriptTimeout) or isinstance(err, ScriptTimeout):
+        kind = "timeout"
+    elif isinstance(err, SpiffWorkflowException):
+        kind = "script" if task is not None else "engine"
+    else:
+        kind = "engine"
+    message = str(err).strip() or type(err).__name__
+    return EngineFailure(message=message, element_id=element_id, kind=kind)
+
+
+def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+    """Earliest due time of the timers the workflow waits on, for the scheduler column."""
+    dues = [
+        TimerEventDefinition.get_datetime(event.value)
+        for event in workflow.waiting_events()
+        if event.event_type in _TIMER_EVENTS and event.value
+    ]
+    return min(dues, default=None)
+
+
+class Runtime:
+    """Runs models with the restricted script engine and the injected clock."""
+
+    def __init__(
+        self,
+        time_limit: float = 2.0,
+        helpers: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> None:
+        self._script_engine = make_script_engine(helpers=helpers, time_limit=time_limit)
+
+    def _load(self, model: ParsedModel, state: str) -> BpmnWorkflow:
+        workflow = state_from_json(state, model.spec, model.subprocess_specs)
+        workflow.script_engine = self._script_engine
+        return workflow
+
+    def _outcome(self, model: ParsedModel, workflow: BpmnWorkflow,
+                 failure: EngineFailure | None = None, fired: list[str] | None = None) -> Outcome:
+        ready = [
+            ReadyTask(str(task.id), model.user_tasks[task.task_spec.bpmn_id],
+                      to_jsonable(task.data))
+            for task in workflow.get_tasks(state=SpiffState.READY, manual=True)
+            if task.task_spec.bpmn_id in model.user_tasks
+        ]
+        if failure is not None:
+            status = "error"
+        elif workflow.is_completed():
+            status = "complete"
+        else:
+            status = "running" if ready else "waiting"
+        if ready and not workflow.is_completed():
+            data = ready[-1].data
+        else:
+            source = workflow.data if workflow.is_completed() else (
+                workflow.last_task or workflow.task_tree).data
+            data = to_jsonable(dict(source))
+        return Outcome(
+            state=state_to_json(workflow),
+            status=status,
+            data=data,
+            ready=ready,
+            next_timer_at=None if failure else next_timer_due(workflow),
+            failure=failure,
+            fired=fired or [],
+        )
+
+    def _step(self, workflow: BpmnWorkflow, action: Callable[[], object] | None = None
+              ) -> EngineFailure | None:
+        try:
+            if action is not None:
+                action()
+            workflow.do_engine_steps()
+        except Exception as err:  # noqa: BLE001 - the edge: a diagram's fault must not crash us
+            failure = _failure(err)
+            log.warning("engine step failed: %s (%s)", failure.message, failure.element_id)
+            return failure
+        return None
+
+    def start(self, model: ParsedModel, data: Mapping[str, Any], clock: Clock) -> Outcome:
+        """Create a workflow with `data` and run it to its first wait."""
+        workflow = BpmnWorkflow(model.spec, model.subprocess_specs,
+                                script_engine=self._script_engine)
+        workflow.task_tree.data.update(data)
+        with engine_clock(clock):
+            failure = self._step(workflow)
+            return self._outcome(model, workflow, failure)
+
+    def complete(self, model: ParsedModel, state: str, task_id: str,
+                 data: Mapping[str, Any], clock: Clock) -> Outcome:
+        """Merge `data` into a READY user task, run it and step to the next wait.
+
+        Raises:
+            NotFound: the workflow has no task with this id.
+            TaskNotReady: the task exists but is not waiting for input.
+        """
+        workflow = self._load(model, state)
+        task = self._task(workflow, task_id)
+        if task.state != SpiffState.READY or not task.task_spec.manual:
+            raise TaskNotReady("Tugas tidak lagi menunggu / task is no longer ready")
+
+        def run() -> None:
+            task.data.update(data)
+            task.run()
+
+        with engine_clock(clock):
+            failure = self._step(workflow, run)
+            return self._outcome(model, workflow, failure)
+
+    def fire_timers(self, model: ParsedModel, state: str, clock: Clock) -> Outcome | None:
+        """Fire the timers due at `clock.now()`; None when none was due."""
+        workflow = self._load(model, state)
+        due = next_timer_due(workflow)
+        if due is None or due > clock.now():
+            return None
+        with engine_clock(clock):
+            waiting = {t.id: t.task_spec.bpmn_id for t in workflow.get_tasks(state=SpiffState.WAITING)}
+            failure = self._step(workflow, workflow.refresh_timers)
+            fired = [
+                bpmn_id for task_id, bpmn_id in waiting.items()
+                if workflow.get_task_from_id(task_id).state != SpiffState.WAITING
+            ]
+            return self._outcome(model, workflow, failure, fired)
+
+    def task_data(self, model: ParsedModel, state: str, task_id: str) -> dict[str, Any]:
+        """The current data of a task (what a form is prefilled with)."""
+        return to_jsonable(dict(self._task(self._load(model, state), task_id).data))
+
+    @staticmethod
+    def _task(workflow: BpmnWorkflow, task_id: str) -> Any:
+        try:
+            return workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, TaskNotFoundException):
+            raise NotFound("Tugas tidak ditemukan / task not found") from None

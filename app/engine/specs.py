@@ -1,0 +1,262 @@
+"""Parse a deployable bundle (BPMN, DMN, forms) into a runnable model, and cache it.
+
+Parsing a diagram costs milliseconds; a transition costs a fraction of one. So a bundle
+is parsed when it is deployed (to validate it) and again at most once per process per
+version afterwards, through `SpecCache`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from app.engine.xmlsafe import XmlRejected, parse_xml
+from app.errors import DeploymentInvalid, DeployProblem
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+UI_FORM_PROPERTY = "formUiSchemaFilename"
+ASSIGNEE_PROPERTY = "assigneeVariable"
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+@dataclass(frozen=True)
+class FormRef:
+    """The form files a start event or user task names."""
+
+    schema_file: str
+    ui_file: str | None = None
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """What the app needs to know about a user task, read once from the spec."""
+
+    bpmn_id: str
+    title: str
+    lane: str | None
+    form: FormRef | None
+    assignee_variable: str | None
+    instructions: str | None
+
+
+@dataclass
+class Bundle:
+    """The raw files of one deployment, by file name."""
+
+    files: dict[str, bytes]
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 over names and contents, independent of upload order."""
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode() + b"\0" + self.files[name] + b"\0")
+        return digest.hexdigest()
+
+    def kind(self, name: str) -> str | None:
+        """`bpmn`, `dmn` or `form` by file extension; None for anything else."""
+        suffix = PurePath(name).suffix.lower()
+        return {".bpmn": "bpmn", ".dmn": "dmn", ".json": "form"}.get(suffix)
+
+
+@dataclass
+class ParsedModel:
+    """A validated, runnable model: the spec plus the facts read from it."""
+
+    model_id: str
+    process_id: str
+    name: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    user_tasks: dict[str, UserTaskInfo]
+    start_form: FormRef | None
+    forms: dict[str, dict[str, Any]]
+    roots: dict[str, etree._Element] = field(repr=False)
+    bpmn_file: str = ""
+
+    def form_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
+        """The JSON Schema behind `ref`, or None when there is no form."""
+        return None if ref is None else self.forms.get(ref.schema_file)
+
+    def ui_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
+        """The UI schema behind `ref`, if it names one."""
+        if ref is None or ref.ui_file is None:
+            return None
+        return self.forms.get(ref.ui_file)
+
+
+def element_line(root: etree._Element | None, element_id: str | None) -> int | None:
+    """Source line of the element with `element_id`, for error messages."""
+    if root is None or not element_id:
+        return None
+    found = root.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def _form_ref(extensions: Mapping[str, Any]) -> FormRef | None:
+    properties = extensions.get("properties") or {}
+    schema_file = properties.get(FORM_PROPERTY)
+    if not schema_file:
+        return None
+    return FormRef(schema_file, properties.get(UI_FORM_PROPERTY) or None)
+
+
+def _load_forms(bundle: Bundle, problems: list[DeployProblem]) -> dict[str, dict[str, Any]]:
+    from app.engine.forms import schema_problems
+
+    forms: dict[str, dict[str, Any]] = {}
+    for name, content in bundle.files.items():
+        if bundle.kind(name) != "form":
+            continue
+        try:
+            document = json.loads(content.decode("utf-8"))
+        except UnicodeDecodeError:
+            problems.append(DeployProblem(name, "berkas bukan UTF-8 / file is not UTF-8"))
+            continue
+        except json.JSONDecodeError as err:
+            problems.append(DeployProblem(name, f"JSON tidak valid / invalid JSON: {err.msg}", err.lineno))
+            continue
+        is_ui = name.endswith(".uischema.json") or name.endswith("-uischema.json")
+        if is_ui:
+            if not isinstance(document, dict):
+                problems.append(DeployProblem(name, "UI schema harus objek / UI schema must be an object"))
+                continue
+        else:
+            for message in schema_problems(document):
+                problems.append(DeployProblem(name, message))
+        forms[name] = document
+    return forms
+
+
+def _parse_xml_files(bundle: Bundle, problems: list[DeployProblem]) -> dict[str, etree._Element]:
+    roots: dict[str, etree._Element] = {}
+    for name, content in bundle.files.items():
+        kind = bundle.kind(name)
+        if kind is None:
+            problems.append(
+                DeployProblem(name, "jenis berkas tidak dikenal (.bpmn, .dmn, .json) / unknown file type")
+            )
+            continue
+        if kind == "form":
+            continue
+        try:
+            roots[name] = parse_xml(content)
+        except XmlRejected as err:
+            problems.append(DeployProblem(name, err.message, err.line))
+    return roots
+
+
+def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
+    """Parse and structurally check `bundle`; semantic checks live in `validation`.
+
+    Raises:
+        DeploymentInvalid: anything that keeps the model from being parsed, with every
+            problem found located by file, line and element id.
+    """
+    problems: list[DeployProblem] = []
+    bpmn_files = [n for n in bundle.files if bundle.kind(n) == "bpmn"]
+    if len(bpmn_files) != 1:
+        problems.append(
+            DeployProblem(
+                ", ".join(sorted(bpmn_files)) or "-",
+                "unggah tepat satu berkas .bpmn per model / upload exactly one .bpmn file per model",
+            )
+        )
+    roots = _parse_xml_files(bundle, problems)
+    forms = _load_forms(bundle, problems)
+    if problems:
+        raise DeploymentInvalid(problems)
+
+    bpmn_file = bpmn_files[0]
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        for name, root in roots.items():
+            if bundle.kind(name) == "dmn":
+                parser.add_dmn_xml(root, filename=name)
+            else:
+                parser.add_bpmn_xml(root, filename=name)
+        process_ids = parser.get_process_ids()
+        if len(process_ids) != 1:
+            raise DeploymentInvalid(
+                [DeployProblem(bpmn_file, "berkas harus memuat tepat satu proses executable / "
+                               f"the file must hold exactly one executable process, found {len(process_ids)}")]
+            )
+        process_id = process_ids[0]
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except ValidationException as err:
+        file_name = PurePath(err.file_name).name if err.file_name else bpmn_file
+        line = err.line_number if isinstance(err.line_number, int) and err.line_number else None
+        line = line or element_line(roots.get(file_name), err.id)
+        message = str(err).strip().rstrip(".").strip()
+        raise DeploymentInvalid([DeployProblem(file_name, message, line, err.id or None)]) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        # The parser assumes well-formed BPMN in places; report rather than crash.
+        raise DeploymentInvalid(
+            [DeployProblem(bpmn_file, f"BPMN tidak dapat diurai / cannot parse BPMN: {err!r}")]
+        ) from None
+
+    user_tasks: dict[str, UserTaskInfo] = {}
+    start_form: FormRef | None = None
+    for task_spec in spec.task_specs.values():
+        extensions = getattr(task_spec, "extensions", None) or {}
+        type_name = type(task_spec).__name__
+        if type_name == "StartEvent":
+            start_form = _form_ref(extensions) or start_form
+        elif getattr(task_spec, "manual", False):
+            properties = extensions.get("properties") or {}
+            user_tasks[task_spec.bpmn_id] = UserTaskInfo(
+                bpmn_id=task_spec.bpmn_id,
+                title=task_spec.bpmn_name or task_spec.bpmn_id,
+                lane=task_spec.lane,
+                form=_form_ref(extensions),
+                assignee_variable=properties.get(ASSIGNEE_PROPERTY) or None,
+                instructions=extensions.get("instructionsForEndUser") or None,
+            )
+    return ParsedModel(
+        model_id=model_id,
+        process_id=process_id,
+        name=spec.description or process_id,
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+        user_tasks=user_tasks,
+        start_form=start_form,
+        forms=forms,
+        roots=roots,
+        bpmn_file=bpmn_file,
+    )
+
+
+class SpecCache:
+    """Parsed models by version id, least recently used evicted; safe across threads."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[int, ParsedModel] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, version_id: int, load: Callable[[], ParsedModel]) -> ParsedModel:
+        """Return the cached model for `version_id`, parsing it with `load` on a miss."""
+        with self._lock:
+            model = self._items.get(version_id)
+            if model is not None:
+                self._items.move_to_end(version_id)
+                return model
+        model = load()
+        with self._lock:
+            self._items[version_id] = model
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return model

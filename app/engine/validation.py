@@ -1,0 +1,243 @@
+"""Checks an analyst's model must pass before it is stored.
+
+SpiffWorkflow only checks that a diagram parses; a misspelt lane, a missing form or a
+script that uses a forbidden name would otherwise surface when a citizen's request is
+already running. Everything that can be seen statically is reported here, located by
+file, line and element id, as errors (the deploy is refused) or warnings (stored, shown).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections import defaultdict, deque
+from collections.abc import Iterable
+
+from lxml import etree
+
+from app.engine.scripts import check_script
+from app.engine.specs import BPMN_NS, SPIFF_NS, ParsedModel
+from app.errors import DeployProblem
+from app.models.org import REQUESTER_LANE
+
+#: Data the runtime itself puts into every instance (see docs/bpmn-conventions.md).
+PROVIDED_VARIABLES = frozenset(
+    {"layanan", "layanan_info", "perlu_persetujuan", "pemohon", "waktu_permintaan"}
+)
+
+_NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+_DMN_OUTPUT = "//*[local-name()='output']/@name"
+_TIMER_TEXT = ".//bpmn:timerEventDefinition/*"
+
+
+def _q(tag: str) -> str:
+    prefix, local = tag.split(":")
+    return f"{{{_NS[prefix]}}}{local}"
+
+
+def _owner_id(element: etree._Element) -> str | None:
+    node: etree._Element | None = element
+    while node is not None:
+        if node.get("id"):
+            return node.get("id")
+        node = node.getparent()
+    return None
+
+
+def _script_problems(
+    file: str, element: etree._Element, code: str, mode: str, what: str
+) -> list[DeployProblem]:
+    element_id = _owner_id(element)
+    base = element.sourceline or 1
+    problems = []
+    for problem in check_script(code, mode):  # type: ignore[arg-type]
+        line = base + (problem.line - 1) if problem.line else base
+        problems.append(DeployProblem(file, f"{what}: {problem.message}", line, element_id))
+    return problems
+
+
+def _code_elements(root: etree._Element) -> Iterable[tuple[etree._Element, str, str, str]]:
+    """Every piece of Python in the diagram: (element, code, eval|exec, what it is)."""
+    for script in root.iter(_q("bpmn:script")):
+        yield script, script.text or "", "exec", "script task"
+    for tag, label in (("spiffworkflow:preScript", "pre-script"),
+                       ("spiffworkflow:postScript", "post-script")):
+        for script in root.iter(_q(tag)):
+            yield script, script.text or "", "exec", label
+    for condition in root.iter(_q("bpmn:conditionExpression")):
+        yield condition, (condition.text or "").strip(), "eval", "condition"
+    for timer in root.xpath(_TIMER_TEXT, namespaces=_NS):
+        yield timer, (timer.text or "").strip(), "eval", "timer expression"
+
+
+def _assigned_names(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+
+
+def _read_names(code: str) -> list[str]:
+    try:
+        tree = ast.parse(code, mode="eval")
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in names:
+            names.append(node.id)
+    return names
+
+
+def _variables_set_by(model: ParsedModel, root: etree._Element) -> dict[str, set[str]]:
+    """Which data fields each flow node may set (forms, scripts, decision tables)."""
+    sets: dict[str, set[str]] = defaultdict(set)
+    dmn_outputs = {
+        str(name) for r in model.roots.values() for name in r.xpath(_DMN_OUTPUT)
+    }
+    for element in root.iter():
+        element_id = element.get("id")
+        if not element_id or not isinstance(element.tag, str):
+            continue
+        for prop in element.iter(_q("spiffworkflow:property")):
+            if prop.get("name") == "formJsonSchemaFilename":
+                schema = model.forms.get(prop.get("value") or "") or {}
+                sets[element_id].update((schema.get("properties") or {}).keys())
+        for tag in ("bpmn:script", "spiffworkflow:preScript", "spiffworkflow:postScript"):
+            for script in element.findall(f".//{_q(tag)}"):
+                if _owner_id(script) == element_id:
+                    sets[element_id] |= _assigned_names(script.text or "")
+        if element.tag == _q("bpmn:businessRuleTask"):
+            sets[element_id] |= dmn_outputs
+    return sets
+
+
+def _predecessors(root: etree._Element) -> dict[str, set[str]]:
+    before: dict[str, set[str]] = defaultdict(set)
+    for flow in root.iter(_q("bpmn:sequenceFlow")):
+        before[flow.get("targetRef", "")].add(flow.get("sourceRef", ""))
+    for boundary in root.iter(_q("bpmn:boundaryEvent")):
+        before[boundary.get("id", "")].add(boundary.get("attachedToRef", ""))
+    return before
+
+
+def _upstream(node: str, before: dict[str, set[str]]) -> set[str]:
+    seen = {node}
+    queue = deque([node])
+    while queue:
+        for previous in before.get(queue.popleft(), ()):
+            if previous not in seen:
+                seen.add(previous)
+                queue.append(previous)
+    return seen
+
+
+def _undefined_reads(model: ParsedModel, file: str, root: etree._Element) -> list[DeployProblem]:
+    sets = _variables_set_by(model, root)
+    before = _predecessors(root)
+    start_fields: set[str] = set()
+    for ref in [model.start_form]:
+        schema = model.form_schema(ref) or {}
+        start_fields |= set((schema.get("properties") or {}).keys())
+    known_everywhere = PROVIDED_VARIABLES | start_fields | set(dir(builtins))
+    warnings = []
+    for flow in root.iter(_q("bpmn:sequenceFlow")):
+        condition = flow.find(_q("bpmn:conditionExpression"))
+        if condition is None or not (condition.text or "").strip():
+            continue
+        available = set(known_everywhere)
+        for node in _upstream(flow.get("sourceRef", ""), before):
+            available |= sets.get(node, set())
+        for name in _read_names(condition.text.strip()):
+            if name not in available:
+                warnings.append(
+                    DeployProblem(
+                        file,
+                        f"kondisi membaca '{name}' yang tidak diisi formulir atau skrip sebelumnya "
+                        f"/ condition reads '{name}', which no form or script before it sets",
+                        condition.sourceline,
+                        flow.get("id"),
+                        severity="warning",
+                    )
+                )
+    return warnings
+
+
+def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProblem]:
+    """Errors and warnings for a parsed model; errors refuse the deploy.
+
+    Args:
+        model: the parsed bundle.
+        known_roles: role names lanes may use (the requester lane is always allowed).
+    """
+    problems: list[DeployProblem] = []
+    file = model.bpmn_file
+    root = model.roots[file]
+    allowed_lanes = known_roles | {REQUESTER_LANE}
+    for lane in root.iter(_q("bpmn:lane")):
+        name = (lane.get("name") or "").strip()
+        if name not in allowed_lanes:
+            problems.append(
+                DeployProblem(
+                    file,
+                    f"lajur '{name}' bukan peran yang dikenal / lane '{name}' names no known role",
+                    lane.sourceline,
+                    lane.get("id"),
+                )
+            )
+    refs = [(info.bpmn_id, info.form) for info in model.user_tasks.values()]
+    if model.start_form:
+        refs.append((None, model.start_form))
+    for element_id, ref in refs:
+        if ref is None:
+            continue
+        for name in filter(None, (ref.schema_file, ref.ui_file)):
+            if name not in model.forms:
+                problems.append(
+                    DeployProblem(
+                        file,
+                        f"berkas formulir '{name}' tidak ada / form file '{name}' is missing",
+                        _line_of_property(root, name),
+                        element_id or _id_of_property(root, name),
+                    )
+                )
+    for name, dmn_root in model.roots.items():
+        if name == file:
+            continue
+        for element, code, mode, what in _dmn_code(dmn_root):
+            problems += _script_problems(name, element, code, mode, what)
+    for element, code, mode, what in _code_elements(root):
+        if code:
+            problems += _script_problems(file, element, code, mode, what)
+    if not any(p.severity == "error" for p in problems):
+        problems += _undefined_reads(model, file, root)
+    return problems
+
+
+def _dmn_code(root: etree._Element) -> Iterable[tuple[etree._Element, str, str, str]]:
+    for entry in root.xpath("//*[local-name()='inputEntry' or local-name()='outputEntry']"
+                            "/*[local-name()='text']"):
+        text = (entry.text or "").strip()
+        if text and text != "-":
+            # `?` stands for the input value in SpiffWorkflow's DMN entries.
+            yield entry, text.replace("?", "value"), "eval", "decision table entry"
+
+
+def _property(root: etree._Element, value: str) -> etree._Element | None:
+    found = root.xpath("//spiffworkflow:property[@value=$v]", namespaces=_NS, v=value)
+    return found[0] if found else None
+
+
+def _line_of_property(root: etree._Element, value: str) -> int | None:
+    prop = _property(root, value)
+    return prop.sourceline if prop is not None else None
+
+
+def _id_of_property(root: etree._Element, value: str) -> str | None:
+    prop = _property(root, value)
+    return _owner_id(prop) if prop is not None else None

@@ -1,0 +1,29 @@
+"""All models, imported here so metadata is complete for Alembic and tests."""
+
+from app.models.base import Base
+from app.models.event import Event
+from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus
+from app.models.org import REQUESTER_LANE, Agency, RequestType, Role, Service
+from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
+from app.models.task import Task, TaskState
+from app.models.user import RoleAssignment, User
+
+__all__ = [
+    "OPEN_STATUSES",
+    "REQUESTER_LANE",
+    "Agency",
+    "Base",
+    "Event",
+    "Instance",
+    "InstanceStatus",
+    "ProcessFile",
+    "ProcessModel",
+    "ProcessModelVersion",
+    "RequestType",
+    "Role",
+    "RoleAssignment",
+    "Service",
+    "Task",
+    "TaskState",
+    "User",
+]

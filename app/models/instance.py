@@ -1,0 +1,67 @@
+"""Process instances: engine state plus the columns lists and schedulers query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base
+
+if TYPE_CHECKING:
+    from app.models.process_model import ProcessModelVersion
+    from app.models.user import User
+
+
+class InstanceStatus(StrEnum):
+    """Where an instance stands, as the API reports it."""
+
+    RUNNING = "running"  # someone has a user task to do
+    WAITING = "waiting"  # only timers or messages can move it
+    SUSPENDED = "suspended"
+    COMPLETE = "complete"
+    TERMINATED = "terminated"
+    ERROR = "error"
+
+
+OPEN_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
+
+
+class Instance(Base):
+    """One run of a process model version.
+
+    `state` is SpiffWorkflow's serialized workflow *without* the spec, which is stored
+    once per version. `lock_version` makes concurrent writers detectable: SQLAlchemy
+    adds it to every UPDATE's WHERE clause and raises StaleDataError on a lost race.
+    """
+
+    __tablename__ = "process_instance"
+    __table_args__ = (
+        Index("ix_process_instance_timer", "status", "next_timer_at"),
+        Index("ix_process_instance_model_status", "process_model_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_model_id: Mapped[str] = mapped_column(ForeignKey("process_model.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_model_version.id"))
+    status: Mapped[str] = mapped_column(String(20), default=InstanceStatus.RUNNING)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(Text)
+    next_timer_at: Mapped[datetime | None]
+    error_message: Mapped[str | None] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    version: Mapped[ProcessModelVersion] = relationship()
+    started_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012
+

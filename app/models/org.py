@@ -1,0 +1,67 @@
+"""Organisation: agencies (Perangkat Daerah), services (Layanan SPBE) and roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base
+
+#: The lane that means "the user who started the instance", not a role.
+REQUESTER_LANE = "Pemohon"
+
+
+class Role(Base):
+    """A role from the regulation (Bangka Tabel 1); lanes name roles by `name`."""
+
+    __tablename__ = "role"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Agency(Base):
+    """A Perangkat Daerah (PD): the provider of services and the scope of most roles."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+
+    services: Mapped[list[Service]] = relationship(back_populates="agency")
+
+
+class Service(Base):
+    """A Layanan SPBE in the catalog; an instance's scope is its service and that PD."""
+
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    group: Mapped[str] = mapped_column(String(40))  # "Administrasi Pemerintahan" | "Publik"
+    classification: Mapped[str] = mapped_column(String(20))  # Kritis | Esensial | Normal
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    agency: Mapped[Agency] = relationship(back_populates="services")
+    request_types: Mapped[list[RequestType]] = relationship(
+        back_populates="service", order_by="RequestType.code"
+    )
+
+
+class RequestType(Base):
+    """A kind of request users may file for a service, and whether it needs approval."""
+
+    __tablename__ = "request_type"
+    __table_args__ = (UniqueConstraint("service_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    needs_approval: Mapped[bool] = mapped_column(default=False)
+
+    service: Mapped[Service] = relationship(back_populates="request_types")

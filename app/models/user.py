@@ -1,0 +1,57 @@
+"""People and the roles they hold for a scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base
+
+
+class User(Base):
+    """Someone who signs in. Deactivated users keep their history."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    created_at: Mapped[datetime]
+
+    assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="user")
+
+
+class RoleAssignment(Base):
+    """A role held for one service, one agency, or (both empty) everywhere."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (
+        CheckConstraint("service_id IS NULL OR agency_id IS NULL", name="one_scope"),
+        Index("ix_role_assignment_role_service", "role", "service_id"),
+        Index("ix_role_assignment_role_agency", "role", "agency_id"),
+        Index("ix_role_assignment_user_role", "user_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    role: Mapped[str] = mapped_column(ForeignKey("role.name"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    granted_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(back_populates="assignments")
+
+    @property
+    def scope_label(self) -> str:
+        """Human-readable scope, for CLI listings."""
+        if self.service_id is not None:
+            return f"service:{self.service_id}"
+        if self.agency_id is not None:
+            return f"agency:{self.agency_id}"
+        return "global"

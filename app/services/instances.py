@@ -1,0 +1,305 @@
+"""Process instances: start, read, list, suspend, resume, terminate, and keep the query
+tables (instance, task, event) equal to the engine state in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.engine.forms import validate_form
+from app.engine.routing import candidate_clause, candidates, route_for
+from app.engine.runtime import Outcome
+from app.engine.specs import ParsedModel
+from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
+from app.models import (
+    OPEN_STATUSES,
+    Event,
+    Instance,
+    InstanceStatus,
+    RoleAssignment,
+    Service,
+    Task,
+    TaskState,
+    User,
+)
+from app.services.catalog import resolve_scope
+from app.services.context import Platform
+from app.services.deploy import DeployService
+
+#: Roles that may suspend, resume and terminate instances in their scope.
+SUPERVISOR_ROLES = ("Penanggung Jawab Penyedia Layanan", "Pimpinan PD Penyedia Layanan")
+ADMIN_ROLE = "Admin Sistem"
+#: Holding this role lets one file requests, not read other people's instances.
+REQUESTER_ROLE = "Pengguna Layanan"
+
+
+@dataclass
+class InstancePage:
+    """One page of a filtered instance list."""
+
+    items: list[Instance]
+    total: int
+
+
+def record(session: Session, instance: Instance | None, kind: str, at: Any,
+           user: User | None = None, task_id: str | None = None,
+           data: dict[str, Any] | None = None) -> Event:
+    """Append one event to the history."""
+    event = Event(instance_id=instance.id if instance else None, task_id=task_id,
+                  user_id=user.id if user else None, kind=kind, at=at, data=data or {})
+    session.add(event)
+    return event
+
+
+class InstanceService:
+    """Everything that changes or reads an instance as a whole."""
+
+    def __init__(self, session: Session, platform: Platform) -> None:
+        self.session = session
+        self.platform = platform
+        self.deployments = DeployService(session, platform.clock, platform.specs)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _scope_clause(self, user: User) -> Any:
+        """Instances `user` may see: started by them, in a scope they hold a staff role
+        for, or with a task they may act on or did."""
+        roles = select(RoleAssignment).where(
+            RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE
+        ).subquery()
+        in_scope = select(1).select_from(roles).where(
+            or_(
+                (roles.c.service_id.is_(None) & roles.c.agency_id.is_(None)),
+                roles.c.service_id == Instance.service_id,
+                roles.c.agency_id == Instance.agency_id,
+            )
+        ).exists()
+        worked_on = select(1).select_from(Task).where(
+            Task.instance_id == Instance.id,
+            or_(Task.completed_by_id == user.id, Task.claimed_by_id == user.id,
+                candidate_clause(user)),
+        ).exists()
+        return or_(Instance.started_by_id == user.id, in_scope, worked_on)
+
+    def get(self, instance_id: int, user: User) -> Instance:
+        """One instance the user may see.
+
+        Raises:
+            NotFound: no such instance.
+            NotPermitted: it exists but is outside the user's scope.
+        """
+        instance = self.session.get(Instance, instance_id)
+        if instance is None:
+            raise NotFound(f"Instans {instance_id} tidak ada / no instance {instance_id}")
+        visible = self.session.scalar(
+            select(func.count()).select_from(Instance)
+            .where(Instance.id == instance_id, self._scope_clause(user))
+        )
+        if not visible:
+            raise NotPermitted("Instans di luar lingkup Anda / instance outside your scope")
+        return instance
+
+    def list(self, user: User, process_model_id: str | None = None, status: str | None = None,
+             page: int = 1, per_page: int = 20) -> InstancePage:
+        """Instances visible to `user`, newest first."""
+        query = select(Instance).where(self._scope_clause(user))
+        if process_model_id:
+            query = query.where(Instance.process_model_id == process_model_id)
+        if status:
+            query = query.where(Instance.status == status)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        items = self.session.scalars(
+            query.order_by(Instance.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        return InstancePage(list(items), total)
+
+    def open_tasks(self, instance: Instance) -> list[Task]:
+        """Ready user tasks of an instance."""
+        return list(self.session.scalars(
+            select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY)
+            .order_by(Task.created_at, Task.id)
+        ))
+
+    def events(self, instance: Instance) -> list[Event]:
+        """The instance's history, oldest first."""
+        return list(self.session.scalars(
+            select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
+        ))
+
+    def model_for(self, instance: Instance) -> ParsedModel:
+        """The parsed model of the instance's own version."""
+        return self.deployments.parsed(instance.version)
+
+    # -- changing --------------------------------------------------------------------
+
+    def start(self, process_model_id: str, data: dict[str, Any], user: User) -> Instance:
+        """Validate `data` against the start form, start, and run to the first wait.
+
+        Raises:
+            NotFound: no such model.
+            FormInvalid: the data fails the start form or names an unknown service.
+        """
+        if not isinstance(data, dict):
+            raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
+        version = self.deployments.latest(process_model_id)
+        model = self.deployments.parsed(version)
+        schema = model.form_schema(model.start_form)
+        if schema is not None:
+            errors = validate_form(schema, data)
+            if errors:
+                raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+        scope, facts = resolve_scope(self.session, data)
+        now = self.platform.clock.now()
+        initial = {
+            **data,
+            **facts,
+            "pemohon": {"username": user.username, "nama": user.full_name},
+            "waktu_permintaan": now.isoformat(),
+        }
+        outcome = self.platform.runtime.start(model, initial, self.platform.clock)
+        instance = Instance(
+            process_model_id=process_model_id, version_id=version.id, status=outcome.status,
+            started_by_id=user.id, started_at=now, updated_at=now,
+            service_id=scope.service_id, agency_id=scope.agency_id,
+            data=outcome.data, state=outcome.state,
+        )
+        instance.version = version
+        instance.started_by = user
+        self.session.add(instance)
+        self.session.flush()
+        record(self.session, instance, "instance_started", now, user, data=data)
+        self.apply(instance, model, outcome, user)
+        return instance
+
+    def apply(self, instance: Instance, model: ParsedModel, outcome: Outcome,
+              actor: User | None, completed_task_id: str | None = None) -> None:
+        """Write an engine outcome into the instance, task and event tables."""
+        now = self.platform.clock.now()
+        instance.state = outcome.state
+        instance.data = outcome.data
+        instance.updated_at = now
+        instance.next_timer_at = outcome.next_timer_at
+        if instance.status != InstanceStatus.SUSPENDED or outcome.status in ("complete", "error"):
+            instance.status = outcome.status
+        if outcome.fired:
+            record(self.session, instance, "timer_fired", now, None,
+                   data={"elements": outcome.fired})
+        ready_ids = {task.id for task in outcome.ready}
+        for row in self.open_tasks(instance):
+            if row.id in ready_ids:
+                continue
+            row.completed_at = now
+            if row.id == completed_task_id:
+                row.state = TaskState.COMPLETED
+                row.completed_by_id = actor.id if actor else None
+            else:
+                row.state = TaskState.CANCELLED
+                record(self.session, instance, "task_cancelled", now, None, row.id,
+                       {"task": row.bpmn_id})
+        existing = set(self.session.scalars(select(Task.id).where(Task.id.in_(ready_ids))))
+        for ready in outcome.ready:
+            if ready.id in existing:
+                continue
+            route = route_for(ready.info, ready.data, instance.started_by.username)
+            row = Task(
+                id=ready.id, instance_id=instance.id, process_model_id=instance.process_model_id,
+                bpmn_id=ready.info.bpmn_id, title=ready.info.title, lane=route.lane,
+                service_id=instance.service_id, agency_id=instance.agency_id,
+                assignee=route.assignee, requires_role=route.requires_role,
+                form_file=ready.info.form.schema_file if ready.info.form else None,
+                ui_form_file=ready.info.form.ui_file if ready.info.form else None,
+                instructions=ready.info.instructions, created_at=now,
+            )
+            self.session.add(row)
+            self.session.flush()
+            names = candidates(self.session, row)
+            if not names:
+                row.unroutable = True
+                record(self.session, instance, "task_unroutable", now, None, row.id,
+                       {"task": row.bpmn_id, "lane": row.lane, "assignee": row.assignee})
+        if outcome.failure is not None:
+            instance.error_message = outcome.failure.message
+            record(self.session, instance, "instance_error", now, actor,
+                   data={"message": outcome.failure.message, "kind": outcome.failure.kind,
+                         "element_id": outcome.failure.element_id})
+        if outcome.status == "complete":
+            instance.ended_at = now
+            record(self.session, instance, "instance_completed", now, None)
+
+    def lock(self, instance_id: int) -> Instance:
+        """Load an instance with a row lock (PostgreSQL) so writers take turns."""
+        instance = self.session.scalar(
+            select(Instance).where(Instance.id == instance_id).with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if instance is None:
+            raise NotFound(f"Instans {instance_id} tidak ada / no instance {instance_id}")
+        return instance
+
+    def _may_supervise(self, user: User, instance: Instance) -> bool:
+        return bool(self.session.scalar(
+            select(func.count()).select_from(RoleAssignment).where(
+                RoleAssignment.user_id == user.id,
+                or_(
+                    RoleAssignment.role == ADMIN_ROLE,
+                    RoleAssignment.role.in_(SUPERVISOR_ROLES) & or_(
+                        RoleAssignment.service_id.is_(None) & RoleAssignment.agency_id.is_(None),
+                        RoleAssignment.service_id == instance.service_id,
+                        RoleAssignment.agency_id == instance.agency_id,
+                    ),
+                ),
+            )
+        ))
+
+    def _supervised(self, instance_id: int, user: User) -> Instance:
+        self.get(instance_id, user)
+        instance = self.lock(instance_id)
+        if not self._may_supervise(user, instance):
+            raise NotPermitted("Hanya penyelia / supervisors only")
+        return instance
+
+    def suspend(self, instance_id: int, user: User) -> Instance:
+        """Pause an open instance: its tasks leave inboxes and timers wait."""
+        instance = self._supervised(instance_id, user)
+        if instance.status not in OPEN_STATUSES:
+            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+        instance.status = InstanceStatus.SUSPENDED
+        instance.updated_at = self.platform.clock.now()
+        record(self.session, instance, "instance_suspended", instance.updated_at, user)
+        return instance
+
+    def resume(self, instance_id: int, user: User) -> Instance:
+        """Continue a suspended instance."""
+        instance = self._supervised(instance_id, user)
+        if instance.status != InstanceStatus.SUSPENDED:
+            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+        has_tasks = bool(self.open_tasks(instance))
+        instance.status = InstanceStatus.RUNNING if has_tasks else InstanceStatus.WAITING
+        instance.updated_at = self.platform.clock.now()
+        record(self.session, instance, "instance_resumed", instance.updated_at, user)
+        return instance
+
+    def terminate(self, instance_id: int, user: User) -> Instance:
+        """End an instance for good; its open tasks are cancelled."""
+        instance = self._supervised(instance_id, user)
+        if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
+            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+        now = self.platform.clock.now()
+        for row in self.open_tasks(instance):
+            row.state = TaskState.CANCELLED
+            row.completed_at = now
+        instance.status = InstanceStatus.TERMINATED
+        instance.ended_at = now
+        instance.updated_at = now
+        instance.next_timer_at = None
+        record(self.session, instance, "instance_terminated", now, user)
+        return instance
+
+    def service_code(self, instance: Instance) -> str | None:
+        """The code of the instance's service, for display."""
+        if instance.service_id is None:
+            return None
+        return self.session.scalar(select(Service.code).where(Service.id == instance.service_id))

@@ -1,0 +1,191 @@
+"""The inbox and everything a person does to a user task: read, claim, complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.engine.forms import validate_form
+from app.engine.routing import candidate_clause
+from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
+from app.models import Instance, InstanceStatus, Task, TaskState, User
+from app.services.context import Platform
+from app.services.instances import InstanceService, record
+
+INBOX_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
+
+
+@dataclass
+class TaskView:
+    """A task with its form and the data to prefill it with."""
+
+    task: Task
+    schema: dict[str, Any] | None
+    ui_schema: dict[str, Any] | None
+    data: dict[str, Any]
+
+
+@dataclass
+class InboxPage:
+    """One page of a user's inbox."""
+
+    items: list[Task]
+    total: int
+
+
+class TaskService:
+    """User-task use cases; each public call is one transaction's worth of work."""
+
+    def __init__(self, session: Session, platform: Platform) -> None:
+        self.session = session
+        self.platform = platform
+        self.instances = InstanceService(session, platform)
+
+    def _inbox_query(self, user: User) -> Any:
+        return (
+            select(Task)
+            .join(Instance, Instance.id == Task.instance_id)
+            .where(
+                Task.state == TaskState.READY,
+                Instance.status.in_(INBOX_STATUSES),
+                or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
+                or_(Task.claimed_by_id == user.id, candidate_clause(user)),
+            )
+        )
+
+    def inbox(self, user: User, page: int = 1, per_page: int = 50) -> InboxPage:
+        """Ready tasks `user` may act on: claimed by them, or unclaimed and theirs to take."""
+        query = self._inbox_query(user)
+        items = self.session.scalars(
+            query.order_by(Task.created_at.desc(), Task.id)
+            .offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        return InboxPage(list(items), total)
+
+    def _task(self, task_id: str) -> Task:
+        task = self.session.get(Task, task_id)
+        if task is None:
+            raise NotFound("Tugas tidak ditemukan / task not found")
+        return task
+
+    def _is_candidate(self, task: Task, user: User) -> bool:
+        return bool(self.session.scalar(
+            select(func.count()).select_from(Task)
+            .where(Task.id == task.id, candidate_clause(user))
+        ))
+
+    def _require_actor(self, task: Task, user: User) -> None:
+        """The user may act on the task: a candidate, or the one who claimed it."""
+        if task.claimed_by_id == user.id and self._is_candidate(task, user):
+            return
+        if not self._is_candidate(task, user):
+            raise NotPermitted("Anda tidak berwenang atas tugas ini / you may not act on this task")
+
+    def get(self, task_id: str, user: User) -> TaskView:
+        """A task with its form and prefill data.
+
+        Raises:
+            NotFound: no such task.
+            NotPermitted: the user is not among its candidates.
+        """
+        task = self._task(task_id)
+        self._require_actor(task, user)
+        instance = self.session.get_one(Instance, task.instance_id)
+        model = self.instances.model_for(instance)
+        info = model.user_tasks.get(task.bpmn_id)
+        ref = info.form if info else None
+        data = (self.platform.runtime.task_data(model, instance.state, task.id)
+                if task.state == TaskState.READY else dict(instance.data))
+        return TaskView(task, model.form_schema(ref), model.ui_schema(ref), data)
+
+    def claim(self, task_id: str, user: User) -> Task:
+        """Take the task so nobody else works on it; claiming one's own claim is a no-op.
+
+        Raises:
+            Conflict: someone else holds it, or it is no longer ready.
+        """
+        task = self._locked_task(task_id, user)
+        if task.claimed_by_id not in (None, user.id):
+            raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
+        if task.claimed_by_id is None:
+            task.claimed_by_id = user.id
+            record(self.session, self.session.get(Instance, task.instance_id), "task_claimed",
+                   self.platform.clock.now(), user, task.id)
+        self._flush()
+        return task
+
+    def unclaim(self, task_id: str, user: User) -> Task:
+        """Give the task back to the pool (only its holder may)."""
+        task = self._locked_task(task_id, user)
+        if task.claimed_by_id not in (None, user.id):
+            raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
+        if task.claimed_by_id == user.id:
+            task.claimed_by_id = None
+            record(self.session, self.session.get(Instance, task.instance_id), "task_unclaimed",
+                   self.platform.clock.now(), user, task.id)
+        self._flush()
+        return task
+
+    def _locked_task(self, task_id: str, user: User) -> Task:
+        """Lock the task's instance, then re-read the task, then check the user."""
+        task = self._task(task_id)
+        instance = self.instances.lock(task.instance_id)
+        self.session.refresh(task)
+        self._require_actor(task, user)
+        if task.state != TaskState.READY:
+            raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
+        if instance.status not in INBOX_STATUSES:
+            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+        return task
+
+    def complete(self, task_id: str, data: Any, user: User) -> Instance:
+        """Validate `data` against the task's form, complete it and run the engine on.
+
+        Everything (engine state, task rows, events) is flushed together; the caller
+        commits once.
+
+        Raises:
+            NotFound, NotPermitted: as for `get`.
+            FormInvalid: the data fails the form (field errors in `.errors`).
+            Conflict / TaskNotReady: claimed by someone else, already completed, or lost
+                a race with another writer.
+        """
+        if not isinstance(data, dict):
+            raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
+        task = self._locked_task(task_id, user)
+        if task.claimed_by_id not in (None, user.id):
+            raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
+        instance = self.session.get_one(Instance, task.instance_id)
+        model = self.instances.model_for(instance)
+        info = model.user_tasks.get(task.bpmn_id)
+        schema = model.form_schema(info.form if info else None)
+        if schema is not None:
+            errors = validate_form(schema, data)
+            if errors:
+                raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+        outcome = self.platform.runtime.complete(model, instance.state, task.id, data,
+                                                 self.platform.clock)
+        now = self.platform.clock.now()
+        record(self.session, instance, "task_completed", now, user, task.id,
+               {"task": task.bpmn_id, "data": data})
+        self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
+        self._flush()
+        return instance
+
+    def _flush(self) -> None:
+        """Flush now so a lost race surfaces as 409 here, not as a 500 at commit."""
+        try:
+            self.session.flush()
+        except StaleDataError:
+            raise Conflict("Data berubah bersamaan, coba lagi / changed concurrently, "
+                           "try again") from None
+        except OperationalError as err:
+            if "locked" in str(err.orig).lower():
+                raise Conflict("Basis data sibuk, coba lagi / database busy, try again") from None
+            raise
