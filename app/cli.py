@@ -73,7 +73,9 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 def main() -> None:
     """Manajemen Layanan SPBE: procedures as BPMN on SpiffWorkflow."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("app").setLevel(logging.INFO)
+    logging.getLogger("spbe").setLevel(logging.INFO)
 
 
 @main.group(cls=_Group)
@@ -277,3 +279,7 @@ def users_list(ctx: _Context) -> None:
             roles = ", ".join(f"{a.role} ({a.scope_label})" for a in user.assignments) or "-"
             state = "" if user.active else " [inactive]"
             click.echo(f"{user.username}{state}: {roles}")
+
+
+if __name__ == "__main__":
+    main()

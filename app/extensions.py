@@ -1,4 +1,8 @@
-"""Flask extensions, created unbound and attached in create_app."""
+"""Flask extensions.
+
+flask-smorest keeps each app's OpenAPI document on the `Api` object, so one is made per
+app in `app.api.register_api` rather than shared at module level.
+"""
 
 from __future__ import annotations
 
@@ -32,5 +36,3 @@ class Api(_SmorestApi):  # type: ignore[misc]
             response.headers[name] = value
         return response
 
-
-api = Api()

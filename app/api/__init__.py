@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.extensions import api
+from app.extensions import Api
 
 
 def register_api(app: Flask) -> None:
@@ -18,7 +18,7 @@ def register_api(app: Flask) -> None:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
     )
-    api.init_app(app)
+    api = Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )

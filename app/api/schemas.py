@@ -126,8 +126,12 @@ class InstanceSchema(Schema):
     sla = fields.Nested(SlaSchema, allow_none=True)
 
 
+class InstanceTaskSchema(TaskSchema):
+    candidates = fields.List(fields.String())
+
+
 class InstanceDetailSchema(InstanceSchema):
-    tasks = fields.List(fields.Nested(TaskDetailSchema(exclude=("form", "data"))))
+    tasks = fields.List(fields.Nested(InstanceTaskSchema))
     events = fields.List(fields.Nested(EventSchema))
 
 

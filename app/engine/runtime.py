@@ -182,7 +182,11 @@ class Runtime:
         if due is None or due > clock.now():
             return None
         with engine_clock(clock):
-            waiting = {t.id: t.task_spec.bpmn_id for t in workflow.get_tasks(state=SpiffState.WAITING)}
+            waiting = {
+                t.id: t.task_spec.bpmn_id
+                for t in workflow.get_tasks(state=SpiffState.WAITING)
+                if t.task_spec.bpmn_id is not None
+            }
             failure = self._step(workflow, workflow.refresh_timers)
             fired = [
                 bpmn_id for task_id, bpmn_id in waiting.items()

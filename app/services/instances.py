@@ -28,6 +28,7 @@ from app.models import (
 from app.services.catalog import resolve_scope
 from app.services.context import Platform
 from app.services.deploy import DeployService
+from app.services.races import lost_race_is_conflict
 
 #: Roles that may suspend, resume and terminate instances in their scope.
 SUPERVISOR_ROLES = ("Penanggung Jawab Penyedia Layanan", "Pimpinan PD Penyedia Layanan")
@@ -263,39 +264,45 @@ class InstanceService:
 
     def suspend(self, instance_id: int, user: User) -> Instance:
         """Pause an open instance: its tasks leave inboxes and timers wait."""
-        instance = self._supervised(instance_id, user)
-        if instance.status not in OPEN_STATUSES:
-            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
-        instance.status = InstanceStatus.SUSPENDED
-        instance.updated_at = self.platform.clock.now()
-        record(self.session, instance, "instance_suspended", instance.updated_at, user)
+        with lost_race_is_conflict():
+            instance = self._supervised(instance_id, user)
+            if instance.status not in OPEN_STATUSES:
+                raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+            instance.status = InstanceStatus.SUSPENDED
+            instance.updated_at = self.platform.clock.now()
+            record(self.session, instance, "instance_suspended", instance.updated_at, user)
+            self.session.flush()
         return instance
 
     def resume(self, instance_id: int, user: User) -> Instance:
         """Continue a suspended instance."""
-        instance = self._supervised(instance_id, user)
-        if instance.status != InstanceStatus.SUSPENDED:
-            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
-        has_tasks = bool(self.open_tasks(instance))
-        instance.status = InstanceStatus.RUNNING if has_tasks else InstanceStatus.WAITING
-        instance.updated_at = self.platform.clock.now()
-        record(self.session, instance, "instance_resumed", instance.updated_at, user)
+        with lost_race_is_conflict():
+            instance = self._supervised(instance_id, user)
+            if instance.status != InstanceStatus.SUSPENDED:
+                raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+            has_tasks = bool(self.open_tasks(instance))
+            instance.status = InstanceStatus.RUNNING if has_tasks else InstanceStatus.WAITING
+            instance.updated_at = self.platform.clock.now()
+            record(self.session, instance, "instance_resumed", instance.updated_at, user)
+            self.session.flush()
         return instance
 
     def terminate(self, instance_id: int, user: User) -> Instance:
         """End an instance for good; its open tasks are cancelled."""
-        instance = self._supervised(instance_id, user)
-        if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
-            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
-        now = self.platform.clock.now()
-        for row in self.open_tasks(instance):
-            row.state = TaskState.CANCELLED
-            row.completed_at = now
-        instance.status = InstanceStatus.TERMINATED
-        instance.ended_at = now
-        instance.updated_at = now
-        instance.next_timer_at = None
-        record(self.session, instance, "instance_terminated", now, user)
+        with lost_race_is_conflict():
+            instance = self._supervised(instance_id, user)
+            if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
+                raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+            now = self.platform.clock.now()
+            for row in self.open_tasks(instance):
+                row.state = TaskState.CANCELLED
+                row.completed_at = now
+            instance.status = InstanceStatus.TERMINATED
+            instance.ended_at = now
+            instance.updated_at = now
+            instance.next_timer_at = None
+            record(self.session, instance, "instance_terminated", now, user)
+            self.session.flush()
         return instance
 
     def service_code(self, instance: Instance) -> str | None:

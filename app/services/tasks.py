@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine.forms import validate_form
 from app.engine.routing import candidate_clause
@@ -16,6 +14,7 @@ from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotRea
 from app.models import Instance, InstanceStatus, Task, TaskState, User
 from app.services.context import Platform
 from app.services.instances import InstanceService, record
+from app.services.races import lost_race_is_conflict
 
 INBOX_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
@@ -110,26 +109,28 @@ class TaskService:
         Raises:
             Conflict: someone else holds it, or it is no longer ready.
         """
-        task = self._locked_task(task_id, user)
-        if task.claimed_by_id not in (None, user.id):
-            raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
-        if task.claimed_by_id is None:
-            task.claimed_by_id = user.id
-            record(self.session, self.session.get(Instance, task.instance_id), "task_claimed",
-                   self.platform.clock.now(), user, task.id)
-        self._flush()
+        with lost_race_is_conflict():
+            task = self._locked_task(task_id, user)
+            if task.claimed_by_id not in (None, user.id):
+                raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
+            if task.claimed_by_id is None:
+                task.claimed_by_id = user.id
+                record(self.session, self.session.get(Instance, task.instance_id),
+                       "task_claimed", self.platform.clock.now(), user, task.id)
+            self.session.flush()
         return task
 
     def unclaim(self, task_id: str, user: User) -> Task:
         """Give the task back to the pool (only its holder may)."""
-        task = self._locked_task(task_id, user)
-        if task.claimed_by_id not in (None, user.id):
-            raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
-        if task.claimed_by_id == user.id:
-            task.claimed_by_id = None
-            record(self.session, self.session.get(Instance, task.instance_id), "task_unclaimed",
-                   self.platform.clock.now(), user, task.id)
-        self._flush()
+        with lost_race_is_conflict():
+            task = self._locked_task(task_id, user)
+            if task.claimed_by_id not in (None, user.id):
+                raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
+            if task.claimed_by_id == user.id:
+                task.claimed_by_id = None
+                record(self.session, self.session.get(Instance, task.instance_id),
+                       "task_unclaimed", self.platform.clock.now(), user, task.id)
+            self.session.flush()
         return task
 
     def _locked_task(self, task_id: str, user: User) -> Task:
@@ -148,7 +149,7 @@ class TaskService:
         """Validate `data` against the task's form, complete it and run the engine on.
 
         Everything (engine state, task rows, events) is flushed together; the caller
-        commits once.
+        commits once. A concurrent writer is detected by the instance's version column.
 
         Raises:
             NotFound, NotPermitted: as for `get`.
@@ -158,34 +159,23 @@ class TaskService:
         """
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
-        task = self._locked_task(task_id, user)
-        if task.claimed_by_id not in (None, user.id):
-            raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
-        instance = self.session.get_one(Instance, task.instance_id)
-        model = self.instances.model_for(instance)
-        info = model.user_tasks.get(task.bpmn_id)
-        schema = model.form_schema(info.form if info else None)
-        if schema is not None:
-            errors = validate_form(schema, data)
-            if errors:
-                raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
-        outcome = self.platform.runtime.complete(model, instance.state, task.id, data,
-                                                 self.platform.clock)
-        now = self.platform.clock.now()
-        record(self.session, instance, "task_completed", now, user, task.id,
-               {"task": task.bpmn_id, "data": data})
-        self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
-        self._flush()
-        return instance
-
-    def _flush(self) -> None:
-        """Flush now so a lost race surfaces as 409 here, not as a 500 at commit."""
-        try:
+        with lost_race_is_conflict():
+            task = self._locked_task(task_id, user)
+            if task.claimed_by_id not in (None, user.id):
+                raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
+            instance = self.session.get_one(Instance, task.instance_id)
+            model = self.instances.model_for(instance)
+            info = model.user_tasks.get(task.bpmn_id)
+            schema = model.form_schema(info.form if info else None)
+            if schema is not None:
+                errors = validate_form(schema, data)
+                if errors:
+                    raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+            outcome = self.platform.runtime.complete(model, instance.state, task.id, data,
+                                                     self.platform.clock)
+            now = self.platform.clock.now()
+            record(self.session, instance, "task_completed", now, user, task.id,
+                   {"task": task.bpmn_id, "data": data})
+            self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
             self.session.flush()
-        except StaleDataError:
-            raise Conflict("Data berubah bersamaan, coba lagi / changed concurrently, "
-                           "try again") from None
-        except OperationalError as err:
-            if "locked" in str(err.orig).lower():
-                raise Conflict("Basis data sibuk, coba lagi / database busy, try again") from None
-            raise
+        return instance

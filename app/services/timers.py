@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.errors import Conflict
 from app.models import OPEN_STATUSES, Instance
 from app.services.context import Platform
 from app.services.instances import InstanceService
+from app.services.races import lost_race_is_conflict
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,19 @@ class TimerService:
         return fired
 
     def _fire_one(self, instance_id: int) -> Fired | None:
+        """Fire one instance's due timers in its own transaction.
+
+        Without SKIP LOCKED (SQLite) two workers may both load the instance; the version
+        column lets only the first commit, and the other's work is rolled back whole.
+        """
+        try:
+            with lost_race_is_conflict():
+                return self._fire_in_transaction(instance_id)
+        except Conflict:
+            log.info("instance %s was advanced by another worker", instance_id)
+            return None
+
+    def _fire_in_transaction(self, instance_id: int) -> Fired | None:
         now = self.platform.clock.now()
         with self.platform.sessions() as session, session.begin():
             instance = session.scalar(

@@ -1,0 +1,74 @@
+"""Two people completing the same task at the same moment: exactly one wins."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.errors import Conflict
+from app.models import Event, Instance, Task, User
+from app.services.context import Platform
+from app.services.instances import InstanceService
+from app.services.tasks import TaskService
+from tests.api.test_permintaan_layanan_flow import REQUEST
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+CLASSIFY = {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": False,
+            "pelaksana": "pelaksana"}
+
+
+def _start(platform: Platform) -> tuple[int, str]:
+    with platform.sessions() as session, session.begin():
+        requester = session.scalars(select(User).where(User.username == "pengguna")).one()
+        instance = InstanceService(session, platform).start("permintaan-layanan", REQUEST,
+                                                           requester)
+        task = session.scalars(select(Task).where(Task.instance_id == instance.id)).one()
+        return instance.id, task.id
+
+
+def _race(platform: Platform, task_id: str, usernames: list[str]) -> list[Any]:
+    barrier = threading.Barrier(len(usernames))
+    results: list[Any] = [None] * len(usernames)
+
+    def attempt(index: int, username: str) -> None:
+        with platform.sessions() as session:
+            actor = session.scalars(select(User).where(User.username == username)).one()
+            barrier.wait(timeout=10)
+            try:
+                TaskService(session, platform).complete(task_id, CLASSIFY, actor)
+                session.commit()
+                results[index] = "ok"
+            except Conflict as err:
+                session.rollback()
+                results[index] = err
+
+    threads = [threading.Thread(target=attempt, args=(i, name))
+               for i, name in enumerate(usernames)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_users_completing_the_same_task_one_wins(platform: Platform, round_: int) -> None:
+    instance_id, task_id = _start(platform)
+    results = _race(platform, task_id, ["admin.layanan", "pelaksana"])
+    assert results.count("ok") == 1, results
+    [loser] = [r for r in results if r != "ok"]
+    assert isinstance(loser, Conflict)
+    with platform.sessions() as session:
+        instance = session.get_one(Instance, instance_id)
+        assert instance.status == "running"
+        assert instance.lock_version == 3  # started (1), tasks applied (2), completed (3)
+        completions = session.scalar(select(func.count()).select_from(Event).where(
+            Event.instance_id == instance_id, Event.kind == "task_completed"))
+        assert completions == 1
+        ready = session.scalars(select(Task.bpmn_id).where(Task.instance_id == instance_id,
+                                                           Task.state == "ready")).all()
+        assert ready == ["persetujuan_permintaan"]

@@ -1,0 +1,192 @@
+"""Routing: lane -> role -> holders for the instance's service, else PD, else everywhere."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engine.routing import candidate_clause, candidates
+from app.engine.specs import Bundle
+from app.errors import NotPermitted
+from app.models import Agency, Event, Service, Task, User
+from app.services.accounts import AccountService
+from app.services.context import Platform
+from app.services.deploy import DeployService
+from app.services.instances import InstanceService
+from app.services.tasks import TaskService
+from tests.bpmn import lanes, linear
+
+ADMIN = "Administrator Layanan"
+BPMN = linear(
+    '<bpmn:userTask id="tangani" name="Tangani" />',
+    '<bpmn:userTask id="konfirmasi" name="Konfirmasi" />',
+    '<bpmn:userTask id="kerjakan" name="Kerjakan"><bpmn:extensionElements>'
+    '<spiffworkflow:properties><spiffworkflow:property name="assigneeVariable" '
+    'value="pelaksana" /></spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>',
+    lane_xml=lanes(Pemohon=["start", "konfirmasi", "end"],
+                   Administrator_Layanan=["tangani", "kerjakan"]),
+)
+USERS = {
+    "svc_admin": ("service", "SIMPEG"),
+    "pd_admin": ("agency", "BKPSDM"),
+    "glob_admin": (None, None),
+    "other_pd": ("agency", "DISDUKCAPIL"),
+    "requester": None,
+}
+
+
+@pytest.fixture
+def world(platform: Platform) -> Platform:
+    with platform.sessions() as session, session.begin():
+        bkpsdm = Agency(code="BKPSDM", name="BKPSDM")
+        dukcapil = Agency(code="DISDUKCAPIL", name="Dukcapil")
+        session.add_all([bkpsdm, dukcapil])
+        session.flush()
+        session.add_all([
+            Service(code="SIMPEG", name="SIMPEG", agency_id=bkpsdm.id,
+                    group="Administrasi Pemerintahan", classification="Esensial"),
+            Service(code="SIAK", name="SIAK", agency_id=dukcapil.id, group="Publik",
+                    classification="Kritis"),
+        ])
+        session.flush()
+        accounts = AccountService(session, platform.clock)
+        for username, scope in USERS.items():
+            accounts.create_user(username, "rahasia-123")
+            if scope is not None:
+                kind, code = scope
+                accounts.grant(username, ADMIN, service_code=code if kind == "service" else None,
+                               agency_code=code if kind == "agency" else None)
+        DeployService(session, platform.clock, platform.specs).deploy(
+            Bundle({"routing.bpmn": BPMN}))
+    return platform
+
+
+def user(session: Session, name: str) -> User:
+    return session.scalars(select(User).where(User.username == name)).one()
+
+
+def start(platform: Platform, service: str = "SIMPEG", **data: object) -> int:
+    with platform.sessions() as session, session.begin():
+        instance = InstanceService(session, platform).start(
+            "routing", {"layanan": service, **data}, user(session, "requester"))
+        return instance.id
+
+
+def open_task(session: Session, instance_id: int) -> Task:
+    return session.scalars(select(Task).where(Task.instance_id == instance_id,
+                                              Task.state == "ready")).one()
+
+
+def sql_candidates(session: Session, task: Task) -> list[str]:
+    names = []
+    for person in session.scalars(select(User).order_by(User.username)):
+        if session.scalar(select(candidate_clause(person)).select_from(Task)
+                          .where(Task.id == task.id)):
+            names.append(person.username)
+    return names
+
+
+def inbox_of(platform: Platform, session: Session, name: str) -> list[str]:
+    return [t.id for t in TaskService(session, platform).inbox(user(session, name)).items]
+
+
+def test_service_holder_beats_pd_and_global_holders(world: Platform) -> None:
+    instance_id = start(world)
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert candidates(session, task) == ["svc_admin"]
+        assert sql_candidates(session, task) == ["svc_admin"]
+        assert inbox_of(world, session, "svc_admin") == [task.id]
+        for other in ("pd_admin", "glob_admin", "other_pd", "requester"):
+            assert inbox_of(world, session, other) == []
+            with pytest.raises(NotPermitted):
+                TaskService(session, world).get(task.id, user(session, other))
+
+
+def test_pd_holder_when_no_service_holder_then_global(world: Platform) -> None:
+    instance_id = start(world)
+    with world.sessions() as session, session.begin():
+        AccountService(session, world.clock).revoke("svc_admin", ADMIN, service_code="SIMPEG")
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
+    with world.sessions() as session, session.begin():
+        AccountService(session, world.clock).revoke("pd_admin", ADMIN, agency_code="BKPSDM")
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert candidates(session, task) == sql_candidates(session, task) == ["glob_admin"]
+        assert inbox_of(world, session, "glob_admin") == [task.id]
+
+
+def test_other_pd_holder_never_sees_the_task(world: Platform) -> None:
+    instance_id = start(world, service="SIAK")
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert candidates(session, task) == ["other_pd"]
+        assert inbox_of(world, session, "pd_admin") == []
+
+
+def test_requester_lane_goes_to_the_starter_only(world: Platform) -> None:
+    instance_id = start(world, pelaksana="pd_admin")
+    with world.sessions() as session, session.begin():
+        task = open_task(session, instance_id)
+        TaskService(session, world).complete(task.id, {}, user(session, "svc_admin"))
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert task.lane == "Pemohon"
+        assert candidates(session, task) == sql_candidates(session, task) == ["requester"]
+        assert inbox_of(world, session, "svc_admin") == []
+
+
+def _to_assigned_task(world: Platform, pelaksana: str) -> str:
+    instance_id = start(world, pelaksana=pelaksana)
+    for actor in ("svc_admin", "requester"):
+        with world.sessions() as session, session.begin():
+            task = open_task(session, instance_id)
+            TaskService(session, world).complete(task.id, {}, user(session, actor))
+    with world.sessions() as session:
+        return open_task(session, instance_id).id
+
+
+def test_assignee_variable_narrows_to_the_chosen_holder(world: Platform) -> None:
+    task_id = _to_assigned_task(world, "pd_admin")
+    with world.sessions() as session:
+        task = session.get_one(Task, task_id)
+        assert task.assignee == "pd_admin" and not task.unroutable
+        assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
+        assert inbox_of(world, session, "svc_admin") == []
+
+
+@pytest.mark.parametrize("pelaksana", ["nobody", "other_pd", "requester"])
+def test_assignee_without_the_role_for_the_scope_is_flagged(world: Platform,
+                                                           pelaksana: str) -> None:
+    task_id = _to_assigned_task(world, pelaksana)
+    with world.sessions() as session:
+        task = session.get_one(Task, task_id)
+        assert task.unroutable
+        assert candidates(session, task) == sql_candidates(session, task) == []
+        flagged = session.scalars(select(Event).where(Event.kind == "task_unroutable")).all()
+        assert [e.task_id for e in flagged] == [task_id]
+
+
+def test_task_with_no_role_holder_is_flagged_not_lost(world: Platform) -> None:
+    with world.sessions() as session, session.begin():
+        accounts = AccountService(session, world.clock)
+        accounts.revoke("svc_admin", ADMIN, service_code="SIMPEG")
+        accounts.revoke("pd_admin", ADMIN, agency_code="BKPSDM")
+        accounts.revoke("glob_admin", ADMIN)
+    instance_id = start(world)
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert task.unroutable
+        assert session.scalar(select(Event.id).where(Event.kind == "task_unroutable"))
+
+
+def test_inactive_holder_is_no_candidate(world: Platform) -> None:
+    with world.sessions() as session, session.begin():
+        user(session, "svc_admin").active = False
+    instance_id = start(world)
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
