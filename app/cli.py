@@ -31,8 +31,12 @@ class _Context:
         self._platform: Platform | None = None
 
     def platform(self, clock: Clock | None = None) -> Platform:
+        """The platform for this command; its connections close when the command ends."""
         if self._platform is None or clock is not None:
+            if self._platform is not None:
+                self._platform.engine.dispose()
             self._platform = Platform.build(self.settings, clock)
+            click.get_current_context().call_on_close(self._platform.engine.dispose)
         return self._platform
 
     @contextmanager

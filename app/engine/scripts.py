@@ -161,7 +161,8 @@ def check_script(code: str, mode: Mode = "exec") -> list[ScriptProblem]:
     was added is still checked.
 
     Args:
-        code: the script (`exec`) or expression (`eval`).
+        code: the script (`exec`) or expression (`eval`; surrounding whitespace is
+            ignored, as `RestrictedEnvironment.evaluate` ignores it).
         mode: `exec` for script tasks and pre/post scripts, `eval` for conditions, timer
             expressions and DMN entries.
 
@@ -402,7 +403,13 @@ class _Budget:
         return self.trace_script if frame.f_code.co_filename == SCRIPT_FILENAME else None
 
     def trace_script(self, frame: FrameType, event: str, arg: object) -> Any:
-        """Local tracer for script frames only: checks on every line."""
+        """Local tracer for script frames only: checks on every line.
+
+        A generator frame kept in task data keeps this tracer; once its run is over it
+        stops tracing instead of raising a stale timeout in someone else's code.
+        """
+        if getattr(_local, "budget", None) is not self:
+            return None
         self.check()
         return self.trace_script
 
