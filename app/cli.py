@@ -99,10 +99,14 @@ def db_upgrade(ctx: _Context, revision: str) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
-@click.option("--forms", "forms_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder with the form files (default: forms/ of the project).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--forms",
+    "forms_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder with the form files (default: forms/ of the project).",
+)
 @pass_context
 def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> None:
     """Deploy BPMN files (or every .bpmn in folders) with their DMN and forms."""
@@ -117,8 +121,9 @@ def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> No
         verb = "deployed" if result.created else "unchanged"
         click.echo(f"{verb}: {result.model_id} v{result.version} ({path})")
         for warning in result.warnings:
-            click.echo(f"  warning {warning.file}:{warning.line} [{warning.element_id}]: "
-                       f"{warning.message}")
+            click.echo(
+                f"  warning {warning.file}:{warning.line} [{warning.element_id}]: {warning.message}"
+            )
 
 
 @main.command()
@@ -131,9 +136,11 @@ def demo(ctx: _Context) -> None:
         _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
     with ctx.transaction() as (session, platform):
         summary = load_demo(session, platform.clock)
-    click.echo(f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
-               f"+{summary.users} users, +{summary.assignments} role assignments "
-               f"(password for every demo user: {DEMO_PASSWORD})")
+    click.echo(
+        f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
+        f"+{summary.users} users, +{summary.assignments} role assignments "
+        f"(password for every demo user: {DEMO_PASSWORD})"
+    )
 
 
 @main.command()
@@ -158,7 +165,9 @@ def _parse_at(value: str | None) -> Clock | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("ISO-8601 time with offset, e.g. 2026-11-24T09:00:00+07:00") from None
+        raise click.BadParameter(
+            "ISO-8601 time with offset, e.g. 2026-11-24T09:00:00+07:00"
+        ) from None
     if moment.tzinfo is None:
         raise click.BadParameter("the time needs a UTC offset, e.g. +07:00")
     return FixedClock(moment)
@@ -169,8 +178,9 @@ def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> i
 
     fired = TimerService(platform).tick(limit)
     for item in fired:
-        echo(f"instance {item.instance_id}: fired {', '.join(item.elements) or '-'} "
-             f"-> {item.status}")
+        echo(
+            f"instance {item.instance_id}: fired {', '.join(item.elements) or '-'} -> {item.status}"
+        )
     return len(fired)
 
 
@@ -185,8 +195,9 @@ def tick(ctx: _Context, at: str | None, limit: int) -> None:
 
 
 @main.command()
-@click.option("--interval", default=5.0, show_default=True, type=float,
-              help="Seconds between passes.")
+@click.option(
+    "--interval", default=5.0, show_default=True, type=float, help="Seconds between passes."
+)
 @click.option("--limit", default=100, show_default=True, type=int)
 @pass_context
 def worker(ctx: _Context, interval: float, limit: int) -> None:
@@ -219,22 +230,34 @@ def users() -> None:
 @click.option("--email", default=None)
 @click.option("--agency", "agency_code", default=None, help="Code of the user's PD.")
 @pass_context
-def users_create(ctx: _Context, username: str, password: str, full_name: str,
-                 email: str | None, agency_code: str | None) -> None:
+def users_create(
+    ctx: _Context,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str | None,
+    agency_code: str | None,
+) -> None:
     """Create a user."""
     from app.services.accounts import AccountService
 
     with ctx.transaction() as (session, platform):
         user = AccountService(session, platform.clock).create_user(
-            username, password, full_name, email, agency_code)
+            username, password, full_name, email, agency_code
+        )
     click.echo(f"created user {user.username}")
 
 
 def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option("--service", "service_code", default=None,
-                           help="Hold the role for this service (code).")(command)
-    return click.option("--agency", "agency_code", default=None,
-                        help="Hold the role for this PD (code); neither means everywhere.")(command)
+    command = click.option(
+        "--service", "service_code", default=None, help="Hold the role for this service (code)."
+    )(command)
+    return click.option(
+        "--agency",
+        "agency_code",
+        default=None,
+        help="Hold the role for this PD (code); neither means everywhere.",
+    )(command)
 
 
 @users.command("grant")
@@ -242,14 +265,16 @@ def _scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("role")
 @_scope_options
 @pass_context
-def users_grant(ctx: _Context, username: str, role: str, service_code: str | None,
-                agency_code: str | None) -> None:
+def users_grant(
+    ctx: _Context, username: str, role: str, service_code: str | None, agency_code: str | None
+) -> None:
     """Grant ROLE to USERNAME for a service, a PD, or everywhere."""
     from app.services.accounts import AccountService
 
     with ctx.transaction() as (session, platform):
         _, created = AccountService(session, platform.clock).grant(
-            username, role, service_code, agency_code)
+            username, role, service_code, agency_code
+        )
     scope = service_code or agency_code or "global"
     click.echo(f"{'granted' if created else 'already held'}: {username} {role} ({scope})")
 
@@ -259,14 +284,16 @@ def users_grant(ctx: _Context, username: str, role: str, service_code: str | Non
 @click.argument("role")
 @_scope_options
 @pass_context
-def users_revoke(ctx: _Context, username: str, role: str, service_code: str | None,
-                 agency_code: str | None) -> None:
+def users_revoke(
+    ctx: _Context, username: str, role: str, service_code: str | None, agency_code: str | None
+) -> None:
     """Revoke ROLE from USERNAME for exactly that scope."""
     from app.services.accounts import AccountService
 
     with ctx.transaction() as (session, platform):
         count = AccountService(session, platform.clock).revoke(
-            username, role, service_code, agency_code)
+            username, role, service_code, agency_code
+        )
     click.echo(f"revoked {count} assignment(s)")
 
 

@@ -32,7 +32,9 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as err:
-        raise DatabaseUnavailable(f"DATABASE_URL tidak valid / invalid DATABASE_URL: {err}") from None
+        raise DatabaseUnavailable(
+            f"DATABASE_URL tidak valid / invalid DATABASE_URL: {err}"
+        ) from None
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict[str, object] = {}
@@ -45,7 +47,9 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as err:
-        raise DatabaseUnavailable(f"DATABASE_URL tidak didukung / unsupported DATABASE_URL: {err}") from None
+        raise DatabaseUnavailable(
+            f"DATABASE_URL tidak didukung / unsupported DATABASE_URL: {err}"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:

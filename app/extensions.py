@@ -35,4 +35,3 @@ class Api(_SmorestApi):  # type: ignore[misc]
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
-

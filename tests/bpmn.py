@@ -13,8 +13,9 @@ HEADER = (
 
 def form(schema_file: str, assignee: str | None = None) -> str:
     """Extension elements naming a form (and optionally an assignee variable)."""
-    extra = (f'<spiffworkflow:property name="assigneeVariable" value="{assignee}" />'
-             if assignee else "")
+    extra = (
+        f'<spiffworkflow:property name="assigneeVariable" value="{assignee}" />' if assignee else ""
+    )
     return (
         "<bpmn:extensionElements><spiffworkflow:properties>"
         f'<spiffworkflow:property name="formJsonSchemaFilename" value="{schema_file}" />{extra}'
@@ -54,6 +55,12 @@ def linear(*tasks: str, extra: str = "", lane_xml: str = "") -> bytes:
     import re
 
     ids = [re.search(r'id="([^"]+)"', task).group(1) for task in tasks]  # type: ignore[union-attr]
-    body = (lane_xml + '<bpmn:startEvent id="start" />' + "".join(tasks)
-            + '<bpmn:endEvent id="end" />' + sequence("start", *ids, "end") + extra)
+    body = (
+        lane_xml
+        + '<bpmn:startEvent id="start" />'
+        + "".join(tasks)
+        + '<bpmn:endEvent id="end" />'
+        + sequence("start", *ids, "end")
+        + extra
+    )
     return document(body)

@@ -47,34 +47,55 @@ def test_deploy_invalid_file_lists_errors_and_exits_1(platform: Platform, tmp_pa
 
 def test_demo_needs_demo_mode_and_is_idempotent(platform: Platform) -> None:
     refused = spbe(platform, "demo")
-    assert refused.exit_code == 1 and "SPBE_DEMO" in refused.output
+    assert refused.exit_code == 1
+    assert "SPBE_DEMO" in refused.output
     first = spbe(platform, "demo", demo=True)
     assert first.exit_code == 0, first.output
     second = spbe(platform, "demo", demo=True)
     assert "+0 agencies, +0 services, +0 users, +0 role assignments" in second.output
     with platform.sessions() as session:
         names = set(session.scalars(select(User.username)))
-    assert {"pengguna", "penyedia", "admin.layanan", "admin.infra", "pj.layanan", "pj.infra",
-            "pimpinan", "analis", "admin"} <= names
+    assert {
+        "pengguna",
+        "penyedia",
+        "admin.layanan",
+        "admin.infra",
+        "pj.layanan",
+        "pj.infra",
+        "pimpinan",
+        "analis",
+        "admin",
+    } <= names
 
 
 def test_users_create_grant_revoke(platform: Platform, demo: None) -> None:
-    created = spbe(platform, "users", "create", "budi", "--password", "rahasia-123",
-                   "--agency", "BKPSDM")
+    created = spbe(
+        platform, "users", "create", "budi", "--password", "rahasia-123", "--agency", "BKPSDM"
+    )
     assert created.exit_code == 0, created.output
-    granted = spbe(platform, "users", "grant", "budi", "Administrator Layanan",
-                   "--service", "SIMPEG")
+    granted = spbe(
+        platform, "users", "grant", "budi", "Administrator Layanan", "--service", "SIMPEG"
+    )
     assert "granted" in granted.output
-    assert "already held" in spbe(platform, "users", "grant", "budi", "Administrator Layanan",
-                                  "--service", "SIMPEG").output
+    assert (
+        "already held"
+        in spbe(
+            platform, "users", "grant", "budi", "Administrator Layanan", "--service", "SIMPEG"
+        ).output
+    )
     listed = spbe(platform, "users", "list")
     assert "budi: Administrator Layanan (service:" in listed.output
-    revoked = spbe(platform, "users", "revoke", "budi", "Administrator Layanan",
-                   "--service", "SIMPEG")
+    revoked = spbe(
+        platform, "users", "revoke", "budi", "Administrator Layanan", "--service", "SIMPEG"
+    )
     assert "revoked 1" in revoked.output
     with platform.sessions() as session:
-        assert not session.scalar(select(func.count()).select_from(RoleAssignment)
-                                  .join(User).where(User.username == "budi"))
+        assert not session.scalar(
+            select(func.count())
+            .select_from(RoleAssignment)
+            .join(User)
+            .where(User.username == "budi")
+        )
 
 
 @pytest.mark.parametrize(
@@ -87,8 +108,9 @@ def test_users_create_grant_revoke(platform: Platform, demo: None) -> None:
         (["users", "create", "admin", "--password", "panjang-sekali"], "taken"),
     ],
 )
-def test_users_errors_are_one_line(platform: Platform, demo: None, args: list[str],
-                                   message: str) -> None:
+def test_users_errors_are_one_line(
+    platform: Platform, demo: None, args: list[str], message: str
+) -> None:
     result = spbe(platform, *args)
     assert result.exit_code == 1
     assert message in result.output
@@ -107,7 +129,10 @@ def test_bad_database_url_is_one_clear_line(url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "db", "upgrade"],
         env={"DATABASE_URL": url, "SECRET_KEY": "x", "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

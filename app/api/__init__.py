@@ -19,9 +19,7 @@ def register_api(app: Flask) -> None:
         OPENAPI_JSON_PATH="openapi.json",
     )
     api = Api(app)
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer"}
-    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for module in (auth, process_models, process_instances, tasks):
         api.register_blueprint(module.blp)

@@ -33,6 +33,9 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
     return {
         "access_token": issue_token(user),
         "token_type": "Bearer",
-        "user": {"username": user.username, "full_name": user.full_name,
-                 "roles": accounts.roles_of(user)},
+        "user": {
+            "username": user.username,
+            "full_name": user.full_name,
+            "roles": accounts.roles_of(user),
+        },
     }

@@ -15,7 +15,7 @@ from app.services.context import Platform
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_TOKEN_SALT = "spbe-api-token"
+_TOKEN_SALT = "spbe-api-token"  # noqa: S105 - a salt that namespaces tokens, not a secret
 
 
 class Unauthorized(Exception):

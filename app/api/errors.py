@@ -14,8 +14,9 @@ from app.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-def _answer(status: int, message: str, errors: Any = None, headers: dict[str, str] | None = None
-            ) -> Any:
+def _answer(
+    status: int, message: str, errors: Any = None, headers: dict[str, str] | None = None
+) -> Any:
     response = jsonify({"message": message, "errors": errors if errors is not None else {}})
     response.status_code = status
     response.headers.update(headers or {})

@@ -19,8 +19,12 @@ from app.engine.routing import candidates
 from app.models import Instance
 from app.services.instances import InstanceService
 
-blp = Blueprint("process_instances", __name__, url_prefix="/api/v1/process-instances",
-                description="Process instances")
+blp = Blueprint(
+    "process_instances",
+    __name__,
+    url_prefix="/api/v1/process-instances",
+    description="Process instances",
+)
 
 
 def _service() -> InstanceService:
@@ -52,8 +56,13 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 def list_instances(query: dict[str, Any]) -> dict[str, Any]:
     """Instances the caller may see, newest first."""
     service = _service()
-    page = service.list(current_user(), query.get("process_model_id"), query.get("status"),
-                        query["page"], query["per_page"])
+    page = service.list(
+        current_user(),
+        query.get("process_model_id"),
+        query.get("status"),
+        query["page"],
+        query["per_page"],
+    )
     return {"items": [present(service, i) for i in page.items], "total": page.total}
 
 

@@ -20,8 +20,12 @@ from app.errors import DeploymentInvalid, DeployProblem, NotPermitted
 from app.models import RoleAssignment
 from app.services.deploy import DeployService
 
-blp = Blueprint("process_models", __name__, url_prefix="/api/v1/process-models",
-                description="Process models (BPMN, DMN and forms)")
+blp = Blueprint(
+    "process_models",
+    __name__,
+    url_prefix="/api/v1/process-models",
+    description="Process models (BPMN, DMN and forms)",
+)
 
 DEPLOYER_ROLES = ("Analis Proses", "Admin Sistem")
 
@@ -36,18 +40,32 @@ def _service() -> DeployService:
 def list_models() -> list[dict[str, Any]]:
     """Every deployed model with its newest version."""
     return [
-        {"id": model.id, "name": model.name, "version": version.version,
-         "deployed_at": version.deployed_at}
+        {
+            "id": model.id,
+            "name": model.name,
+            "version": version.version,
+            "deployed_at": version.deployed_at,
+        }
         for model, version in _service().models()
     ]
 
 
 @blp.route("", methods=["POST"])
 @authenticated
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
-    "type": "object",
-    "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-}}}})
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            }
+        }
+    }
+)
 @blp.response(201, DeployResultSchema)
 @blp.alt_response(422, description="Invalid model: errors with file, line, element_id")
 @blp.alt_response(403, description="Only Analis Proses may deploy")
@@ -55,20 +73,26 @@ def deploy() -> dict[str, Any]:
     """Deploy a BPMN file with its DMN and form files as the model's next version."""
     user = current_user()
     allowed = session().scalar(
-        select(RoleAssignment.id).where(RoleAssignment.user_id == user.id,
-                                        RoleAssignment.role.in_(DEPLOYER_ROLES)).limit(1)
+        select(RoleAssignment.id)
+        .where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(DEPLOYER_ROLES))
+        .limit(1)
     )
     if not allowed:
         raise NotPermitted("Hanya Analis Proses yang dapat men-deploy / Analis Proses only")
     uploads = request.files.getlist("file")
     if not uploads:
-        raise DeploymentInvalid([DeployProblem("-", "tidak ada berkas / no file uploaded "
-                                                    "(multipart field 'file')")])
+        raise DeploymentInvalid(
+            [DeployProblem("-", "tidak ada berkas / no file uploaded (multipart field 'file')")]
+        )
     bundle = Bundle({(u.filename or "unnamed").rsplit("/", 1)[-1]: u.read() for u in uploads})
     result = _service().deploy(bundle, user)
     session().commit()
-    return {"id": result.model_id, "version": result.version, "created": result.created,
-            "warnings": [w.as_dict() for w in result.warnings]}
+    return {
+        "id": result.model_id,
+        "version": result.version,
+        "created": result.created,
+        "warnings": [w.as_dict() for w in result.warnings],
+    }
 
 
 @blp.route("/<string:model_id>", methods=["GET"])
@@ -81,16 +105,23 @@ def get_model(model_id: str) -> dict[str, Any]:
     parsed = service.parsed(latest)
     start = None
     if parsed.start_form is not None:
-        start = {"schema": parsed.form_schema(parsed.start_form),
-                 "ui_schema": parsed.ui_schema(parsed.start_form)}
+        start = {
+            "schema": parsed.form_schema(parsed.start_form),
+            "ui_schema": parsed.ui_schema(parsed.start_form),
+        }
     return {
         "id": model_id,
         "name": latest.model.name,
         "version": latest.version,
         "deployed_at": latest.deployed_at,
         "versions": [
-            {"version": v.version, "content_hash": v.content_hash, "deployed_at": v.deployed_at,
-             "deployed_by": None, "warnings": v.warnings}
+            {
+                "version": v.version,
+                "content_hash": v.content_hash,
+                "deployed_at": v.deployed_at,
+                "deployed_by": None,
+                "warnings": v.warnings,
+            }
             for v in latest.model.versions
         ],
         "start_form": start,

@@ -7,8 +7,9 @@ from marshmallow import Schema, fields, validate
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                             load_only=True)
+    password = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), load_only=True
+    )
 
 
 class UserSummarySchema(Schema):
@@ -142,8 +143,11 @@ class InstanceCreateSchema(Schema):
 
 class InstanceQuerySchema(Schema):
     process_model_id = fields.String()
-    status = fields.String(validate=validate.OneOf(
-        ["running", "waiting", "suspended", "complete", "terminated", "error"]))
+    status = fields.String(
+        validate=validate.OneOf(
+            ["running", "waiting", "suspended", "complete", "terminated", "error"]
+        )
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 

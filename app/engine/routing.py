@@ -75,16 +75,19 @@ def candidate_clause(user: User) -> ColumnElement[bool]:
                 and_(
                     mine.agency_id == Task.agency_id,
                     mine.service_id.is_(None),
-                    or_(Task.service_id.is_(None),
-                        not_(_holders(Task.lane, service=Task.service_id))),
+                    or_(
+                        Task.service_id.is_(None),
+                        not_(_holders(Task.lane, service=Task.service_id)),
+                    ),
                 ),
                 and_(
                     mine.agency_id.is_(None),
                     mine.service_id.is_(None),
-                    or_(Task.service_id.is_(None),
-                        not_(_holders(Task.lane, service=Task.service_id))),
-                    or_(Task.agency_id.is_(None),
-                        not_(_holders(Task.lane, agency=Task.agency_id))),
+                    or_(
+                        Task.service_id.is_(None),
+                        not_(_holders(Task.lane, service=Task.service_id)),
+                    ),
+                    or_(Task.agency_id.is_(None), not_(_holders(Task.lane, agency=Task.agency_id))),
                 ),
             ),
         )
@@ -98,8 +101,11 @@ def candidate_clause(user: User) -> ColumnElement[bool]:
             covering.role == Task.lane,
             or_(
                 and_(Task.service_id.is_not(None), covering.service_id == Task.service_id),
-                and_(Task.agency_id.is_not(None), covering.agency_id == Task.agency_id,
-                     covering.service_id.is_(None)),
+                and_(
+                    Task.agency_id.is_not(None),
+                    covering.agency_id == Task.agency_id,
+                    covering.service_id.is_(None),
+                ),
                 and_(covering.agency_id.is_(None), covering.service_id.is_(None)),
             ),
         )
@@ -107,8 +113,7 @@ def candidate_clause(user: User) -> ColumnElement[bool]:
     if not user.active:
         return false()
     return or_(
-        and_(Task.assignee == user.username,
-             or_(Task.requires_role.is_(False), holds_any_level)),
+        and_(Task.assignee == user.username, or_(Task.requires_role.is_(False), holds_any_level)),
         and_(Task.assignee.is_(None), Task.requires_role.is_(True), by_role),
     )
 
@@ -125,15 +130,20 @@ def candidates(session: Session, task: Task) -> list[str]:
             return []
         if not task.requires_role:
             return [user.username]
-        return [user.username] if session.scalar(
-            select(candidate_clause(user)).select_from(Task).where(Task.id == task.id)
-        ) else []
+        return (
+            [user.username]
+            if session.scalar(
+                select(candidate_clause(user)).select_from(Task).where(Task.id == task.id)
+            )
+            else []
+        )
     levels = []
     if task.service_id is not None:
         levels.append(and_(RoleAssignment.service_id == task.service_id))
     if task.agency_id is not None:
-        levels.append(and_(RoleAssignment.agency_id == task.agency_id,
-                           RoleAssignment.service_id.is_(None)))
+        levels.append(
+            and_(RoleAssignment.agency_id == task.agency_id, RoleAssignment.service_id.is_(None))
+        )
     levels.append(and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None)))
     for level in levels:
         names = session.scalars(

@@ -103,11 +103,17 @@ class Runtime:
         workflow.script_engine = self._script_engine
         return workflow
 
-    def _outcome(self, model: ParsedModel, workflow: BpmnWorkflow,
-                 failure: EngineFailure | None = None, fired: list[str] | None = None) -> Outcome:
+    def _outcome(
+        self,
+        model: ParsedModel,
+        workflow: BpmnWorkflow,
+        failure: EngineFailure | None = None,
+        fired: list[str] | None = None,
+    ) -> Outcome:
         ready = [
-            ReadyTask(str(task.id), model.user_tasks[task.task_spec.bpmn_id],
-                      to_jsonable(task.data))
+            ReadyTask(
+                str(task.id), model.user_tasks[task.task_spec.bpmn_id], to_jsonable(task.data)
+            )
             for task in workflow.get_tasks(state=SpiffState.READY, manual=True)
             if task.task_spec.bpmn_id in model.user_tasks
         ]
@@ -120,8 +126,11 @@ class Runtime:
         if ready and not workflow.is_completed():
             data = ready[-1].data
         else:
-            source = workflow.data if workflow.is_completed() else (
-                workflow.last_task or workflow.task_tree).data
+            source = (
+                workflow.data
+                if workflow.is_completed()
+                else (workflow.last_task or workflow.task_tree).data
+            )
             data = to_jsonable(dict(source))
         return Outcome(
             state=state_to_json(workflow),
@@ -133,8 +142,9 @@ class Runtime:
             fired=fired or [],
         )
 
-    def _step(self, workflow: BpmnWorkflow, action: Callable[[], object] | None = None
-              ) -> EngineFailure | None:
+    def _step(
+        self, workflow: BpmnWorkflow, action: Callable[[], object] | None = None
+    ) -> EngineFailure | None:
         try:
             if action is not None:
                 action()
@@ -147,15 +157,17 @@ class Runtime:
 
     def start(self, model: ParsedModel, data: Mapping[str, Any], clock: Clock) -> Outcome:
         """Create a workflow with `data` and run it to its first wait."""
-        workflow = BpmnWorkflow(model.spec, model.subprocess_specs,
-                                script_engine=self._script_engine)
+        workflow = BpmnWorkflow(
+            model.spec, model.subprocess_specs, script_engine=self._script_engine
+        )
         workflow.task_tree.data.update(data)
         with engine_clock(clock):
             failure = self._step(workflow)
             return self._outcome(model, workflow, failure)
 
-    def complete(self, model: ParsedModel, state: str, task_id: str,
-                 data: Mapping[str, Any], clock: Clock) -> Outcome:
+    def complete(
+        self, model: ParsedModel, state: str, task_id: str, data: Mapping[str, Any], clock: Clock
+    ) -> Outcome:
         """Merge `data` into a READY user task, run it and step to the next wait.
 
         Raises:
@@ -189,7 +201,8 @@ class Runtime:
             }
             failure = self._step(workflow, workflow.refresh_timers)
             fired = [
-                bpmn_id for task_id, bpmn_id in waiting.items()
+                bpmn_id
+                for task_id, bpmn_id in waiting.items()
                 if workflow.get_task_from_id(task_id).state != SpiffState.WAITING
             ]
             return self._outcome(model, workflow, failure, fired)

@@ -126,12 +126,16 @@ def _load_forms(bundle: Bundle, problems: list[DeployProblem]) -> dict[str, dict
             problems.append(DeployProblem(name, "berkas bukan UTF-8 / file is not UTF-8"))
             continue
         except json.JSONDecodeError as err:
-            problems.append(DeployProblem(name, f"JSON tidak valid / invalid JSON: {err.msg}", err.lineno))
+            problems.append(
+                DeployProblem(name, f"JSON tidak valid / invalid JSON: {err.msg}", err.lineno)
+            )
             continue
         is_ui = name.endswith(".uischema.json") or name.endswith("-uischema.json")
         if is_ui:
             if not isinstance(document, dict):
-                problems.append(DeployProblem(name, "UI schema harus objek / UI schema must be an object"))
+                problems.append(
+                    DeployProblem(name, "UI schema harus objek / UI schema must be an object")
+                )
                 continue
         else:
             for message in schema_problems(document):
@@ -146,7 +150,9 @@ def _parse_xml_files(bundle: Bundle, problems: list[DeployProblem]) -> dict[str,
         kind = bundle.kind(name)
         if kind is None:
             problems.append(
-                DeployProblem(name, "jenis berkas tidak dikenal (.bpmn, .dmn, .json) / unknown file type")
+                DeployProblem(
+                    name, "jenis berkas tidak dikenal (.bpmn, .dmn, .json) / unknown file type"
+                )
             )
             continue
         if kind == "form":
@@ -171,7 +177,8 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         problems.append(
             DeployProblem(
                 ", ".join(sorted(bpmn_files)) or "-",
-                "unggah tepat satu berkas .bpmn per model / upload exactly one .bpmn file per model",
+                "unggah tepat satu berkas .bpmn per model / "
+                "upload exactly one .bpmn file per model",
             )
         )
     roots = _parse_xml_files(bundle, problems)
@@ -190,8 +197,13 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         process_ids = parser.get_process_ids()
         if len(process_ids) != 1:
             raise DeploymentInvalid(
-                [DeployProblem(bpmn_file, "berkas harus memuat tepat satu proses executable / "
-                               f"the file must hold exactly one executable process, found {len(process_ids)}")]
+                [
+                    DeployProblem(
+                        bpmn_file,
+                        "berkas harus memuat tepat satu proses executable / the file must hold "
+                        f"exactly one executable process, found {len(process_ids)}",
+                    )
+                ]
             )
         process_id = process_ids[0]
         spec = parser.get_spec(process_id)

@@ -60,8 +60,10 @@ def _code_elements(root: etree._Element) -> Iterable[tuple[etree._Element, str, 
     """Every piece of Python in the diagram: (element, code, eval|exec, what it is)."""
     for script in root.iter(_q("bpmn:script")):
         yield script, script.text or "", "exec", "script task"
-    for tag, label in (("spiffworkflow:preScript", "pre-script"),
-                       ("spiffworkflow:postScript", "post-script")):
+    for tag, label in (
+        ("spiffworkflow:preScript", "pre-script"),
+        ("spiffworkflow:postScript", "post-script"),
+    ):
         for script in root.iter(_q(tag)):
             yield script, script.text or "", "exec", label
     for condition in root.iter(_q("bpmn:conditionExpression")):
@@ -97,9 +99,7 @@ def _read_names(code: str) -> list[str]:
 def _variables_set_by(model: ParsedModel, root: etree._Element) -> dict[str, set[str]]:
     """Which data fields each flow node may set (forms, scripts, decision tables)."""
     sets: dict[str, set[str]] = defaultdict(set)
-    dmn_outputs = {
-        str(name) for r in model.roots.values() for name in r.xpath(_DMN_OUTPUT)
-    }
+    dmn_outputs = {str(name) for r in model.roots.values() for name in r.xpath(_DMN_OUTPUT)}
     for element in root.iter():
         element_id = element.get("id")
         if not element_id or not isinstance(element.tag, str):
@@ -220,8 +220,9 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
 
 
 def _dmn_code(root: etree._Element) -> Iterable[tuple[etree._Element, str, str, str]]:
-    for entry in root.xpath("//*[local-name()='inputEntry' or local-name()='outputEntry']"
-                            "/*[local-name()='text']"):
+    for entry in root.xpath(
+        "//*[local-name()='inputEntry' or local-name()='outputEntry']/*[local-name()='text']"
+    ):
         text = (entry.text or "").strip()
         if text and text != "-":
             # `?` stands for the input value in SpiffWorkflow's DMN entries.

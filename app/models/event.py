@@ -18,9 +18,7 @@ class Event(Base):
     __tablename__ = "event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int | None] = mapped_column(
-        ForeignKey("process_instance.id"), index=True
-    )
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     task_id: Mapped[str | None] = mapped_column(String(36))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     kind: Mapped[str] = mapped_column(String(40))

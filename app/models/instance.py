@@ -64,4 +64,3 @@ class Instance(Base):
     started_by: Mapped[User] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012
-

@@ -50,8 +50,14 @@ class AccountService:
             raise NotFound(f"Pengguna '{username}' tidak ada / no user '{username}'")
         return user
 
-    def create_user(self, username: str, password: str, full_name: str = "",
-                    email: str | None = None, agency_code: str | None = None) -> User:
+    def create_user(
+        self,
+        username: str,
+        password: str,
+        full_name: str = "",
+        email: str | None = None,
+        agency_code: str | None = None,
+    ) -> User:
         """Create an active user.
 
         Raises:
@@ -69,9 +75,14 @@ class AccountService:
         if self.session.scalar(select(User.id).where(User.username == username)):
             raise Conflict(f"Nama pengguna '{username}' sudah dipakai / username taken")
         agency_id = self._agency(agency_code).id if agency_code else None
-        user = User(username=username, full_name=full_name or username, email=email,
-                    password_hash=hash_password(password), agency_id=agency_id,
-                    created_at=self.clock.now())
+        user = User(
+            username=username,
+            full_name=full_name or username,
+            email=email,
+            password_hash=hash_password(password),
+            agency_id=agency_id,
+            created_at=self.clock.now(),
+        )
         self.session.add(user)
         self.session.flush()
         return user
@@ -98,8 +109,13 @@ class AccountService:
             return None, self._agency(agency_code).id
         return None, None
 
-    def grant(self, username: str, role: str, service_code: str | None = None,
-              agency_code: str | None = None) -> tuple[RoleAssignment, bool]:
+    def grant(
+        self,
+        username: str,
+        role: str,
+        service_code: str | None = None,
+        agency_code: str | None = None,
+    ) -> tuple[RoleAssignment, bool]:
         """Grant `role` for a scope; returns (assignment, created). Idempotent."""
         user = self.by_username(username)
         if self.session.get(Role, role) is None:
@@ -115,14 +131,24 @@ class AccountService:
         )
         if existing is not None:
             return existing, False
-        assignment = RoleAssignment(user_id=user.id, role=role, service_id=service_id,
-                                    agency_id=agency_id, granted_at=self.clock.now())
+        assignment = RoleAssignment(
+            user_id=user.id,
+            role=role,
+            service_id=service_id,
+            agency_id=agency_id,
+            granted_at=self.clock.now(),
+        )
         self.session.add(assignment)
         self.session.flush()
         return assignment, True
 
-    def revoke(self, username: str, role: str, service_code: str | None = None,
-               agency_code: str | None = None) -> int:
+    def revoke(
+        self,
+        username: str,
+        role: str,
+        service_code: str | None = None,
+        agency_code: str | None = None,
+    ) -> int:
         """Revoke `role` for exactly this scope; returns how many assignments went."""
         user = self.by_username(username)
         service_id, agency_id = self._scope(service_code, agency_code)
@@ -141,6 +167,10 @@ class AccountService:
 
     def roles_of(self, user: User) -> list[str]:
         """Distinct role names the user holds at any scope."""
-        return sorted(set(self.session.scalars(
-            select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
-        )))
+        return sorted(
+            set(
+                self.session.scalars(
+                    select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
+                )
+            )
+        )

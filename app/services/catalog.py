@@ -60,10 +60,12 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
         if request_type is None:
             raise FormInvalid(
                 "Data tidak valid / invalid data",
-                {REQUEST_TYPE_FIELD: [
-                    f"jenis permintaan '{type_code}' tidak ada untuk layanan {service.code} / "
-                    f"no such request type for this service"
-                ]},
+                {
+                    REQUEST_TYPE_FIELD: [
+                        f"jenis permintaan '{type_code}' tidak ada untuk layanan {service.code} / "
+                        f"no such request type for this service"
+                    ]
+                },
             )
         facts["perlu_persetujuan"] = request_type.needs_approval
     return Scope(service.id, service.agency_id), facts

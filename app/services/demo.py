@@ -23,42 +23,99 @@ AGENCIES = [
 
 # code, name, agency, group, classification, request types (code, name, needs approval)
 SERVICES = [
-    ("SIMPEG", "Sistem Informasi Manajemen Kepegawaian", "BKPSDM",
-     "Administrasi Pemerintahan", "Esensial",
-     [("AKUN-BARU", "Pembuatan akun baru", True), ("RESET-SANDI", "Reset kata sandi", False)]),
-    ("EMAIL", "Surat Elektronik Pemerintah Daerah", "DISKOMINFO",
-     "Administrasi Pemerintahan", "Kritis",
-     [("AKUN-BARU", "Pembuatan akun surel", True), ("KUOTA", "Penambahan kuota", False)]),
-    ("JARINGAN", "Jaringan Intra Pemerintah", "DISKOMINFO",
-     "Administrasi Pemerintahan", "Normal",
-     [("SAMBUNGAN", "Sambungan jaringan baru", True), ("WIFI", "Akses Wi-Fi", False)]),
-    ("SIAK", "Sistem Informasi Administrasi Kependudukan", "DISDUKCAPIL",
-     "Publik", "Kritis",
-     [("AKSES-DATA", "Hak akses data kependudukan", True)]),
-    ("OSS-PERIZINAN", "Perizinan Berusaha Daerah", "DPMPTSP", "Publik", "Esensial",
-     [("AKUN-PELAKU", "Akun pelaku usaha", False), ("DATA", "Perbaikan data izin", True)]),
-    ("PPID", "Portal Informasi Publik", "DISKOMINFO", "Publik", "Normal",
-     [("KONTEN", "Publikasi konten", False)]),
-    ("SIPKD", "Sistem Informasi Pengelolaan Keuangan Daerah", "BPKAD",
-     "Administrasi Pemerintahan", "Kritis",
-     [("AKUN-BARU", "Akun pengguna baru", True), ("LAPORAN", "Laporan khusus", False)]),
+    (
+        "SIMPEG",
+        "Sistem Informasi Manajemen Kepegawaian",
+        "BKPSDM",
+        "Administrasi Pemerintahan",
+        "Esensial",
+        [("AKUN-BARU", "Pembuatan akun baru", True), ("RESET-SANDI", "Reset kata sandi", False)],
+    ),
+    (
+        "EMAIL",
+        "Surat Elektronik Pemerintah Daerah",
+        "DISKOMINFO",
+        "Administrasi Pemerintahan",
+        "Kritis",
+        [("AKUN-BARU", "Pembuatan akun surel", True), ("KUOTA", "Penambahan kuota", False)],
+    ),
+    (
+        "JARINGAN",
+        "Jaringan Intra Pemerintah",
+        "DISKOMINFO",
+        "Administrasi Pemerintahan",
+        "Normal",
+        [("SAMBUNGAN", "Sambungan jaringan baru", True), ("WIFI", "Akses Wi-Fi", False)],
+    ),
+    (
+        "SIAK",
+        "Sistem Informasi Administrasi Kependudukan",
+        "DISDUKCAPIL",
+        "Publik",
+        "Kritis",
+        [("AKSES-DATA", "Hak akses data kependudukan", True)],
+    ),
+    (
+        "OSS-PERIZINAN",
+        "Perizinan Berusaha Daerah",
+        "DPMPTSP",
+        "Publik",
+        "Esensial",
+        [("AKUN-PELAKU", "Akun pelaku usaha", False), ("DATA", "Perbaikan data izin", True)],
+    ),
+    (
+        "PPID",
+        "Portal Informasi Publik",
+        "DISKOMINFO",
+        "Publik",
+        "Normal",
+        [("KONTEN", "Publikasi konten", False)],
+    ),
+    (
+        "SIPKD",
+        "Sistem Informasi Pengelolaan Keuangan Daerah",
+        "BPKAD",
+        "Administrasi Pemerintahan",
+        "Kritis",
+        [("AKUN-BARU", "Akun pengguna baru", True), ("LAPORAN", "Laporan khusus", False)],
+    ),
 ]
 
 # username, full name, agency, [(role, scope kind, scope code)]
 USERS = [
     ("pengguna", "Siti Pengguna", "BKPSDM", [("Pengguna Layanan", None, None)]),
     ("penyedia", "Budi Penyedia", "DISKOMINFO", [("Penyedia Layanan", "agency", "DISKOMINFO")]),
-    ("admin.layanan", "Rina Administrator Layanan", "DISKOMINFO",
-     [("Administrator Layanan", None, None)]),
+    (
+        "admin.layanan",
+        "Rina Administrator Layanan",
+        "DISKOMINFO",
+        [("Administrator Layanan", None, None)],
+    ),
     ("pelaksana", "Joko Pelaksana Layanan", "DISKOMINFO", [("Administrator Layanan", None, None)]),
-    ("admin.infra", "Agus Administrator Infrastruktur", "DISKOMINFO",
-     [("Administrator Infrastruktur dan Aplikasi", None, None)]),
-    ("pj.layanan", "Dewi Penanggung Jawab Layanan", "DISKOMINFO",
-     [("Penanggung Jawab Penyedia Layanan", None, None)]),
-    ("pj.infra", "Hendra Penanggung Jawab Infrastruktur", "DISKOMINFO",
-     [("Penanggung Jawab Infrastruktur dan Aplikasi", None, None)]),
-    ("pimpinan", "Drs. Kepala Dinas", "DISKOMINFO",
-     [("Pimpinan PD Penyedia Layanan", "agency", "DISKOMINFO")]),
+    (
+        "admin.infra",
+        "Agus Administrator Infrastruktur",
+        "DISKOMINFO",
+        [("Administrator Infrastruktur dan Aplikasi", None, None)],
+    ),
+    (
+        "pj.layanan",
+        "Dewi Penanggung Jawab Layanan",
+        "DISKOMINFO",
+        [("Penanggung Jawab Penyedia Layanan", None, None)],
+    ),
+    (
+        "pj.infra",
+        "Hendra Penanggung Jawab Infrastruktur",
+        "DISKOMINFO",
+        [("Penanggung Jawab Infrastruktur dan Aplikasi", None, None)],
+    ),
+    (
+        "pimpinan",
+        "Drs. Kepala Dinas",
+        "DISKOMINFO",
+        [("Pimpinan PD Penyedia Layanan", "agency", "DISKOMINFO")],
+    ),
     ("analis", "Yusuf Analis Proses", "DISKOMINFO", [("Analis Proses", None, None)]),
     ("admin", "Admin Sistem", "DISKOMINFO", [("Admin Sistem", None, None)]),
 ]
@@ -89,24 +146,37 @@ def load_demo(session: Session, clock: Clock) -> DemoSummary:
     for code, name, agency_code, group, classification, types in SERVICES:
         service = session.scalar(select(Service).where(Service.code == code))
         if service is None:
-            service = Service(code=code, name=name, agency_id=agencies[agency_code].id,
-                              group=group, classification=classification)
+            service = Service(
+                code=code,
+                name=name,
+                agency_id=agencies[agency_code].id,
+                group=group,
+                classification=classification,
+            )
             session.add(service)
             session.flush()
             summary.services += 1
             for type_code, type_name, approval in types:
-                session.add(RequestType(service_id=service.id, code=type_code, name=type_name,
-                                        needs_approval=approval))
+                session.add(
+                    RequestType(
+                        service_id=service.id,
+                        code=type_code,
+                        name=type_name,
+                        needs_approval=approval,
+                    )
+                )
     session.flush()
     accounts = AccountService(session, clock)
     for username, full_name, agency_code, grants in USERS:
         if session.scalar(select(User.id).where(User.username == username)) is None:
-            accounts.create_user(username, DEMO_PASSWORD, full_name, f"{username}@demo.go.id",
-                                 agency_code)
+            accounts.create_user(
+                username, DEMO_PASSWORD, full_name, f"{username}@demo.go.id", agency_code
+            )
             summary.users += 1
         for role, kind, scope in grants:
             _, created = accounts.grant(
-                username, role,
+                username,
+                role,
                 service_code=scope if kind == "service" else None,
                 agency_code=scope if kind == "agency" else None,
             )

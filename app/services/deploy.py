@@ -88,8 +88,9 @@ class DeployService:
         """Role names a lane may use."""
         return set(self.session.scalars(select(Role.name)))
 
-    def deploy(self, bundle: Bundle, user: User | None = None,
-               model_id: str | None = None) -> DeployResult:
+    def deploy(
+        self, bundle: Bundle, user: User | None = None, model_id: str | None = None
+    ) -> DeployResult:
         """Validate `bundle` and store it as the model's next version, unless unchanged.
 
         Raises:
@@ -98,15 +99,22 @@ class DeployService:
         """
         oversized = [
             DeployProblem(name, f"berkas melebihi {MAX_FILE_BYTES // 1024} KB / file too large")
-            for name, content in bundle.files.items() if len(content) > MAX_FILE_BYTES
+            for name, content in bundle.files.items()
+            if len(content) > MAX_FILE_BYTES
         ]
         if oversized:
             raise DeploymentInvalid(oversized)
         model_id = model_id or model_id_for(bundle)
         if model_id and not MODEL_ID.match(model_id):
-            raise DeploymentInvalid([DeployProblem(
-                model_id, "nama berkas BPMN harus huruf kecil, angka dan '-' / the BPMN file name "
-                "must be lower-case letters, digits and '-'")])
+            raise DeploymentInvalid(
+                [
+                    DeployProblem(
+                        model_id,
+                        "nama berkas BPMN harus huruf kecil, angka dan '-' / the BPMN file name "
+                        "must be lower-case letters, digits and '-'",
+                    )
+                ]
+            )
         parsed = parse_bundle(model_id, bundle)
         problems = validate_model(parsed, self.known_roles())
         errors = [p for p in problems if p.severity == "error"]
@@ -136,13 +144,20 @@ class DeployService:
         )
         self.session.add(version)
         for name, content in sorted(bundle.files.items()):
-            self.session.add(ProcessFile(version=version, name=name, kind=bundle.kind(name),
-                                         content=content.decode("utf-8")))
+            self.session.add(
+                ProcessFile(
+                    version=version,
+                    name=name,
+                    kind=bundle.kind(name),
+                    content=content.decode("utf-8"),
+                )
+            )
         try:
             self.session.flush()
         except IntegrityError:
-            raise Conflict("Model sedang di-deploy oleh orang lain / deployed concurrently, "
-                           "try again") from None
+            raise Conflict(
+                "Model sedang di-deploy oleh orang lain / deployed concurrently, try again"
+            ) from None
         self.specs.get(version.id, lambda: parsed)
         return DeployResult(model_id, version.version, created=True, warnings=warnings)
 
@@ -176,25 +191,32 @@ class DeployService:
     def models(self) -> list[tuple[ProcessModel, ProcessModelVersion]]:
         """Every model with its newest version."""
         newest = (
-            select(ProcessModelVersion.process_model_id,
-                   func.max(ProcessModelVersion.version).label("version"))
+            select(
+                ProcessModelVersion.process_model_id,
+                func.max(ProcessModelVersion.version).label("version"),
+            )
             .group_by(ProcessModelVersion.process_model_id)
             .subquery()
         )
         rows = self.session.execute(
             select(ProcessModel, ProcessModelVersion)
             .join(newest, newest.c.process_model_id == ProcessModel.id)
-            .join(ProcessModelVersion, (ProcessModelVersion.process_model_id == ProcessModel.id)
-                  & (ProcessModelVersion.version == newest.c.version))
+            .join(
+                ProcessModelVersion,
+                (ProcessModelVersion.process_model_id == ProcessModel.id)
+                & (ProcessModelVersion.version == newest.c.version),
+            )
             .order_by(ProcessModel.id)
         ).all()
         return [(row[0], row[1]) for row in rows]
 
     def parsed(self, version: ProcessModelVersion) -> ParsedModel:
         """The parsed model of `version`, from the cache or parsed once from its files."""
+
         def load() -> ParsedModel:
             files = {f.name: f.content.encode("utf-8") for f in version.files}
             return parse_bundle(version.process_model_id, Bundle(files))
+
         return self.specs.get(version.id, load)
 
     def file(self, version: ProcessModelVersion, kind: str) -> ProcessFile:
@@ -205,8 +227,9 @@ class DeployService:
         raise NotFound(f"Berkas {kind} tidak ada / no {kind} file")
 
 
-def deploy_paths(service: DeployService, paths: Iterable[Path], forms_dir: Path,
-                 user: User | None = None) -> list[tuple[Path, DeployResult]]:
+def deploy_paths(
+    service: DeployService, paths: Iterable[Path], forms_dir: Path, user: User | None = None
+) -> list[tuple[Path, DeployResult]]:
     """Deploy every .bpmn file found in `paths` (files or folders), one model each."""
     results = []
     for path in paths:

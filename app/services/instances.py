@@ -45,12 +45,29 @@ class InstancePage:
     total: int
 
 
-def record(session: Session, instance: Instance | None, kind: str, at: Any,
-           user: User | None = None, task_id: str | None = None,
-           data: dict[str, Any] | None = None) -> Event:
+def status_conflict(instance: Instance) -> Conflict:
+    """The 409 for an action the instance's status does not allow."""
+    return Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+
+
+def record(
+    session: Session,
+    instance: Instance | None,
+    kind: str,
+    at: Any,
+    user: User | None = None,
+    task_id: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
     """Append one event to the history."""
-    event = Event(instance_id=instance.id if instance else None, task_id=task_id,
-                  user_id=user.id if user else None, kind=kind, at=at, data=data or {})
+    event = Event(
+        instance_id=instance.id if instance else None,
+        task_id=task_id,
+        user_id=user.id if user else None,
+        kind=kind,
+        at=at,
+        data=data or {},
+    )
     session.add(event)
     return event
 
@@ -68,21 +85,36 @@ class InstanceService:
     def _scope_clause(self, user: User) -> Any:
         """Instances `user` may see: started by them, in a scope they hold a staff role
         for, or with a task they may act on or did."""
-        roles = select(RoleAssignment).where(
-            RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE
-        ).subquery()
-        in_scope = select(1).select_from(roles).where(
-            or_(
-                (roles.c.service_id.is_(None) & roles.c.agency_id.is_(None)),
-                roles.c.service_id == Instance.service_id,
-                roles.c.agency_id == Instance.agency_id,
+        roles = (
+            select(RoleAssignment)
+            .where(RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE)
+            .subquery()
+        )
+        in_scope = (
+            select(1)
+            .select_from(roles)
+            .where(
+                or_(
+                    (roles.c.service_id.is_(None) & roles.c.agency_id.is_(None)),
+                    roles.c.service_id == Instance.service_id,
+                    roles.c.agency_id == Instance.agency_id,
+                )
             )
-        ).exists()
-        worked_on = select(1).select_from(Task).where(
-            Task.instance_id == Instance.id,
-            or_(Task.completed_by_id == user.id, Task.claimed_by_id == user.id,
-                candidate_clause(user)),
-        ).exists()
+            .exists()
+        )
+        worked_on = (
+            select(1)
+            .select_from(Task)
+            .where(
+                Task.instance_id == Instance.id,
+                or_(
+                    Task.completed_by_id == user.id,
+                    Task.claimed_by_id == user.id,
+                    candidate_clause(user),
+                ),
+            )
+            .exists()
+        )
         return or_(Instance.started_by_id == user.id, in_scope, worked_on)
 
     def get(self, instance_id: int, user: User) -> Instance:
@@ -96,15 +128,22 @@ class InstanceService:
         if instance is None:
             raise NotFound(f"Instans {instance_id} tidak ada / no instance {instance_id}")
         visible = self.session.scalar(
-            select(func.count()).select_from(Instance)
+            select(func.count())
+            .select_from(Instance)
             .where(Instance.id == instance_id, self._scope_clause(user))
         )
         if not visible:
             raise NotPermitted("Instans di luar lingkup Anda / instance outside your scope")
         return instance
 
-    def list(self, user: User, process_model_id: str | None = None, status: str | None = None,
-             page: int = 1, per_page: int = 20) -> InstancePage:
+    def list(
+        self,
+        user: User,
+        process_model_id: str | None = None,
+        status: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> InstancePage:
         """Instances visible to `user`, newest first."""
         query = select(Instance).where(self._scope_clause(user))
         if process_model_id:
@@ -119,16 +158,21 @@ class InstanceService:
 
     def open_tasks(self, instance: Instance) -> list[Task]:
         """Ready user tasks of an instance."""
-        return list(self.session.scalars(
-            select(Task).where(Task.instance_id == instance.id, Task.state == TaskState.READY)
-            .order_by(Task.created_at, Task.id)
-        ))
+        return list(
+            self.session.scalars(
+                select(Task)
+                .where(Task.instance_id == instance.id, Task.state == TaskState.READY)
+                .order_by(Task.created_at, Task.id)
+            )
+        )
 
     def events(self, instance: Instance) -> list[Event]:
         """The instance's history, oldest first."""
-        return list(self.session.scalars(
-            select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
-        ))
+        return list(
+            self.session.scalars(
+                select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
+            )
+        )
 
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
@@ -162,10 +206,16 @@ class InstanceService:
         }
         outcome = self.platform.runtime.start(model, initial, self.platform.clock)
         instance = Instance(
-            process_model_id=process_model_id, version_id=version.id, status=outcome.status,
-            started_by_id=user.id, started_at=now, updated_at=now,
-            service_id=scope.service_id, agency_id=scope.agency_id,
-            data=outcome.data, state=outcome.state,
+            process_model_id=process_model_id,
+            version_id=version.id,
+            status=outcome.status,
+            started_by_id=user.id,
+            started_at=now,
+            updated_at=now,
+            service_id=scope.service_id,
+            agency_id=scope.agency_id,
+            data=outcome.data,
+            state=outcome.state,
         )
         instance.version = version
         instance.started_by = user
@@ -175,8 +225,14 @@ class InstanceService:
         self.apply(instance, model, outcome, user)
         return instance
 
-    def apply(self, instance: Instance, model: ParsedModel, outcome: Outcome,
-              actor: User | None, completed_task_id: str | None = None) -> None:
+    def apply(
+        self,
+        instance: Instance,
+        model: ParsedModel,
+        outcome: Outcome,
+        actor: User | None,
+        completed_task_id: str | None = None,
+    ) -> None:
         """Write an engine outcome into the instance, task and event tables."""
         now = self.platform.clock.now()
         instance.state = outcome.state
@@ -186,8 +242,9 @@ class InstanceService:
         if instance.status != InstanceStatus.SUSPENDED or outcome.status in ("complete", "error"):
             instance.status = outcome.status
         if outcome.fired:
-            record(self.session, instance, "timer_fired", now, None,
-                   data={"elements": outcome.fired})
+            record(
+                self.session, instance, "timer_fired", now, None, data={"elements": outcome.fired}
+            )
         ready_ids = {task.id for task in outcome.ready}
         for row in self.open_tasks(instance):
             if row.id in ready_ids:
@@ -198,34 +255,64 @@ class InstanceService:
                 row.completed_by_id = actor.id if actor else None
             else:
                 row.state = TaskState.CANCELLED
-                record(self.session, instance, "task_cancelled", now, None, row.id,
-                       {"task": row.bpmn_id})
+                record(
+                    self.session,
+                    instance,
+                    "task_cancelled",
+                    now,
+                    None,
+                    row.id,
+                    {"task": row.bpmn_id},
+                )
         existing = set(self.session.scalars(select(Task.id).where(Task.id.in_(ready_ids))))
         for ready in outcome.ready:
             if ready.id in existing:
                 continue
             route = route_for(ready.info, ready.data, instance.started_by.username)
             row = Task(
-                id=ready.id, instance_id=instance.id, process_model_id=instance.process_model_id,
-                bpmn_id=ready.info.bpmn_id, title=ready.info.title, lane=route.lane,
-                service_id=instance.service_id, agency_id=instance.agency_id,
-                assignee=route.assignee, requires_role=route.requires_role,
+                id=ready.id,
+                instance_id=instance.id,
+                process_model_id=instance.process_model_id,
+                bpmn_id=ready.info.bpmn_id,
+                title=ready.info.title,
+                lane=route.lane,
+                service_id=instance.service_id,
+                agency_id=instance.agency_id,
+                assignee=route.assignee,
+                requires_role=route.requires_role,
                 form_file=ready.info.form.schema_file if ready.info.form else None,
                 ui_form_file=ready.info.form.ui_file if ready.info.form else None,
-                instructions=ready.info.instructions, created_at=now,
+                instructions=ready.info.instructions,
+                created_at=now,
             )
             self.session.add(row)
             self.session.flush()
             names = candidates(self.session, row)
             if not names:
                 row.unroutable = True
-                record(self.session, instance, "task_unroutable", now, None, row.id,
-                       {"task": row.bpmn_id, "lane": row.lane, "assignee": row.assignee})
+                record(
+                    self.session,
+                    instance,
+                    "task_unroutable",
+                    now,
+                    None,
+                    row.id,
+                    {"task": row.bpmn_id, "lane": row.lane, "assignee": row.assignee},
+                )
         if outcome.failure is not None:
             instance.error_message = outcome.failure.message
-            record(self.session, instance, "instance_error", now, actor,
-                   data={"message": outcome.failure.message, "kind": outcome.failure.kind,
-                         "element_id": outcome.failure.element_id})
+            record(
+                self.session,
+                instance,
+                "instance_error",
+                now,
+                actor,
+                data={
+                    "message": outcome.failure.message,
+                    "kind": outcome.failure.kind,
+                    "element_id": outcome.failure.element_id,
+                },
+            )
         if outcome.status == "complete":
             instance.ended_at = now
             record(self.session, instance, "instance_completed", now, None)
@@ -233,7 +320,9 @@ class InstanceService:
     def lock(self, instance_id: int) -> Instance:
         """Load an instance with a row lock (PostgreSQL) so writers take turns."""
         instance = self.session.scalar(
-            select(Instance).where(Instance.id == instance_id).with_for_update()
+            select(Instance)
+            .where(Instance.id == instance_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
         )
         if instance is None:
@@ -241,19 +330,25 @@ class InstanceService:
         return instance
 
     def _may_supervise(self, user: User, instance: Instance) -> bool:
-        return bool(self.session.scalar(
-            select(func.count()).select_from(RoleAssignment).where(
-                RoleAssignment.user_id == user.id,
-                or_(
-                    RoleAssignment.role == ADMIN_ROLE,
-                    RoleAssignment.role.in_(SUPERVISOR_ROLES) & or_(
-                        RoleAssignment.service_id.is_(None) & RoleAssignment.agency_id.is_(None),
-                        RoleAssignment.service_id == instance.service_id,
-                        RoleAssignment.agency_id == instance.agency_id,
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(RoleAssignment)
+                .where(
+                    RoleAssignment.user_id == user.id,
+                    or_(
+                        RoleAssignment.role == ADMIN_ROLE,
+                        RoleAssignment.role.in_(SUPERVISOR_ROLES)
+                        & or_(
+                            RoleAssignment.service_id.is_(None)
+                            & RoleAssignment.agency_id.is_(None),
+                            RoleAssignment.service_id == instance.service_id,
+                            RoleAssignment.agency_id == instance.agency_id,
+                        ),
                     ),
-                ),
+                )
             )
-        ))
+        )
 
     def _supervised(self, instance_id: int, user: User) -> Instance:
         self.get(instance_id, user)
@@ -267,7 +362,7 @@ class InstanceService:
         with lost_race_is_conflict():
             instance = self._supervised(instance_id, user)
             if instance.status not in OPEN_STATUSES:
-                raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+                raise status_conflict(instance)
             instance.status = InstanceStatus.SUSPENDED
             instance.updated_at = self.platform.clock.now()
             record(self.session, instance, "instance_suspended", instance.updated_at, user)
@@ -279,7 +374,7 @@ class InstanceService:
         with lost_race_is_conflict():
             instance = self._supervised(instance_id, user)
             if instance.status != InstanceStatus.SUSPENDED:
-                raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+                raise status_conflict(instance)
             has_tasks = bool(self.open_tasks(instance))
             instance.status = InstanceStatus.RUNNING if has_tasks else InstanceStatus.WAITING
             instance.updated_at = self.platform.clock.now()
@@ -292,7 +387,7 @@ class InstanceService:
         with lost_race_is_conflict():
             instance = self._supervised(instance_id, user)
             if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
-                raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+                raise status_conflict(instance)
             now = self.platform.clock.now()
             for row in self.open_tasks(instance):
                 row.state = TaskState.CANCELLED

@@ -22,8 +22,9 @@ def lost_race_is_conflict() -> Iterator[None]:
     try:
         yield
     except StaleDataError:
-        raise Conflict("Data berubah bersamaan, coba lagi / changed concurrently, "
-                       "try again") from None
+        raise Conflict(
+            "Data berubah bersamaan, coba lagi / changed concurrently, try again"
+        ) from None
     except OperationalError as err:
         if "locked" in str(err.orig).lower():
             raise Conflict("Basis data sibuk, coba lagi / database busy, try again") from None

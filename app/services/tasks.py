@@ -13,7 +13,7 @@ from app.engine.routing import candidate_clause
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
 from app.models import Instance, InstanceStatus, Task, TaskState, User
 from app.services.context import Platform
-from app.services.instances import InstanceService, record
+from app.services.instances import InstanceService, record, status_conflict
 from app.services.races import lost_race_is_conflict
 
 INBOX_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
@@ -62,7 +62,8 @@ class TaskService:
         query = self._inbox_query(user)
         items = self.session.scalars(
             query.order_by(Task.created_at.desc(), Task.id)
-            .offset((page - 1) * per_page).limit(per_page)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
         ).all()
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         return InboxPage(list(items), total)
@@ -74,10 +75,13 @@ class TaskService:
         return task
 
     def _is_candidate(self, task: Task, user: User) -> bool:
-        return bool(self.session.scalar(
-            select(func.count()).select_from(Task)
-            .where(Task.id == task.id, candidate_clause(user))
-        ))
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(Task)
+                .where(Task.id == task.id, candidate_clause(user))
+            )
+        )
 
     def _require_actor(self, task: Task, user: User) -> None:
         """The user may act on the task: a candidate, or the one who claimed it."""
@@ -99,8 +103,11 @@ class TaskService:
         model = self.instances.model_for(instance)
         info = model.user_tasks.get(task.bpmn_id)
         ref = info.form if info else None
-        data = (self.platform.runtime.task_data(model, instance.state, task.id)
-                if task.state == TaskState.READY else dict(instance.data))
+        data = (
+            self.platform.runtime.task_data(model, instance.state, task.id)
+            if task.state == TaskState.READY
+            else dict(instance.data)
+        )
         return TaskView(task, model.form_schema(ref), model.ui_schema(ref), data)
 
     def claim(self, task_id: str, user: User) -> Task:
@@ -115,8 +122,14 @@ class TaskService:
                 raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id is None:
                 task.claimed_by_id = user.id
-                record(self.session, self.session.get(Instance, task.instance_id),
-                       "task_claimed", self.platform.clock.now(), user, task.id)
+                record(
+                    self.session,
+                    self.session.get(Instance, task.instance_id),
+                    "task_claimed",
+                    self.platform.clock.now(),
+                    user,
+                    task.id,
+                )
             self.session.flush()
         return task
 
@@ -128,8 +141,14 @@ class TaskService:
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id == user.id:
                 task.claimed_by_id = None
-                record(self.session, self.session.get(Instance, task.instance_id),
-                       "task_unclaimed", self.platform.clock.now(), user, task.id)
+                record(
+                    self.session,
+                    self.session.get(Instance, task.instance_id),
+                    "task_unclaimed",
+                    self.platform.clock.now(),
+                    user,
+                    task.id,
+                )
             self.session.flush()
         return task
 
@@ -142,7 +161,7 @@ class TaskService:
         if task.state != TaskState.READY:
             raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
         if instance.status not in INBOX_STATUSES:
-            raise Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+            raise status_conflict(instance)
         return task
 
     def complete(self, task_id: str, data: Any, user: User) -> Instance:
@@ -171,11 +190,19 @@ class TaskService:
                 errors = validate_form(schema, data)
                 if errors:
                     raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
-            outcome = self.platform.runtime.complete(model, instance.state, task.id, data,
-                                                     self.platform.clock)
+            outcome = self.platform.runtime.complete(
+                model, instance.state, task.id, data, self.platform.clock
+            )
             now = self.platform.clock.now()
-            record(self.session, instance, "task_completed", now, user, task.id,
-                   {"task": task.bpmn_id, "data": data})
+            record(
+                self.session,
+                instance,
+                "task_completed",
+                now,
+                user,
+                task.id,
+                {"task": task.bpmn_id, "data": data},
+            )
             self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
             self.session.flush()
         return instance

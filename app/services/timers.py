@@ -39,13 +39,17 @@ class TimerService:
     def due_ids(self, limit: int) -> list[int]:
         """Ids of open instances with a timer due now (a snapshot; re-checked under lock)."""
         with self.platform.sessions() as session:
-            return list(session.scalars(
-                select(Instance.id)
-                .where(Instance.status.in_(OPEN_STATUSES),
-                       Instance.next_timer_at <= self.platform.clock.now())
-                .order_by(Instance.next_timer_at)
-                .limit(limit)
-            ))
+            return list(
+                session.scalars(
+                    select(Instance.id)
+                    .where(
+                        Instance.status.in_(OPEN_STATUSES),
+                        Instance.next_timer_at <= self.platform.clock.now(),
+                    )
+                    .order_by(Instance.next_timer_at)
+                    .limit(limit)
+                )
+            )
 
     def tick(self, limit: int = 100) -> list[Fired]:
         """Fire every timer due at the clock's now (at most `limit` instances)."""
@@ -74,16 +78,18 @@ class TimerService:
         with self.platform.sessions() as session, session.begin():
             instance = session.scalar(
                 select(Instance)
-                .where(Instance.id == instance_id, Instance.status.in_(OPEN_STATUSES),
-                       Instance.next_timer_at <= now)
+                .where(
+                    Instance.id == instance_id,
+                    Instance.status.in_(OPEN_STATUSES),
+                    Instance.next_timer_at <= now,
+                )
                 .with_for_update(skip_locked=True)
             )
             if instance is None:
                 return None  # another worker has it, or it moved on
             service = InstanceService(session, self.platform)
             model = service.model_for(instance)
-            outcome = self.platform.runtime.fire_timers(model, instance.state,
-                                                        self.platform.clock)
+            outcome = self.platform.runtime.fire_timers(model, instance.state, self.platform.clock)
             if outcome is None:
                 return None
             service.apply(instance, model, outcome, None)

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def test_login_returns_a_bearer_token_and_roles(client: FlaskClient) -> None:
-    response = client.post("/api/v1/auth/login",
-                           json={"username": "analis", "password": "demo12345"})
+    response = client.post(
+        "/api/v1/auth/login", json={"username": "analis", "password": "demo12345"}
+    )
     assert response.status_code == 200
     body = response.json
     assert body["token_type"] == "Bearer"
@@ -23,8 +24,7 @@ def test_login_returns_a_bearer_token_and_roles(client: FlaskClient) -> None:
 
 def test_bad_password_and_unknown_user_get_the_same_401(client: FlaskClient) -> None:
     wrong = client.post("/api/v1/auth/login", json={"username": "analis", "password": "salah"})
-    unknown = client.post("/api/v1/auth/login",
-                          json={"username": "siapa", "password": "demo12345"})
+    unknown = client.post("/api/v1/auth/login", json={"username": "siapa", "password": "demo12345"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json["message"] == unknown.json["message"]
 

@@ -39,8 +39,11 @@ def _inbox_ids(auth: Auth, username: str) -> set[str]:
 
 
 def test_service_request_with_approval_rejected_confirmation_and_rating(auth: Auth) -> None:
-    started = auth.post("pengguna", "/api/v1/process-instances",
-                        json={"process_model_id": "permintaan-layanan", "data": REQUEST})
+    started = auth.post(
+        "pengguna",
+        "/api/v1/process-instances",
+        json={"process_model_id": "permintaan-layanan", "data": REQUEST},
+    )
     assert started.status_code == 201, started.json
     instance = started.json
     assert instance["status"] == "running"
@@ -57,15 +60,26 @@ def test_service_request_with_approval_rejected_confirmation_and_rating(auth: Au
     assert detail["form"]["schema"]["required"]
     assert detail["data"]["layanan"] == "SIMPEG"
 
-    bad = auth.post("admin.layanan", f"/api/v1/tasks/{task['id']}/complete",
-                    json={"data": {"klasifikasi": "bukan-pilihan", "gangguan": False}})
+    bad = auth.post(
+        "admin.layanan",
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"klasifikasi": "bukan-pilihan", "gangguan": False}},
+    )
     assert bad.status_code == 422
-    assert "klasifikasi" in bad.json["errors"] and "prioritas" in bad.json["errors"]
+    assert "klasifikasi" in bad.json["errors"]
+    assert "prioritas" in bad.json["errors"]
 
-    _complete(auth, "admin.layanan", task["id"], {
-        "klasifikasi": "akses", "prioritas": "sedang", "gangguan": False,
-        "pelaksana": "pelaksana",
-    })
+    _complete(
+        auth,
+        "admin.layanan",
+        task["id"],
+        {
+            "klasifikasi": "akses",
+            "prioritas": "sedang",
+            "gangguan": False,
+            "pelaksana": "pelaksana",
+        },
+    )
 
     approval = _only_task(auth, "pj.layanan", instance_id)
     assert approval["lane"] == "Penanggung Jawab Penyedia Layanan"
@@ -79,25 +93,35 @@ def test_service_request_with_approval_rejected_confirmation_and_rating(auth: Au
 
     confirm = _only_task(auth, "pengguna", instance_id)
     assert confirm["lane"] == "Pemohon"
-    _complete(auth, "pengguna", confirm["id"],
-              {"konfirmasi": "ditolak", "alasan_penolakan": "Belum bisa masuk."})
+    _complete(
+        auth,
+        "pengguna",
+        confirm["id"],
+        {"konfirmasi": "ditolak", "alasan_penolakan": "Belum bisa masuk."},
+    )
 
     fulfil_again = _only_task(auth, "pelaksana", instance_id)
     assert fulfil_again["id"] != fulfil["id"]
     _complete(auth, "pelaksana", fulfil_again["id"], {"hasil_pemenuhan": "Hak akses diperbaiki."})
 
     confirm_again = _only_task(auth, "pengguna", instance_id)
-    final = _complete(auth, "pengguna", confirm_again["id"],
-                      {"konfirmasi": "diterima", "kepuasan": 5, "saran": "Cepat, terima kasih."})
+    final = _complete(
+        auth,
+        "pengguna",
+        confirm_again["id"],
+        {"konfirmasi": "diterima", "kepuasan": 5, "saran": "Cepat, terima kasih."},
+    )
     assert final["status"] == "complete"
     assert final["data"]["kepuasan"] == 5
     assert final["data"]["status_permintaan"] == "selesai"
 
     history = auth.get("pengguna", f"/api/v1/process-instances/{instance_id}").json
     kinds = [e["kind"] for e in history["events"]]
-    assert kinds[0] == "instance_started" and kinds[-1] == "instance_completed"
-    completions = [(e["user"], e["data"]["task"]) for e in history["events"]
-                   if e["kind"] == "task_completed"]
+    assert kinds[0] == "instance_started"
+    assert kinds[-1] == "instance_completed"
+    completions = [
+        (e["user"], e["data"]["task"]) for e in history["events"] if e["kind"] == "task_completed"
+    ]
     assert completions == [
         ("admin.layanan", "klasifikasi_prioritas"),
         ("pj.layanan", "persetujuan_permintaan"),
@@ -110,20 +134,34 @@ def test_service_request_with_approval_rejected_confirmation_and_rating(auth: Au
 
 
 def test_service_request_found_to_be_a_disruption_must_become_a_complaint(auth: Auth) -> None:
-    started = auth.post("pengguna", "/api/v1/process-instances",
-                        json={"process_model_id": "permintaan-layanan",
-                              "data": {**REQUEST, "jenis_permintaan": "RESET-SANDI"}}).json
+    started = auth.post(
+        "pengguna",
+        "/api/v1/process-instances",
+        json={
+            "process_model_id": "permintaan-layanan",
+            "data": {**REQUEST, "jenis_permintaan": "RESET-SANDI"},
+        },
+    ).json
     assert started["data"]["perlu_persetujuan"] is False
     task = _only_task(auth, "admin.layanan", started["id"])
-    final = _complete(auth, "admin.layanan", task["id"],
-                      {"klasifikasi": "akses", "prioritas": "tinggi", "gangguan": True})
+    final = _complete(
+        auth,
+        "admin.layanan",
+        task["id"],
+        {"klasifikasi": "akses", "prioritas": "tinggi", "gangguan": True},
+    )
     assert final["status"] == "complete"
     assert final["data"]["harus_menjadi_aduan"] is True
 
 
 def test_service_request_for_unknown_service_is_refused(auth: Auth) -> None:
-    response = auth.post("pengguna", "/api/v1/process-instances",
-                         json={"process_model_id": "permintaan-layanan",
-                               "data": {**REQUEST, "layanan": "TIDAK-ADA"}})
+    response = auth.post(
+        "pengguna",
+        "/api/v1/process-instances",
+        json={
+            "process_model_id": "permintaan-layanan",
+            "data": {**REQUEST, "layanan": "TIDAK-ADA"},
+        },
+    )
     assert response.status_code == 422
     assert "layanan" in response.json["errors"]

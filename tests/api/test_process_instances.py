@@ -11,17 +11,28 @@ pytestmark = pytest.mark.usefixtures("deployed")
 
 
 def start(auth: Auth, username: str = "pengguna", **changes: object):
-    return auth.post(username, "/api/v1/process-instances",
-                     json={"process_model_id": "permintaan-layanan",
-                           "data": {**REQUEST, **changes}})
+    return auth.post(
+        username,
+        "/api/v1/process-instances",
+        json={"process_model_id": "permintaan-layanan", "data": {**REQUEST, **changes}},
+    )
 
 
 def test_start_returns_the_instance(auth: Auth) -> None:
     response = start(auth)
     assert response.status_code == 201
     body = response.json
-    assert set(body) >= {"id", "process_model_id", "version", "status", "started_by",
-                         "started_at", "ended_at", "data", "sla"}
+    assert set(body) >= {
+        "id",
+        "process_model_id",
+        "version",
+        "status",
+        "started_by",
+        "started_at",
+        "ended_at",
+        "data",
+        "sla",
+    }
     assert body["started_by"] == "pengguna"
     assert body["version"] == 1
     assert body["started_at"].endswith("+00:00")
@@ -46,8 +57,9 @@ def test_start_with_a_malformed_body_is_422(auth: Auth, body: dict) -> None:
 
 
 def test_start_unknown_model_is_404(auth: Auth) -> None:
-    response = auth.post("pengguna", "/api/v1/process-instances",
-                         json={"process_model_id": "tidak-ada", "data": {}})
+    response = auth.post(
+        "pengguna", "/api/v1/process-instances", json={"process_model_id": "tidak-ada", "data": {}}
+    )
     assert response.status_code == 404
 
 
@@ -66,8 +78,7 @@ def test_list_filters_and_pages(auth: Auth) -> None:
     assert running["total"] == 3
     none = auth.get("pengguna", "/api/v1/process-instances?status=complete").json
     assert none == {"items": [], "total": 0}
-    other = auth.get("pengguna",
-                     "/api/v1/process-instances?process_model_id=lain").json
+    other = auth.get("pengguna", "/api/v1/process-instances?process_model_id=lain").json
     assert other["total"] == 0
     bad = auth.get("pengguna", "/api/v1/process-instances?status=bogus")
     assert bad.status_code == 422
@@ -112,7 +123,8 @@ def test_suspend_resume_terminate_by_a_supervisor(auth: Auth) -> None:
     assert auth.post("admin.layanan", f"{base}/suspend").status_code == 403
 
     suspended = auth.post("pj.layanan", f"{base}/suspend")
-    assert suspended.status_code == 200 and suspended.json["status"] == "suspended"
+    assert suspended.status_code == 200
+    assert suspended.json["status"] == "suspended"
     assert auth.get("admin.layanan", "/api/v1/tasks").json["total"] == 0
     assert auth.post("pj.layanan", f"{base}/suspend").status_code == 409
 

@@ -19,8 +19,9 @@ FORM = json.dumps({"type": "object", "properties": {"ok": {"type": "boolean"}}})
 
 def upload(auth: Auth, username: str, files: dict[str, bytes]):
     data = {"file": [(io.BytesIO(content), name) for name, content in files.items()]}
-    return auth.post(username, "/api/v1/process-models", data=data,
-                     content_type="multipart/form-data")
+    return auth.post(
+        username, "/api/v1/process-models", data=data, content_type="multipart/form-data"
+    )
 
 
 def test_list_models(auth: Auth) -> None:
@@ -51,22 +52,31 @@ def test_deploy_new_version_then_unchanged(auth: Auth, platform) -> None:
     assert first.json == {"id": "uji-model", "version": 1, "created": True, "warnings": []}
     again = upload(auth, "analis", {"uji.schema.json": FORM, "uji-model.bpmn": bpmn})
     assert again.status_code == 201
-    assert again.json["version"] == 1 and again.json["created"] is False
-    changed = upload(auth, "analis", {"uji-model.bpmn": bpmn.replace(b'id="t"', b'id="t2"')
-                                      .replace(b'"t"', b'"t2"'), "uji.schema.json": FORM})
+    assert again.json["version"] == 1
+    assert again.json["created"] is False
+    changed = upload(
+        auth,
+        "analis",
+        {
+            "uji-model.bpmn": bpmn.replace(b'id="t"', b'id="t2"').replace(b'"t"', b'"t2"'),
+            "uji.schema.json": FORM,
+        },
+    )
     assert changed.json["version"] == 2
     old = auth.get("analis", "/api/v1/process-models/uji-model/bpmn?version=1")
-    assert old.status_code == 200 and b'id="t"' in old.data
+    assert old.status_code == 200
+    assert b'id="t"' in old.data
     new = auth.get("analis", "/api/v1/process-models/uji-model/bpmn")
     assert b'id="t2"' in new.data
     assert auth.get("analis", "/api/v1/process-models/uji-model/bpmn?version=9").status_code == 404
 
 
-def test_invalid_upload_is_422_with_located_errors_and_stores_nothing(auth: Auth,
-                                                                      platform) -> None:
-    bpmn = linear(f'<bpmn:userTask id="t">{form("hilang.schema.json")}</bpmn:userTask>'
-                  '<bpmn:scriptTask id="s"><bpmn:script>import os</bpmn:script>'
-                  "</bpmn:scriptTask>")
+def test_invalid_upload_is_422_with_located_errors_and_stores_nothing(auth: Auth, platform) -> None:
+    bpmn = linear(
+        f'<bpmn:userTask id="t">{form("hilang.schema.json")}</bpmn:userTask>'
+        '<bpmn:scriptTask id="s"><bpmn:script>import os</bpmn:script>'
+        "</bpmn:scriptTask>"
+    )
     response = upload(auth, "analis", {"rusak.bpmn": bpmn})
     assert response.status_code == 422
     errors = response.json["errors"]
@@ -77,31 +87,35 @@ def test_invalid_upload_is_422_with_located_errors_and_stores_nothing(auth: Auth
 
 
 def test_hostile_xml_upload_is_422(auth: Auth) -> None:
-    xxe = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           b"<d>&x;</d>")
+    xxe = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
     response = upload(auth, "analis", {"jahat.bpmn": xxe})
     assert response.status_code == 422
     assert "root:" not in json.dumps(response.json)
 
 
 def test_upload_without_files_is_422(auth: Auth) -> None:
-    response = auth.post("analis", "/api/v1/process-models", data={},
-                         content_type="multipart/form-data")
+    response = auth.post(
+        "analis", "/api/v1/process-models", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
 
 
 def test_deploy_with_a_warning_reports_it(auth: Auth) -> None:
-    body = linear('<bpmn:exclusiveGateway id="g" default="f_b" />',
-                  extra='<bpmn:endEvent id="b" /><bpmn:sequenceFlow id="f_b" sourceRef="g" '
-                  'targetRef="b" />')
-    body = body.replace(b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end" />',
-                        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end">'
-                        b'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
-                        b"tidak_ada == 1</bpmn:conditionExpression></bpmn:sequenceFlow>")
+    body = linear(
+        '<bpmn:exclusiveGateway id="g" default="f_b" />',
+        extra='<bpmn:endEvent id="b" /><bpmn:sequenceFlow id="f_b" sourceRef="g" targetRef="b" />',
+    )
+    body = body.replace(
+        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end" />',
+        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end">'
+        b'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+        b"tidak_ada == 1</bpmn:conditionExpression></bpmn:sequenceFlow>",
+    )
     response = upload(auth, "analis", {"peringatan.bpmn": body})
     assert response.status_code == 201, response.json
     [warning] = response.json["warnings"]
-    assert warning["element_id"] == "f1" and "tidak_ada" in warning["message"]
+    assert warning["element_id"] == "f1"
+    assert "tidak_ada" in warning["message"]
 
 
 @pytest.mark.parametrize("username", ["pengguna", "admin.layanan", "pimpinan"])

@@ -9,8 +9,12 @@ from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
-CLASSIFY = {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": False,
-            "pelaksana": "pelaksana"}
+CLASSIFY = {
+    "klasifikasi": "akses",
+    "prioritas": "sedang",
+    "gangguan": False,
+    "pelaksana": "pelaksana",
+}
 
 
 def first_task(auth: Auth) -> str:
@@ -23,8 +27,17 @@ def first_task(auth: Auth) -> str:
 def test_inbox_items_have_the_contract_fields(auth: Auth) -> None:
     first_task(auth)
     [item] = auth.get("admin.layanan", "/api/v1/tasks").json["items"]
-    assert set(item) >= {"id", "name", "title", "lane", "process_instance_id",
-                         "process_model_id", "claimed_by", "created_at", "due_at"}
+    assert set(item) >= {
+        "id",
+        "name",
+        "title",
+        "lane",
+        "process_instance_id",
+        "process_model_id",
+        "claimed_by",
+        "created_at",
+        "due_at",
+    }
     assert item["process_model_id"] == "permintaan-layanan"
     assert item["claimed_by"] is None
 
@@ -40,24 +53,27 @@ def test_unknown_task_is_404(auth: Auth) -> None:
     for url in ("/api/v1/tasks/nope", "/api/v1/tasks/00000000-0000-0000-0000-000000000000"):
         assert auth.get("admin.layanan", url).status_code == 404
     assert auth.post("admin.layanan", "/api/v1/tasks/nope/claim").status_code == 404
-    assert auth.post("admin.layanan", "/api/v1/tasks/nope/complete",
-                     json={"data": {}}).status_code == 404
+    assert (
+        auth.post("admin.layanan", "/api/v1/tasks/nope/complete", json={"data": {}}).status_code
+        == 404
+    )
 
 
 def test_claim_hides_the_task_from_others_and_unclaim_returns_it(auth: Auth) -> None:
     task_id = first_task(auth)
     claimed = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/claim")
-    assert claimed.status_code == 200 and claimed.json["claimed_by"] == "admin.layanan"
+    assert claimed.status_code == 200
+    assert claimed.json["claimed_by"] == "admin.layanan"
     assert auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/claim").status_code == 200
     assert auth.get("pelaksana", "/api/v1/tasks").json["total"] == 0
     assert auth.post("pelaksana", f"/api/v1/tasks/{task_id}/claim").status_code == 409
     assert auth.post("pelaksana", f"/api/v1/tasks/{task_id}/unclaim").status_code == 409
-    conflict = auth.post("pelaksana", f"/api/v1/tasks/{task_id}/complete",
-                         json={"data": CLASSIFY})
+    conflict = auth.post("pelaksana", f"/api/v1/tasks/{task_id}/complete", json={"data": CLASSIFY})
     assert conflict.status_code == 409
 
     released = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/unclaim")
-    assert released.status_code == 200 and released.json["claimed_by"] is None
+    assert released.status_code == 200
+    assert released.json["claimed_by"] is None
     assert auth.get("pelaksana", "/api/v1/tasks").json["total"] == 1
 
 
@@ -65,15 +81,21 @@ def test_non_candidate_gets_403_everywhere(auth: Auth) -> None:
     task_id = first_task(auth)
     assert auth.get("pj.layanan", f"/api/v1/tasks/{task_id}").status_code == 403
     assert auth.post("pj.layanan", f"/api/v1/tasks/{task_id}/claim").status_code == 403
-    assert auth.post("pj.layanan", f"/api/v1/tasks/{task_id}/complete",
-                     json={"data": CLASSIFY}).status_code == 403
+    assert (
+        auth.post(
+            "pj.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": CLASSIFY}
+        ).status_code
+        == 403
+    )
 
 
 def test_complete_with_invalid_data_is_422_and_changes_nothing(auth: Auth) -> None:
     task_id = first_task(auth)
-    response = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete",
-                         json={"data": {"klasifikasi": "akses", "prioritas": "sedang",
-                                        "gangguan": "ya"}})
+    response = auth.post(
+        "admin.layanan",
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"data": {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": "ya"}},
+    )
     assert response.status_code == 422
     assert "gangguan" in response.json["errors"]
     missing = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete", json={})
@@ -83,12 +105,10 @@ def test_complete_with_invalid_data_is_422_and_changes_nothing(auth: Auth) -> No
 
 def test_complete_twice_is_409(auth: Auth) -> None:
     task_id = first_task(auth)
-    first = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete",
-                      json={"data": CLASSIFY})
+    first = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": CLASSIFY})
     assert first.status_code == 200
     assert first.json["process_instance"]["status"] == "running"
-    again = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete",
-                      json={"data": CLASSIFY})
+    again = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": CLASSIFY})
     assert again.status_code == 409
 
 

@@ -17,10 +17,16 @@ from tests.conftest import FORMS, PROCESSES, T0
 
 DATA = Path(__file__).parent / "data"
 STARTED = {
-    "layanan": "SIMPEG", "jenis_permintaan": "AKUN-BARU", "judul": "Akun",
-    "uraian": "Akun baru", "nip_nik": "198501012010011001", "instansi": "BKPSDM",
-    "telepon": "0812", "perlu_persetujuan": False,
-    "layanan_info": {"kode": "SIMPEG"}, "pemohon": {"username": "pengguna", "nama": "P"},
+    "layanan": "SIMPEG",
+    "jenis_permintaan": "AKUN-BARU",
+    "judul": "Akun",
+    "uraian": "Akun baru",
+    "nip_nik": "198501012010011001",
+    "instansi": "BKPSDM",
+    "telepon": "0812",
+    "perlu_persetujuan": False,
+    "layanan_info": {"kode": "SIMPEG"},
+    "pemohon": {"username": "pengguna", "nama": "P"},
     "waktu_permintaan": T0.isoformat(),
 }
 
@@ -33,8 +39,9 @@ def permintaan() -> ParsedModel:
 
 @pytest.fixture(scope="module")
 def pengingat() -> ParsedModel:
-    return parse_bundle("pengingat", Bundle({"pengingat.bpmn": (DATA / "pengingat.bpmn")
-                                             .read_bytes()}))
+    return parse_bundle(
+        "pengingat", Bundle({"pengingat.bpmn": (DATA / "pengingat.bpmn").read_bytes()})
+    )
 
 
 @pytest.fixture
@@ -60,12 +67,17 @@ class TestServiceRequest:
         assert '"spec"' not in outcome.state[:200]
         assert len(outcome.state.encode()) < 8 * 1024
 
-    def test_full_path_with_save_and_restore_between_steps(self, permintaan, runtime,
-                                                           clock) -> None:
+    def test_full_path_with_save_and_restore_between_steps(
+        self, permintaan, runtime, clock
+    ) -> None:
         outcome = runtime.start(permintaan, STARTED, clock)
         steps = [
-            {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": False,
-             "pelaksana": "pelaksana"},
+            {
+                "klasifikasi": "akses",
+                "prioritas": "sedang",
+                "gangguan": False,
+                "pelaksana": "pelaksana",
+            },
             {"hasil_pemenuhan": "Selesai"},
             {"konfirmasi": "diterima", "kepuasan": 4},
         ]
@@ -104,12 +116,10 @@ class TestServiceRequest:
 
 class TestTimers:
     def start(self, pengingat, runtime, clock):
-        data = {"mulai_pada": (T0 + timedelta(hours=1)).isoformat(),
-                "batas_peringatan": "PT2H"}
+        data = {"mulai_pada": (T0 + timedelta(hours=1)).isoformat(), "batas_peringatan": "PT2H"}
         return runtime.start(pengingat, data, clock)
 
-    def test_intermediate_timer_from_data_waits_until_due(self, pengingat, runtime,
-                                                          clock) -> None:
+    def test_intermediate_timer_from_data_waits_until_due(self, pengingat, runtime, clock) -> None:
         outcome = self.start(pengingat, runtime, clock)
         assert outcome.status == "waiting"
         assert outcome.next_timer_at == T0 + timedelta(hours=1)

@@ -12,12 +12,14 @@ from app.errors import DeploymentInvalid, DeployProblem
 from tests.bpmn import HEADER, document, form, lanes, linear, sequence
 
 ROLES = {"Administrator Layanan", "Penanggung Jawab Penyedia Layanan"}
-SIMPLE_FORM = json.dumps({
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "properties": {"setuju": {"type": "boolean"}},
-    "required": ["setuju"],
-}).encode()
+SIMPLE_FORM = json.dumps(
+    {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"setuju": {"type": "boolean"}},
+        "required": ["setuju"],
+    }
+).encode()
 
 
 def problems_of(files: dict[str, bytes]) -> list[DeployProblem]:
@@ -33,16 +35,18 @@ def errors_of(files: dict[str, bytes]) -> list[DeployProblem]:
 
 
 def test_valid_model_has_no_problems() -> None:
-    bpmn = linear(f'<bpmn:userTask id="setujui" name="Setujui">{form("f.schema.json")}'
-                  "</bpmn:userTask>")
+    bpmn = linear(
+        f'<bpmn:userTask id="setujui" name="Setujui">{form("f.schema.json")}</bpmn:userTask>'
+    )
     assert problems_of({"uji.bpmn": bpmn, "f.schema.json": SIMPLE_FORM}) == []
 
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        pytest.param(b"<bpmn:definitions><unclosed></bpmn:definitions>", "malformed",
-                     id="malformed"),
+        pytest.param(
+            b"<bpmn:definitions><unclosed></bpmn:definitions>", "malformed", id="malformed"
+        ),
         pytest.param(b"", "malformed", id="empty"),
         pytest.param(b"\xff\xfe<x/>", "malformed", id="garbage"),
     ],
@@ -56,7 +60,8 @@ def test_malformed_xml_is_refused_with_its_line(content: bytes, fragment: str) -
 def test_xml_syntax_error_reports_the_line() -> None:
     content = HEADER.encode() + b'<bpmn:process id="p">\n\n<bpmn:task id="t">\n</bpmn:definitions>'
     [problem] = errors_of({"uji.bpmn": content})
-    assert problem.line is not None and problem.line >= 5
+    assert problem.line is not None
+    assert problem.line >= 5
 
 
 XXE = b"""<?xml version="1.0"?>
@@ -105,9 +110,11 @@ def test_hostile_xml_is_refused_before_parsing(content: bytes) -> None:
 
 
 def test_bpmn_spiff_cannot_parse_is_refused_with_element() -> None:
-    body = ('<bpmn:startEvent id="start" /><bpmn:task id="t" />'
-            '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="t" />'
-            '<bpmn:sequenceFlow id="f1" sourceRef="t" targetRef="nowhere" />')
+    body = (
+        '<bpmn:startEvent id="start" /><bpmn:task id="t" />'
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="t" />'
+        '<bpmn:sequenceFlow id="f1" sourceRef="t" targetRef="nowhere" />'
+    )
     [problem] = errors_of({"uji.bpmn": document(body)})
     assert problem.element_id == "t"
     assert problem.line == 3  # the process body starts on line 3 of tests.bpmn documents
@@ -147,7 +154,8 @@ def test_missing_form_file_is_refused_at_the_task() -> None:
 def test_invalid_form_json_and_invalid_schema_are_refused() -> None:
     bpmn = linear(f'<bpmn:userTask id="setujui">{form("f.schema.json")}</bpmn:userTask>')
     [problem] = errors_of({"uji.bpmn": bpmn, "f.schema.json": b'{\n "type": "object",\n}'})
-    assert problem.file == "f.schema.json" and problem.line == 3
+    assert problem.file == "f.schema.json"
+    assert problem.line == 3
     [problem] = errors_of({"uji.bpmn": bpmn, "f.schema.json": b'{"type": "objek"}'})
     assert problem.file == "f.schema.json"
 
@@ -163,15 +171,23 @@ def test_lane_naming_no_known_role_is_refused() -> None:
 @pytest.mark.parametrize(
     ("element", "what"),
     [
-        ('<bpmn:scriptTask id="s"><bpmn:script>import os</bpmn:script></bpmn:scriptTask>',
-         "script task"),
-        ('<bpmn:scriptTask id="s"><bpmn:script>x = ().__class__</bpmn:script></bpmn:scriptTask>',
-         "script task"),
-        ('<bpmn:scriptTask id="s"><bpmn:script>x = = 1</bpmn:script></bpmn:scriptTask>',
-         "script task"),
-        ('<bpmn:userTask id="s"><bpmn:extensionElements><spiffworkflow:preScript>'
-         "open('/etc/passwd')</spiffworkflow:preScript></bpmn:extensionElements></bpmn:userTask>",
-         "pre-script"),
+        (
+            '<bpmn:scriptTask id="s"><bpmn:script>import os</bpmn:script></bpmn:scriptTask>',
+            "script task",
+        ),
+        (
+            '<bpmn:scriptTask id="s"><bpmn:script>x = ().__class__</bpmn:script></bpmn:scriptTask>',
+            "script task",
+        ),
+        (
+            '<bpmn:scriptTask id="s"><bpmn:script>x = = 1</bpmn:script></bpmn:scriptTask>',
+            "script task",
+        ),
+        (
+            '<bpmn:userTask id="s"><bpmn:extensionElements><spiffworkflow:preScript>'
+            "open('/etc/passwd')</spiffworkflow:preScript></bpmn:extensionElements></bpmn:userTask>",
+            "pre-script",
+        ),
     ],
 )
 def test_forbidden_or_broken_script_is_refused(element: str, what: str) -> None:
@@ -182,7 +198,8 @@ def test_forbidden_or_broken_script_is_refused(element: str, what: str) -> None:
 
 def _gateway(condition: str, before: str = "") -> bytes:
     body = (
-        '<bpmn:startEvent id="start" />' + before
+        '<bpmn:startEvent id="start" />'
+        + before
         + '<bpmn:exclusiveGateway id="g" default="f_default" />'
         '<bpmn:endEvent id="a" /><bpmn:endEvent id="b" />'
         + sequence("start", *(["isi"] if before else []), "g")

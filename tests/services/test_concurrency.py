@@ -17,15 +17,20 @@ from tests.api.test_permintaan_layanan_flow import REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
-CLASSIFY = {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": False,
-            "pelaksana": "pelaksana"}
+CLASSIFY = {
+    "klasifikasi": "akses",
+    "prioritas": "sedang",
+    "gangguan": False,
+    "pelaksana": "pelaksana",
+}
 
 
 def _start(platform: Platform) -> tuple[int, str]:
     with platform.sessions() as session, session.begin():
         requester = session.scalars(select(User).where(User.username == "pengguna")).one()
-        instance = InstanceService(session, platform).start("permintaan-layanan", REQUEST,
-                                                           requester)
+        instance = InstanceService(session, platform).start(
+            "permintaan-layanan", REQUEST, requester
+        )
         task = session.scalars(select(Task).where(Task.instance_id == instance.id)).one()
         return instance.id, task.id
 
@@ -46,8 +51,7 @@ def _race(platform: Platform, task_id: str, usernames: list[str]) -> list[Any]:
                 session.rollback()
                 results[index] = err
 
-    threads = [threading.Thread(target=attempt, args=(i, name))
-               for i, name in enumerate(usernames)]
+    threads = [threading.Thread(target=attempt, args=(i, name)) for i, name in enumerate(usernames)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -66,9 +70,13 @@ def test_two_users_completing_the_same_task_one_wins(platform: Platform, round_:
         instance = session.get_one(Instance, instance_id)
         assert instance.status == "running"
         assert instance.lock_version == 3  # started (1), tasks applied (2), completed (3)
-        completions = session.scalar(select(func.count()).select_from(Event).where(
-            Event.instance_id == instance_id, Event.kind == "task_completed"))
+        completions = session.scalar(
+            select(func.count())
+            .select_from(Event)
+            .where(Event.instance_id == instance_id, Event.kind == "task_completed")
+        )
         assert completions == 1
-        ready = session.scalars(select(Task.bpmn_id).where(Task.instance_id == instance_id,
-                                                           Task.state == "ready")).all()
+        ready = session.scalars(
+            select(Task.bpmn_id).where(Task.instance_id == instance_id, Task.state == "ready")
+        ).all()
         assert ready == ["persetujuan_permintaan"]

@@ -24,8 +24,9 @@ BPMN = linear(
     '<bpmn:userTask id="kerjakan" name="Kerjakan"><bpmn:extensionElements>'
     '<spiffworkflow:properties><spiffworkflow:property name="assigneeVariable" '
     'value="pelaksana" /></spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>',
-    lane_xml=lanes(Pemohon=["start", "konfirmasi", "end"],
-                   Administrator_Layanan=["tangani", "kerjakan"]),
+    lane_xml=lanes(
+        Pemohon=["start", "konfirmasi", "end"], Administrator_Layanan=["tangani", "kerjakan"]
+    ),
 )
 USERS = {
     "svc_admin": ("service", "SIMPEG"),
@@ -43,22 +44,39 @@ def world(platform: Platform) -> Platform:
         dukcapil = Agency(code="DISDUKCAPIL", name="Dukcapil")
         session.add_all([bkpsdm, dukcapil])
         session.flush()
-        session.add_all([
-            Service(code="SIMPEG", name="SIMPEG", agency_id=bkpsdm.id,
-                    group="Administrasi Pemerintahan", classification="Esensial"),
-            Service(code="SIAK", name="SIAK", agency_id=dukcapil.id, group="Publik",
-                    classification="Kritis"),
-        ])
+        session.add_all(
+            [
+                Service(
+                    code="SIMPEG",
+                    name="SIMPEG",
+                    agency_id=bkpsdm.id,
+                    group="Administrasi Pemerintahan",
+                    classification="Esensial",
+                ),
+                Service(
+                    code="SIAK",
+                    name="SIAK",
+                    agency_id=dukcapil.id,
+                    group="Publik",
+                    classification="Kritis",
+                ),
+            ]
+        )
         session.flush()
         accounts = AccountService(session, platform.clock)
         for username, scope in USERS.items():
             accounts.create_user(username, "rahasia-123")
             if scope is not None:
                 kind, code = scope
-                accounts.grant(username, ADMIN, service_code=code if kind == "service" else None,
-                               agency_code=code if kind == "agency" else None)
+                accounts.grant(
+                    username,
+                    ADMIN,
+                    service_code=code if kind == "service" else None,
+                    agency_code=code if kind == "agency" else None,
+                )
         DeployService(session, platform.clock, platform.specs).deploy(
-            Bundle({"routing.bpmn": BPMN}))
+            Bundle({"routing.bpmn": BPMN})
+        )
     return platform
 
 
@@ -69,20 +87,23 @@ def user(session: Session, name: str) -> User:
 def start(platform: Platform, service: str = "SIMPEG", **data: object) -> int:
     with platform.sessions() as session, session.begin():
         instance = InstanceService(session, platform).start(
-            "routing", {"layanan": service, **data}, user(session, "requester"))
+            "routing", {"layanan": service, **data}, user(session, "requester")
+        )
         return instance.id
 
 
 def open_task(session: Session, instance_id: int) -> Task:
-    return session.scalars(select(Task).where(Task.instance_id == instance_id,
-                                              Task.state == "ready")).one()
+    return session.scalars(
+        select(Task).where(Task.instance_id == instance_id, Task.state == "ready")
+    ).one()
 
 
 def sql_candidates(session: Session, task: Task) -> list[str]:
     names = []
     for person in session.scalars(select(User).order_by(User.username)):
-        if session.scalar(select(candidate_clause(person)).select_from(Task)
-                          .where(Task.id == task.id)):
+        if session.scalar(
+            select(candidate_clause(person)).select_from(Task).where(Task.id == task.id)
+        ):
             names.append(person.username)
     return names
 
@@ -153,14 +174,16 @@ def test_assignee_variable_narrows_to_the_chosen_holder(world: Platform) -> None
     task_id = _to_assigned_task(world, "pd_admin")
     with world.sessions() as session:
         task = session.get_one(Task, task_id)
-        assert task.assignee == "pd_admin" and not task.unroutable
+        assert task.assignee == "pd_admin"
+        assert not task.unroutable
         assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
         assert inbox_of(world, session, "svc_admin") == []
 
 
 @pytest.mark.parametrize("pelaksana", ["nobody", "other_pd", "requester"])
-def test_assignee_without_the_role_for_the_scope_is_flagged(world: Platform,
-                                                           pelaksana: str) -> None:
+def test_assignee_without_the_role_for_the_scope_is_flagged(
+    world: Platform, pelaksana: str
+) -> None:
     task_id = _to_assigned_task(world, pelaksana)
     with world.sessions() as session:
         task = session.get_one(Task, task_id)

@@ -27,7 +27,8 @@ PENGINGAT = Path(__file__).parent.parent / "engine" / "data" / "pengingat.bpmn"
 def timed(platform: Platform, demo: None) -> Platform:
     with platform.sessions() as session, session.begin():
         DeployService(session, platform.clock, platform.specs).deploy(
-            Bundle({"pengingat.bpmn": PENGINGAT.read_bytes()}))
+            Bundle({"pengingat.bpmn": PENGINGAT.read_bytes()})
+        )
     return platform
 
 
@@ -36,17 +37,22 @@ def start(platform: Platform, count: int = 1) -> list[int]:
     with platform.sessions() as session, session.begin():
         starter = session.scalars(select(User).where(User.username == "pengguna")).one()
         for _ in range(count):
-            instance = InstanceService(session, platform).start("pengingat", {
-                "mulai_pada": (T0 + timedelta(hours=1)).isoformat(),
-                "batas_peringatan": "PT2H",
-            }, starter)
+            instance = InstanceService(session, platform).start(
+                "pengingat",
+                {
+                    "mulai_pada": (T0 + timedelta(hours=1)).isoformat(),
+                    "batas_peringatan": "PT2H",
+                },
+                starter,
+            )
             ids.append(instance.id)
     return ids
 
 
 def tick_cli(platform: Platform, at: str) -> str:
-    result = CliRunner().invoke(main, ["tick", "--at", at],
-                                env={"DATABASE_URL": platform.settings.database_url})
+    result = CliRunner().invoke(
+        main, ["tick", "--at", at], env={"DATABASE_URL": platform.settings.database_url}
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -63,7 +69,8 @@ def test_spbe_tick_fires_only_what_is_due(timed: Platform) -> None:
     assert f"instance {instance_id}: fired tunggu_jadwal -> running" in output
     with timed.sessions() as session:
         [task] = session.scalars(select(Task).where(Task.instance_id == instance_id)).all()
-        assert task.bpmn_id == "kerjakan" and task.assignee == "pengguna"
+        assert task.bpmn_id == "kerjakan"
+        assert task.assignee == "pengguna"
 
 
 def test_interrupting_timer_cancels_the_task_and_escalates(timed: Platform) -> None:
@@ -74,11 +81,17 @@ def test_interrupting_timer_cancels_the_task_and_escalates(timed: Platform) -> N
         clock.set(T0 + timedelta(hours=hours, seconds=hours))
         TimerService(timed).tick()
     with timed.sessions() as session:
-        tasks = {t.bpmn_id: t.state for t in session.scalars(
-            select(Task).where(Task.instance_id == instance_id))}
+        tasks = {
+            t.bpmn_id: t.state
+            for t in session.scalars(select(Task).where(Task.instance_id == instance_id))
+        }
         assert tasks == {"kerjakan": "cancelled", "eskalasi": "ready"}
-        kinds = [e.kind for e in session.scalars(
-            select(Event).where(Event.instance_id == instance_id).order_by(Event.id))]
+        kinds = [
+            e.kind
+            for e in session.scalars(
+                select(Event).where(Event.instance_id == instance_id).order_by(Event.id)
+            )
+        ]
         assert kinds.count("timer_fired") == 3
         assert "task_cancelled" in kinds
 
@@ -109,5 +122,6 @@ def test_several_workers_never_fire_a_timer_twice(timed: Platform) -> None:
     fired = sorted(i for part in results for i in part)
     assert fired == sorted(ids)
     with timed.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Event)
-                              .where(Event.kind == "timer_fired")) == len(ids)
+        assert session.scalar(
+            select(func.count()).select_from(Event).where(Event.kind == "timer_fired")
+        ) == len(ids)
