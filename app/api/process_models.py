@@ -119,7 +119,7 @@ def get_model(model_id: str) -> dict[str, Any]:
                 "version": v.version,
                 "content_hash": v.content_hash,
                 "deployed_at": v.deployed_at,
-                "deployed_by": None,
+                "deployed_by": v.deployed_by.username if v.deployed_by else None,
                 "warnings": v.warnings,
             }
             for v in latest.model.versions

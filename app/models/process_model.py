@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
+from app.models.user import User
 
 
 class ProcessModel(Base):
@@ -42,6 +43,7 @@ class ProcessModelVersion(Base):
     warnings: Mapped[list[Any]] = mapped_column(default=list)
 
     model: Mapped[ProcessModel] = relationship(back_populates="versions")
+    deployed_by: Mapped[User | None] = relationship()
     files: Mapped[list[ProcessFile]] = relationship(
         back_populates="version", order_by="ProcessFile.name"
     )

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from app.models import ProcessModelVersion
+from app.models import Event, ProcessModelVersion
 from tests.bpmn import form, linear
 from tests.conftest import Auth
 
@@ -50,6 +50,11 @@ def test_deploy_new_version_then_unchanged(auth: Auth, platform) -> None:
     first = upload(auth, "analis", {"uji-model.bpmn": bpmn, "uji.schema.json": FORM})
     assert first.status_code == 201, first.json
     assert first.json == {"id": "uji-model", "version": 1, "created": True, "warnings": []}
+    model = auth.get("analis", "/api/v1/process-models/uji-model").json
+    assert model["versions"][0]["deployed_by"] == "analis"
+    with platform.sessions() as session:
+        deployed = session.scalars(select(Event).where(Event.kind == "model_deployed")).all()
+        assert [e.data["model"] for e in deployed][-1] == "uji-model"
     again = upload(auth, "analis", {"uji.schema.json": FORM, "uji-model.bpmn": bpmn})
     assert again.status_code == 201
     assert again.json["version"] == 1

@@ -23,7 +23,6 @@ from app.engine.sandbox.limits import (
     Mode,
 )
 
-
 _TRACEBACK_ATTRIBUTES = frozenset({
     "ag_await", "ag_code", "ag_frame", "ag_running",
     "co_code", "co_consts", "co_filename", "co_names", "co_varnames",

@@ -21,10 +21,6 @@ from app.engine.sandbox.errors import ScriptTimeout
 from app.engine.sandbox.guards import _check_depth
 from app.engine.sandbox.limits import SCRIPT_FILENAME
 
-
-
-
-
 _local = threading.local()
 
 
@@ -53,8 +49,8 @@ class _Budget:
         stops tracing instead of raising a stale timeout in someone else's code.
         """
         if getattr(_local, "budget", None) is not self:
-
-
+            return None
+        self.check()
         return self.trace_script
 
 
@@ -62,6 +58,9 @@ def _tick(*varargs: tuple[Any, ...]) -> None:
     """Loop bodies and function entries: check the deadline (and a function's *args)."""
     budget: _Budget | None = getattr(_local, "budget", None)
     if budget is not None:
+        budget.check()
+    for packed in varargs:
+        _check_depth(packed)
 
 
 def _iterate(iterable: Iterable[Any]) -> Iterator[Any]:
@@ -71,9 +70,6 @@ def _iterate(iterable: Iterable[Any]) -> Iterator[Any]:
         if budget is not None and time.monotonic() > budget.deadline:
             budget.check()
         yield item
-
-
-        _check_depth(packed)
 
 
 def _run(code: CodeType, namespace: dict[str, Any], time_limit: float) -> Any:
@@ -93,3 +89,6 @@ def _run(code: CodeType, namespace: dict[str, Any], time_limit: float) -> Any:
     sys.settrace(budget.trace)
     try:
         return eval(code, namespace)  # noqa: S307 - checked, rewritten, whitelisted builtins
+    finally:
+        sys.settrace(previous)
+        _local.budget = outer

@@ -28,26 +28,22 @@ from app.engine.sandbox.limits import (
     SCRIPT_FILENAME,
 )
 
-
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset)
-
-
-# --------------------------------------------------------------------------- size guards
 
 
 def _refuse(message: str) -> ScriptLimitExceeded:
     """The refusal, with the line of the nearest script frame calling the guard."""
     frame: FrameType | None = sys._getframe(1)
-
-
+    while frame is not None and frame.f_code.co_filename != SCRIPT_FILENAME:
+        frame = frame.f_back
     return ScriptLimitExceeded([ScriptProblem(frame.f_lineno if frame else None, message)])
 
 
 def _weight(items: Iterable[Any]) -> int:
     """Total length of `items`, unsized items counting 1; in C when all are sized."""
     try:
-
-
+        return sum(map(len, items))
+    except TypeError:
         return sum(len(item) if isinstance(item, _SIZED) else 1 for item in items)
 
 
@@ -64,12 +60,14 @@ def _check_depth(value: object) -> None:
             depths[id(node)] = 1 + max(inner, default=0)
             if depths[id(node)] > MAX_TUPLE_DEPTH:
                 raise _refuse(f"tuples may not be nested more than {MAX_TUPLE_DEPTH} deep")
-
-
+        elif id(node) not in depths:
+            stack.append((node, True))
             stack.extend((item, False) for item in node if isinstance(item, tuple))
 
 
-        yield row
+def _tuple(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    _check_depth(value)
+    return value
 
 
 def _check_op(symbol: str, a: object, b: object) -> None:

@@ -122,7 +122,7 @@ class _Guard(ast.NodeTransformer):
             return ast.copy_location(
                 _call("_spbe_method", node.value, ast.Constant(node.attr)), node
             )
-
+        return node
 
 
 @functools.lru_cache(maxsize=1024)
@@ -141,6 +141,9 @@ def _compiled(code: str, mode: Mode) -> CodeType:
         raise ScriptForbidden(problems)
     try:
         tree = _Guard().visit(ast.parse(code, SCRIPT_FILENAME, mode))
+        return compile(ast.fix_missing_locations(tree), SCRIPT_FILENAME, mode, dont_inherit=True)
+    except RecursionError:  # MAX_NESTING is checked, but the caller's stack may be deep
+        raise ScriptForbidden([ScriptProblem(None, "code is nested too deeply")]) from None
 
 
 _GUARDS: dict[str, Callable[..., Any]] = {

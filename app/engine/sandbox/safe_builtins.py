@@ -14,9 +14,6 @@ from app.engine.sandbox.guards import _check_depth, _refuse, _tuple
 from app.engine.sandbox.limits import MAX_ITEMS, MAX_ROUND_DIGITS
 
 
-    return value
-
-
 class _TupleType(type):
     """`tuple` as scripts see it: isinstance works, calling it checks the nesting depth."""
 
@@ -36,13 +33,16 @@ class _SafeTuple(metaclass=_TupleType):
 
 def _zip(*iterables: Iterable[Any], strict: bool = False) -> Iterator[tuple[Any, ...]]:
     """`zip` whose tuples are depth-checked: `list(zip([t]))[0]` nests `t` once more."""
-
-
+    for row in zip(*iterables, strict=strict):
+        _check_depth(row)
         yield row
 
 
 def _enumerate(iterable: Iterable[Any], start: int = 0) -> Iterator[tuple[int, Any]]:
     """`enumerate` whose pairs are depth-checked, like `_zip`."""
+    for row in enumerate(iterable, start):
+        _check_depth(row)
+        yield row
 
 
 def _range(*args: int) -> range:
