@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
 from app.engine.clock_bridge import engine_clock
-from app.engine.scripts import ScriptForbidden, ScriptTimeout, make_script_engine
+from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
 from app.engine.serializer import state_from_json, state_to_json, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
 from app.errors import NotFound, TaskNotReady

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from app.engine.scripts import check_script
+from app.engine.sandbox import check_script
 from app.engine.specs import BPMN_NS, SPIFF_NS, ParsedModel
 from app.errors import DeployProblem
 from app.models.org import REQUESTER_LANE

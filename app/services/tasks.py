@@ -84,9 +84,8 @@ class TaskService:
         )
 
     def _require_actor(self, task: Task, user: User) -> None:
-        """The user may act on the task: a candidate, or the one who claimed it."""
-        if task.claimed_by_id == user.id and self._is_candidate(task, user):
-            return
+        """The user is one of the task's candidates (a claim alone is not enough: a
+        claimer who lost the role loses the task)."""
         if not self._is_candidate(task, user):
             raise NotPermitted("Anda tidak berwenang atas tugas ini / you may not act on this task")
 

@@ -76,8 +76,8 @@ def _run(code: CodeType, namespace: dict[str, Any], time_limit: float) -> Any:
     """Evaluate `code` in `namespace` under a deadline, on the current thread only.
 
     Raising from a trace function uninstalls it, which is why loops also tick (see
-    `_Guard`). No Python frame is entered between the end of the code and restoring the
-    previous tracer, so a late deadline cannot fire inside this function.
+    `_Guard` in `rewrite.py`). No Python frame is entered between the end of the code
+    and restoring the previous tracer, so a late deadline cannot fire inside this function.
     """
     outer: _Budget | None = getattr(_local, "budget", None)
     deadline = time.monotonic() + time_limit

@@ -146,6 +146,7 @@ def _compiled(code: str, mode: Mode) -> CodeType:
         raise ScriptForbidden([ScriptProblem(None, "code is nested too deeply")]) from None
 
 
+# What each `_spbe_*` name the rewrite emits is bound to in a run's globals.
 _GUARDS: dict[str, Callable[..., Any]] = {
     "_spbe_op": _op, "_spbe_iop": _iop, "_spbe_aug_item": _aug_item, "_spbe_slice": slice,
     "_spbe_tick": _tick, "_spbe_iter": _iterate, "_spbe_sized": _sized,

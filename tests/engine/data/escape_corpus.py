@@ -1,6 +1,7 @@
-"""Known sandbox-escape attempts and resource bombs for `app.engine.scripts`.
+"""Known sandbox-escape attempts and resource bombs for `app.engine.sandbox`.
 
-Loaded by path (`runpy.run_path`) from tests/engine/test_scripts.py. Each entry is
+Loaded by path (`runpy.run_path`) from tests/engine/test_sandbox.py and
+tests/engine/test_sandbox_check.py. Each entry is
 `(id, mode, code)`; BOMBS add the expected outcome. Add every new attempt you read about.
 """
 
