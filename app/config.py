@@ -38,7 +38,6 @@ class Settings:
     database_url: str = field(default_factory=_default_database_url)
     secret_key: str = field(default_factory=_secret_key)
     demo: bool = False
-    processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"
     token_max_age: int = 12 * 3600
     script_time_limit: float = 2.0
