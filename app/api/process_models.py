@@ -102,7 +102,7 @@ def get_model(model_id: str) -> dict[str, Any]:
     """A model, its versions, and the start form a new instance must fill."""
     service = _service()
     latest = service.latest(model_id)
-    parsed = service.parsed(latest)
+    parsed = service.parsed(latest.id)
     start = None
     if parsed.start_form is not None:
         start = {

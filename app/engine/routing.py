@@ -6,19 +6,22 @@ The lane `Pemohon` (and a task outside any lane) goes to the user who started th
 instance. A task whose `assigneeVariable` names a user goes to that user only, who must
 still hold the lane's role at some level covering the scope.
 
-The same rules exist twice on purpose, kept equal by tests: as one SQL clause (the inbox
-and every permission check filter with it, so a role granted or revoked takes effect at
-once) and as `candidates()` (which lists names, and flags tasks nobody can take).
+A user's `Reach` (their own assignments, plus which services and PDs already have closer
+holders of those roles) is read in two small queries. From it come both an SQL clause
+made only of plain column comparisons, which the task indexes serve, for the inbox,
+and `Reach.may_act`, the same rules in Python, for checking one task. `candidates()`
+answers the other way round (who may act on this task). Tests keep the three equal.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from app.engine.specs import UserTaskInfo
 from app.models import REQUESTER_LANE, RoleAssignment, Task, User
@@ -43,103 +46,161 @@ def route_for(info: UserTaskInfo, data: Mapping[str, Any], started_by: str) -> R
     return Route(info.lane, None, requires_role=True)
 
 
-def _holders(role: Any, *, service: Any = None, agency: Any = None, everywhere: bool = False):  # type: ignore[no-untyped-def]
-    """EXISTS: an active user holds `role` exactly at this scope level."""
-    ra = aliased(RoleAssignment)
-    holder = aliased(User)
-    if service is not None:
-        scope = ra.service_id == service
-    elif agency is not None:
-        scope = and_(ra.agency_id == agency, ra.service_id.is_(None))
-    else:
-        scope = and_(ra.agency_id.is_(None), ra.service_id.is_(None))
-    return exists(
-        select(1)
-        .select_from(ra)
-        .join(holder, holder.id == ra.user_id)
-        .where(ra.role == role, scope, holder.active.is_(True))
-    )
+@dataclass(frozen=True)
+class Grant:
+    """One role a user holds, at one scope (both ids empty: everywhere)."""
+
+    role: str
+    service_id: int | None
+    agency_id: int | None
+
+    def covers(self, lane: str | None, service_id: int | None, agency_id: int | None) -> bool:
+        """The grant is for this role at a level that includes the scope."""
+        if self.role != lane:
+            return False
+        if self.service_id is not None:
+            return self.service_id == service_id
+        if self.agency_id is not None:
+            return self.agency_id == agency_id
+        return True
 
 
-def candidate_clause(user: User) -> ColumnElement[bool]:
-    """SQL truth of "`user` is a candidate for this task row" (claims not considered)."""
-    mine = aliased(RoleAssignment)
-    by_role = exists(
-        select(1)
-        .select_from(mine)
-        .where(
-            mine.user_id == user.id,
-            mine.role == Task.lane,
-            or_(
-                and_(Task.service_id.is_not(None), mine.service_id == Task.service_id),
-                and_(
-                    mine.agency_id == Task.agency_id,
-                    mine.service_id.is_(None),
-                    or_(
-                        Task.service_id.is_(None),
-                        not_(_holders(Task.lane, service=Task.service_id)),
-                    ),
-                ),
-                and_(
-                    mine.agency_id.is_(None),
-                    mine.service_id.is_(None),
-                    or_(
-                        Task.service_id.is_(None),
-                        not_(_holders(Task.lane, service=Task.service_id)),
-                    ),
-                    or_(Task.agency_id.is_(None), not_(_holders(Task.lane, agency=Task.agency_id))),
-                ),
-            ),
+@dataclass
+class Reach:
+    """What one user's roles reach, with the facts the fallback rule needs."""
+
+    username: str
+    grants: list[Grant]
+    #: role -> services that have an active service-level holder of it
+    service_held: dict[str, set[int]] = field(default_factory=dict)
+    #: role -> PDs that have an active PD-level holder of it
+    agency_held: dict[str, set[int]] = field(default_factory=dict)
+
+    def _takes_by_role(self, grant: Grant, service_id: int | None, agency_id: int | None) -> bool:
+        if grant.service_id is not None:
+            return grant.service_id == service_id
+        closer_service = service_id is not None and service_id in self.service_held.get(
+            grant.role, set()
         )
-    )
-    covering = aliased(RoleAssignment)
-    holds_any_level = exists(
-        select(1)
-        .select_from(covering)
-        .where(
-            covering.user_id == user.id,
-            covering.role == Task.lane,
-            or_(
-                and_(Task.service_id.is_not(None), covering.service_id == Task.service_id),
-                and_(
-                    Task.agency_id.is_not(None),
-                    covering.agency_id == Task.agency_id,
-                    covering.service_id.is_(None),
-                ),
-                and_(covering.agency_id.is_(None), covering.service_id.is_(None)),
-            ),
+        if grant.agency_id is not None:
+            return grant.agency_id == agency_id and not closer_service
+        closer_agency = agency_id is not None and agency_id in self.agency_held.get(
+            grant.role, set()
         )
-    )
+        return not closer_service and not closer_agency
+
+    def may_act(self, task: Task) -> bool:
+        """Whether the user is a candidate for `task` (claims not considered)."""
+        if task.assignee is not None:
+            return task.assignee == self.username and (
+                not task.requires_role
+                or any(g.covers(task.lane, task.service_id, task.agency_id) for g in self.grants)
+            )
+        return task.requires_role and any(
+            grant.role == task.lane and self._takes_by_role(grant, task.service_id, task.agency_id)
+            for grant in self.grants
+        )
+
+    def clause(self) -> ColumnElement[bool]:
+        """SQL truth of `may_act` for task rows, as plain comparisons the indexes serve."""
+        if not self.username:
+            return false()
+        if not self.grants:
+            return and_(Task.assignee == self.username, Task.requires_role.is_(False))
+        by_role: list[ColumnElement[bool]] = []
+        covers: list[ColumnElement[bool]] = []
+        for grant in self.grants:
+            if grant.service_id is not None:
+                scope = Task.service_id == grant.service_id
+                by_role.append(and_(Task.lane == grant.role, scope))
+            elif grant.agency_id is not None:
+                scope = Task.agency_id == grant.agency_id
+                by_role.append(
+                    and_(
+                        Task.lane == grant.role,
+                        scope,
+                        _not_in(Task.service_id, self.service_held, grant.role),
+                    )
+                )
+            else:
+                scope = true()
+                by_role.append(
+                    and_(
+                        Task.lane == grant.role,
+                        _not_in(Task.service_id, self.service_held, grant.role),
+                        _not_in(Task.agency_id, self.agency_held, grant.role),
+                    )
+                )
+            covers.append(and_(Task.lane == grant.role, scope))
+        return or_(
+            and_(Task.assignee == self.username, or_(Task.requires_role.is_(False), *covers)),
+            and_(Task.assignee.is_(None), Task.requires_role.is_(True), or_(*by_role)),
+        )
+
+
+def _not_in(column: Any, held: dict[str, set[int]], role: str) -> ColumnElement[bool]:
+    ids = sorted(held.get(role, ()))
+    if not ids:
+        return true()
+    return or_(column.is_(None), column.not_in(ids))
+
+
+def reach_of(session: Session, user: User) -> Reach:
+    """Read `user`'s grants and where closer holders already exist (two queries)."""
     if not user.active:
-        return false()
-    return or_(
-        and_(Task.assignee == user.username, or_(Task.requires_role.is_(False), holds_any_level)),
-        and_(Task.assignee.is_(None), Task.requires_role.is_(True), by_role),
-    )
+        return Reach(username="", grants=[])
+    grants = [
+        Grant(role, service_id, agency_id)
+        for role, service_id, agency_id in session.execute(
+            select(RoleAssignment.role, RoleAssignment.service_id, RoleAssignment.agency_id).where(
+                RoleAssignment.user_id == user.id
+            )
+        )
+    ]
+    reach = Reach(username=user.username, grants=grants)
+    wide_roles = sorted({g.role for g in grants if g.service_id is None})
+    if wide_roles:
+        service_held: dict[str, set[int]] = defaultdict(set)
+        agency_held: dict[str, set[int]] = defaultdict(set)
+        for role, service_id, agency_id in session.execute(
+            select(RoleAssignment.role, RoleAssignment.service_id, RoleAssignment.agency_id)
+            .join(User, User.id == RoleAssignment.user_id)
+            .where(
+                RoleAssignment.role.in_(wide_roles),
+                User.active.is_(True),
+                or_(RoleAssignment.service_id.is_not(None), RoleAssignment.agency_id.is_not(None)),
+            )
+            .distinct()
+        ):
+            if service_id is not None:
+                service_held[role].add(service_id)
+            else:
+                agency_held[role].add(agency_id)
+        reach.service_held = dict(service_held)
+        reach.agency_held = dict(agency_held)
+    return reach
 
 
 def candidates(session: Session, task: Task) -> list[str]:
     """Usernames of the task's candidates now, by the rules above."""
     if task.assignee is not None:
-        if task.assignee == "":
-            return []
-        user = session.scalar(
-            select(User).where(User.username == task.assignee, User.active.is_(True))
+        user = (
+            session.scalar(
+                select(User).where(User.username == task.assignee, User.active.is_(True))
+            )
+            if task.assignee
+            else None
         )
         if user is None:
             return []
-        if not task.requires_role:
+        if not task.requires_role or reach_of(session, user).may_act(task):
             return [user.username]
-        return (
-            [user.username]
-            if session.scalar(
-                select(candidate_clause(user)).select_from(Task).where(Task.id == task.id)
-            )
-            else []
-        )
+        return []
+    if not task.requires_role:
+        return []
     levels = []
     if task.service_id is not None:
-        levels.append(and_(RoleAssignment.service_id == task.service_id))
+        levels.append(RoleAssignment.service_id == task.service_id)
     if task.agency_id is not None:
         levels.append(
             and_(RoleAssignment.agency_id == task.agency_id, RoleAssignment.service_id.is_(None))

@@ -15,6 +15,7 @@ class TaskState:
     """States a user task row can be in (a subset of the engine's)."""
 
     READY = "ready"
+    HELD = "held"  # ready in the engine, but its instance is suspended or in error
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
@@ -32,6 +33,7 @@ class Task(Base):
     __tablename__ = "task"
     __table_args__ = (
         Index("ix_task_inbox_role", "state", "lane", "service_id"),
+        Index("ix_task_inbox_role_agency", "state", "lane", "agency_id"),
         Index("ix_task_inbox_assignee", "state", "assignee"),
         Index("ix_task_inbox_claimed", "state", "claimed_by_id"),
     )

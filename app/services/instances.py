@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.engine.forms import validate_form
-from app.engine.routing import candidate_clause, candidates, route_for
+from app.engine.routing import candidates, reach_of, route_for
 from app.engine.runtime import Outcome
 from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
@@ -110,7 +110,7 @@ class InstanceService:
                 or_(
                     Task.completed_by_id == user.id,
                     Task.claimed_by_id == user.id,
-                    candidate_clause(user),
+                    reach_of(self.session, user).clause(),
                 ),
             )
             .exists()
@@ -156,12 +156,14 @@ class InstanceService:
         ).all()
         return InstancePage(list(items), total)
 
-    def open_tasks(self, instance: Instance) -> list[Task]:
-        """Ready user tasks of an instance."""
+    def open_tasks(
+        self, instance: Instance, states: tuple[str, ...] = (TaskState.READY, TaskState.HELD)
+    ) -> list[Task]:
+        """User tasks of an instance still waiting for someone (held ones included)."""
         return list(
             self.session.scalars(
                 select(Task)
-                .where(Task.instance_id == instance.id, Task.state == TaskState.READY)
+                .where(Task.instance_id == instance.id, Task.state.in_(states))
                 .order_by(Task.created_at, Task.id)
             )
         )
@@ -176,7 +178,7 @@ class InstanceService:
 
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
-        return self.deployments.parsed(instance.version)
+        return self.deployments.parsed(instance.version_id)
 
     # -- changing --------------------------------------------------------------------
 
@@ -190,7 +192,7 @@ class InstanceService:
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
         version = self.deployments.latest(process_model_id)
-        model = self.deployments.parsed(version)
+        model = self.deployments.parsed(version.id)
         schema = model.form_schema(model.start_form)
         if schema is not None:
             errors = validate_form(schema, data)
@@ -246,7 +248,8 @@ class InstanceService:
                 self.session, instance, "timer_fired", now, None, data={"elements": outcome.fired}
             )
         ready_ids = {task.id for task in outcome.ready}
-        for row in self.open_tasks(instance):
+        rows = self.open_tasks(instance, (TaskState.READY,))
+        for row in rows:
             if row.id in ready_ids:
                 continue
             row.completed_at = now
@@ -264,7 +267,7 @@ class InstanceService:
                     row.id,
                     {"task": row.bpmn_id},
                 )
-        existing = set(self.session.scalars(select(Task.id).where(Task.id.in_(ready_ids))))
+        existing = {row.id for row in rows}
         for ready in outcome.ready:
             if ready.id in existing:
                 continue
@@ -286,9 +289,7 @@ class InstanceService:
                 created_at=now,
             )
             self.session.add(row)
-            self.session.flush()
-            names = candidates(self.session, row)
-            if not names:
+            if not candidates(self.session, row):
                 row.unroutable = True
                 record(
                     self.session,
@@ -299,6 +300,11 @@ class InstanceService:
                     row.id,
                     {"task": row.bpmn_id, "lane": row.lane, "assignee": row.assignee},
                 )
+            rows.append(row)
+        if instance.status in (InstanceStatus.SUSPENDED, InstanceStatus.ERROR):
+            for row in rows:
+                if row.state == TaskState.READY:
+                    row.state = TaskState.HELD
         if outcome.failure is not None:
             instance.error_message = outcome.failure.message
             record(
@@ -365,6 +371,8 @@ class InstanceService:
                 raise status_conflict(instance)
             instance.status = InstanceStatus.SUSPENDED
             instance.updated_at = self.platform.clock.now()
+            for row in self.open_tasks(instance, (TaskState.READY,)):
+                row.state = TaskState.HELD
             record(self.session, instance, "instance_suspended", instance.updated_at, user)
             self.session.flush()
         return instance
@@ -375,8 +383,10 @@ class InstanceService:
             instance = self._supervised(instance_id, user)
             if instance.status != InstanceStatus.SUSPENDED:
                 raise status_conflict(instance)
-            has_tasks = bool(self.open_tasks(instance))
-            instance.status = InstanceStatus.RUNNING if has_tasks else InstanceStatus.WAITING
+            held = self.open_tasks(instance, (TaskState.HELD,))
+            for row in held:
+                row.state = TaskState.READY
+            instance.status = InstanceStatus.RUNNING if held else InstanceStatus.WAITING
             instance.updated_at = self.platform.clock.now()
             record(self.session, instance, "instance_resumed", instance.updated_at, user)
             self.session.flush()

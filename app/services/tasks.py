@@ -9,14 +9,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.engine.forms import validate_form
-from app.engine.routing import candidate_clause
+from app.engine.routing import reach_of
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
-from app.models import Instance, InstanceStatus, Task, TaskState, User
+from app.models import OPEN_STATUSES, Instance, Task, TaskState, User
 from app.services.context import Platform
 from app.services.instances import InstanceService, record, status_conflict
 from app.services.races import lost_race_is_conflict
-
-INBOX_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 
 
 @dataclass
@@ -45,21 +43,17 @@ class TaskService:
         self.platform = platform
         self.instances = InstanceService(session, platform)
 
-    def _inbox_query(self, user: User) -> Any:
-        return (
-            select(Task)
-            .join(Instance, Instance.id == Task.instance_id)
-            .where(
-                Task.state == TaskState.READY,
-                Instance.status.in_(INBOX_STATUSES),
-                or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
-                or_(Task.claimed_by_id == user.id, candidate_clause(user)),
-            )
-        )
-
     def inbox(self, user: User, page: int = 1, per_page: int = 50) -> InboxPage:
-        """Ready tasks `user` may act on: claimed by them, or unclaimed and theirs to take."""
-        query = self._inbox_query(user)
+        """Ready tasks `user` may act on, unclaimed or claimed by them, newest first.
+
+        Tasks of suspended or failed instances are `held`, not `ready`, so the query
+        reads the task table alone.
+        """
+        query = select(Task).where(
+            Task.state == TaskState.READY,
+            reach_of(self.session, user).clause(),
+            or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
+        )
         items = self.session.scalars(
             query.order_by(Task.created_at.desc(), Task.id)
             .offset((page - 1) * per_page)
@@ -74,19 +68,10 @@ class TaskService:
             raise NotFound("Tugas tidak ditemukan / task not found")
         return task
 
-    def _is_candidate(self, task: Task, user: User) -> bool:
-        return bool(
-            self.session.scalar(
-                select(func.count())
-                .select_from(Task)
-                .where(Task.id == task.id, candidate_clause(user))
-            )
-        )
-
     def _require_actor(self, task: Task, user: User) -> None:
         """The user is one of the task's candidates (a claim alone is not enough: a
         claimer who lost the role loses the task)."""
-        if not self._is_candidate(task, user):
+        if not reach_of(self.session, user).may_act(task):
             raise NotPermitted("Anda tidak berwenang atas tugas ini / you may not act on this task")
 
     def get(self, task_id: str, user: User) -> TaskView:
@@ -102,9 +87,10 @@ class TaskService:
         model = self.instances.model_for(instance)
         info = model.user_tasks.get(task.bpmn_id)
         ref = info.form if info else None
+        waiting = task.state in (TaskState.READY, TaskState.HELD)
         data = (
             self.platform.runtime.task_data(model, instance.state, task.id)
-            if task.state == TaskState.READY
+            if waiting
             else dict(instance.data)
         )
         return TaskView(task, model.form_schema(ref), model.ui_schema(ref), data)
@@ -157,10 +143,10 @@ class TaskService:
         instance = self.instances.lock(task.instance_id)
         self.session.refresh(task)
         self._require_actor(task, user)
+        if instance.status not in OPEN_STATUSES:
+            raise status_conflict(instance)
         if task.state != TaskState.READY:
             raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
-        if instance.status not in INBOX_STATUSES:
-            raise status_conflict(instance)
         return task
 
     def complete(self, task_id: str, data: Any, user: User) -> Instance:

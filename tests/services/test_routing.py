@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine.routing import candidate_clause, candidates
+from app.engine.routing import candidates, reach_of
 from app.engine.specs import Bundle
 from app.errors import NotPermitted
 from app.models import Agency, Event, Service, Task, User
@@ -98,14 +98,18 @@ def open_task(session: Session, instance_id: int) -> Task:
     ).one()
 
 
-def sql_candidates(session: Session, task: Task) -> list[str]:
-    names = []
+def routed_to(session: Session, task: Task) -> list[str]:
+    """The task's candidates, asserting the three forms of the rule agree."""
+    listed = candidates(session, task)
+    by_sql, by_python = [], []
     for person in session.scalars(select(User).order_by(User.username)):
-        if session.scalar(
-            select(candidate_clause(person)).select_from(Task).where(Task.id == task.id)
-        ):
-            names.append(person.username)
-    return names
+        reach = reach_of(session, person)
+        if session.scalar(select(reach.clause()).select_from(Task).where(Task.id == task.id)):
+            by_sql.append(person.username)
+        if reach.may_act(task):
+            by_python.append(person.username)
+    assert listed == by_sql == by_python, (listed, by_sql, by_python)
+    return listed
 
 
 def inbox_of(platform: Platform, session: Session, name: str) -> list[str]:
@@ -116,8 +120,7 @@ def test_service_holder_beats_pd_and_global_holders(world: Platform) -> None:
     instance_id = start(world)
     with world.sessions() as session:
         task = open_task(session, instance_id)
-        assert candidates(session, task) == ["svc_admin"]
-        assert sql_candidates(session, task) == ["svc_admin"]
+        assert routed_to(session, task) == ["svc_admin"]
         assert inbox_of(world, session, "svc_admin") == [task.id]
         for other in ("pd_admin", "glob_admin", "other_pd", "requester"):
             assert inbox_of(world, session, other) == []
@@ -131,12 +134,12 @@ def test_pd_holder_when_no_service_holder_then_global(world: Platform) -> None:
         AccountService(session, world.clock).revoke("svc_admin", ADMIN, service_code="SIMPEG")
     with world.sessions() as session:
         task = open_task(session, instance_id)
-        assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
+        assert routed_to(session, task) == ["pd_admin"]
     with world.sessions() as session, session.begin():
         AccountService(session, world.clock).revoke("pd_admin", ADMIN, agency_code="BKPSDM")
     with world.sessions() as session:
         task = open_task(session, instance_id)
-        assert candidates(session, task) == sql_candidates(session, task) == ["glob_admin"]
+        assert routed_to(session, task) == ["glob_admin"]
         assert inbox_of(world, session, "glob_admin") == [task.id]
 
 
@@ -144,8 +147,24 @@ def test_other_pd_holder_never_sees_the_task(world: Platform) -> None:
     instance_id = start(world, service="SIAK")
     with world.sessions() as session:
         task = open_task(session, instance_id)
-        assert candidates(session, task) == ["other_pd"]
+        assert routed_to(session, task) == ["other_pd"]
+        assert inbox_of(world, session, "other_pd") == [task.id]
         assert inbox_of(world, session, "pd_admin") == []
+
+
+def test_global_holder_takes_services_nobody_closer_holds(world: Platform) -> None:
+    """Closer holders elsewhere (SIMPEG, BKPSDM) must not hide this task from them."""
+    with world.sessions() as session, session.begin():
+        diskominfo = Agency(code="DISKOMINFO", name="Diskominfo")
+        session.add(diskominfo)
+        session.flush()
+        session.add(Service(code="JARINGAN", name="Jaringan", agency_id=diskominfo.id,
+                            group="Administrasi Pemerintahan", classification="Normal"))
+    instance_id = start(world, service="JARINGAN")
+    with world.sessions() as session:
+        task = open_task(session, instance_id)
+        assert routed_to(session, task) == ["glob_admin"]
+        assert inbox_of(world, session, "glob_admin") == [task.id]
 
 
 def test_requester_lane_goes_to_the_starter_only(world: Platform) -> None:
@@ -156,7 +175,7 @@ def test_requester_lane_goes_to_the_starter_only(world: Platform) -> None:
     with world.sessions() as session:
         task = open_task(session, instance_id)
         assert task.lane == "Pemohon"
-        assert candidates(session, task) == sql_candidates(session, task) == ["requester"]
+        assert routed_to(session, task) == ["requester"]
         assert inbox_of(world, session, "svc_admin") == []
 
 
@@ -176,7 +195,7 @@ def test_assignee_variable_narrows_to_the_chosen_holder(world: Platform) -> None
         task = session.get_one(Task, task_id)
         assert task.assignee == "pd_admin"
         assert not task.unroutable
-        assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
+        assert routed_to(session, task) == ["pd_admin"]
         assert inbox_of(world, session, "svc_admin") == []
 
 
@@ -188,7 +207,7 @@ def test_assignee_without_the_role_for_the_scope_is_flagged(
     with world.sessions() as session:
         task = session.get_one(Task, task_id)
         assert task.unroutable
-        assert candidates(session, task) == sql_candidates(session, task) == []
+        assert routed_to(session, task) == []
         flagged = session.scalars(select(Event).where(Event.kind == "task_unroutable")).all()
         assert [e.task_id for e in flagged] == [task_id]
 
@@ -212,4 +231,4 @@ def test_inactive_holder_is_no_candidate(world: Platform) -> None:
     instance_id = start(world)
     with world.sessions() as session:
         task = open_task(session, instance_id)
-        assert candidates(session, task) == sql_candidates(session, task) == ["pd_admin"]
+        assert routed_to(session, task) == ["pd_admin"]
