@@ -1,0 +1,23 @@
+"""The benchmark runs end to end (quick sizes; figures are not judged here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from app.config import PROJECT_ROOT
+
+
+def test_bench_quick_run_reports_every_part(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--results-dir", str(tmp_path)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    for part in ("(a)", "(b)", "(c)", "(d)", "(e)"):
+        assert part in result.stdout
+    report = json.loads((tmp_path / "latest.json").read_text())["report"]
+    [sqlite] = report["backends"]
+    assert all(point["visible"] == point["expected"] for point in sqlite["inbox"])
