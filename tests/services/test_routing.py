@@ -158,8 +158,15 @@ def test_global_holder_takes_services_nobody_closer_holds(world: Platform) -> No
         diskominfo = Agency(code="DISKOMINFO", name="Diskominfo")
         session.add(diskominfo)
         session.flush()
-        session.add(Service(code="JARINGAN", name="Jaringan", agency_id=diskominfo.id,
-                            group="Administrasi Pemerintahan", classification="Normal"))
+        session.add(
+            Service(
+                code="JARINGAN",
+                name="Jaringan",
+                agency_id=diskominfo.id,
+                group="Administrasi Pemerintahan",
+                classification="Normal",
+            )
+        )
     instance_id = start(world, service="JARINGAN")
     with world.sessions() as session:
         task = open_task(session, instance_id)
