@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,7 +57,7 @@ FALLBACK_PELAKSANA = "pelaksana"
 HOLDERS_PER_SERVICE = 3
 REQUESTERS = 300
 NO_LOGIN_HASH = "!bench-user-cannot-sign-in"  # not an argon2 hash: authenticate refuses it
-STUB_STATE = '{"bench":"stub state, the inbox never reads it"}'
+STUB_STATE = zlib.compress(b'{"bench":"stub state, the inbox never reads it"}')
 CHUNK = 5_000
 TABLES = Base.metadata.tables
 PAGE_SIZE = 50

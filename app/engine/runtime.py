@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from app.clock import Clock
 from app.engine.clock_bridge import engine_clock
 from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
-from app.engine.serializer import state_from_json, state_to_json, to_jsonable
+from app.engine.serializer import dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
 from app.errors import NotFound, TaskNotReady
 
@@ -53,7 +53,7 @@ class ReadyTask:
 class Outcome:
     """The result of one engine call: what to store and what to show."""
 
-    state: str
+    state: bytes
     status: str  # running | waiting | complete | error
     data: dict[str, Any]
     ready: list[ReadyTask]
@@ -98,8 +98,8 @@ class Runtime:
     ) -> None:
         self._script_engine = make_script_engine(helpers=helpers, time_limit=time_limit)
 
-    def _load(self, model: ParsedModel, state: str) -> BpmnWorkflow:
-        workflow = state_from_json(state, model.spec, model.subprocess_specs)
+    def _load(self, model: ParsedModel, state: bytes) -> BpmnWorkflow:
+        workflow = load_state(state, model.spec, model.subprocess_specs)
         workflow.script_engine = self._script_engine
         return workflow
 
@@ -133,7 +133,7 @@ class Runtime:
             )
             data = to_jsonable(dict(source))
         return Outcome(
-            state=state_to_json(workflow),
+            state=dump_state(workflow),
             status=status,
             data=data,
             ready=ready,
@@ -166,7 +166,7 @@ class Runtime:
             return self._outcome(model, workflow, failure)
 
     def complete(
-        self, model: ParsedModel, state: str, task_id: str, data: Mapping[str, Any], clock: Clock
+        self, model: ParsedModel, state: bytes, task_id: str, data: Mapping[str, Any], clock: Clock
     ) -> Outcome:
         """Merge `data` into a READY user task, run it and step to the next wait.
 
@@ -187,7 +187,7 @@ class Runtime:
             failure = self._step(workflow, run)
             return self._outcome(model, workflow, failure)
 
-    def fire_timers(self, model: ParsedModel, state: str, clock: Clock) -> Outcome | None:
+    def fire_timers(self, model: ParsedModel, state: bytes, clock: Clock) -> Outcome | None:
         """Fire the timers due at `clock.now()`; None when none was due."""
         workflow = self._load(model, state)
         due = next_timer_due(workflow)
@@ -207,7 +207,7 @@ class Runtime:
             ]
             return self._outcome(model, workflow, failure, fired)
 
-    def task_data(self, model: ParsedModel, state: str, task_id: str) -> dict[str, Any]:
+    def task_data(self, model: ParsedModel, state: bytes, task_id: str) -> dict[str, Any]:
         """The current data of a task (what a form is prefilled with)."""
         return to_jsonable(dict(self._task(self._load(model, state), task_id).data))
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -33,9 +33,10 @@ OPEN_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 class Instance(Base):
     """One run of a process model version.
 
-    `state` is SpiffWorkflow's serialized workflow *without* the spec, which is stored
-    once per version. `lock_version` makes concurrent writers detectable: SQLAlchemy
-    adds it to every UPDATE's WHERE clause and raises StaleDataError on a lost race.
+    `state` is SpiffWorkflow's serialized workflow *without* the spec (stored once per
+    version), zlib-compressed (see `app.engine.serializer`). `lock_version` makes
+    concurrent writers detectable: SQLAlchemy adds it to every UPDATE's WHERE clause and
+    raises StaleDataError on a lost race.
     """
 
     __tablename__ = "process_instance"
@@ -55,7 +56,7 @@ class Instance(Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    state: Mapped[str] = mapped_column(Text)
+    state: Mapped[bytes] = mapped_column(LargeBinary)
     next_timer_at: Mapped[datetime | None]
     error_message: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(default=1)
