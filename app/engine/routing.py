@@ -198,22 +198,22 @@ def candidates(session: Session, task: Task) -> list[str]:
         return []
     if not task.requires_role:
         return []
-    levels = []
-    if task.service_id is not None:
-        levels.append(RoleAssignment.service_id == task.service_id)
-    if task.agency_id is not None:
-        levels.append(
-            and_(RoleAssignment.agency_id == task.agency_id, RoleAssignment.service_id.is_(None))
+    at_service = RoleAssignment.service_id == task.service_id
+    at_agency = and_(
+        RoleAssignment.agency_id == task.agency_id, RoleAssignment.service_id.is_(None)
+    )
+    everywhere = and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None))
+    rows = session.execute(
+        select(User.username, RoleAssignment.service_id, RoleAssignment.agency_id)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(
+            RoleAssignment.role == task.lane,
+            User.active.is_(True),
+            or_(at_service, at_agency, everywhere),
         )
-    levels.append(and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None)))
-    for level in levels:
-        names = session.scalars(
-            select(User.username)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(RoleAssignment.role == task.lane, level, User.active.is_(True))
-            .distinct()
-            .order_by(User.username)
-        ).all()
-        if names:
-            return list(names)
-    return []
+    ).all()
+    by_level: dict[int, set[str]] = defaultdict(set)
+    for name, service_id, agency_id in rows:
+        level = 0 if service_id is not None else 1 if agency_id is not None else 2
+        by_level[level].add(name)
+    return sorted(by_level[min(by_level)]) if by_level else []

@@ -102,14 +102,14 @@ class TaskService:
             Conflict: someone else holds it, or it is no longer ready.
         """
         with lost_race_is_conflict():
-            task = self._locked_task(task_id, user)
+            task, instance = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id is None:
                 task.claimed_by_id = user.id
                 record(
                     self.session,
-                    self.session.get(Instance, task.instance_id),
+                    instance,
                     "task_claimed",
                     self.platform.clock.now(),
                     user,
@@ -121,14 +121,14 @@ class TaskService:
     def unclaim(self, task_id: str, user: User) -> Task:
         """Give the task back to the pool (only its holder may)."""
         with lost_race_is_conflict():
-            task = self._locked_task(task_id, user)
+            task, instance = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id == user.id:
                 task.claimed_by_id = None
                 record(
                     self.session,
-                    self.session.get(Instance, task.instance_id),
+                    instance,
                     "task_unclaimed",
                     self.platform.clock.now(),
                     user,
@@ -137,8 +137,12 @@ class TaskService:
             self.session.flush()
         return task
 
-    def _locked_task(self, task_id: str, user: User) -> Task:
-        """Lock the task's instance, then re-read the task, then check the user."""
+    def _locked_task(self, task_id: str, user: User) -> tuple[Task, Instance]:
+        """Lock the task's instance, then re-read the task, then check the user.
+
+        Instance before task, the order the timer worker locks in too, so the two
+        cannot deadlock.
+        """
         task = self._task(task_id)
         instance = self.instances.lock(task.instance_id)
         self.session.refresh(task)
@@ -147,7 +151,7 @@ class TaskService:
             raise status_conflict(instance)
         if task.state != TaskState.READY:
             raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
-        return task
+        return task, instance
 
     def complete(self, task_id: str, data: Any, user: User) -> Instance:
         """Validate `data` against the task's form, complete it and run the engine on.
@@ -164,10 +168,9 @@ class TaskService:
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
         with lost_race_is_conflict():
-            task = self._locked_task(task_id, user)
+            task, instance = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
-            instance = self.session.get_one(Instance, task.instance_id)
             model = self.instances.model_for(instance)
             info = model.user_tasks.get(task.bpmn_id)
             schema = model.form_schema(info.form if info else None)
