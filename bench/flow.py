@@ -13,7 +13,7 @@ from typing import Any
 
 from app.config import PROJECT_ROOT
 from app.engine.specs import ParsedModel, parse_bundle
-from app.services.demo import AGENCIES, SERVICES
+from app.services.demo import AGENCIES, SAMPLE_REQUEST, SERVICES
 from app.services.deploy import bundle_from_directory
 
 MODEL_ID = "permintaan-layanan"
@@ -21,16 +21,8 @@ BPMN_FILE = PROJECT_ROOT / "processes" / f"{MODEL_ID}.bpmn"
 FORMS_DIR = PROJECT_ROOT / "forms"
 REQUESTER = "pengguna"
 
-#: The start form, as in tests/api/test_permintaan_layanan_flow.py (REQUEST).
-REQUEST: dict[str, Any] = {
-    "layanan": "SIMPEG",
-    "jenis_permintaan": "AKUN-BARU",
-    "judul": "Akun SIMPEG untuk staf baru",
-    "uraian": "Mohon dibuatkan akun SIMPEG untuk staf baru di bidang mutasi.",
-    "nip_nik": "198501012010011001",
-    "instansi": "BKPSDM",
-    "telepon": "081234567890",
-}
+#: The start form: the demo requester's sample request.
+REQUEST: dict[str, Any] = SAMPLE_REQUEST
 
 #: Request type per path: AKUN-BARU needs approval, RESET-SANDI does not.
 REQUEST_TYPES = {"approval": "AKUN-BARU", "direct": "RESET-SANDI"}

@@ -138,3 +138,16 @@ def test_bad_database_url_is_one_clear_line(url: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "DATABASE_URL" in lines[0] or "database" in lines[0]
+
+
+def test_demo_after_deploy_files_one_sample_request(platform: Platform) -> None:
+    from app.models import Instance, Task
+
+    spbe(platform, "deploy", str(PROCESSES))
+    first = spbe(platform, "demo", demo=True)
+    assert "sample request filed by pengguna: instance" in first.output
+    assert "sample request" not in spbe(platform, "demo", demo=True).output
+    with platform.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Instance)) == 1
+        [task] = session.scalars(select(Task)).all()
+        assert task.lane == "Administrator Layanan"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -22,6 +24,16 @@ MIN_PASSWORD_LENGTH = 8
 def hash_password(password: str) -> str:
     """Argon2id hash of `password`."""
     return _HASHER.hash(password)
+
+
+def _exactly(user: User, role: str, service_id: int | None, agency_id: int | None) -> Any:
+    """The user's assignments of `role` at exactly this scope."""
+    return select(RoleAssignment).where(
+        RoleAssignment.user_id == user.id,
+        RoleAssignment.role == role,
+        RoleAssignment.service_id.is_not_distinct_from(service_id),
+        RoleAssignment.agency_id.is_not_distinct_from(agency_id),
+    )
 
 
 class AccountService:
@@ -121,14 +133,7 @@ class AccountService:
         if self.session.get(Role, role) is None:
             raise NotFound(f"Peran '{role}' tidak dikenal / unknown role '{role}'")
         service_id, agency_id = self._scope(service_code, agency_code)
-        existing = self.session.scalar(
-            select(RoleAssignment).where(
-                RoleAssignment.user_id == user.id,
-                RoleAssignment.role == role,
-                RoleAssignment.service_id.is_not_distinct_from(service_id),
-                RoleAssignment.agency_id.is_not_distinct_from(agency_id),
-            )
-        )
+        existing = self.session.scalar(_exactly(user, role, service_id, agency_id))
         if existing is not None:
             return existing, False
         assignment = RoleAssignment(
@@ -152,14 +157,7 @@ class AccountService:
         """Revoke `role` for exactly this scope; returns how many assignments went."""
         user = self.by_username(username)
         service_id, agency_id = self._scope(service_code, agency_code)
-        assignments = self.session.scalars(
-            select(RoleAssignment).where(
-                RoleAssignment.user_id == user.id,
-                RoleAssignment.role == role,
-                RoleAssignment.service_id.is_not_distinct_from(service_id),
-                RoleAssignment.agency_id.is_not_distinct_from(agency_id),
-            )
-        ).all()
+        assignments = self.session.scalars(_exactly(user, role, service_id, agency_id)).all()
         for assignment in assignments:
             self.session.delete(assignment)
         self.session.flush()

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.models import Agency, RequestType, Service, User
+from app.models import Agency, Instance, ProcessModel, RequestType, Service, User
 from app.services.accounts import AccountService
+from app.services.context import Platform
+from app.services.instances import InstanceService
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo credential, demo mode only
+
+#: What the demo requester files: a request for a new SIMPEG account (needs approval).
+SAMPLE_REQUEST: dict[str, Any] = {
+    "layanan": "SIMPEG",
+    "jenis_permintaan": "AKUN-BARU",
+    "judul": "Akun SIMPEG untuk staf baru",
+    "uraian": "Mohon dibuatkan akun SIMPEG untuk staf baru di bidang mutasi.",
+    "nip_nik": "198501012010011001",
+    "instansi": "BKPSDM",
+    "telepon": "081234567890",
+}
+SAMPLE_MODEL = "permintaan-layanan"
+SAMPLE_REQUESTER = "pengguna"
 
 AGENCIES = [
     ("DISKOMINFO", "Dinas Komunikasi dan Informatika"),
@@ -182,3 +198,17 @@ def load_demo(session: Session, clock: Clock) -> DemoSummary:
             )
             summary.assignments += int(created)
     return summary
+
+
+def file_sample_request(session: Session, platform: Platform) -> Instance | None:
+    """File one service request as the demo requester, so the demo inbox is not empty.
+
+    Only when the service-request procedure is deployed and the requester has filed
+    nothing yet (so running `spbe demo` again adds nothing).
+    """
+    requester = session.scalar(select(User).where(User.username == SAMPLE_REQUESTER))
+    if requester is None or session.get(ProcessModel, SAMPLE_MODEL) is None:
+        return None
+    if session.scalar(select(Instance.id).where(Instance.started_by_id == requester.id)):
+        return None
+    return InstanceService(session, platform).start(SAMPLE_MODEL, SAMPLE_REQUEST, requester)

@@ -6,18 +6,17 @@ from typing import Any
 
 import pytest
 
+from app.services.demo import SAMPLE_REQUEST
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
-REQUEST = {
-    "layanan": "SIMPEG",
-    "jenis_permintaan": "AKUN-BARU",
-    "judul": "Akun SIMPEG untuk staf baru",
-    "uraian": "Mohon dibuatkan akun SIMPEG untuk staf baru di bidang mutasi.",
-    "nip_nik": "198501012010011001",
-    "instansi": "BKPSDM",
-    "telepon": "081234567890",
+REQUEST = SAMPLE_REQUEST
+CLASSIFY = {
+    "klasifikasi": "akses",
+    "prioritas": "sedang",
+    "gangguan": False,
+    "pelaksana": "pelaksana",
 }
 
 

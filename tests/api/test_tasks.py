@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.test_permintaan_layanan_flow import CLASSIFY
 from tests.api.test_process_instances import start
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-CLASSIFY = {
-    "klasifikasi": "akses",
-    "prioritas": "sedang",
-    "gangguan": False,
-    "pelaksana": "pelaksana",
-}
 
 
 def first_task(auth: Auth) -> str:

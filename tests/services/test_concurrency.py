@@ -13,16 +13,9 @@ from app.models import Event, Instance, Task, User
 from app.services.context import Platform
 from app.services.instances import InstanceService
 from app.services.tasks import TaskService
-from tests.api.test_permintaan_layanan_flow import REQUEST
+from tests.api.test_permintaan_layanan_flow import CLASSIFY, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
-
-CLASSIFY = {
-    "klasifikasi": "akses",
-    "prioritas": "sedang",
-    "gangguan": False,
-    "pelaksana": "pelaksana",
-}
 
 
 def _start(platform: Platform) -> tuple[int, str]:
