@@ -56,7 +56,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 def list_instances(query: dict[str, Any]) -> dict[str, Any]:
     """Instances the caller may see, newest first."""
     service = _service()
-    page = service.list(
+    page = service.find(
         current_user(),
         query.get("process_model_id"),
         query.get("status"),

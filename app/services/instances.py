@@ -136,7 +136,7 @@ class InstanceService:
             raise NotPermitted("Instans di luar lingkup Anda / instance outside your scope")
         return instance
 
-    def list(
+    def find(
         self,
         user: User,
         process_model_id: str | None = None,
