@@ -300,6 +300,18 @@ def users_revoke(
     click.echo(f"revoked {count} assignment(s)")
 
 
+@users.command("deactivate")
+@click.argument("username")
+@pass_context
+def users_deactivate(ctx: _Context, username: str) -> None:
+    """Deactivate USERNAME: history stays, claimed tasks go back to the pool."""
+    from app.services.accounts import AccountService
+
+    with ctx.transaction() as (session, platform):
+        AccountService(session, platform.clock).update_user(username, active=False)
+    click.echo(f"deactivated {username}")
+
+
 @users.command("list")
 @pass_context
 def users_list(ctx: _Context) -> None:

@@ -85,6 +85,8 @@ def test_users_create_grant_revoke(platform: Platform, demo: None) -> None:
     )
     listed = spbe(platform, "users", "list")
     assert "budi: Administrator Layanan (service:" in listed.output
+    assert "deactivated budi" in spbe(platform, "users", "deactivate", "budi").output
+    assert "budi [inactive]" in spbe(platform, "users", "list").output
     revoked = spbe(
         platform, "users", "revoke", "budi", "Administrator Layanan", "--service", "SIMPEG"
     )

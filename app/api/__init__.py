@@ -9,7 +9,15 @@ from app.extensions import Api
 
 def register_api(app: Flask) -> None:
     """Attach flask-smorest and every blueprint, plus the unauthenticated health check."""
-    from app.api import auth, process_instances, process_models, tasks
+    from app.api import (
+        agencies,
+        auth,
+        process_instances,
+        process_models,
+        role_assignments,
+        tasks,
+        users,
+    )
 
     app.config.update(
         API_TITLE="SPBE Manajemen Layanan API",
@@ -21,7 +29,15 @@ def register_api(app: Flask) -> None:
     api = Api(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for module in (auth, process_models, process_instances, tasks):
+    for module in (
+        auth,
+        process_models,
+        process_instances,
+        tasks,
+        agencies,
+        users,
+        role_assignments,
+    ):
         api.register_blueprint(module.blp)
 
     @app.get("/healthz")

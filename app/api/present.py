@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Event, Instance, Task
+from app.models import Agency, Event, Instance, RoleAssignment, Task, User
 
 
 def task_dict(task: Task) -> dict[str, Any]:
@@ -53,3 +53,32 @@ def instance_dict(instance: Instance, service_code: str | None = None) -> dict[s
         "data": instance.data,
         "sla": None,
     }
+
+
+def assignment_dict(assignment: RoleAssignment) -> dict[str, Any]:
+    """A role held at a scope, with codes instead of ids."""
+    return {
+        "id": assignment.id,
+        "username": assignment.user.username,
+        "role": assignment.role,
+        "service": assignment.service.code if assignment.service else None,
+        "agency": assignment.agency.code if assignment.agency else None,
+        "granted_at": assignment.granted_at,
+    }
+
+
+def user_dict(user: User) -> dict[str, Any]:
+    """A user with their roles."""
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "agency": user.agency.code if user.agency else None,
+        "active": user.active,
+        "roles": [assignment_dict(a) for a in user.assignments],
+    }
+
+
+def agency_dict(agency: Agency) -> dict[str, Any]:
+    """An agency."""
+    return {"code": agency.code, "name": agency.name, "timezone": agency.timezone}

@@ -168,3 +168,68 @@ class CompleteSchema(Schema):
 
 class InstanceEnvelopeSchema(Schema):
     process_instance = fields.Nested(InstanceSchema)
+
+
+class AgencySchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9-]{0,39}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    timezone = fields.String(load_default="Asia/Jakarta")
+
+
+class AgencyUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    timezone = fields.String()
+
+
+class AssignmentSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    role = fields.String()
+    service = fields.String(allow_none=True)
+    agency = fields.String(allow_none=True)
+    granted_at = fields.DateTime()
+
+
+class AssignmentCreateSchema(Schema):
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    service = fields.String(load_default=None, allow_none=True)
+    agency = fields.String(load_default=None, allow_none=True)
+
+
+class AssignmentQuerySchema(Schema):
+    username = fields.String()
+    role = fields.String()
+
+
+class HeldRoleSchema(Schema):
+    id = fields.Integer()
+    role = fields.String()
+    service = fields.String(allow_none=True)
+    agency = fields.String(allow_none=True)
+    granted_at = fields.DateTime()
+
+
+class UserSchema(Schema):
+    username = fields.String()
+    full_name = fields.String()
+    email = fields.String(allow_none=True)
+    agency = fields.String(allow_none=True)
+    active = fields.Boolean()
+    roles = fields.List(fields.Nested(HeldRoleSchema))
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True)
+    full_name = fields.String(load_default="")
+    email = fields.Email(load_default=None, allow_none=True)
+    agency = fields.String(load_default=None, allow_none=True)
+
+
+class UserUpdateSchema(Schema):
+    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.Email(allow_none=True)
+    agency = fields.String()
+    password = fields.String(load_only=True)
+    active = fields.Boolean()

@@ -3,12 +3,13 @@
 from app.models.base import Base
 from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus
-from app.models.org import REQUESTER_LANE, Agency, RequestType, Role, Service
+from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
 from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, User
 
 __all__ = [
+    "ADMIN_ROLE",
     "OPEN_STATUSES",
     "REQUESTER_LANE",
     "Agency",

@@ -9,6 +9,8 @@ from app.models.base import Base
 
 #: The lane that means "the user who started the instance", not a role.
 REQUESTER_LANE = "Pemohon"
+#: The role that manages users, roles, agencies and reference tables.
+ADMIN_ROLE = "Admin Sistem"
 
 
 class Role(Base):

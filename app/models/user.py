@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
+from app.models.org import Agency, Service
 
 
 class User(Base):
@@ -24,7 +25,10 @@ class User(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     created_at: Mapped[datetime]
 
-    assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="user")
+    assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", order_by="RoleAssignment.id"
+    )
+    agency: Mapped[Agency | None] = relationship()
 
 
 class RoleAssignment(Base):
@@ -46,6 +50,8 @@ class RoleAssignment(Base):
     granted_at: Mapped[datetime]
 
     user: Mapped[User] = relationship(back_populates="assignments")
+    service: Mapped[Service | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
 
     @property
     def scope_label(self) -> str:

@@ -15,6 +15,7 @@ from app.engine.runtime import Outcome
 from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import (
+    ADMIN_ROLE,
     OPEN_STATUSES,
     Event,
     Instance,
@@ -32,7 +33,6 @@ from app.services.races import lost_race_is_conflict
 
 #: Roles that may suspend, resume and terminate instances in their scope.
 SUPERVISOR_ROLES = ("Penanggung Jawab Penyedia Layanan", "Pimpinan PD Penyedia Layanan")
-ADMIN_ROLE = "Admin Sistem"
 #: Holding this role lets one file requests, not read other people's instances.
 REQUESTER_ROLE = "Pengguna Layanan"
 

@@ -1,0 +1,62 @@
+"""Agencies (PD): anyone signed in reads; Admin Sistem creates and changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.api.deps import authenticated, current_user, platform, session
+from app.api.present import agency_dict
+from app.api.schemas import AgencySchema, AgencyUpdateSchema
+from app.services.accounts import AccountService
+from app.services.organisation import AgencyService
+
+blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description="Perangkat Daerah")
+
+
+def _service(admin: bool = False) -> AgencyService:
+    if admin:
+        AccountService(session(), platform().clock, current_user()).require_admin()
+    return AgencyService(session(), platform().clock, current_user())
+
+
+@blp.route("", methods=["GET"])
+@authenticated
+@blp.response(200, AgencySchema(many=True))
+def list_agencies() -> list[dict[str, Any]]:
+    """Every agency."""
+    return [agency_dict(a) for a in _service().all()]
+
+
+@blp.route("", methods=["POST"])
+@authenticated
+@blp.arguments(AgencySchema)
+@blp.response(201, AgencySchema)
+@blp.alt_response(403, description="Admin Sistem only")
+@blp.alt_response(409, description="Code taken")
+def create_agency(body: dict[str, str]) -> dict[str, Any]:
+    """Add an agency."""
+    agency = _service(admin=True).create(body["code"], body["name"], body["timezone"])
+    session().commit()
+    return agency_dict(agency)
+
+
+@blp.route("/<string:code>", methods=["GET"])
+@authenticated
+@blp.response(200, AgencySchema)
+def get_agency(code: str) -> dict[str, Any]:
+    """One agency."""
+    return agency_dict(_service().get(code))
+
+
+@blp.route("/<string:code>", methods=["PATCH"])
+@authenticated
+@blp.arguments(AgencyUpdateSchema)
+@blp.response(200, AgencySchema)
+@blp.alt_response(403, description="Admin Sistem only")
+def update_agency(body: dict[str, str], code: str) -> dict[str, Any]:
+    """Rename an agency or change its time zone."""
+    agency = _service(admin=True).update(code, body.get("name"), body.get("timezone"))
+    session().commit()
+    return agency_dict(agency)

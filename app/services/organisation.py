@@ -1,0 +1,82 @@
+"""Agencies (Perangkat Daerah): the provider of services and the scope of most roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import Agency, Event, User
+
+#: Indonesia's three time zones (WIB, WITA, WIT); a PD's deadlines run on its own.
+TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+
+
+class AgencyService:
+    """List, create and change agencies; every change is an audit event."""
+
+    def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+        self.session = session
+        self.clock = clock
+        self.actor = actor
+
+    def _audit(self, kind: str, data: dict[str, object]) -> None:
+        self.session.add(
+            Event(
+                instance_id=None,
+                user_id=self.actor.id if self.actor else None,
+                kind=kind,
+                at=self.clock.now(),
+                data=data,
+            )
+        )
+
+    def all(self) -> list[Agency]:
+        """Every agency, by code."""
+        return list(self.session.scalars(select(Agency).order_by(Agency.code)))
+
+    def get(self, code: str) -> Agency:
+        """Raises NotFound when no agency has this code."""
+        agency = self.session.scalar(select(Agency).where(Agency.code == code))
+        if agency is None:
+            raise NotFound(f"PD '{code}' tidak ada / no agency '{code}'")
+        return agency
+
+    @staticmethod
+    def _check_timezone(timezone: str) -> None:
+        if timezone not in TIMEZONES:
+            raise InvalidInput(
+                "Zona waktu tidak dikenal / unknown time zone",
+                {"timezone": [f"salah satu dari / one of {', '.join(TIMEZONES)}"]},
+            )
+
+    def create(self, code: str, name: str, timezone: str = TIMEZONES[0]) -> Agency:
+        """Add an agency.
+
+        Raises:
+            Conflict: the code is taken.
+            InvalidInput: the time zone is not an Indonesian one.
+        """
+        self._check_timezone(timezone)
+        if self.session.scalar(select(Agency.id).where(Agency.code == code)):
+            raise Conflict(f"Kode PD '{code}' sudah dipakai / agency code taken")
+        agency = Agency(code=code, name=name, timezone=timezone)
+        self.session.add(agency)
+        self.session.flush()
+        self._audit("agency_created", {"code": code, "name": name, "timezone": timezone})
+        return agency
+
+    def update(self, code: str, name: str | None = None, timezone: str | None = None) -> Agency:
+        """Rename an agency or move it to another time zone."""
+        agency = self.get(code)
+        changed: dict[str, object] = {}
+        if name is not None and name != agency.name:
+            agency.name = changed["name"] = name
+        if timezone is not None and timezone != agency.timezone:
+            self._check_timezone(timezone)
+            agency.timezone = changed["timezone"] = timezone
+        if changed:
+            self._audit("agency_updated", {"code": code, "changed": changed})
+        self.session.flush()
+        return agency
