@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -36,7 +36,11 @@ class Agency(Base):
 
 
 class Service(Base):
-    """A Layanan SPBE in the catalog; an instance's scope is its service and that PD."""
+    """A Layanan SPBE in the catalog (Perbup Bangka 21/2025, 2.1.1.2).
+
+    An instance's scope is its service and that service's PD. Its administrators are
+    not columns: they are the holders of the service-scoped roles.
+    """
 
     __tablename__ = "service"
 
@@ -47,6 +51,15 @@ class Service(Base):
     group: Mapped[str] = mapped_column(String(40))  # "Administrasi Pemerintahan" | "Publik"
     classification: Mapped[str] = mapped_column(String(20))  # Kritis | Esensial | Normal
     description: Mapped[str] = mapped_column(Text, default="")
+    access_method: Mapped[str] = mapped_column(Text, default="")  # cara akses
+    availability_target: Mapped[float | None] = mapped_column(Float)  # target, percent
+    help_contact: Mapped[str] = mapped_column(String(200), default="")  # kontak bantuan
+    support_hours: Mapped[str] = mapped_column(String(20), default="kalender")  # 24x7|kalender
+    user_service_target: Mapped[str] = mapped_column(Text, default="")  # target pelayanan
+    availability: Mapped[str] = mapped_column(Text, default="")  # ketersediaan
+    rpo_minutes: Mapped[int | None]
+    rto_minutes: Mapped[int | None]
+    drp_reference: Mapped[str | None] = mapped_column(String(200))
 
     agency: Mapped[Agency] = relationship(back_populates="services")
     request_types: Mapped[list[RequestType]] = relationship(
@@ -65,5 +78,6 @@ class RequestType(Base):
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     needs_approval: Mapped[bool] = mapped_column(default=False)
+    fulfilment_hours: Mapped[int | None]  # target pemenuhan
 
     service: Mapped[Service] = relationship(back_populates="request_types")

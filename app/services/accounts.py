@@ -19,7 +19,6 @@ from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from app.models import (
     ADMIN_ROLE,
     Agency,
-    Event,
     Instance,
     Role,
     RoleAssignment,
@@ -28,7 +27,7 @@ from app.models import (
     TaskState,
     User,
 )
-from app.services.instances import record
+from app.services.history import audit, record
 
 _HASHER = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing the same, so a
@@ -62,15 +61,7 @@ class AccountService:
         self.actor = actor
 
     def _audit(self, kind: str, data: dict[str, Any]) -> None:
-        self.session.add(
-            Event(
-                instance_id=None,
-                user_id=self.actor.id if self.actor else None,
-                kind=kind,
-                at=self.clock.now(),
-                data=data,
-            )
-        )
+        audit(self.session, self.actor, kind, self.clock.now(), data)
 
     def require_admin(self) -> None:
         """Only Admin Sistem changes users, roles and agencies (the CLI acts as system).

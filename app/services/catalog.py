@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import FormInvalid
-from app.models import RequestType, Service
+from app.clock import Clock
+from app.errors import FormInvalid, InvalidInput, NotFound
+from app.models import Agency, RequestType, RoleAssignment, Service, User
+from app.services.accounts import AccountService
+from app.services.history import audit
 
 SERVICE_FIELD = "layanan"
 REQUEST_TYPE_FIELD = "jenis_permintaan"
@@ -69,3 +73,304 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
             )
         facts["perlu_persetujuan"] = request_type.needs_approval
     return Scope(service.id, service.agency_id), facts
+
+
+GROUPS = ("Administrasi Pemerintahan", "Publik")
+CLASSIFICATIONS = ("Kritis", "Esensial", "Normal")
+SUPPORT_HOURS = ("24x7", "kalender")
+SERVICE_ADMIN_ROLE = "Administrator Layanan"
+INFRA_ADMIN_ROLE = "Administrator Infrastruktur dan Aplikasi"
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+_TEXT_FIELDS = (
+    "description",
+    "access_method",
+    "help_contact",
+    "user_service_target",
+    "availability",
+)
+
+
+def _normal_group(value: Any) -> Any:
+    """Accept the regulation's long names ("Layanan Publik") as well as the short ones."""
+    if isinstance(value, str) and value.startswith("Layanan "):
+        return value.removeprefix("Layanan ")
+    return value
+
+
+def _optional_int(raw: dict[str, Any], key: str, errors: dict[str, list[str]]) -> int | None:
+    value = raw.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors.setdefault(key, []).append("harus bilangan bulat / must be a whole number")
+        return None
+    if number < 0:
+        errors.setdefault(key, []).append("tidak boleh negatif / must not be negative")
+    return number
+
+
+def _request_types(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        errors.setdefault("request_types", []).append("harus daftar / must be a list")
+        return []
+    types, seen = [], set()
+    for index, item in enumerate(value):
+        where = f"request_types.{index}"
+        if not isinstance(item, dict):
+            errors.setdefault(where, []).append("harus objek / must be an object")
+            continue
+        code, name = str(item.get("code") or "").strip(), str(item.get("name") or "").strip()
+        if not _CODE.match(code):
+            errors.setdefault(f"{where}.code", []).append(
+                "kode huruf besar, angka dan '-' / upper-case code"
+            )
+        elif code in seen:
+            errors.setdefault(f"{where}.code", []).append("kode ganda / duplicate code")
+        seen.add(code)
+        if not name:
+            errors.setdefault(f"{where}.name", []).append("wajib diisi / required")
+        hours = _optional_int(item, "fulfilment_hours", errors)
+        types.append(
+            {
+                "code": code,
+                "name": name,
+                "needs_approval": bool(item.get("needs_approval", False)),
+                "fulfilment_hours": hours,
+            }
+        )
+    return types
+
+
+def validate_service(
+    raw: dict[str, Any], agencies: set[str]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Check one catalog entry; the single rule set for the API and the importers.
+
+    Returns the cleaned entry and field errors (empty when valid). A Kritis service must
+    have its RPO, RTO and DRP document (Perbup Bangka 21/2025, 2.1.1.2).
+    """
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    code = str(raw.get("code") or "").strip()
+    if not _CODE.match(code):
+        errors["code"] = ["kode huruf besar, angka dan '-' (maks. 40) / upper-case code"]
+    clean["code"] = code
+    clean["name"] = str(raw.get("name") or "").strip()
+    if not clean["name"]:
+        errors["name"] = ["wajib diisi / required"]
+    clean["agency"] = str(raw.get("agency") or "").strip()
+    if clean["agency"] not in agencies:
+        errors["agency"] = [f"PD '{clean['agency']}' tidak ada / unknown agency"]
+    for key, allowed in (
+        ("group", GROUPS),
+        ("classification", CLASSIFICATIONS),
+        ("support_hours", SUPPORT_HOURS),
+    ):
+        value = _normal_group(raw.get(key)) if key == "group" else raw.get(key)
+        if key == "support_hours" and value in (None, ""):
+            value = "kalender"
+        if value not in allowed:
+            errors[key] = [f"salah satu dari / one of: {', '.join(allowed)}"]
+        clean[key] = value
+    for key in _TEXT_FIELDS:
+        clean[key] = str(raw.get(key) or "").strip()
+    target = raw.get("availability_target")
+    clean["availability_target"] = None
+    if target not in (None, ""):
+        try:
+            clean["availability_target"] = float(target)
+        except (TypeError, ValueError):
+            errors["availability_target"] = ["harus angka / must be a number"]
+        else:
+            if not 0 <= clean["availability_target"] <= 100:
+                errors["availability_target"] = ["0-100 (persen / percent)"]
+    clean["rpo_minutes"] = _optional_int(raw, "rpo_minutes", errors)
+    clean["rto_minutes"] = _optional_int(raw, "rto_minutes", errors)
+    clean["drp_reference"] = str(raw.get("drp_reference") or "").strip() or None
+    if clean.get("classification") == "Kritis":
+        for key in ("rpo_minutes", "rto_minutes", "drp_reference"):
+            if clean[key] is None:
+                errors.setdefault(key, []).append(
+                    "wajib untuk layanan Kritis / required for a Kritis service"
+                )
+    clean["request_types"] = _request_types(raw.get("request_types"), errors)
+    for key in ("service_administrators", "infrastructure_administrators"):
+        names = raw.get(key)
+        if names is None:
+            continue
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            errors[key] = ["daftar nama pengguna / list of usernames"]
+        else:
+            clean[key] = [n.strip() for n in names if n.strip()]
+    return clean, errors
+
+
+class CatalogService:
+    """The service catalog: read by everyone, changed by Admin Sistem, every change audited."""
+
+    def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+        self.session = session
+        self.clock = clock
+        self.actor = actor
+        self.accounts = AccountService(session, clock, actor)
+
+    def all(self) -> list[Service]:
+        """Every service, by code."""
+        return list(self.session.scalars(select(Service).order_by(Service.code)))
+
+    def get(self, code: str) -> Service:
+        """Raises NotFound when no service has this code."""
+        service = self.session.scalar(select(Service).where(Service.code == code))
+        if service is None:
+            raise NotFound(f"Layanan '{code}' tidak ada / no service '{code}'")
+        return service
+
+    def holders(self, service: Service, role: str) -> list[str]:
+        """Usernames holding `role` for exactly this service (its administrators)."""
+        return sorted(
+            self.session.scalars(
+                select(User.username)
+                .join(RoleAssignment, RoleAssignment.user_id == User.id)
+                .where(RoleAssignment.role == role, RoleAssignment.service_id == service.id)
+            )
+        )
+
+    def _agencies(self) -> dict[str, int]:
+        return dict(self.session.execute(select(Agency.code, Agency.id)).tuples().all())
+
+    def save(self, raw: dict[str, Any], code: str | None = None) -> Service:
+        """Create a service, or update the one with `code`, from one raw entry.
+
+        Raises:
+            FormInvalid: field errors (a Kritis service without RPO, RTO or DRP included).
+            NotFound: `code` names no service, or an administrator is no user.
+        """
+        self.accounts.require_admin()
+        if code is not None:
+            self.get(code)
+            raw = {**raw, "code": code}
+        agencies = self._agencies()
+        clean, errors = validate_service(raw, set(agencies))
+        if errors:
+            raise FormInvalid("Data layanan tidak valid / invalid service", errors)
+        return self._apply(clean, agencies)
+
+    def import_entries(self, entries: list[dict[str, Any]]) -> tuple[int, int]:
+        """Create or update many services at once; any bad row refuses them all.
+
+        Raises:
+            InvalidInput: `errors` lists {row, field, message} for every problem found.
+        """
+        self.accounts.require_admin()
+        agencies = self._agencies()
+        usernames = set(self.session.scalars(select(User.username)))
+        problems: list[dict[str, Any]] = []
+        cleaned, seen = [], set()
+        for row, raw in enumerate(entries, start=2):  # row 1 holds the headers
+            clean, errors = validate_service(raw, set(agencies))
+            if clean["code"] in seen:
+                errors.setdefault("code", []).append("kode ganda di berkas / duplicate code")
+            seen.add(clean["code"])
+            for key in ("service_administrators", "infrastructure_administrators"):
+                for name in clean.get(key, []):
+                    if name not in usernames:
+                        errors.setdefault(key, []).append(f"pengguna '{name}' tidak ada / no user")
+            problems += [
+                {"row": row, "field": field, "message": message}
+                for field, messages in errors.items()
+                for message in messages
+            ]
+            cleaned.append(clean)
+        if problems:
+            raise InvalidInput(
+                f"Impor dibatalkan: {len(problems)} kesalahan, tidak ada yang diubah / "
+                f"import refused: {len(problems)} error(s), nothing changed",
+                problems,
+            )
+        existing = set(self.session.scalars(select(Service.code)))
+        for clean in cleaned:
+            self._apply(clean, agencies)
+        updated = len([c for c in cleaned if c["code"] in existing])
+        return len(cleaned) - updated, updated
+
+    def _apply(self, clean: dict[str, Any], agencies: dict[str, int]) -> Service:
+        service = self.session.scalar(select(Service).where(Service.code == clean["code"]))
+        created = service is None
+        if service is None:
+            service = Service(code=clean["code"])
+            self.session.add(service)
+        before = {key: getattr(service, key, None) for key in _COLUMNS}
+        service.agency_id = agencies[clean["agency"]]
+        for key in _COLUMNS:
+            if key != "agency_id":
+                setattr(service, key, clean[key])
+        self.session.flush()
+        self._sync_request_types(service, clean["request_types"])
+        for key, role in (
+            ("service_administrators", SERVICE_ADMIN_ROLE),
+            ("infrastructure_administrators", INFRA_ADMIN_ROLE),
+        ):
+            if key in clean:
+                self._sync_holders(service, role, clean[key])
+        changed = {
+            key: getattr(service, key) for key in _COLUMNS if before[key] != getattr(service, key)
+        }
+        audit(
+            self.session,
+            self.actor,
+            "service_created" if created else "service_updated",
+            self.clock.now(),
+            {
+                "code": service.code,
+                "changed": changed,
+                "request_types": [t["code"] for t in clean["request_types"]],
+            },
+        )
+        self.session.flush()
+        return service
+
+    def _sync_request_types(self, service: Service, types: list[dict[str, Any]]) -> None:
+        current = {
+            t.code: t
+            for t in self.session.scalars(
+                select(RequestType).where(RequestType.service_id == service.id)
+            )
+        }
+        for item in types:
+            row = current.pop(item["code"], None) or RequestType(
+                service_id=service.id, code=item["code"]
+            )
+            row.name = item["name"]
+            row.needs_approval = item["needs_approval"]
+            row.fulfilment_hours = item["fulfilment_hours"]
+            self.session.add(row)
+        for stale in current.values():
+            self.session.delete(stale)
+
+    def _sync_holders(self, service: Service, role: str, usernames: list[str]) -> None:
+        for name in set(self.holders(service, role)) - set(usernames):
+            self.accounts.revoke(name, role, service_code=service.code)
+        for name in usernames:
+            self.accounts.grant(name, role, service_code=service.code)
+
+
+_COLUMNS = (
+    "name",
+    "agency_id",
+    "group",
+    "classification",
+    "description",
+    "access_method",
+    "availability_target",
+    "help_contact",
+    "support_hours",
+    "user_service_target",
+    "availability",
+    "rpo_minutes",
+    "rto_minutes",
+    "drp_reference",
+)

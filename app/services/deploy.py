@@ -23,7 +23,8 @@ from app.engine.specs import (
 from app.engine.validation import validate_model
 from app.engine.xmlsafe import XmlRejected, parse_xml
 from app.errors import Conflict, DeploymentInvalid, DeployProblem, NotFound
-from app.models import Event, ProcessFile, ProcessModel, ProcessModelVersion, Role, User
+from app.models import ProcessFile, ProcessModel, ProcessModelVersion, Role, User
+from app.services.history import audit
 
 MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -158,19 +159,17 @@ class DeployService:
             raise Conflict(
                 "Model sedang di-deploy oleh orang lain / deployed concurrently, try again"
             ) from None
-        self.session.add(
-            Event(
-                instance_id=None,
-                user_id=user.id if user else None,
-                kind="model_deployed",
-                at=now,
-                data={
-                    "model": model_id,
-                    "version": version.version,
-                    "content_hash": content_hash,
-                    "files": sorted(bundle.files),
-                },
-            )
+        audit(
+            self.session,
+            user,
+            "model_deployed",
+            now,
+            {
+                "model": model_id,
+                "version": version.version,
+                "content_hash": content_hash,
+                "files": sorted(bundle.files),
+            },
         )
         self.specs.get(version.id, lambda: parsed)
         return DeployResult(model_id, version.version, created=True, warnings=warnings)

@@ -29,6 +29,7 @@ from app.models import (
 from app.services.catalog import resolve_scope
 from app.services.context import Platform
 from app.services.deploy import DeployService
+from app.services.history import record
 from app.services.races import lost_race_is_conflict
 
 #: Roles that may suspend, resume and terminate instances in their scope.
@@ -48,28 +49,6 @@ class InstancePage:
 def status_conflict(instance: Instance) -> Conflict:
     """The 409 for an action the instance's status does not allow."""
     return Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
-
-
-def record(
-    session: Session,
-    instance: Instance | None,
-    kind: str,
-    at: Any,
-    user: User | None = None,
-    task_id: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> Event:
-    """Append one event to the history."""
-    event = Event(
-        instance_id=instance.id if instance else None,
-        task_id=task_id,
-        user_id=user.id if user else None,
-        kind=kind,
-        at=at,
-        data=data or {},
-    )
-    session.add(event)
-    return event
 
 
 class InstanceService:

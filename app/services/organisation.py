@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Agency, Event, User
+from app.models import Agency, User
+from app.services.history import audit
 
 #: Indonesia's three time zones (WIB, WITA, WIT); a PD's deadlines run on its own.
 TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
@@ -22,15 +23,7 @@ class AgencyService:
         self.actor = actor
 
     def _audit(self, kind: str, data: dict[str, object]) -> None:
-        self.session.add(
-            Event(
-                instance_id=None,
-                user_id=self.actor.id if self.actor else None,
-                kind=kind,
-                at=self.clock.now(),
-                data=data,
-            )
-        )
+        audit(self.session, self.actor, kind, self.clock.now(), data)
 
     def all(self) -> list[Agency]:
         """Every agency, by code."""

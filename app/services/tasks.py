@@ -13,7 +13,8 @@ from app.engine.routing import reach_of
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
 from app.models import OPEN_STATUSES, Instance, Task, TaskState, User
 from app.services.context import Platform
-from app.services.instances import InstanceService, record, status_conflict
+from app.services.history import record
+from app.services.instances import InstanceService, status_conflict
 from app.services.races import lost_race_is_conflict
 
 

@@ -1,0 +1,42 @@
+"""The append-only event log: instance history and the administrators' audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import Event, Instance, User
+
+
+def record(
+    session: Session,
+    instance: Instance | None,
+    kind: str,
+    at: datetime,
+    user: User | None = None,
+    task_id: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event to an instance's history."""
+    event = Event(
+        instance_id=instance.id if instance else None,
+        task_id=task_id,
+        user_id=user.id if user else None,
+        kind=kind,
+        at=at,
+        data=data or {},
+    )
+    session.add(event)
+    return event
+
+
+def audit(
+    session: Session, actor: User | None, kind: str, at: datetime, data: dict[str, Any]
+) -> Event:
+    """Append one change to users, roles, agencies, the catalog or models.
+
+    `actor` is None when the system acts (the CLI, the demo loader).
+    """
+    return record(session, None, kind, at, actor, data=data)
