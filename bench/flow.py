@@ -80,20 +80,20 @@ def engine_start_data(path: str) -> dict[str, Any]:
     """
     request = request_for(path)
     agencies = dict(AGENCIES)
-    for code, name, agency, group, classification, types in SERVICES:
-        if code != request["layanan"]:
+    for entry in SERVICES:
+        if entry["code"] != request["layanan"]:
             continue
-        approval = {type_code: needs for type_code, _, needs in types}
+        types = {t["code"]: t["needs_approval"] for t in entry["request_types"]}  # type: ignore[attr-defined]
         return {
             **request,
             "layanan_info": {
-                "kode": code,
-                "nama": name,
-                "pd": agencies[agency],
-                "kelompok": group,
-                "klasifikasi": classification,
+                "kode": entry["code"],
+                "nama": entry["name"],
+                "pd": agencies[str(entry["agency"])],
+                "kelompok": entry["group"],
+                "klasifikasi": entry["classification"],
             },
-            "perlu_persetujuan": approval[request["jenis_permintaan"]],
+            "perlu_persetujuan": types[request["jenis_permintaan"]],
             "pemohon": {"username": REQUESTER, "nama": "Siti Pengguna"},
             "waktu_permintaan": "2026-11-23T02:00:00+00:00",
         }

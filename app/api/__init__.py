@@ -15,6 +15,7 @@ def register_api(app: Flask) -> None:
         process_instances,
         process_models,
         role_assignments,
+        services,
         tasks,
         users,
     )
@@ -37,6 +38,7 @@ def register_api(app: Flask) -> None:
         agencies,
         users,
         role_assignments,
+        services,
     ):
         api.register_blueprint(module.blp)
 

@@ -233,3 +233,48 @@ class UserUpdateSchema(Schema):
     agency = fields.String()
     password = fields.String(load_only=True)
     active = fields.Boolean()
+
+
+class RequestTypeSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    needs_approval = fields.Boolean(load_default=False)
+    fulfilment_hours = fields.Integer(load_default=None, allow_none=True)
+
+
+class ServiceSchema(Schema):
+    """A catalog entry (Perbup Bangka 21/2025, 2.1.1.2); RPO/RTO/DRP required for Kritis."""
+
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(load_default="")
+    agency = fields.String(required=True)
+    group = fields.String(required=True, metadata={"enum": ["Administrasi Pemerintahan", "Publik"]})
+    classification = fields.String(
+        required=True, metadata={"enum": ["Kritis", "Esensial", "Normal"]}
+    )
+    access_method = fields.String(load_default="")
+    availability_target = fields.Float(load_default=None, allow_none=True)
+    help_contact = fields.String(load_default="")
+    support_hours = fields.String(load_default="kalender", metadata={"enum": ["24x7", "kalender"]})
+    user_service_target = fields.String(load_default="")
+    availability = fields.String(load_default="")
+    rpo_minutes = fields.Integer(load_default=None, allow_none=True)
+    rto_minutes = fields.Integer(load_default=None, allow_none=True)
+    drp_reference = fields.String(load_default=None, allow_none=True)
+    request_types = fields.List(fields.Nested(RequestTypeSchema), load_default=list)
+    service_administrators = fields.List(fields.String())
+    infrastructure_administrators = fields.List(fields.String())
+
+
+class ServiceUpdateSchema(ServiceSchema):
+    code = fields.String()
+
+
+class ExportQuerySchema(Schema):
+    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()

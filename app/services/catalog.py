@@ -13,6 +13,7 @@ from app.clock import Clock
 from app.errors import FormInvalid, InvalidInput, NotFound
 from app.models import Agency, RequestType, RoleAssignment, Service, User
 from app.services.accounts import AccountService
+from app.services.catalog_io import read_catalog, write_csv, write_xlsx
 from app.services.history import audit
 
 SERVICE_FIELD = "layanan"
@@ -240,7 +241,10 @@ class CatalogService:
         )
 
     def _agencies(self) -> dict[str, int]:
-        return dict(self.session.execute(select(Agency.code, Agency.id)).tuples().all())
+        return {
+            code: agency_id
+            for code, agency_id in self.session.execute(select(Agency.code, Agency.id))
+        }
 
     def save(self, raw: dict[str, Any], code: str | None = None) -> Service:
         """Create a service, or update the one with `code`, from one raw entry.
@@ -259,7 +263,39 @@ class CatalogService:
             raise FormInvalid("Data layanan tidak valid / invalid service", errors)
         return self._apply(clean, agencies)
 
-    def import_entries(self, entries: list[dict[str, Any]]) -> tuple[int, int]:
+    def entry(self, service: Service) -> dict[str, Any]:
+        """A service as a plain entry: what the API shows and the exports write."""
+        result = {key: getattr(service, key) for key in _COLUMNS if key != "agency_id"}
+        result.update(
+            code=service.code,
+            agency=service.agency.code,
+            request_types=[
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "needs_approval": t.needs_approval,
+                    "fulfilment_hours": t.fulfilment_hours,
+                }
+                for t in service.request_types
+            ],
+            service_administrators=self.holders(service, SERVICE_ADMIN_ROLE),
+            infrastructure_administrators=self.holders(service, INFRA_ADMIN_ROLE),
+        )
+        return result
+
+    def export(self, fmt: str) -> bytes:
+        """The whole catalog as `csv` or `xlsx`."""
+        entries = [self.entry(service) for service in self.all()]
+        return write_xlsx(entries) if fmt == "xlsx" else write_csv(entries)
+
+    def import_file(self, content: bytes, filename: str) -> tuple[int, int]:
+        """Import a CSV or XLSX catalog; returns (created, updated). All or nothing."""
+        entries, problems = read_catalog(content, filename)
+        return self.import_entries(entries, problems)
+
+    def import_entries(
+        self, entries: list[dict[str, Any]], problems: list[dict[str, Any]] | None = None
+    ) -> tuple[int, int]:
         """Create or update many services at once; any bad row refuses them all.
 
         Raises:
@@ -268,9 +304,10 @@ class CatalogService:
         self.accounts.require_admin()
         agencies = self._agencies()
         usernames = set(self.session.scalars(select(User.username)))
-        problems: list[dict[str, Any]] = []
+        problems = list(problems or [])
         cleaned, seen = [], set()
-        for row, raw in enumerate(entries, start=2):  # row 1 holds the headers
+        for index, raw in enumerate(entries):
+            row = raw.get("_row", index + 2)  # row 1 holds the headers
             clean, errors = validate_service(raw, set(agencies))
             if clean["code"] in seen:
                 errors.setdefault("code", []).append("kode ganda di berkas / duplicate code")
@@ -286,6 +323,7 @@ class CatalogService:
             ]
             cleaned.append(clean)
         if problems:
+            problems.sort(key=lambda problem: problem["row"])
             raise InvalidInput(
                 f"Impor dibatalkan: {len(problems)} kesalahan, tidak ada yang diubah / "
                 f"import refused: {len(problems)} error(s), nothing changed",

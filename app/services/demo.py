@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.models import Agency, Instance, ProcessModel, RequestType, Service, User
+from app.models import Agency, Instance, ProcessModel, Service, User
 from app.services.accounts import AccountService
+from app.services.catalog import CatalogService
 from app.services.context import Platform
 from app.services.instances import InstanceService
 
@@ -37,63 +38,139 @@ AGENCIES = [
     ("BPKAD", "Badan Pengelolaan Keuangan dan Aset Daerah"),
 ]
 
-# code, name, agency, group, classification, request types (code, name, needs approval)
+ADM, PUB = "Administrasi Pemerintahan", "Publik"
+
+
+def _service(
+    code: str,
+    name: str,
+    agency: str,
+    group: str,
+    classification: str,
+    types: list[tuple[str, str, bool, int]],
+    **extra: object,
+) -> dict[str, object]:
+    """One catalog entry; Kritis services get the RPO, RTO and DRP they must have."""
+    entry: dict[str, object] = {
+        "code": code,
+        "name": name,
+        "agency": agency,
+        "group": group,
+        "classification": classification,
+        "help_contact": "servicedesk@diskominfo.demo.go.id / 0717-000000",
+        "support_hours": "24x7" if classification == "Kritis" else "kalender",
+        "availability_target": {"Kritis": 99.5, "Esensial": 98.0, "Normal": 95.0}[classification],
+        "request_types": [
+            {"code": c, "name": n, "needs_approval": a, "fulfilment_hours": h}
+            for c, n, a, h in types
+        ],
+        **extra,
+    }
+    if classification == "Kritis":
+        entry.update(rpo_minutes=15, rto_minutes=240, drp_reference=f"DRP-{code}-2026")
+    return entry
+
+
+#: Two services for every group x classification (Perbup Bangka 21/2025, 2.1.1.2).
 SERVICES = [
-    (
-        "SIMPEG",
-        "Sistem Informasi Manajemen Kepegawaian",
-        "BKPSDM",
-        "Administrasi Pemerintahan",
-        "Esensial",
-        [("AKUN-BARU", "Pembuatan akun baru", True), ("RESET-SANDI", "Reset kata sandi", False)],
-    ),
-    (
+    _service(
         "EMAIL",
         "Surat Elektronik Pemerintah Daerah",
         "DISKOMINFO",
-        "Administrasi Pemerintahan",
+        ADM,
         "Kritis",
-        [("AKUN-BARU", "Pembuatan akun surel", True), ("KUOTA", "Penambahan kuota", False)],
+        [("AKUN-BARU", "Pembuatan akun surel", True, 24), ("KUOTA", "Penambahan kuota", False, 8)],
     ),
-    (
-        "JARINGAN",
-        "Jaringan Intra Pemerintah",
-        "DISKOMINFO",
-        "Administrasi Pemerintahan",
-        "Normal",
-        [("SAMBUNGAN", "Sambungan jaringan baru", True), ("WIFI", "Akses Wi-Fi", False)],
-    ),
-    (
-        "SIAK",
-        "Sistem Informasi Administrasi Kependudukan",
-        "DISDUKCAPIL",
-        "Publik",
-        "Kritis",
-        [("AKSES-DATA", "Hak akses data kependudukan", True)],
-    ),
-    (
-        "OSS-PERIZINAN",
-        "Perizinan Berusaha Daerah",
-        "DPMPTSP",
-        "Publik",
-        "Esensial",
-        [("AKUN-PELAKU", "Akun pelaku usaha", False), ("DATA", "Perbaikan data izin", True)],
-    ),
-    (
-        "PPID",
-        "Portal Informasi Publik",
-        "DISKOMINFO",
-        "Publik",
-        "Normal",
-        [("KONTEN", "Publikasi konten", False)],
-    ),
-    (
+    _service(
         "SIPKD",
         "Sistem Informasi Pengelolaan Keuangan Daerah",
         "BPKAD",
-        "Administrasi Pemerintahan",
+        ADM,
         "Kritis",
-        [("AKUN-BARU", "Akun pengguna baru", True), ("LAPORAN", "Laporan khusus", False)],
+        [("AKUN-BARU", "Akun pengguna baru", True, 24), ("LAPORAN", "Laporan khusus", False, 40)],
+    ),
+    _service(
+        "SIMPEG",
+        "Sistem Informasi Manajemen Kepegawaian",
+        "BKPSDM",
+        ADM,
+        "Esensial",
+        [
+            ("AKUN-BARU", "Pembuatan akun baru", True, 16),
+            ("RESET-SANDI", "Reset kata sandi", False, 4),
+        ],
+    ),
+    _service(
+        "SRIKANDI",
+        "Sistem Informasi Kearsipan Dinamis",
+        "DISKOMINFO",
+        ADM,
+        "Esensial",
+        [("AKUN-BARU", "Akun pengguna baru", True, 16)],
+    ),
+    _service(
+        "JARINGAN",
+        "Jaringan Intra Pemerintah",
+        "DISKOMINFO",
+        ADM,
+        "Normal",
+        [("SAMBUNGAN", "Sambungan jaringan baru", True, 40), ("WIFI", "Akses Wi-Fi", False, 8)],
+    ),
+    _service(
+        "E-KINERJA",
+        "Penilaian Kinerja Pegawai",
+        "BKPSDM",
+        ADM,
+        "Normal",
+        [("RESET-SANDI", "Reset kata sandi", False, 4)],
+    ),
+    _service(
+        "SIAK",
+        "Sistem Informasi Administrasi Kependudukan",
+        "DISDUKCAPIL",
+        PUB,
+        "Kritis",
+        [("AKSES-DATA", "Hak akses data kependudukan", True, 40)],
+    ),
+    _service(
+        "PAJAK-DAERAH",
+        "Pembayaran Pajak Daerah Daring",
+        "BPKAD",
+        PUB,
+        "Kritis",
+        [("AKUN-WP", "Akun wajib pajak", False, 8)],
+    ),
+    _service(
+        "OSS-PERIZINAN",
+        "Perizinan Berusaha Daerah",
+        "DPMPTSP",
+        PUB,
+        "Esensial",
+        [("AKUN-PELAKU", "Akun pelaku usaha", False, 8), ("DATA", "Perbaikan data izin", True, 24)],
+    ),
+    _service(
+        "ANTREAN",
+        "Antrean Daring Pelayanan Kependudukan",
+        "DISDUKCAPIL",
+        PUB,
+        "Esensial",
+        [("JADWAL", "Perubahan jadwal layanan", False, 8)],
+    ),
+    _service(
+        "PPID",
+        "Portal Informasi Publik",
+        "DISKOMINFO",
+        PUB,
+        "Normal",
+        [("KONTEN", "Publikasi konten", False, 16)],
+    ),
+    _service(
+        "WEBSITE",
+        "Situs Resmi Pemerintah Kabupaten",
+        "DISKOMINFO",
+        PUB,
+        "Normal",
+        [("KONTEN", "Perubahan konten", False, 16)],
     ),
 ]
 
@@ -132,6 +209,24 @@ USERS = [
         "DISKOMINFO",
         [("Pimpinan PD Penyedia Layanan", "agency", "DISKOMINFO")],
     ),
+    (
+        "petugas.siak",
+        "Nur Petugas SIAK",
+        "DISDUKCAPIL",
+        [("Administrator Layanan", "service", "SIAK")],
+    ),
+    (
+        "petugas.oss",
+        "Fajar Petugas Perizinan",
+        "DPMPTSP",
+        [("Administrator Layanan", "service", "OSS-PERIZINAN")],
+    ),
+    (
+        "teknis.sipkd",
+        "Wahyu Teknisi SIPKD",
+        "BPKAD",
+        [("Administrator Infrastruktur dan Aplikasi", "service", "SIPKD")],
+    ),
     ("analis", "Yusuf Analis Proses", "DISKOMINFO", [("Analis Proses", None, None)]),
     ("admin", "Admin Sistem", "DISKOMINFO", [("Admin Sistem", None, None)]),
 ]
@@ -150,37 +245,18 @@ class DemoSummary:
 def load_demo(session: Session, clock: Clock) -> DemoSummary:
     """Add the demo kabupaten; existing rows are left as they are (idempotent)."""
     summary = DemoSummary()
-    agencies: dict[str, Agency] = {}
+    known = set(session.scalars(select(Agency.code)))
     for code, name in AGENCIES:
-        agency = session.scalar(select(Agency).where(Agency.code == code))
-        if agency is None:
-            agency = Agency(code=code, name=name)
-            session.add(agency)
+        if code not in known:
+            session.add(Agency(code=code, name=name))
             summary.agencies += 1
-        agencies[code] = agency
     session.flush()
-    for code, name, agency_code, group, classification, types in SERVICES:
-        service = session.scalar(select(Service).where(Service.code == code))
-        if service is None:
-            service = Service(
-                code=code,
-                name=name,
-                agency_id=agencies[agency_code].id,
-                group=group,
-                classification=classification,
-            )
-            session.add(service)
-            session.flush()
+    existing = set(session.scalars(select(Service.code)))
+    catalog = CatalogService(session, clock)
+    for entry in SERVICES:
+        if entry["code"] not in existing:
+            catalog.save(entry)
             summary.services += 1
-            for type_code, type_name, approval in types:
-                session.add(
-                    RequestType(
-                        service_id=service.id,
-                        code=type_code,
-                        name=type_name,
-                        needs_approval=approval,
-                    )
-                )
     session.flush()
     accounts = AccountService(session, clock)
     for username, full_name, agency_code, grants in USERS:

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class Impact(StrEnum):
@@ -165,27 +167,86 @@ def normalise_priority(value: object) -> Priority:
     return _lookup("priority", value, _PRIORITIES, Priority)
 
 
-def read_cell(row: Mapping[str, object], key: str, index: int, parse: Callable[[object], T]) -> T:
-    """Read and parse one column of one row handed to a table's `from_rows`.
-
-    Shared with `app.sla.targets` so that every table reports row problems the same way.
-
-    Args:
-        row: One plain row, for example from the database or a JSON body.
-        key: The column to read.
-        index: The row's position, counted from 1, for the message.
-        parse: Turns the raw value into a typed one; raises `ValueError` when it cannot.
+def column(row: Mapping[str, object], key: str, parse: Callable[[object], T]) -> T:
+    """Read and parse one column of a plain row (from the database or a JSON body).
 
     Raises:
-        ValueError: The column is missing or `parse` refused its value; the message names
-            the row.
+        ValueError: The column is missing, or `parse` refused its value.
     """
     if key not in row:
-        raise ValueError(f"baris {index}: kolom {key!r} tidak ada / row {index}: no {key!r}")
-    try:
-        return parse(row[key])
-    except ValueError as error:
-        raise ValueError(f"baris {index} / row {index}: {error}") from error
+        raise ValueError(f"kolom {key!r} tidak ada / no {key!r} column")
+    return parse(row[key])
+
+
+def parse_rows(
+    table: str, rows: Iterable[Mapping[str, object]], parse: Callable[[Mapping[str, object]], T]
+) -> list[T]:
+    """Parse every row of a table, collecting all problems rather than stopping at the first.
+
+    Shared by the tables here and in `app.sla.targets`, so they all report alike.
+
+    Args:
+        table: The regulation's name for the table ("Tabel 3"), for the message.
+        rows: Plain rows; columns that `parse` does not read (a database id) are ignored.
+        parse: Turns one row into a value; raises `ValueError` when it cannot.
+
+    Raises:
+        TableInvalid: At least one row was refused; each problem names its row.
+    """
+    parsed: list[T] = []
+    problems: list[str] = []
+    for index, row in enumerate(rows, start=1):
+        try:
+            parsed.append(parse(row))
+        except ValueError as error:
+            problems.append(f"baris {index} / row {index}: {error}")
+    if problems:
+        raise TableInvalid(table, problems)
+    return parsed
+
+
+def keyed(table: str, pairs: Iterable[tuple[K, V]]) -> dict[K, V]:
+    """Turn (key, value) pairs into a mapping, refusing a key given twice.
+
+    Raises:
+        TableInvalid: A key appears more than once.
+    """
+    cells: dict[K, V] = {}
+    duplicates: list[str] = []
+    for key, value in pairs:
+        if key in cells:
+            duplicates.append(f"{_describe(key)} ganda / given twice")
+        cells[key] = value
+    if duplicates:
+        raise TableInvalid(table, duplicates)
+    return cells
+
+
+def check_complete(
+    table: str, cells: Mapping[K, object], keys: Iterable[K], valid: type[V]
+) -> MappingProxyType[K, V]:
+    """Check that `cells` has a `valid` value for exactly `keys`, and freeze it in that order.
+
+    Tables are always whole: no complaint may go without a priority or a target entry.
+
+    Raises:
+        TableInvalid: A key is missing or unknown, or its value is not a `valid`.
+    """
+    order = tuple(keys)
+    problems = [f"{_describe(key)}: tidak dikenal / unknown" for key in cells if key not in order]
+    for key in order:
+        if key not in cells:
+            problems.append(f"{_describe(key)}: tidak ada / missing")
+        elif not isinstance(cells[key], valid):
+            problems.append(f"{_describe(key)}: {cells[key]!r} tidak valid / invalid")
+    if problems:
+        raise TableInvalid(table, problems)
+    return MappingProxyType({key: cast(V, cells[key]) for key in order})
+
+
+def _describe(key: object) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return " / ".join(str(part) for part in parts)
 
 
 MatrixKey = tuple[Impact, ServiceGroup, Classification]
@@ -211,25 +272,13 @@ class PriorityMatrix:
     cells: Mapping[MatrixKey, Priority]
 
     def __post_init__(self) -> None:
-        """Check that every combination has a valid priority, then freeze the cells.
+        """Check that every combination has a priority, then freeze the cells.
 
         Raises:
-            TableInvalid: A combination is missing, unknown or has no valid priority.
+            TableInvalid: A combination is missing or unknown, or has no valid priority.
         """
-        problems = [
-            f"kombinasi {key!r} tidak dikenal / unknown combination"
-            for key in self.cells
-            if key not in ALL_MATRIX_KEYS
-        ]
-        for key in ALL_MATRIX_KEYS:
-            if key not in self.cells:
-                problems.append(f"{' / '.join(key)}: prioritas tidak ada / no priority")
-            elif not isinstance(self.cells[key], Priority):
-                problems.append(f"{' / '.join(key)}: {self.cells[key]!r} bukan / is not P1-P6")
-        if problems:
-            raise TableInvalid("Tabel 3", problems)
-        frozen = MappingProxyType({key: self.cells[key] for key in ALL_MATRIX_KEYS})
-        object.__setattr__(self, "cells", frozen)
+        cells = check_complete("Tabel 3", self.cells, ALL_MATRIX_KEYS, Priority)
+        object.__setattr__(self, "cells", cells)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, object]]) -> PriorityMatrix:
@@ -239,33 +288,19 @@ class PriorityMatrix:
         "Prioritas 1") are accepted. Other columns (a database id, say) are ignored.
 
         Raises:
-            TableInvalid: A row has a missing or unknown value, a combination appears twice,
-                or one is missing. All problems are reported together.
+            TableInvalid: A row has a missing or unknown value, or a combination appears
+                twice or not at all.
         """
-        cells: dict[MatrixKey, Priority] = {}
-        problems: list[str] = []
-        for index, row in enumerate(rows, start=1):
-            try:
-                key = (
-                    read_cell(row, "impact", index, normalise_impact),
-                    read_cell(row, "group", index, normalise_group),
-                    read_cell(row, "classification", index, normalise_classification),
-                )
-                value = read_cell(row, "priority", index, normalise_priority)
-            except ValueError as error:
-                problems.append(str(error))
-                continue
-            if key in cells:
-                problems.append(f"baris {index}: {' / '.join(key)} ganda / duplicate")
-            cells[key] = value
-        if problems:
-            problems += [
-                f"{' / '.join(key)}: prioritas tidak ada / no priority"
-                for key in ALL_MATRIX_KEYS
-                if key not in cells
-            ]
-            raise TableInvalid("Tabel 3", problems)
-        return cls(cells)
+
+        def parse(row: Mapping[str, object]) -> tuple[MatrixKey, Priority]:
+            key = (
+                column(row, "impact", normalise_impact),
+                column(row, "group", normalise_group),
+                column(row, "classification", normalise_classification),
+            )
+            return key, column(row, "priority", normalise_priority)
+
+        return cls(keyed("Tabel 3", parse_rows("Tabel 3", rows, parse)))
 
     def to_rows(self) -> list[dict[str, str]]:
         """Dump the matrix as plain rows in the regulation's order, for a database or the API."""
@@ -274,9 +309,9 @@ class PriorityMatrix:
                 "impact": impact.value,
                 "group": group.value,
                 "classification": classification.value,
-                "priority": self.cells[(impact, group, classification)].value,
+                "priority": value.value,
             }
-            for impact, group, classification in ALL_MATRIX_KEYS
+            for (impact, group, classification), value in self.cells.items()
         ]
 
 

@@ -38,7 +38,7 @@ def test_only_admin_sistem_changes_people_and_agencies(auth: Auth, platform, use
         assert response.status_code == 403, (method, url, response.json)
     with platform.sessions() as session:
         audited = session.scalars(select(Event.kind).where(Event.instance_id.is_(None))).all()
-    assert set(audited) <= {"model_deployed", "user_created", "role_granted"}
+    assert set(audited) <= {"model_deployed", "user_created", "role_granted", "service_created"}
 
 
 def test_agencies_create_read_update_with_audit(auth: Auth, platform) -> None:
