@@ -14,6 +14,7 @@ def register_api(app: Flask) -> None:
         auth,
         process_instances,
         process_models,
+        reference_tables,
         role_assignments,
         services,
         tasks,
@@ -39,6 +40,7 @@ def register_api(app: Flask) -> None:
         users,
         role_assignments,
         services,
+        reference_tables,
     ):
         api.register_blueprint(module.blp)
 

@@ -37,7 +37,9 @@ def list_agencies() -> list[dict[str, Any]]:
 @blp.alt_response(409, description="Code taken")
 def create_agency(body: dict[str, str]) -> dict[str, Any]:
     """Add an agency."""
-    agency = _service(admin=True).create(body["code"], body["name"], body["timezone"])
+    agency = _service(admin=True).create(
+        body["code"], body["name"], body["timezone"], body["sla_scheme"]
+    )
     session().commit()
     return agency_dict(agency)
 
@@ -56,7 +58,9 @@ def get_agency(code: str) -> dict[str, Any]:
 @blp.response(200, AgencySchema)
 @blp.alt_response(403, description="Admin Sistem only")
 def update_agency(body: dict[str, str], code: str) -> dict[str, Any]:
-    """Rename an agency or change its time zone."""
-    agency = _service(admin=True).update(code, body.get("name"), body.get("timezone"))
+    """Rename an agency, change its time zone or the SLA scheme it adopted."""
+    agency = _service(admin=True).update(
+        code, body.get("name"), body.get("timezone"), body.get("sla_scheme")
+    )
     session().commit()
     return agency_dict(agency)

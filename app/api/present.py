@@ -81,4 +81,9 @@ def user_dict(user: User) -> dict[str, Any]:
 
 def agency_dict(agency: Agency) -> dict[str, Any]:
     """An agency."""
-    return {"code": agency.code, "name": agency.name, "timezone": agency.timezone}
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "timezone": agency.timezone,
+        "sla_scheme": agency.sla_scheme,
+    }

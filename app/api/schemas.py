@@ -174,11 +174,15 @@ class AgencySchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9-]{0,39}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     timezone = fields.String(load_default="Asia/Jakarta")
+    sla_scheme = fields.String(
+        load_default="prioritas", validate=validate.OneOf(["prioritas", "urgensi"])
+    )
 
 
 class AgencyUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     timezone = fields.String()
+    sla_scheme = fields.String(validate=validate.OneOf(["prioritas", "urgensi"]))
 
 
 class AssignmentSchema(Schema):
@@ -278,3 +282,16 @@ class ExportQuerySchema(Schema):
 class ImportResultSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
+
+
+class ReferenceTableSchema(Schema):
+    name = fields.String()
+    title = fields.String()
+    rows = fields.Raw(metadata={"description": "list of rows (urgency scheme: object of lists)"})
+    source = fields.String(metadata={"enum": ["regulation", "administrator"]})
+    updated_at = fields.DateTime(allow_none=True)
+    updated_by = fields.String(allow_none=True)
+
+
+class ReferenceTableUpdateSchema(Schema):
+    rows = fields.Raw(required=True)

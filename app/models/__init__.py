@@ -5,6 +5,7 @@ from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus
 from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
+from app.models.reference import ReferenceTable
 from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, User
 
@@ -20,6 +21,7 @@ __all__ = [
     "ProcessFile",
     "ProcessModel",
     "ProcessModelVersion",
+    "ReferenceTable",
     "RequestType",
     "Role",
     "RoleAssignment",

@@ -53,4 +53,5 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
         list[Any]: JSON(),
+        Any: JSON(),
     }

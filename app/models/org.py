@@ -31,6 +31,8 @@ class Agency(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    #: Which SLA scheme the PD adopted: "prioritas" (Tabel 2-4) or "urgensi" (Tabel 11-14)
+    sla_scheme: Mapped[str] = mapped_column(String(20), default="prioritas")
 
     services: Mapped[list[Service]] = relationship(back_populates="agency")
 

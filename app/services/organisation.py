@@ -12,6 +12,8 @@ from app.services.history import audit
 
 #: Indonesia's three time zones (WIB, WITA, WIT); a PD's deadlines run on its own.
 TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+#: "prioritas": Perbup Bangka Tabel 2-4 (impact x group x class); "urgensi": Tabel 11-14.
+SLA_SCHEMES = ("prioritas", "urgensi")
 
 
 class AgencyService:
@@ -44,7 +46,17 @@ class AgencyService:
                 {"timezone": [f"salah satu dari / one of {', '.join(TIMEZONES)}"]},
             )
 
-    def create(self, code: str, name: str, timezone: str = TIMEZONES[0]) -> Agency:
+    @staticmethod
+    def _check_scheme(scheme: str) -> None:
+        if scheme not in SLA_SCHEMES:
+            raise InvalidInput(
+                "Skema SLA tidak dikenal / unknown SLA scheme",
+                {"sla_scheme": [f"salah satu dari / one of {', '.join(SLA_SCHEMES)}"]},
+            )
+
+    def create(
+        self, code: str, name: str, timezone: str = TIMEZONES[0], sla_scheme: str = "prioritas"
+    ) -> Agency:
         """Add an agency.
 
         Raises:
@@ -54,14 +66,24 @@ class AgencyService:
         self._check_timezone(timezone)
         if self.session.scalar(select(Agency.id).where(Agency.code == code)):
             raise Conflict(f"Kode PD '{code}' sudah dipakai / agency code taken")
-        agency = Agency(code=code, name=name, timezone=timezone)
+        self._check_scheme(sla_scheme)
+        agency = Agency(code=code, name=name, timezone=timezone, sla_scheme=sla_scheme)
         self.session.add(agency)
         self.session.flush()
-        self._audit("agency_created", {"code": code, "name": name, "timezone": timezone})
+        self._audit(
+            "agency_created",
+            {"code": code, "name": name, "timezone": timezone, "sla_scheme": sla_scheme},
+        )
         return agency
 
-    def update(self, code: str, name: str | None = None, timezone: str | None = None) -> Agency:
-        """Rename an agency or move it to another time zone."""
+    def update(
+        self,
+        code: str,
+        name: str | None = None,
+        timezone: str | None = None,
+        sla_scheme: str | None = None,
+    ) -> Agency:
+        """Rename an agency, move it to another time zone, or change its SLA scheme."""
         agency = self.get(code)
         changed: dict[str, object] = {}
         if name is not None and name != agency.name:
@@ -69,6 +91,9 @@ class AgencyService:
         if timezone is not None and timezone != agency.timezone:
             self._check_timezone(timezone)
             agency.timezone = changed["timezone"] = timezone
+        if sla_scheme is not None and sla_scheme != agency.sla_scheme:
+            self._check_scheme(sla_scheme)
+            agency.sla_scheme = changed["sla_scheme"] = sla_scheme
         if changed:
             self._audit("agency_updated", {"code": code, "changed": changed})
         self.session.flush()

@@ -53,6 +53,7 @@ def test_agencies_create_read_update_with_audit(auth: Auth, platform) -> None:
         "code": "DINKES",
         "name": "Dinas Kesehatan",
         "timezone": "Asia/Makassar",
+        "sla_scheme": "prioritas",
     }
     again = auth.post("admin", "/api/v1/agencies", json={"code": "DINKES", "name": "Lagi"})
     assert again.status_code == 409
