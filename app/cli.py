@@ -192,9 +192,19 @@ def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> i
 @click.option("--limit", default=100, show_default=True, type=int)
 @pass_context
 def tick(ctx: _Context, at: str | None, limit: int) -> None:
-    """Fire the timers that are due, once (for cron)."""
-    count = _tick_once(ctx.platform(_parse_at(at)), limit, click.echo)
+    """Fire the timers that are due and send due e-mail (when SMTP_URL is set), once."""
+    from app.services.notifications import deliver_mail
+
+    platform = ctx.platform(_parse_at(at))
+    count = _tick_once(platform, limit, click.echo)
     click.echo(f"{count} instance(s) advanced")
+    try:
+        mail = deliver_mail(platform, limit)
+    except ValueError as err:  # a malformed SMTP_URL
+        _fail(str(err))
+        return
+    if mail is not None:
+        click.echo(f"e-mail: {mail[0]} sent, {mail[1]} failed")
 
 
 @main.command()
@@ -204,7 +214,9 @@ def tick(ctx: _Context, at: str | None, limit: int) -> None:
 @click.option("--limit", default=100, show_default=True, type=int)
 @pass_context
 def worker(ctx: _Context, interval: float, limit: int) -> None:
-    """Fire due timers in a loop until interrupted; several workers may run at once."""
+    """Fire due timers and send due e-mail in a loop; several workers may run at once."""
+    from app.services.notifications import deliver_mail
+
     platform = ctx.platform()
     click.echo(f"worker started (every {interval}s)")
     log = logging.getLogger("spbe.worker")
@@ -216,6 +228,12 @@ def worker(ctx: _Context, interval: float, limit: int) -> None:
                 log.error("%s", err)
             except Exception:  # noqa: BLE001 - the worker loop must survive one bad pass
                 log.exception("timer pass failed")
+            try:  # apart from timers: a broken mail server must not stop the timers
+                mail = deliver_mail(platform, limit)
+                if mail is not None and any(mail):
+                    log.info("e-mail: %s sent, %s failed", *mail)
+            except Exception:  # noqa: BLE001 - nor may a mail problem end the loop
+                log.exception("mail pass failed")
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("worker stopped")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEFAULT_MAIL_FROM = "SPBE <noreply@spbe.localhost>"
 
 
 def _default_database_url() -> str:
@@ -41,11 +42,15 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     token_max_age: int = 12 * 3600
     script_time_limit: float = 2.0
+    smtp_url: str | None = None  # None: e-mail is off, notifications stay in the app
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Build settings from DATABASE_URL, SECRET_KEY and SPBE_DEMO."""
+        """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL and MAIL_FROM."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
             demo=_flag("SPBE_DEMO"),
+            smtp_url=os.environ.get("SMTP_URL", "").strip() or None,
+            mail_from=os.environ.get("MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
         )

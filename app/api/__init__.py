@@ -12,6 +12,8 @@ def register_api(app: Flask) -> None:
     from app.api import (
         agencies,
         auth,
+        delegations,
+        notifications,
         process_instances,
         process_models,
         reference_tables,
@@ -41,6 +43,8 @@ def register_api(app: Flask) -> None:
         role_assignments,
         services,
         reference_tables,
+        delegations,
+        notifications,
     ):
         api.register_blueprint(module.blp)
 

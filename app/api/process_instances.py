@@ -75,7 +75,7 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     instance = service.get(instance_id, current_user())
     result = present(service, instance)
     result["tasks"] = [
-        {**task_dict(task), "candidates": candidates(session(), task)}
+        {**task_dict(task), "candidates": candidates(session(), task, platform().clock.now())}
         for task in service.open_tasks(instance)
     ]
     result["events"] = [event_dict(e) for e in service.events(instance)]

@@ -295,3 +295,49 @@ class ReferenceTableSchema(Schema):
 
 class ReferenceTableUpdateSchema(Schema):
     rows = fields.Raw(required=True)
+
+
+class DelegationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["Plt", "Plh"]))
+    delegate = fields.String(required=True)
+    principal = fields.String(required=True)
+    role = fields.String(required=True)
+    service = fields.String(load_default=None, allow_none=True)
+    agency = fields.String(load_default=None, allow_none=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    decree_reference = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class DelegationQuerySchema(Schema):
+    username = fields.String()
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["task_assigned", "escalation", "sla_warning"]})
+    title = fields.String()
+    body = fields.String()
+    link = fields.String(allow_none=True)
+    process_instance_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    read = fields.Boolean()
+    email_status = fields.String(metadata={"enum": ["off", "pending", "sent", "failed"]})
+
+
+class NotificationQuerySchema(Schema):
+    unread = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class NotificationPageSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema))
+    total = fields.Integer()
+    unread = fields.Integer(metadata={"description": "the caller's unread count, any page"})
+
+
+class MarkedReadSchema(Schema):
+    marked = fields.Integer()

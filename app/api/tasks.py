@@ -48,7 +48,7 @@ def get_task(task_id: str) -> dict[str, Any]:
         **task_dict(view.task),
         "form": {"schema": view.schema, "ui_schema": view.ui_schema} if view.schema else None,
         "data": view.data,
-        "candidates": candidates(session(), view.task),
+        "candidates": candidates(session(), view.task, platform().clock.now()),
     }
 
 

@@ -6,8 +6,9 @@ The lane `Pemohon` (and a task outside any lane) goes to the user who started th
 instance. A task whose `assigneeVariable` names a user goes to that user only, who must
 still hold the lane's role at some level covering the scope.
 
-A user's `Reach` (their own assignments, plus which services and PDs already have closer
-holders of those roles) is read in two small queries. From it come both an SQL clause
+A user's `Reach` (their own assignments and the grants lent to them as an acting
+official (Plt/Plh) for the moment, plus which services and PDs already have closer
+holders of those roles) is read in a few small queries. From it come both an SQL clause
 made only of plain column comparisons, which the task indexes serve, for the inbox,
 and `Reach.may_act`, the same rules in Python, for checking one task. `candidates()`
 answers the other way round (who may act on this task). Tests keep the three equal.
@@ -18,13 +19,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.engine.specs import UserTaskInfo
-from app.models import REQUESTER_LANE, RoleAssignment, Task, User
+from app.models import REQUESTER_LANE, Delegation, RoleAssignment, Task, User
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,18 @@ def route_for(info: UserTaskInfo, data: Mapping[str, Any], started_by: str) -> R
 
 @dataclass(frozen=True)
 class Grant:
-    """One role a user holds, at one scope (both ids empty: everywhere)."""
+    """One role a user holds, at one scope (both ids empty: everywhere).
+
+    A grant lent by a delegation names the principal it acts for, the kind (Plt/Plh)
+    and the decree, so that what the delegate does can say so.
+    """
 
     role: str
     service_id: int | None
     agency_id: int | None
+    acting_for: str | None = None
+    acting_kind: str | None = None
+    decree: str | None = None
 
     def covers(self, lane: str | None, service_id: int | None, agency_id: int | None) -> bool:
         """The grant is for this role at a level that includes the scope."""
@@ -89,17 +98,31 @@ class Reach:
         )
         return not closer_service and not closer_agency
 
+    def _allows(self, grant: Grant, task: Task) -> bool:
+        if task.assignee is not None:
+            return grant.covers(task.lane, task.service_id, task.agency_id)
+        return grant.role == task.lane and self._takes_by_role(
+            grant, task.service_id, task.agency_id
+        )
+
     def may_act(self, task: Task) -> bool:
         """Whether the user is a candidate for `task` (claims not considered)."""
         if task.assignee is not None:
-            return task.assignee == self.username and (
-                not task.requires_role
-                or any(g.covers(task.lane, task.service_id, task.agency_id) for g in self.grants)
-            )
-        return task.requires_role and any(
-            grant.role == task.lane and self._takes_by_role(grant, task.service_id, task.agency_id)
-            for grant in self.grants
-        )
+            if task.assignee != self.username:
+                return False
+            if not task.requires_role:
+                return True
+        elif not task.requires_role:
+            return False
+        return any(self._allows(grant, task) for grant in self.grants)
+
+    def acting_for(self, task: Task) -> Grant | None:
+        """The delegated grant the user acts on `task` by, when not by their own right."""
+        if not self.may_act(task) or not task.requires_role:
+            return None
+        if any(self._allows(g, task) for g in self.grants if g.acting_for is None):
+            return None
+        return next(g for g in self.grants if self._allows(g, task))
 
     def clause(self) -> ColumnElement[bool]:
         """SQL truth of `may_act` for task rows, as plain comparisons the indexes serve."""
@@ -145,8 +168,8 @@ def _not_in(column: Any, held: dict[str, set[int]], role: str) -> ColumnElement[
     return or_(column.is_(None), column.not_in(ids))
 
 
-def reach_of(session: Session, user: User) -> Reach:
-    """Read `user`'s grants and where closer holders already exist (two queries)."""
+def reach_of(session: Session, user: User, at: datetime) -> Reach:
+    """Read `user`'s grants at moment `at` and where closer holders already exist."""
     if not user.active:
         return Reach(username="", grants=[])
     grants = [
@@ -154,6 +177,19 @@ def reach_of(session: Session, user: User) -> Reach:
         for role, service_id, agency_id in session.execute(
             select(RoleAssignment.role, RoleAssignment.service_id, RoleAssignment.agency_id).where(
                 RoleAssignment.user_id == user.id
+            )
+        )
+    ]
+    principal = aliased(User)
+    grants += [
+        Grant(d.role, d.service_id, d.agency_id, name, d.kind, d.decree_reference)
+        for d, name in session.execute(
+            select(Delegation, principal.username)
+            .join(principal, principal.id == Delegation.principal_id)
+            .where(
+                Delegation.delegate_id == user.id,
+                Delegation.starts_at <= at,
+                Delegation.ends_at > at,
             )
         )
     ]
@@ -181,8 +217,11 @@ def reach_of(session: Session, user: User) -> Reach:
     return reach
 
 
-def candidates(session: Session, task: Task) -> list[str]:
-    """Usernames of the task's candidates now, by the rules above."""
+def candidates(session: Session, task: Task, at: datetime) -> list[str]:
+    """Usernames of the task's candidates at moment `at`, by the rules above.
+
+    An acting official counts at the level of the grant lent to them.
+    """
     if task.assignee is not None:
         user = (
             session.scalar(
@@ -193,7 +232,7 @@ def candidates(session: Session, task: Task) -> list[str]:
         )
         if user is None:
             return []
-        if not task.requires_role or reach_of(session, user).may_act(task):
+        if not task.requires_role or reach_of(session, user, at).may_act(task):
             return [user.username]
         return []
     if not task.requires_role:
@@ -210,6 +249,22 @@ def candidates(session: Session, task: Task) -> list[str]:
             RoleAssignment.role == task.lane,
             User.active.is_(True),
             or_(at_service, at_agency, everywhere),
+        )
+    ).all()
+    delegate = aliased(User)
+    rows += session.execute(
+        select(delegate.username, Delegation.service_id, Delegation.agency_id)
+        .join(delegate, delegate.id == Delegation.delegate_id)
+        .where(
+            Delegation.role == task.lane,
+            delegate.active.is_(True),
+            Delegation.starts_at <= at,
+            Delegation.ends_at > at,
+            or_(
+                Delegation.service_id == task.service_id,
+                and_(Delegation.agency_id == task.agency_id, Delegation.service_id.is_(None)),
+                and_(Delegation.agency_id.is_(None), Delegation.service_id.is_(None)),
+            ),
         )
     ).all()
     by_level: dict[int, set[str]] = defaultdict(set)

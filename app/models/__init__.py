@@ -1,8 +1,10 @@
 """All models, imported here so metadata is complete for Alembic and tests."""
 
 from app.models.base import Base
+from app.models.delegation import Delegation
 from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus
+from app.models.notification import Notification
 from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
 from app.models.reference import ReferenceTable
@@ -15,9 +17,11 @@ __all__ = [
     "REQUESTER_LANE",
     "Agency",
     "Base",
+    "Delegation",
     "Event",
     "Instance",
     "InstanceStatus",
+    "Notification",
     "ProcessFile",
     "ProcessModel",
     "ProcessModelVersion",

@@ -209,9 +209,10 @@ class AccountService:
             raise NotFound(f"PD '{code}' tidak ada / no agency '{code}'")
         return agency
 
-    def _scope(
+    def scope_ids(
         self, service_code: str | None, agency_code: str | None
     ) -> tuple[int | None, int | None]:
+        """The (service id, agency id) a scope given by codes names; neither is everywhere."""
         if service_code and agency_code:
             raise InvalidInput(
                 "Pilih layanan atau PD, bukan keduanya / give a service or an agency, not both"
@@ -236,7 +237,7 @@ class AccountService:
         user = self.by_username(username)
         if self.session.get(Role, role) is None:
             raise NotFound(f"Peran '{role}' tidak dikenal / unknown role '{role}'")
-        service_id, agency_id = self._scope(service_code, agency_code)
+        service_id, agency_id = self.scope_ids(service_code, agency_code)
         existing = self.session.scalar(_exactly(user, role, service_id, agency_id))
         if existing is not None:
             return existing, False
@@ -306,7 +307,7 @@ class AccountService:
     ) -> int:
         """Revoke `role` for exactly this scope; returns how many assignments went."""
         user = self.by_username(username)
-        service_id, agency_id = self._scope(service_code, agency_code)
+        service_id, agency_id = self.scope_ids(service_code, agency_code)
         assignments = self.session.scalars(_exactly(user, role, service_id, agency_id)).all()
         for assignment in assignments:
             self._audit("role_revoked", self._assignment_facts(assignment, username))

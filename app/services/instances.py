@@ -30,6 +30,7 @@ from app.services.catalog import resolve_scope
 from app.services.context import Platform
 from app.services.deploy import DeployService
 from app.services.history import record
+from app.services.notifications import notify_task_candidates
 from app.services.races import lost_race_is_conflict
 
 #: Roles that may suspend, resume and terminate instances in their scope.
@@ -89,7 +90,7 @@ class InstanceService:
                 or_(
                     Task.completed_by_id == user.id,
                     Task.claimed_by_id == user.id,
-                    reach_of(self.session, user).clause(),
+                    reach_of(self.session, user, self.platform.clock.now()).clause(),
                 ),
             )
             .exists()
@@ -268,7 +269,17 @@ class InstanceService:
                 created_at=now,
             )
             self.session.add(row)
-            if not candidates(self.session, row):
+            names = candidates(self.session, row, now)
+            if names:
+                self.session.flush()
+                notify_task_candidates(
+                    self.session,
+                    self.platform.clock,
+                    self.platform.settings.smtp_url is not None,
+                    row,
+                    names,
+                )
+            else:
                 row.unroutable = True
                 record(
                     self.session,

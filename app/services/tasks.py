@@ -52,7 +52,7 @@ class TaskService:
         """
         query = select(Task).where(
             Task.state == TaskState.READY,
-            reach_of(self.session, user).clause(),
+            reach_of(self.session, user, self.platform.clock.now()).clause(),
             or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
         )
         items = self.session.scalars(
@@ -69,11 +69,27 @@ class TaskService:
             raise NotFound("Tugas tidak ditemukan / task not found")
         return task
 
-    def _require_actor(self, task: Task, user: User) -> None:
-        """The user is one of the task's candidates (a claim alone is not enough: a
-        claimer who lost the role loses the task)."""
-        if not reach_of(self.session, user).may_act(task):
+    def _require_actor(self, task: Task, user: User) -> dict[str, Any]:
+        """Check the user is one of the task's candidates; say whom they act for.
+
+        A claim alone is not enough: a claimer who lost the role loses the task. The
+        answer is the event data that says "X sebagai Plh untuk Y" when the user acts
+        by a delegation rather than by their own role (empty otherwise).
+        """
+        reach = reach_of(self.session, user, self.platform.clock.now())
+        if not reach.may_act(task):
             raise NotPermitted("Anda tidak berwenang atas tugas ini / you may not act on this task")
+        grant = reach.acting_for(task)
+        if grant is None:
+            return {}
+        return {
+            "acting_for": {
+                "principal": grant.acting_for,
+                "kind": grant.acting_kind,
+                "decree": grant.decree,
+                "label": f"{user.username} sebagai {grant.acting_kind} untuk {grant.acting_for}",
+            }
+        }
 
     def get(self, task_id: str, user: User) -> TaskView:
         """A task with its form and prefill data.
@@ -103,7 +119,7 @@ class TaskService:
             Conflict: someone else holds it, or it is no longer ready.
         """
         with lost_race_is_conflict():
-            task, instance = self._locked_task(task_id, user)
+            task, instance, acting = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id is None:
@@ -115,6 +131,7 @@ class TaskService:
                     self.platform.clock.now(),
                     user,
                     task.id,
+                    acting,
                 )
             self.session.flush()
         return task
@@ -122,7 +139,7 @@ class TaskService:
     def unclaim(self, task_id: str, user: User) -> Task:
         """Give the task back to the pool (only its holder may)."""
         with lost_race_is_conflict():
-            task, instance = self._locked_task(task_id, user)
+            task, instance, acting = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id == user.id:
@@ -134,11 +151,12 @@ class TaskService:
                     self.platform.clock.now(),
                     user,
                     task.id,
+                    acting,
                 )
             self.session.flush()
         return task
 
-    def _locked_task(self, task_id: str, user: User) -> tuple[Task, Instance]:
+    def _locked_task(self, task_id: str, user: User) -> tuple[Task, Instance, dict[str, Any]]:
         """Lock the task's instance, then re-read the task, then check the user.
 
         Instance before task, the order the timer worker locks in too, so the two
@@ -147,12 +165,12 @@ class TaskService:
         task = self._task(task_id)
         instance = self.instances.lock(task.instance_id)
         self.session.refresh(task)
-        self._require_actor(task, user)
+        acting = self._require_actor(task, user)
         if instance.status not in OPEN_STATUSES:
             raise status_conflict(instance)
         if task.state != TaskState.READY:
             raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
-        return task, instance
+        return task, instance, acting
 
     def complete(self, task_id: str, data: Any, user: User) -> Instance:
         """Validate `data` against the task's form, complete it and run the engine on.
@@ -169,7 +187,7 @@ class TaskService:
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
         with lost_race_is_conflict():
-            task, instance = self._locked_task(task_id, user)
+            task, instance, acting = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
             model = self.instances.model_for(instance)
@@ -190,7 +208,7 @@ class TaskService:
                 now,
                 user,
                 task.id,
-                {"task": task.bpmn_id, "data": data},
+                {"task": task.bpmn_id, "data": data, **acting},
             )
             self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
             self.session.flush()

@@ -16,6 +16,7 @@ from app.services.deploy import DeployService
 from app.services.instances import InstanceService
 from app.services.tasks import TaskService
 from tests.bpmn import lanes, linear
+from tests.conftest import T0
 
 ADMIN = "Administrator Layanan"
 BPMN = linear(
@@ -100,10 +101,10 @@ def open_task(session: Session, instance_id: int) -> Task:
 
 def routed_to(session: Session, task: Task) -> list[str]:
     """The task's candidates, asserting the three forms of the rule agree."""
-    listed = candidates(session, task)
+    listed = candidates(session, task, T0)
     by_sql, by_python = [], []
     for person in session.scalars(select(User).order_by(User.username)):
-        reach = reach_of(session, person)
+        reach = reach_of(session, person, T0)
         if session.scalar(select(reach.clause()).select_from(Task).where(Task.id == task.id)):
             by_sql.append(person.username)
         if reach.may_act(task):
