@@ -6,10 +6,9 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import admin_accounts, authenticated, current_user, platform, session
 from app.api.present import agency_dict
 from app.api.schemas import AgencySchema, AgencyUpdateSchema
-from app.services.accounts import AccountService
 from app.services.organisation import AgencyService
 
 blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description="Perangkat Daerah")
@@ -17,7 +16,7 @@ blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description
 
 def _service(admin: bool = False) -> AgencyService:
     if admin:
-        AccountService(session(), platform().clock, current_user()).require_admin()
+        admin_accounts()
     return AgencyService(session(), platform().clock, current_user())
 
 

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from app.models import User
+from app.services.accounts import AccountService
 from app.services.context import Platform
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,3 +85,14 @@ def authenticated(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def admin_accounts() -> AccountService:
+    """The account service acting as the signed-in user, who must be Admin Sistem.
+
+    Raises:
+        NotPermitted: the user does not hold Admin Sistem.
+    """
+    service = AccountService(session(), platform().clock, current_user())
+    service.require_admin()
+    return service

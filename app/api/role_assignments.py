@@ -6,10 +6,9 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import admin_accounts, authenticated, session
 from app.api.present import assignment_dict
 from app.api.schemas import AssignmentCreateSchema, AssignmentQuerySchema, AssignmentSchema
-from app.services.accounts import AccountService
 
 blp = Blueprint(
     "role_assignments",
@@ -19,12 +18,6 @@ blp = Blueprint(
 )
 
 
-def _admin() -> AccountService:
-    service = AccountService(session(), platform().clock, current_user())
-    service.require_admin()
-    return service
-
-
 @blp.route("", methods=["GET"])
 @authenticated
 @blp.arguments(AssignmentQuerySchema, location="query")
@@ -32,7 +25,8 @@ def _admin() -> AccountService:
 def list_assignments(query: dict[str, str]) -> list[dict[str, Any]]:
     """Assignments, optionally of one user (`?username=`) or one role (`?role=`)."""
     return [
-        assignment_dict(a) for a in _admin().assignments(query.get("username"), query.get("role"))
+        assignment_dict(a)
+        for a in admin_accounts().assignments(query.get("username"), query.get("role"))
     ]
 
 
@@ -43,7 +37,9 @@ def list_assignments(query: dict[str, str]) -> list[dict[str, Any]]:
 @blp.alt_response(404, description="Unknown user, role, service or agency")
 def grant(body: dict[str, Any]) -> dict[str, Any]:
     """Grant a role for a service, a PD (give one of them) or everywhere (neither)."""
-    assignment, _ = _admin().grant(body["username"], body["role"], body["service"], body["agency"])
+    assignment, _ = admin_accounts().grant(
+        body["username"], body["role"], body["service"], body["agency"]
+    )
     session().commit()
     return assignment_dict(assignment)
 
@@ -53,5 +49,5 @@ def grant(body: dict[str, Any]) -> dict[str, Any]:
 @blp.response(204)
 def revoke(assignment_id: int) -> None:
     """Revoke one assignment."""
-    _admin().revoke_assignment(assignment_id)
+    admin_accounts().revoke_assignment(assignment_id)
     session().commit()

@@ -6,18 +6,12 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import admin_accounts, authenticated, current_user, platform, session
 from app.api.present import user_dict
 from app.api.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
 from app.services.accounts import AccountService
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users")
-
-
-def _admin() -> AccountService:
-    service = AccountService(session(), platform().clock, current_user())
-    service.require_admin()
-    return service
 
 
 @blp.route("", methods=["GET"])
@@ -26,7 +20,7 @@ def _admin() -> AccountService:
 @blp.alt_response(403, description="Admin Sistem only")
 def list_users() -> list[dict[str, Any]]:
     """Every user, active or not, with their roles."""
-    return [user_dict(u) for u in _admin().users()]
+    return [user_dict(u) for u in admin_accounts().users()]
 
 
 @blp.route("", methods=["POST"])
@@ -36,7 +30,7 @@ def list_users() -> list[dict[str, Any]]:
 @blp.alt_response(409, description="Username taken")
 def create_user(body: dict[str, Any]) -> dict[str, Any]:
     """Create a user (roles are granted through /role-assignments)."""
-    user = _admin().create_user(
+    user = admin_accounts().create_user(
         body["username"], body["password"], body["full_name"], body["email"], body["agency"]
     )
     session().commit()
@@ -60,7 +54,7 @@ def get_user(username: str) -> dict[str, Any]:
 @blp.response(200, UserSchema)
 def update_user(body: dict[str, Any], username: str) -> dict[str, Any]:
     """Change details or password; `active: false` deactivates and releases claimed tasks."""
-    user = _admin().update_user(
+    user = admin_accounts().update_user(
         username,
         full_name=body.get("full_name"),
         email=body.get("email"),
