@@ -38,7 +38,7 @@ def event_dict(event: Event) -> dict[str, Any]:
     }
 
 
-def instance_dict(instance: Instance, service_code: str | None = None) -> dict[str, Any]:
+def instance_dict(instance: Instance) -> dict[str, Any]:
     """An instance without its tasks and history."""
     return {
         "id": instance.id,
@@ -48,7 +48,7 @@ def instance_dict(instance: Instance, service_code: str | None = None) -> dict[s
         "started_by": instance.started_by.username,
         "started_at": instance.started_at,
         "ended_at": instance.ended_at,
-        "service": service_code,
+        "service": instance.service.code if instance.service else None,
         "error_message": instance.error_message,
         "data": instance.data,
         "sla": None,

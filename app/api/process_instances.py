@@ -16,7 +16,6 @@ from app.api.schemas import (
     InstanceSchema,
 )
 from app.engine.routing import candidates
-from app.models import Instance
 from app.services.instances import InstanceService
 
 blp = Blueprint(
@@ -31,11 +30,6 @@ def _service() -> InstanceService:
     return InstanceService(session(), platform())
 
 
-def present(service: InstanceService, instance: Instance) -> dict[str, Any]:
-    """An instance for list and action answers."""
-    return instance_dict(instance, service.service_code(instance))
-
-
 @blp.route("", methods=["POST"])
 @authenticated
 @blp.arguments(InstanceCreateSchema)
@@ -46,7 +40,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
     service = _service()
     instance = service.start(body["process_model_id"], body["data"], current_user())
     session().commit()
-    return present(service, instance)
+    return instance_dict(instance)
 
 
 @blp.route("", methods=["GET"])
@@ -63,7 +57,7 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         query["page"],
         query["per_page"],
     )
-    return {"items": [present(service, i) for i in page.items], "total": page.total}
+    return {"items": [instance_dict(i) for i in page.items], "total": page.total}
 
 
 @blp.route("/<int:instance_id>", methods=["GET"])
@@ -73,7 +67,7 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     """An instance with its open tasks (and their candidates) and its history."""
     service = _service()
     instance = service.get(instance_id, current_user())
-    result = present(service, instance)
+    result = instance_dict(instance)
     result["tasks"] = [
         {**task_dict(task), "candidates": candidates(session(), task, platform().clock.now())}
         for task in service.open_tasks(instance)
@@ -91,7 +85,7 @@ def _action(name: str) -> Any:
         service = _service()
         instance = getattr(service, name)(instance_id, current_user())
         session().commit()
-        return present(service, instance)
+        return instance_dict(instance)
 
     action.__name__ = name
     action.__doc__ = f"{name.capitalize()} an instance (supervisors in its scope)."

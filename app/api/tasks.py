@@ -7,8 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
-from app.api.present import task_dict
-from app.api.process_instances import present
+from app.api.present import instance_dict, task_dict
 from app.api.schemas import (
     CompleteSchema,
     InboxSchema,
@@ -84,4 +83,4 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     service = _service()
     instance = service.complete(task_id, body["data"], current_user())
     session().commit()
-    return {"process_instance": present(service.instances, instance)}
+    return {"process_instance": instance_dict(instance)}

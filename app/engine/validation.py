@@ -140,10 +140,8 @@ def _upstream(node: str, before: dict[str, set[str]]) -> set[str]:
 def _undefined_reads(model: ParsedModel, file: str, root: etree._Element) -> list[DeployProblem]:
     sets = _variables_set_by(model, root)
     before = _predecessors(root)
-    start_fields: set[str] = set()
-    for ref in [model.start_form]:
-        schema = model.form_schema(ref) or {}
-        start_fields |= set((schema.get("properties") or {}).keys())
+    start_schema = model.form_schema(model.start_form) or {}
+    start_fields = set((start_schema.get("properties") or {}).keys())
     known_everywhere = PROVIDED_VARIABLES | start_fields | set(dir(builtins))
     warnings = []
     for flow in root.iter(_q("bpmn:sequenceFlow")):

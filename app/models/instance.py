@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base
 
 if TYPE_CHECKING:
+    from app.models.org import Service
     from app.models.process_model import ProcessModelVersion
     from app.models.user import User
 
@@ -63,5 +64,6 @@ class Instance(Base):
 
     version: Mapped[ProcessModelVersion] = relationship()
     started_by: Mapped[User] = relationship()
+    service: Mapped[Service | None] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012

@@ -21,7 +21,6 @@ from app.models import (
     Instance,
     InstanceStatus,
     RoleAssignment,
-    Service,
     Task,
     TaskState,
     User,
@@ -399,9 +398,3 @@ class InstanceService:
             record(self.session, instance, "instance_terminated", now, user)
             self.session.flush()
         return instance
-
-    def service_code(self, instance: Instance) -> str | None:
-        """The code of the instance's service, for display."""
-        if instance.service_id is None:
-            return None
-        return self.session.scalar(select(Service.code).where(Service.id == instance.service_id))
