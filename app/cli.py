@@ -130,20 +130,20 @@ def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> No
 @pass_context
 def demo(ctx: _Context) -> None:
     """Load the demo kabupaten and users (only with SPBE_DEMO=1; idempotent)."""
-    from app.services.demo import DEMO_PASSWORD, file_sample_request, load_demo
+    from app.services.demo import DEMO_PASSWORD, file_samples, load_demo
 
     if not ctx.settings.demo:
         _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
     with ctx.transaction() as (session, platform):
         summary = load_demo(session, platform.clock)
-        sample = file_sample_request(session, platform)
+        samples = file_samples(session, platform)
     click.echo(
         f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
         f"+{summary.users} users, +{summary.assignments} role assignments "
         f"(password for every demo user: {DEMO_PASSWORD})"
     )
-    if sample is not None:
-        click.echo(f"sample request filed by pengguna: instance {sample.id}")
+    for kind, instance in samples.items():
+        click.echo(f"sample {kind} filed by {instance.started_by.username}: instance {instance.id}")
 
 
 @main.command()

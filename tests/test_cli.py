@@ -30,10 +30,12 @@ def test_deploy_prints_deployed_then_unchanged(platform: Platform) -> None:
     first = spbe(platform, "deploy", str(PROCESSES))
     assert first.exit_code == 0, first.output
     assert "deployed: permintaan-layanan v1" in first.output
+    assert "deployed: penanganan-aduan v1" in first.output
     second = spbe(platform, "deploy", str(PROCESSES))
     assert "unchanged: permintaan-layanan v1" in second.output
+    assert "unchanged: penanganan-aduan v1" in second.output
     with platform.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessModelVersion)) == 1
+        assert session.scalar(select(func.count()).select_from(ProcessModelVersion)) == 2
 
 
 def test_deploy_invalid_file_lists_errors_and_exits_1(platform: Platform, tmp_path) -> None:
@@ -142,14 +144,18 @@ def test_bad_database_url_is_one_clear_line(url: str) -> None:
     assert "DATABASE_URL" in lines[0] or "database" in lines[0]
 
 
-def test_demo_after_deploy_files_one_sample_request(platform: Platform) -> None:
+def test_demo_after_deploy_files_one_sample_request_and_one_complaint(platform: Platform) -> None:
     from app.models import Instance, Task
 
     spbe(platform, "deploy", str(PROCESSES))
     first = spbe(platform, "demo", demo=True)
     assert "sample request filed by pengguna: instance" in first.output
-    assert "sample request" not in spbe(platform, "demo", demo=True).output
+    assert "sample complaint filed by penyedia: instance" in first.output
+    assert "sample" not in spbe(platform, "demo", demo=True).output
     with platform.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Instance)) == 1
-        [task] = session.scalars(select(Task)).all()
-        assert task.lane == "Administrator Layanan"
+        instances = session.scalars(select(Instance).order_by(Instance.id)).all()
+        assert [i.process_model_id for i in instances] == ["permintaan-layanan", "penanganan-aduan"]
+        assert instances[1].priority == "P3"
+        assert instances[1].response_due_at is not None
+        tasks = session.scalars(select(Task).order_by(Task.instance_id)).all()
+        assert [t.lane for t in tasks] == ["Administrator Layanan", "Administrator Layanan"]

@@ -12,6 +12,7 @@ def register_api(app: Flask) -> None:
     from app.api import (
         agencies,
         auth,
+        calendars,
         delegations,
         notifications,
         process_instances,
@@ -43,6 +44,7 @@ def register_api(app: Flask) -> None:
         role_assignments,
         services,
         reference_tables,
+        calendars,
         delegations,
         notifications,
     ):

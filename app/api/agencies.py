@@ -34,10 +34,14 @@ def list_agencies() -> list[dict[str, Any]]:
 @blp.response(201, AgencySchema)
 @blp.alt_response(403, description="Admin Sistem only")
 @blp.alt_response(409, description="Code taken")
-def create_agency(body: dict[str, str]) -> dict[str, Any]:
+def create_agency(body: dict[str, Any]) -> dict[str, Any]:
     """Add an agency."""
     agency = _service(admin=True).create(
-        body["code"], body["name"], body["timezone"], body["sla_scheme"]
+        body["code"],
+        body["name"],
+        body["timezone"],
+        body["sla_scheme"],
+        body["escalation_warning_percent"],
     )
     session().commit()
     return agency_dict(agency)
@@ -56,10 +60,15 @@ def get_agency(code: str) -> dict[str, Any]:
 @blp.arguments(AgencyUpdateSchema)
 @blp.response(200, AgencySchema)
 @blp.alt_response(403, description="Admin Sistem only")
-def update_agency(body: dict[str, str], code: str) -> dict[str, Any]:
-    """Rename an agency, change its time zone or the SLA scheme it adopted."""
+@blp.alt_response(422, description="Unknown time zone or scheme, warning point outside 1..99")
+def update_agency(body: dict[str, Any], code: str) -> dict[str, Any]:
+    """Rename an agency, change its time zone, its SLA scheme or escalation warning point."""
     agency = _service(admin=True).update(
-        code, body.get("name"), body.get("timezone"), body.get("sla_scheme")
+        code,
+        body.get("name"),
+        body.get("timezone"),
+        body.get("sla_scheme"),
+        body.get("escalation_warning_percent"),
     )
     session().commit()
     return agency_dict(agency)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from app.models import Agency, Event, Instance, RoleAssignment, Task, User
+from app.services.sla import SlaReport, sla_summary
+from app.sla.clock import ClockReading
 
 
 def task_dict(task: Task) -> dict[str, Any]:
@@ -38,8 +41,8 @@ def event_dict(event: Event) -> dict[str, Any]:
     }
 
 
-def instance_dict(instance: Instance) -> dict[str, Any]:
-    """An instance without its tasks and history."""
+def instance_dict(instance: Instance, now: datetime) -> dict[str, Any]:
+    """An instance without its tasks and history; `now` decides whether a deadline passed."""
     return {
         "id": instance.id,
         "process_model_id": instance.process_model_id,
@@ -51,7 +54,7 @@ def instance_dict(instance: Instance) -> dict[str, Any]:
         "service": instance.service.code if instance.service else None,
         "error_message": instance.error_message,
         "data": instance.data,
-        "sla": None,
+        "sla": sla_summary(instance, now),
     }
 
 
@@ -86,4 +89,50 @@ def agency_dict(agency: Agency) -> dict[str, Any]:
         "name": agency.name,
         "timezone": agency.timezone,
         "sla_scheme": agency.sla_scheme,
+        "escalation_warning_percent": agency.escalation_warning_percent,
+    }
+
+
+def _clock_dict(reading: ClockReading) -> dict[str, Any]:
+    return {
+        "name": reading.name,
+        "started_at": reading.started_at,
+        "target": {
+            "seconds": (
+                None
+                if reading.target.duration is None
+                else int(reading.target.duration.total_seconds())
+            ),
+            "basis": reading.target.basis,
+            "end_of_next_working_day": reading.target.end_of_next_working_day,
+        },
+        "due_at": reading.due_at,
+        "warning_at": reading.warning_at,
+        "stopped_at": reading.stopped_at,
+        "met": reading.met,
+        "elapsed_seconds": int(reading.elapsed.total_seconds()),
+        "paused": reading.paused,
+        "segments": [segment._asdict() for segment in reading.segments],
+    }
+
+
+def sla_explanation_dict(report: SlaReport) -> dict[str, Any]:
+    """Why the deadlines are where they are: clocks, segments, changes, escalations."""
+    clocks = [report.response, report.resolution] + ([report.rto] if report.rto else [])
+    return {
+        "kind": report.kind,
+        "inputs": report.inputs,
+        "warnings": report.warnings,
+        "clocks": [_clock_dict(c) for c in clocks],
+        "changes": [
+            {
+                "at": change.at,
+                "by": change.user.username if change.user else None,
+                "inputs": change.data.get("inputs"),
+                "before": change.data.get("sebelum"),
+                "after": change.data.get("sesudah"),
+            }
+            for change in report.changes
+        ],
+        "escalations": [{"at": e.at.isoformat(), **e.data} for e in report.escalations],
     }

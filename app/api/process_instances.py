@@ -7,16 +7,19 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
-from app.api.present import event_dict, instance_dict, task_dict
+from app.api.present import event_dict, instance_dict, sla_explanation_dict, task_dict
 from app.api.schemas import (
     InstanceCreateSchema,
     InstanceDetailSchema,
     InstancePageSchema,
     InstanceQuerySchema,
     InstanceSchema,
+    SlaExplanationSchema,
 )
 from app.engine.routing import candidates
+from app.errors import NotFound
 from app.services.instances import InstanceService
+from app.services.sla import SlaService
 
 blp = Blueprint(
     "process_instances",
@@ -40,7 +43,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
     service = _service()
     instance = service.start(body["process_model_id"], body["data"], current_user())
     session().commit()
-    return instance_dict(instance)
+    return instance_dict(instance, platform().clock.now())
 
 
 @blp.route("", methods=["GET"])
@@ -57,7 +60,8 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         query["page"],
         query["per_page"],
     )
-    return {"items": [instance_dict(i) for i in page.items], "total": page.total}
+    now = platform().clock.now()
+    return {"items": [instance_dict(i, now) for i in page.items], "total": page.total}
 
 
 @blp.route("/<int:instance_id>", methods=["GET"])
@@ -67,13 +71,27 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     """An instance with its open tasks (and their candidates) and its history."""
     service = _service()
     instance = service.get(instance_id, current_user())
-    result = instance_dict(instance)
+    result = instance_dict(instance, platform().clock.now())
     result["tasks"] = [
         {**task_dict(task), "candidates": candidates(session(), task, platform().clock.now())}
         for task in service.open_tasks(instance)
     ]
     result["events"] = [event_dict(e) for e in service.events(instance)]
     return result
+
+
+@blp.route("/<int:instance_id>/sla", methods=["GET"])
+@authenticated
+@blp.response(200, SlaExplanationSchema)
+@blp.alt_response(404, description="No such instance, or it has no SLA clocks")
+def explain_sla(instance_id: int) -> dict[str, Any]:
+    """The SLA clocks rebuilt from the history: each deadline, its target and its basis,
+    and the segments counted and not counted with the calendar rule that applied."""
+    instance = _service().get(instance_id, current_user())
+    report = SlaService(session(), platform()).read(instance)
+    if report is None:
+        raise NotFound("Instans ini tanpa jam SLA / this instance has no SLA clocks")
+    return sla_explanation_dict(report)
 
 
 def _action(name: str) -> Any:
@@ -85,7 +103,7 @@ def _action(name: str) -> Any:
         service = _service()
         instance = getattr(service, name)(instance_id, current_user())
         session().commit()
-        return instance_dict(instance)
+        return instance_dict(instance, platform().clock.now())
 
     action.__name__ = name
     action.__doc__ = f"{name.capitalize()} an instance (supervisors in its scope)."

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import timedelta
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.sla.calendar import parse_iso_duration
 
 
 class LoginSchema(Schema):
@@ -111,6 +116,53 @@ class SlaSchema(Schema):
     resolved_at = fields.DateTime(allow_none=True)
     response_met = fields.Boolean(allow_none=True)
     resolution_met = fields.Boolean(allow_none=True)
+    paused = fields.Boolean(metadata={"description": "Suspended: the clocks are stopped"})
+    warnings = fields.List(
+        fields.String(), metadata={"description": "e.g. a target the regulation leaves unset"}
+    )
+
+
+class SegmentSchema(Schema):
+    start = fields.DateTime()
+    end = fields.DateTime()
+    counted = fields.Boolean()
+    rule = fields.String(metadata={"description": "The calendar rule, in Indonesian"})
+
+
+class ClockTargetSchema(Schema):
+    seconds = fields.Integer(allow_none=True)
+    basis = fields.String(metadata={"description": "Where the target comes from"})
+    end_of_next_working_day = fields.Boolean()
+
+
+class ClockSchema(Schema):
+    name = fields.String(metadata={"enum": ["respons", "penyelesaian", "rto"]})
+    started_at = fields.DateTime()
+    target = fields.Nested(ClockTargetSchema)
+    due_at = fields.DateTime(allow_none=True)
+    warning_at = fields.DateTime(allow_none=True)
+    stopped_at = fields.DateTime(allow_none=True)
+    met = fields.Boolean(allow_none=True)
+    elapsed_seconds = fields.Integer()
+    paused = fields.Boolean()
+    segments = fields.List(fields.Nested(SegmentSchema))
+
+
+class SlaChangeSchema(Schema):
+    at = fields.DateTime()
+    by = fields.String(allow_none=True)
+    inputs = fields.Dict()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class SlaExplanationSchema(Schema):
+    kind = fields.String(metadata={"enum": ["aduan", "permintaan"]})
+    inputs = fields.Dict(metadata={"description": "What the targets depend on"})
+    warnings = fields.List(fields.String())
+    clocks = fields.List(fields.Nested(ClockSchema))
+    changes = fields.List(fields.Nested(SlaChangeSchema))
+    escalations = fields.List(fields.Dict())
 
 
 class InstanceSchema(Schema):
@@ -177,12 +229,19 @@ class AgencySchema(Schema):
     sla_scheme = fields.String(
         load_default="prioritas", validate=validate.OneOf(["prioritas", "urgensi"])
     )
+    escalation_warning_percent = fields.Integer(
+        load_default=75,
+        strict=True,
+        validate=validate.Range(min=1, max=99),
+        metadata={"description": "percent of an SLA target at which escalation warns"},
+    )
 
 
 class AgencyUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     timezone = fields.String()
     sla_scheme = fields.String(validate=validate.OneOf(["prioritas", "urgensi"]))
+    escalation_warning_percent = fields.Integer(strict=True, validate=validate.Range(min=1, max=99))
 
 
 class AssignmentSchema(Schema):
@@ -341,3 +400,91 @@ class NotificationPageSchema(Schema):
 
 class MarkedReadSchema(Schema):
     marked = fields.Integer()
+
+
+class IsoDuration(fields.String):
+    """An ISO-8601 duration in hours, minutes and seconds ("PT3H", "PT1H30M")."""
+
+    def _serialize(self, value: timedelta | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        hours, rest = divmod(value, timedelta(hours=1))
+        minutes, rest = divmod(rest, timedelta(minutes=1))
+        seconds = f"{rest.seconds}.{rest.microseconds:06d}".rstrip("0").rstrip(".")
+        parts = [(str(hours), "H"), (str(minutes), "M"), (seconds, "S")]
+        text = "".join(f"{n}{unit}" for n, unit in parts if n != "0")
+        return f"PT{text or '0S'}"
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> timedelta:
+        try:
+            return parse_iso_duration(value)
+        except ValueError as err:
+            raise ValidationError(str(err)) from None
+
+
+_OFFICE_HOURS_DOC = {
+    "description": 'Monday..Sunday, each a list of ["HH:MM", "HH:MM"] intervals in local time; '
+    '"24:00" closes at midnight',
+    "example": [[["07:30", "16:00"]]] * 4 + [[["07:30", "16:30"]], [], []],
+}
+
+
+class DayOffSchema(Schema):
+    day = fields.Date(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    category = fields.String(
+        dump_only=True, metadata={"enum": ["public", "government", "regional"]}
+    )
+    agency = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "null: every PD"}
+    )
+
+
+class CalendarSchema(Schema):
+    key = fields.String(metadata={"description": "the agency code, or 'default'"})
+    agency = fields.String(allow_none=True)
+    time_zone = fields.String()
+    source = fields.String(
+        metadata={
+            "enum": ["own", "default", "built-in"],
+            "description": "the PD's own hours, the kabupaten default, or Perpres 21/2023",
+        }
+    )
+    office_hours = fields.List(
+        fields.List(fields.List(fields.String())), metadata=_OFFICE_HOURS_DOC
+    )
+    updated_at = fields.DateTime(allow_none=True)
+    year = fields.Integer()
+    regional_days = fields.List(fields.Nested(DayOffSchema))
+    holidays = fields.List(
+        fields.Nested(DayOffSchema),
+        metadata={"description": "national holidays (public) and cuti bersama (government)"},
+    )
+
+
+class CalendarQuerySchema(Schema):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+
+
+class OfficeHoursSchema(Schema):
+    office_hours = fields.List(
+        fields.List(fields.List(fields.String())),
+        required=True,
+        metadata=_OFFICE_HOURS_DOC,
+    )
+
+
+class DeadlineQuerySchema(Schema):
+    start = fields.AwareDateTime(required=True)
+    duration = IsoDuration(required=True, metadata={"example": "PT3H"})
+    service = fields.String(
+        load_default=None, metadata={"description": "a service of the PD (24x7 or not)"}
+    )
+
+
+class DeadlineSchema(Schema):
+    start = fields.DateTime()
+    duration = IsoDuration()
+    due_at = fields.DateTime()
+    time_zone = fields.String()
+    segments = fields.List(fields.Nested(SegmentSchema))

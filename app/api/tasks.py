@@ -83,4 +83,4 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     service = _service()
     instance = service.complete(task_id, body["data"], current_user())
     session().commit()
-    return {"process_instance": instance_dict(instance)}
+    return {"process_instance": instance_dict(instance, platform().clock.now())}

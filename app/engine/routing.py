@@ -237,16 +237,26 @@ def candidates(session: Session, task: Task, at: datetime) -> list[str]:
         return []
     if not task.requires_role:
         return []
-    at_service = RoleAssignment.service_id == task.service_id
-    at_agency = and_(
-        RoleAssignment.agency_id == task.agency_id, RoleAssignment.service_id.is_(None)
-    )
+    return role_holders(session, task.lane or "", task.service_id, task.agency_id, at)
+
+
+def role_holders(
+    session: Session, role: str, service_id: int | None, agency_id: int | None, at: datetime
+) -> list[str]:
+    """Usernames holding `role` for a scope at `at`: the most specific level that has any.
+
+    Holders for the service come first, else for its PD, else everywhere; an acting
+    official counts at the level of the grant lent to them. Task routing and SLA
+    escalation both ask this one question.
+    """
+    at_service = RoleAssignment.service_id == service_id
+    at_agency = and_(RoleAssignment.agency_id == agency_id, RoleAssignment.service_id.is_(None))
     everywhere = and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None))
     rows = session.execute(
         select(User.username, RoleAssignment.service_id, RoleAssignment.agency_id)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(
-            RoleAssignment.role == task.lane,
+            RoleAssignment.role == role,
             User.active.is_(True),
             or_(at_service, at_agency, everywhere),
         )
@@ -256,19 +266,19 @@ def candidates(session: Session, task: Task, at: datetime) -> list[str]:
         select(delegate.username, Delegation.service_id, Delegation.agency_id)
         .join(delegate, delegate.id == Delegation.delegate_id)
         .where(
-            Delegation.role == task.lane,
+            Delegation.role == role,
             delegate.active.is_(True),
             Delegation.starts_at <= at,
             Delegation.ends_at > at,
             or_(
-                Delegation.service_id == task.service_id,
-                and_(Delegation.agency_id == task.agency_id, Delegation.service_id.is_(None)),
+                Delegation.service_id == service_id,
+                and_(Delegation.agency_id == agency_id, Delegation.service_id.is_(None)),
                 and_(Delegation.agency_id.is_(None), Delegation.service_id.is_(None)),
             ),
         )
     ).all()
     by_level: dict[int, set[str]] = defaultdict(set)
-    for name, service_id, agency_id in rows:
-        level = 0 if service_id is not None else 1 if agency_id is not None else 2
+    for name, held_service, held_agency in rows:
+        level = 0 if held_service is not None else 1 if held_agency is not None else 2
         by_level[level].add(name)
     return sorted(by_level[min(by_level)]) if by_level else []

@@ -22,9 +22,11 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from app.clock import Clock
 from app.engine.clock_bridge import engine_clock
 from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
+from app.engine.script_calendar import calendar_helpers, script_calendar
 from app.engine.serializer import dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
 from app.errors import NotFound, TaskNotReady
+from app.sla.calendar import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class Outcome:
     ready: list[ReadyTask]
     next_timer_at: datetime | None
     failure: EngineFailure | None = None
+    #: bpmn ids of the timer events that fired during the call (a timer already due when
+    #: its task starts waiting fires inside `start` or `complete`, not only in a tick).
     fired: list[str] = field(default_factory=list)
 
 
@@ -78,6 +82,15 @@ def _failure(err: Exception) -> EngineFailure:
     return EngineFailure(message=message, element_id=element_id, kind=kind)
 
 
+def _fired_timers(workflow: BpmnWorkflow) -> set[Any]:
+    """Ids of the timer events that have fired so far (their tasks are completed)."""
+    return {
+        task.id
+        for task in workflow.get_tasks(state=SpiffState.COMPLETED)
+        if type(getattr(task.task_spec, "event_definition", None)).__name__ in _TIMER_EVENTS
+    }
+
+
 def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
     """Earliest due time of the timers the workflow waits on, for the scheduler column."""
     dues = [
@@ -89,14 +102,20 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
 
 
 class Runtime:
-    """Runs models with the restricted script engine and the injected clock."""
+    """Runs models with the restricted script engine and the injected clock.
+
+    Scripts get the working-time helpers (`tambah_waktu_kerja`...) on the `calendar`
+    each call is given: the support hours of the instance's service.
+    """
 
     def __init__(
         self,
         time_limit: float = 2.0,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
-        self._script_engine = make_script_engine(helpers=helpers, time_limit=time_limit)
+        self._script_engine = make_script_engine(
+            helpers={**calendar_helpers(), **(helpers or {})}, time_limit=time_limit
+        )
 
     def _load(self, model: ParsedModel, state: bytes) -> BpmnWorkflow:
         workflow = load_state(state, model.spec, model.subprocess_specs)
@@ -108,7 +127,7 @@ class Runtime:
         model: ParsedModel,
         workflow: BpmnWorkflow,
         failure: EngineFailure | None = None,
-        fired: list[str] | None = None,
+        fired_before: set[Any] | None = None,
     ) -> Outcome:
         ready = [
             ReadyTask(
@@ -139,7 +158,10 @@ class Runtime:
             ready=ready,
             next_timer_at=None if failure else next_timer_due(workflow),
             failure=failure,
-            fired=fired or [],
+            fired=[
+                workflow.get_task_from_id(task_id).task_spec.bpmn_id
+                for task_id in _fired_timers(workflow) - (fired_before or set())
+            ],
         )
 
     def _step(
@@ -155,18 +177,30 @@ class Runtime:
             return failure
         return None
 
-    def start(self, model: ParsedModel, data: Mapping[str, Any], clock: Clock) -> Outcome:
+    def start(
+        self,
+        model: ParsedModel,
+        data: Mapping[str, Any],
+        clock: Clock,
+        calendar: WorkingCalendar | None = None,
+    ) -> Outcome:
         """Create a workflow with `data` and run it to its first wait."""
         workflow = BpmnWorkflow(
             model.spec, model.subprocess_specs, script_engine=self._script_engine
         )
         workflow.task_tree.data.update(data)
-        with engine_clock(clock):
+        with engine_clock(clock), script_calendar(calendar):
             failure = self._step(workflow)
             return self._outcome(model, workflow, failure)
 
     def complete(
-        self, model: ParsedModel, state: bytes, task_id: str, data: Mapping[str, Any], clock: Clock
+        self,
+        model: ParsedModel,
+        state: bytes,
+        task_id: str,
+        data: Mapping[str, Any],
+        clock: Clock,
+        calendar: WorkingCalendar | None = None,
     ) -> Outcome:
         """Merge `data` into a READY user task, run it and step to the next wait.
 
@@ -183,29 +217,56 @@ class Runtime:
             task.data.update(data)
             task.run()
 
-        with engine_clock(clock):
+        with engine_clock(clock), script_calendar(calendar):
+            before = _fired_timers(workflow)
             failure = self._step(workflow, run)
-            return self._outcome(model, workflow, failure)
+            return self._outcome(model, workflow, failure, before)
 
-    def fire_timers(self, model: ParsedModel, state: bytes, clock: Clock) -> Outcome | None:
+    def fire_timers(
+        self,
+        model: ParsedModel,
+        state: bytes,
+        clock: Clock,
+        calendar: WorkingCalendar | None = None,
+    ) -> Outcome | None:
         """Fire the timers due at `clock.now()`; None when none was due."""
         workflow = self._load(model, state)
         due = next_timer_due(workflow)
         if due is None or due > clock.now():
             return None
-        with engine_clock(clock):
-            waiting = {
-                t.id: t.task_spec.bpmn_id
-                for t in workflow.get_tasks(state=SpiffState.WAITING)
-                if t.task_spec.bpmn_id is not None
-            }
+        with engine_clock(clock), script_calendar(calendar):
+            before = _fired_timers(workflow)
             failure = self._step(workflow, workflow.refresh_timers)
-            fired = [
-                bpmn_id
-                for task_id, bpmn_id in waiting.items()
-                if workflow.get_task_from_id(task_id).state != SpiffState.WAITING
-            ]
-            return self._outcome(model, workflow, failure, fired)
+            return self._outcome(model, workflow, failure, before)
+
+    def rearm(
+        self,
+        model: ParsedModel,
+        state: bytes,
+        variable: str,
+        value: Mapping[str, Any],
+        clock: Clock,
+        calendar: WorkingCalendar | None = None,
+    ) -> tuple[bytes, datetime | None]:
+        """Give waiting tasks a new `variable` and re-read the escalation timers' due times.
+
+        The SLA clock is computed after each engine step (its inputs may come from that
+        step, e.g. a DMN priority), while Spiff reads a timer's expression once, when the
+        timer starts waiting. Setting the variable on every ready and waiting task and
+        forgetting the escalation timers' cached due times makes them follow the clock.
+
+        Returns:
+            The state to store and the earliest timer due.
+        """
+        workflow = self._load(model, state)
+        with engine_clock(clock), script_calendar(calendar):
+            for task in workflow.get_tasks(state=SpiffState.READY | SpiffState.WAITING):
+                task.data[variable] = dict(value)
+                if task.state == SpiffState.WAITING and task.task_spec.bpmn_id in model.escalations:
+                    task.internal_data.pop("event_value", None)
+                    task.internal_data.pop("event_fired", None)
+                    task.task_spec.event_definition.has_fired(task)
+        return dump_state(workflow), next_timer_due(workflow)
 
     def task_data(self, model: ParsedModel, state: bytes, task_id: str) -> dict[str, Any]:
         """The current data of a task (what a form is prefilled with)."""

@@ -26,6 +26,10 @@ from app.errors import DeploymentInvalid, DeployProblem
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
 ASSIGNEE_PROPERTY = "assigneeVariable"
+ESCALATION_CLOCK_PROPERTY = "escalationClock"
+ESCALATION_LEVEL_PROPERTY = "escalationLevel"
+#: The clocks an escalation timer may watch (docs/bpmn-conventions.md, "Eskalasi").
+ESCALATION_CLOCKS = ("respons", "penyelesaian")
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -49,6 +53,21 @@ class UserTaskInfo:
     form: FormRef | None
     assignee_variable: str | None
     instructions: str | None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A boundary timer that escalates an SLA clock when it fires.
+
+    Attributes:
+        bpmn_id: the boundary event's id.
+        clock: "respons" or "penyelesaian".
+        level: 1, 2 or 3 (Perbup Bangka 21/2025, Tabel 14).
+    """
+
+    bpmn_id: str
+    clock: str
+    level: int
 
 
 @dataclass
@@ -85,6 +104,7 @@ class ParsedModel:
     forms: dict[str, dict[str, Any]]
     roots: dict[str, etree._Element] = field(repr=False)
     bpmn_file: str = ""
+    escalations: dict[str, Escalation] = field(default_factory=dict)
 
     def form_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
         """The JSON Schema behind `ref`, or None when there is no form."""
@@ -103,6 +123,38 @@ def element_line(root: etree._Element | None, element_id: str | None) -> int | N
         return None
     found = root.xpath("//*[@id=$id]", id=element_id)
     return found[0].sourceline if found else None
+
+
+def _escalation(
+    bpmn_id: str | None,
+    extensions: Mapping[str, Any],
+    root: etree._Element | None,
+    bpmn_file: str,
+) -> Escalation | None:
+    """The escalation an element declares, checked, or None when it declares none.
+
+    Raises:
+        DeploymentInvalid: a clock or level the app does not know, or only one of the two.
+    """
+    properties = extensions.get("properties") or {}
+    clock = properties.get(ESCALATION_CLOCK_PROPERTY)
+    level = properties.get(ESCALATION_LEVEL_PROPERTY)
+    if clock is None and level is None:
+        return None
+    if clock not in ESCALATION_CLOCKS or level not in ("1", "2", "3") or bpmn_id is None:
+        raise DeploymentInvalid(
+            [
+                DeployProblem(
+                    bpmn_file,
+                    f"eskalasi perlu {ESCALATION_CLOCK_PROPERTY} ({' | '.join(ESCALATION_CLOCKS)})"
+                    f" dan {ESCALATION_LEVEL_PROPERTY} (1 | 2 | 3) / an escalation needs a "
+                    f"known clock and level; got {clock!r} and {level!r}",
+                    element_line(root, bpmn_id),
+                    bpmn_id,
+                )
+            ]
+        )
+    return Escalation(bpmn_id, clock, int(level))
 
 
 def _form_ref(extensions: Mapping[str, Any]) -> FormRef | None:
@@ -221,10 +273,14 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         ) from None
 
     user_tasks: dict[str, UserTaskInfo] = {}
+    escalations: dict[str, Escalation] = {}
     start_form: FormRef | None = None
     for task_spec in spec.task_specs.values():
         extensions = getattr(task_spec, "extensions", None) or {}
         type_name = type(task_spec).__name__
+        escalation = _escalation(task_spec.bpmn_id, extensions, roots.get(bpmn_file), bpmn_file)
+        if escalation is not None:
+            escalations[escalation.bpmn_id] = escalation
         if type_name == "StartEvent":
             start_form = _form_ref(extensions) or start_form
         elif getattr(task_spec, "manual", False):
@@ -248,6 +304,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         forms=forms,
         roots=roots,
         bpmn_file=bpmn_file,
+        escalations=escalations,
     )
 
 

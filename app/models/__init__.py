@@ -1,6 +1,7 @@
 """All models, imported here so metadata is complete for Alembic and tests."""
 
 from app.models.base import Base
+from app.models.calendar import OfficeHours, RegionalDay
 from app.models.delegation import Delegation
 from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus
@@ -22,10 +23,12 @@ __all__ = [
     "Instance",
     "InstanceStatus",
     "Notification",
+    "OfficeHours",
     "ProcessFile",
     "ProcessModel",
     "ProcessModelVersion",
     "ReferenceTable",
+    "RegionalDay",
     "RequestType",
     "Role",
     "RoleAssignment",

@@ -44,6 +44,7 @@ class Instance(Base):
     __table_args__ = (
         Index("ix_process_instance_timer", "status", "next_timer_at"),
         Index("ix_process_instance_model_status", "process_model_id", "status"),
+        Index("ix_process_instance_resolution_due", "status", "resolution_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +61,12 @@ class Instance(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     next_timer_at: Mapped[datetime | None]
     error_message: Mapped[str | None] = mapped_column(Text)
+    #: The SLA clocks' latest reading (app/services/sla.py derives it from the events).
+    priority: Mapped[str | None] = mapped_column(String(20))
+    response_due_at: Mapped[datetime | None]
+    resolution_due_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(default=1)
 
     version: Mapped[ProcessModelVersion] = relationship()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -26,6 +26,11 @@ class Agency(Base):
     """A Perangkat Daerah (PD): the provider of services and the scope of most roles."""
 
     __tablename__ = "agency"
+    __table_args__ = (
+        CheckConstraint(
+            "escalation_warning_percent BETWEEN 1 AND 99", name="escalation_warning_percent"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -33,6 +38,8 @@ class Agency(Base):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     #: Which SLA scheme the PD adopted: "prioritas" (Tabel 2-4) or "urgensi" (Tabel 11-14)
     sla_scheme: Mapped[str] = mapped_column(String(20), default="prioritas")
+    #: How far into a target (percent) SLA escalation warns before the deadline passes
+    escalation_warning_percent: Mapped[int] = mapped_column(default=75, server_default="75")
 
     services: Mapped[list[Service]] = relationship(back_populates="agency")
 

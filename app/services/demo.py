@@ -29,6 +29,20 @@ SAMPLE_REQUEST: dict[str, Any] = {
 }
 SAMPLE_MODEL = "permintaan-layanan"
 SAMPLE_REQUESTER = "pengguna"
+#: What the demo service provider reports: SRIKANDI down for everyone (P3, 1 h response).
+SAMPLE_COMPLAINT: dict[str, Any] = {
+    "layanan": "SRIKANDI",
+    "judul": "SRIKANDI tidak dapat diakses",
+    "metode_pelaporan": "telepon",
+    "kategori": "aplikasi",
+    "gejala": "Halaman masuk menampilkan galat 502 untuk semua pengguna.",
+    "dampak": "Mayor",
+    "nip_nik": "198703152011012002",
+    "instansi": "Dinas Komunikasi dan Informatika",
+    "telepon": "081234567891",
+}
+SAMPLE_COMPLAINT_MODEL = "penanganan-aduan"
+SAMPLE_REPORTER = "penyedia"
 
 AGENCIES = [
     ("DISKOMINFO", "Dinas Komunikasi dan Informatika"),
@@ -276,15 +290,32 @@ def load_demo(session: Session, clock: Clock) -> DemoSummary:
     return summary
 
 
-def file_sample_request(session: Session, platform: Platform) -> Instance | None:
-    """File one service request as the demo requester, so the demo inbox is not empty.
+def _file_once(
+    session: Session, platform: Platform, model: str, username: str, data: dict[str, Any]
+) -> Instance | None:
+    """Start `model` as `username` unless it is not deployed or they already filed one."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or session.get(ProcessModel, model) is None:
+        return None
+    filed = select(Instance.id).where(
+        Instance.started_by_id == user.id, Instance.process_model_id == model
+    )
+    if session.scalar(filed):
+        return None
+    return InstanceService(session, platform).start(model, data, user)
 
-    Only when the service-request procedure is deployed and the requester has filed
-    nothing yet (so running `spbe demo` again adds nothing).
+
+def file_samples(session: Session, platform: Platform) -> dict[str, Instance]:
+    """File one service request and one complaint, so the demo inboxes, clocks and
+    escalations are not empty.
+
+    Only for procedures that are deployed, and only once per filer, so running
+    `spbe demo` again adds nothing. Returns the instances filed now, by kind.
     """
-    requester = session.scalar(select(User).where(User.username == SAMPLE_REQUESTER))
-    if requester is None or session.get(ProcessModel, SAMPLE_MODEL) is None:
-        return None
-    if session.scalar(select(Instance.id).where(Instance.started_by_id == requester.id)):
-        return None
-    return InstanceService(session, platform).start(SAMPLE_MODEL, SAMPLE_REQUEST, requester)
+    filed = {
+        "request": _file_once(session, platform, SAMPLE_MODEL, SAMPLE_REQUESTER, SAMPLE_REQUEST),
+        "complaint": _file_once(
+            session, platform, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER, SAMPLE_COMPLAINT
+        ),
+    }
+    return {kind: instance for kind, instance in filed.items() if instance is not None}

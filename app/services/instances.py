@@ -31,6 +31,8 @@ from app.services.deploy import DeployService
 from app.services.history import record
 from app.services.notifications import notify_task_candidates
 from app.services.races import lost_race_is_conflict
+from app.services.sla import NEVER, SLA_VARIABLE, SlaService, clock_kind, scope_calendar
+from app.sla.calendar import WorkingCalendar
 
 #: Roles that may suspend, resume and terminate instances in their scope.
 SUPERVISOR_ROLES = ("Penanggung Jawab Penyedia Layanan", "Pimpinan PD Penyedia Layanan")
@@ -155,6 +157,12 @@ class InstanceService:
             )
         )
 
+    def calendar_of(self, instance: Instance) -> WorkingCalendar:
+        """The working calendar the instance's scripts and clocks use."""
+        return scope_calendar(
+            self.session, instance.service_id, instance.agency_id, self.platform.clock.now()
+        )
+
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
         return self.deployments.parsed(instance.version_id)
@@ -185,7 +193,19 @@ class InstanceService:
             "pemohon": {"username": user.username, "nama": user.full_name},
             "waktu_permintaan": now.isoformat(),
         }
-        outcome = self.platform.runtime.start(model, initial, self.platform.clock)
+        if clock_kind(initial) is not None:
+            # Escalation timers read this before the first reading re-arms them.
+            initial[SLA_VARIABLE] = dict.fromkeys(
+                (
+                    "respons_peringatan",
+                    "respons_batas",
+                    "penyelesaian_peringatan",
+                    "penyelesaian_batas",
+                ),
+                NEVER,
+            )
+        calendar = scope_calendar(self.session, scope.service_id, scope.agency_id, now)
+        outcome = self.platform.runtime.start(model, initial, self.platform.clock, calendar)
         instance = Instance(
             process_model_id=process_model_id,
             version_id=version.id,
@@ -311,6 +331,39 @@ class InstanceService:
         if outcome.status == "complete":
             instance.ended_at = now
             record(self.session, instance, "instance_completed", now, None)
+        self._follow_service(instance, actor, rows)
+        clocks = SlaService(self.session, self.platform)
+        if outcome.fired:
+            clocks.escalate(instance, model, outcome.fired)
+        clocks.refresh(instance, model, actor)
+
+    def _follow_service(self, instance: Instance, actor: User | None, rows: list[Task]) -> None:
+        """Move the instance and its open tasks when a form changed the service it is about.
+
+        The service decides the scope (who is routed the tasks) and the SLA targets, so a
+        service desk correcting a mis-filed `layanan` must move both; audited as an event.
+        """
+        code = (instance.data or {}).get("layanan")
+        current = instance.service.code if instance.service is not None else None
+        if code is None or current is None or str(code) == current:
+            return
+        scope, _facts = resolve_scope(self.session, {"layanan": code})
+        record(
+            self.session,
+            instance,
+            "service_changed",
+            self.platform.clock.now(),
+            actor,
+            data={"from": current, "to": str(code)},
+        )
+        instance.service_id = scope.service_id
+        instance.agency_id = scope.agency_id
+        self.session.flush()
+        self.session.refresh(instance, ["service"])
+        for row in rows:
+            if row.state in (TaskState.READY, TaskState.HELD):
+                row.service_id = scope.service_id
+                row.agency_id = scope.agency_id
 
     def lock(self, instance_id: int) -> Instance:
         """Load an instance with a row lock (PostgreSQL) so writers take turns."""
@@ -363,6 +416,9 @@ class InstanceService:
             for row in self.open_tasks(instance, (TaskState.READY,)):
                 row.state = TaskState.HELD
             record(self.session, instance, "instance_suspended", instance.updated_at, user)
+            SlaService(self.session, self.platform).refresh(
+                instance, self.model_for(instance), user
+            )
             self.session.flush()
         return instance
 
@@ -378,6 +434,9 @@ class InstanceService:
             instance.status = InstanceStatus.RUNNING if held else InstanceStatus.WAITING
             instance.updated_at = self.platform.clock.now()
             record(self.session, instance, "instance_resumed", instance.updated_at, user)
+            SlaService(self.session, self.platform).refresh(
+                instance, self.model_for(instance), user
+            )
             self.session.flush()
         return instance
 

@@ -14,6 +14,8 @@ from app.services.history import audit
 TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 #: "prioritas": Perbup Bangka Tabel 2-4 (impact x group x class); "urgensi": Tabel 11-14.
 SLA_SCHEMES = ("prioritas", "urgensi")
+#: Escalation warns this far (percent) into a target unless the PD chose otherwise.
+DEFAULT_WARNING_PERCENT = 75
 
 
 class AgencyService:
@@ -54,25 +56,53 @@ class AgencyService:
                 {"sla_scheme": [f"salah satu dari / one of {', '.join(SLA_SCHEMES)}"]},
             )
 
+    @staticmethod
+    def _check_warning_percent(percent: int) -> None:
+        # bool is an int; a 0 or 100 percent warning would fire at the start or the deadline
+        if isinstance(percent, bool) or not 1 <= percent <= 99:
+            raise InvalidInput(
+                "Titik peringatan eskalasi tidak valid / invalid escalation warning point",
+                {"escalation_warning_percent": ["1..99 (persen target / percent of a target)"]},
+            )
+
     def create(
-        self, code: str, name: str, timezone: str = TIMEZONES[0], sla_scheme: str = "prioritas"
+        self,
+        code: str,
+        name: str,
+        timezone: str = TIMEZONES[0],
+        sla_scheme: str = "prioritas",
+        escalation_warning_percent: int = DEFAULT_WARNING_PERCENT,
     ) -> Agency:
         """Add an agency.
 
         Raises:
             Conflict: the code is taken.
-            InvalidInput: the time zone is not an Indonesian one.
+            InvalidInput: the time zone is not an Indonesian one, an unknown SLA scheme, or
+                a warning point outside 1..99 percent.
         """
         self._check_timezone(timezone)
         if self.session.scalar(select(Agency.id).where(Agency.code == code)):
             raise Conflict(f"Kode PD '{code}' sudah dipakai / agency code taken")
         self._check_scheme(sla_scheme)
-        agency = Agency(code=code, name=name, timezone=timezone, sla_scheme=sla_scheme)
+        self._check_warning_percent(escalation_warning_percent)
+        agency = Agency(
+            code=code,
+            name=name,
+            timezone=timezone,
+            sla_scheme=sla_scheme,
+            escalation_warning_percent=escalation_warning_percent,
+        )
         self.session.add(agency)
         self.session.flush()
         self._audit(
             "agency_created",
-            {"code": code, "name": name, "timezone": timezone, "sla_scheme": sla_scheme},
+            {
+                "code": code,
+                "name": name,
+                "timezone": timezone,
+                "sla_scheme": sla_scheme,
+                "escalation_warning_percent": escalation_warning_percent,
+            },
         )
         return agency
 
@@ -82,8 +112,14 @@ class AgencyService:
         name: str | None = None,
         timezone: str | None = None,
         sla_scheme: str | None = None,
+        escalation_warning_percent: int | None = None,
     ) -> Agency:
-        """Rename an agency, move it to another time zone, or change its SLA scheme."""
+        """Rename an agency, move it to another time zone, or change its SLA settings.
+
+        Raises:
+            NotFound: no agency has this code.
+            InvalidInput: as `create`.
+        """
         agency = self.get(code)
         changed: dict[str, object] = {}
         if name is not None and name != agency.name:
@@ -94,6 +130,10 @@ class AgencyService:
         if sla_scheme is not None and sla_scheme != agency.sla_scheme:
             self._check_scheme(sla_scheme)
             agency.sla_scheme = changed["sla_scheme"] = sla_scheme
+        percent = escalation_warning_percent
+        if percent is not None and percent != agency.escalation_warning_percent:
+            self._check_warning_percent(percent)
+            agency.escalation_warning_percent = changed["escalation_warning_percent"] = percent
         if changed:
             self._audit("agency_updated", {"code": code, "changed": changed})
         self.session.flush()

@@ -198,7 +198,12 @@ class TaskService:
                 if errors:
                     raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
             outcome = self.platform.runtime.complete(
-                model, instance.state, task.id, data, self.platform.clock
+                model,
+                instance.state,
+                task.id,
+                data,
+                self.platform.clock,
+                self.instances.calendar_of(instance),
             )
             now = self.platform.clock.now()
             record(

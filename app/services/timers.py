@@ -89,7 +89,9 @@ class TimerService:
                 return None  # another worker has it, or it moved on
             service = InstanceService(session, self.platform)
             model = service.model_for(instance)
-            outcome = self.platform.runtime.fire_timers(model, instance.state, self.platform.clock)
+            outcome = self.platform.runtime.fire_timers(
+                model, instance.state, self.platform.clock, service.calendar_of(instance)
+            )
             if outcome is None:
                 return None
             service.apply(instance, model, outcome, None)

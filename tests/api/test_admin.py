@@ -54,6 +54,7 @@ def test_agencies_create_read_update_with_audit(auth: Auth, platform) -> None:
         "name": "Dinas Kesehatan",
         "timezone": "Asia/Makassar",
         "sla_scheme": "prioritas",
+        "escalation_warning_percent": 75,
     }
     again = auth.post("admin", "/api/v1/agencies", json={"code": "DINKES", "name": "Lagi"})
     assert again.status_code == 409

@@ -26,8 +26,8 @@ def upload(auth: Auth, username: str, files: dict[str, bytes]):
 
 def test_list_models(auth: Auth) -> None:
     models = auth.get("pengguna", "/api/v1/process-models").json
-    assert [m["id"] for m in models] == ["permintaan-layanan"]
-    assert models[0]["version"] == 1
+    assert [m["id"] for m in models] == ["penanganan-aduan", "permintaan-layanan"]
+    assert [m["version"] for m in models] == [1, 1]
     assert models[0]["name"]
     assert models[0]["deployed_at"].endswith("+00:00")
 
@@ -88,7 +88,8 @@ def test_invalid_upload_is_422_with_located_errors_and_stores_nothing(auth: Auth
     assert {e["element_id"] for e in errors} == {"t", "s"}
     assert all(set(e) == {"file", "line", "element_id", "message"} for e in errors)
     with platform.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessModelVersion)) == 1
+        # only the two shipped procedures the fixture deployed
+        assert session.scalar(select(func.count()).select_from(ProcessModelVersion)) == 2
 
 
 def test_hostile_xml_upload_is_422(auth: Auth) -> None:

@@ -1,0 +1,1029 @@
+"""Engine-only checks of processes/penanganan-aduan.bpmn, its forms and its escalation timers.
+
+No Flask and no database. The paths are driven in memory with the restricted script engine
+the runtime uses, the start data set as the runtime does (start form, `layanan_info`,
+`pemohon`, `waktu_permintaan`) plus the `sla` dict of escalation times. The timers are driven
+through `Runtime` with a `FixedClock`, state serialized between calls as in production.
+"""
+
+import ast
+import json
+from datetime import UTC, datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+
+from app.clock import FixedClock
+from app.engine.routing import route_for
+from app.engine.runtime import Runtime
+from app.engine.sandbox import make_script_engine
+from app.engine.serializer import load_state
+from app.engine.specs import parse_bundle
+from app.engine.validation import validate_model
+from app.services.deploy import bundle_from_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+BPMN_FILE = ROOT / "processes" / "penanganan-aduan.bpmn"
+DMN_FILE = ROOT / "processes" / "prioritas-aduan.dmn"
+FORMS_DIR = ROOT / "forms"
+PROCESS_ID = "penanganan_aduan"
+MODEL_ID = "penanganan-aduan"
+CITATION = "Perbup Bangka 21/2025, 2.2.1.2"
+
+KNOWN_ROLES = {
+    "Pengguna Layanan",
+    "Penyedia Layanan",
+    "Administrator Layanan",
+    "Administrator Infrastruktur dan Aplikasi",
+    "Penanggung Jawab Penyedia Layanan",
+    "Penanggung Jawab Infrastruktur dan Aplikasi",
+    "Pimpinan PD Penyedia Layanan",
+    "Analis Proses",
+    "Admin Sistem",
+}
+STARTER_LANE = "Pemohon"
+ADMIN = "Administrator Layanan"
+INFRA = "Administrator Infrastruktur dan Aplikasi"
+
+# What the runtime puts into the instance data at start (besides the start form).
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "sla"}
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+FLOW_NODE_TAGS = (
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "businessRuleTask",
+    "sendTask",
+    "receiveTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+)
+TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
+FAR_FUTURE = "9999-12-31T23:59:59+00:00"
+
+# P2 (Mayor x Administrasi Pemerintahan x Kritis): response < 30 min, resolution < 12 h.
+SLA_P2 = {
+    "respons_peringatan": (T0 + timedelta(minutes=22, seconds=30)).isoformat(),
+    "respons_batas": (T0 + timedelta(minutes=30)).isoformat(),
+    "penyelesaian_peringatan": (T0 + timedelta(hours=9)).isoformat(),
+    "penyelesaian_batas": (T0 + timedelta(hours=12)).isoformat(),
+}
+NO_DEADLINE = dict.fromkeys(SLA_P2, FAR_FUTURE)
+
+PELAPORAN = {
+    "layanan": "SIMPEG",
+    "judul": "SIMPEG tidak dapat diakses",
+    "nip_nik": "198703122010011002",
+    "instansi": "Badan Kepegawaian dan Pengembangan SDM",
+    "jabatan": "Kepala Bidang Data dan Informasi",
+    "telepon": "081234567890",
+    "email": "kabid.data@bangka.go.id",
+    "metode_pelaporan": "telepon",
+    "kategori": "aplikasi",
+    "gejala": "Sejak pukul 08.30 halaman masuk SIMPEG menampilkan galat 502 bagi semua pengguna.",
+    "dampak": "Mayor",
+    "urgensi": 1,
+    "komponen_konfigurasi": ["srv-simpeg-01", "db-simpeg"],
+}
+LAYANAN_INFO = {
+    "kode": "SIMPEG",
+    "nama": "Sistem Informasi Manajemen Kepegawaian",
+    "pd": "BKPSDM",
+    "kelompok": "Administrasi Pemerintahan",
+    "klasifikasi": "Kritis",
+}
+KLASIFIKASI = {
+    "kategori": "aplikasi",
+    "dampak": "Mayor",
+    "prioritas": "P2",
+    "analisis": "Layanan aplikasi SIMPEG berhenti setelah pembaruan sistem operasi semalam.",
+    "estimasi_selesai": "2026-11-23T11:00:00+07:00",
+    "komponen_konfigurasi": ["srv-simpeg-01", "db-simpeg"],
+}
+TERSELESAIKAN = {
+    "aktivitas_penanganan": "Layanan aplikasi dijalankan ulang dan konfigurasi dikembalikan.",
+    "penyebab": "Konfigurasi layanan tertimpa pembaruan sistem operasi.",
+    "terselesaikan": True,
+}
+TIDAK_TERSELESAIKAN = {
+    "aktivitas_penanganan": "Layanan dijalankan ulang, tetapi server tetap tidak merespons.",
+    "terselesaikan": False,
+    "alasan_eskalasi": "Server tidak dapat diakses dari jaringan; perlu penanganan infrastruktur.",
+}
+DITERIMA = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon"}
+
+
+def penanganan_infra(drp):
+    return {
+        "analisis_infra": "Media penyimpanan server rusak; data terakhir ada di cadangan harian.",
+        "estimasi_selesai_infra": "2026-11-23T13:00:00+07:00",
+        "penyebab": "Kerusakan media penyimpanan server.",
+        "aktivitas_penanganan_infra": "Server dipindahkan ke host cadangan di pusat data.",
+        "drp_diaktifkan": drp,
+        "kajian_drp": "Layanan Kritis; pusat data utama tidak dapat memulihkan dalam RTO."
+        if drp
+        else "Gangguan teratasi tanpa DRP; pusat data berfungsi normal.",
+    }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def parser():
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(BPMN_FILE))
+    parser.add_dmn_file(str(DMN_FILE))
+    assert parser.get_process_ids() == [PROCESS_ID]
+    return parser
+
+
+@pytest.fixture(scope="module")
+def spec(parser):
+    return parser.get_spec(PROCESS_ID)
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return etree.parse(str(BPMN_FILE))
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The model as the deploy sees it: the BPMN with the forms and the DMN it names."""
+    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
+
+
+@pytest.fixture
+def runtime():
+    return Runtime(time_limit=1.0)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+def load_form(filename):
+    path = FORMS_DIR / filename
+    assert path.is_file(), f"form file {filename} missing in forms/"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def form_validator(properties):
+    """Check the form files a task names and return a validator for its JSON schema."""
+    schema = load_form(properties["formJsonSchemaFilename"])
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert schema.get("additionalProperties") is not False
+    ui_schema = load_form(properties["formUiSchemaFilename"])
+    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def assert_valid(properties, data):
+    errors = sorted(form_validator(properties).iter_errors(data), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def assert_invalid(properties, data):
+    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
+
+
+def start_data(layanan_info=None, sla=None, **form):
+    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
+    return {
+        **PELAPORAN,
+        **form,
+        "layanan_info": {**LAYANAN_INFO, **(layanan_info or {})},
+        "pemohon": {"username": "penyedia", "nama": "Siti Aminah"},
+        "waktu_permintaan": T0.isoformat(),
+        "sla": dict(NO_DEADLINE if sla is None else sla),
+    }
+
+
+def start(parser, spec, **kwargs):
+    """Start an instance in memory with the restricted script engine."""
+    start_spec = spec.task_specs["pelaporan_aduan"]
+    assert start_spec.lane == STARTER_LANE
+    data = start_data(**kwargs)
+    form = {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES}
+    assert_valid(start_spec.extensions["properties"], form)
+    wf = BpmnWorkflow(
+        spec,
+        parser.get_subprocess_specs(PROCESS_ID),
+        script_engine=make_script_engine(time_limit=1.0),
+    )
+    wf.task_tree.data.update(data)
+    wf.do_engine_steps()
+    return wf
+
+
+def ready_user_tasks(wf):
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def complete(wf, bpmn_id, lane, data):
+    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
+    ready = ready_user_tasks(wf)
+    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
+    task = ready[0]
+    assert task.task_spec.lane == lane
+    assert_valid(task.task_spec.extensions["properties"], data)
+    task.data.update(data)
+    task.run()
+    wf.do_engine_steps()
+    return task
+
+
+def reached(wf, spec_name):
+    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
+
+
+def assert_closed(wf):
+    assert wf.is_completed()
+    assert reached(wf, "aduan_ditutup") == 1
+    assert wf.data["status"] == "ditutup"
+    assert wf.data["konfirmasi"] == "diterima"
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_run_solved_by_service_admin_and_accepted(parser, spec):
+    wf = start(parser, spec)
+    [task] = ready_user_tasks(wf)
+    assert task.task_spec.bpmn_id == "klasifikasi_aduan"
+    # The decision table ran before the first user task: Mayor x Administrasi x Kritis = P2.
+    assert task.data["prioritas"] == "P2"
+    assert task.data["status"] == "terbuka"
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "penanganan_aduan_admin") == 1
+    assert not reached(wf, "penanganan_aduan_infra")
+    assert not reached(wf, "pemulihan_layanan")
+    assert wf.data["cara_konfirmasi"] == "telepon"
+    assert wf.data["penyebab"] == TERSELESAIKAN["penyebab"]
+    assert wf.data["komponen_konfigurasi"] == ["srv-simpeg-01", "db-simpeg"]
+    # No timer fired: no escalation branch ran.
+    completed = wf.get_tasks(state=TaskState.COMPLETED)
+    assert not [t for t in completed if t.task_spec.name.startswith("eskalasi")]
+
+
+def test_run_rejected_by_reporter_goes_back_to_service_admin(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    complete(
+        wf,
+        "konfirmasi_aduan",
+        STARTER_LANE,
+        {
+            "konfirmasi": "ditolak",
+            "cara_konfirmasi": "web",
+            "alasan_penolakan": "Halaman laporan masih galat 500.",
+        },
+    )
+    assert not wf.is_completed()
+    complete(
+        wf,
+        "penanganan_aduan_admin",
+        ADMIN,
+        {"aktivitas_penanganan": "Modul laporan diperbaiki dan diuji.", "terselesaikan": True},
+    )
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "penanganan_aduan_admin") == 2
+    assert reached(wf, "konfirmasi_aduan") == 2
+    assert reached(wf, "klasifikasi_aduan") == 1
+
+
+def test_run_escalated_to_infrastructure_without_drp(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=False))
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "penanganan_aduan_infra") == 1
+    assert not reached(wf, "pemulihan_layanan")
+    assert wf.data["drp_diaktifkan"] is False
+
+
+def test_run_escalated_with_drp_activation_and_recovery(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=True))
+    complete(
+        wf,
+        "pemulihan_layanan",
+        INFRA,
+        {"aktivitas_pemulihan": "DRP diaktifkan; data dipulihkan.", "layanan_pulih": False},
+    )
+    complete(
+        wf,
+        "pemulihan_layanan",
+        INFRA,
+        {
+            "aktivitas_pemulihan": "Layanan berjalan di situs cadangan.",
+            "layanan_pulih": True,
+            "catatan_pemulihan": "Pulih dalam 3 jam, di bawah RTO 4 jam.",
+        },
+    )
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "pemulihan_layanan") == 2
+    assert wf.data["drp_diaktifkan"] is True
+    assert wf.data["layanan_pulih"] is True
+
+
+def test_run_rejected_after_infrastructure_returns_to_service_admin(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=False))
+    complete(
+        wf,
+        "konfirmasi_aduan",
+        STARTER_LANE,
+        {"konfirmasi": "ditolak", "cara_konfirmasi": "email", "alasan_penolakan": "Masih lambat."},
+    )
+    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "penanganan_aduan_infra") == 1
+
+
+@pytest.mark.parametrize(
+    ("dampak", "kelompok", "klasifikasi", "prioritas"),
+    [
+        ("Mayor", "Publik", "Kritis", "P1"),
+        ("Mayor", "Administrasi Pemerintahan", "Esensial", "P3"),
+        ("Minor", "Publik", "Esensial", "P4"),
+        ("Minor", "Administrasi Pemerintahan", "Normal", "P6"),
+    ],
+)
+def test_decision_table_sets_priority_from_tabel_3(
+    parser, spec, dampak, kelompok, klasifikasi, prioritas
+):
+    wf = start(
+        parser,
+        spec,
+        dampak=dampak,
+        layanan_info={"kelompok": kelompok, "klasifikasi": klasifikasi},
+    )
+    [task] = ready_user_tasks(wf)
+    assert task.task_spec.bpmn_id == "klasifikasi_aduan"
+    assert task.data["prioritas"] == prioritas
+    assert task.data["kelompok_layanan"] == kelompok
+    assert task.data["klasifikasi_layanan"] == klasifikasi
+
+
+def test_service_admin_may_change_the_priority(parser, spec):
+    wf = start(parser, spec, dampak="Minor")
+    assert ready_user_tasks(wf)[0].data["prioritas"] == "P4"
+    complete(
+        wf,
+        "klasifikasi_aduan",
+        ADMIN,
+        {**KLASIFIKASI, "prioritas": "P1", "alasan_prioritas": "Batas unggah data BKN hari ini."},
+    )
+    assert ready_user_tasks(wf)[0].data["prioritas"] == "P1"
+
+
+def test_without_a_matching_rule_the_admin_sets_the_priority(parser, spec):
+    wf = start(parser, spec, layanan_info={"kelompok": None, "klasifikasi": None})
+    [task] = ready_user_tasks(wf)
+    assert "prioritas" not in task.data
+    props = task.task_spec.extensions["properties"]
+    assert_invalid(props, {k: v for k, v in KLASIFIKASI.items() if k != "prioritas"})
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    assert ready_user_tasks(wf)[0].data["prioritas"] == "P2"
+
+
+def test_reporter_tasks_go_to_the_starter(model):
+    data = start_data()
+    start_lane = model.spec.task_specs["pelaporan_aduan"].lane
+    assert start_lane == STARTER_LANE
+    route = route_for(model.user_tasks["konfirmasi_aduan"], data, "penyedia")
+    assert (route.lane, route.assignee, route.requires_role) == (STARTER_LANE, "penyedia", False)
+    for bpmn_id, lane in (
+        ("klasifikasi_aduan", ADMIN),
+        ("penanganan_aduan_admin", ADMIN),
+        ("penanganan_aduan_infra", INFRA),
+        ("pemulihan_layanan", INFRA),
+    ):
+        route = route_for(model.user_tasks[bpmn_id], data, "penyedia")
+        assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+
+
+# --------------------------------------------------------------------------- escalation timers
+
+
+def ready_ids(outcome):
+    return [t.info.bpmn_id for t in outcome.ready]
+
+
+def waiting_ids(model, outcome):
+    wf = load_state(outcome.state, model.spec, model.subprocess_specs)
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    return sorted(t.task_spec.bpmn_id for t in waiting if t.task_spec.bpmn_id)
+
+
+def at(key):
+    return datetime.fromisoformat(SLA_P2[key])
+
+
+def just_after(key):
+    """SpiffWorkflow fires a timer once its due time has passed (`due < now`)."""
+    return at(key) + timedelta(seconds=1)
+
+
+def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
+    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
+    done = runtime.complete(model, outcome.state, task.id, data, clock)
+    assert done.failure is None, done.failure
+    return done
+
+
+def test_response_warning_escalates_to_level_1_and_the_task_stays_ready(model, runtime, clock):
+    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    assert outcome.failure is None
+    assert ready_ids(outcome) == ["klasifikasi_aduan"]
+    assert waiting_ids(model, outcome) == ["eskalasi_respons_1", "eskalasi_respons_2"]
+    assert outcome.next_timer_at == at("respons_peringatan")
+
+    clock.set(at("respons_peringatan") - timedelta(seconds=1))
+    assert runtime.fire_timers(model, outcome.state, clock) is None
+    clock.set(at("respons_peringatan"))
+    on_the_dot = runtime.fire_timers(model, outcome.state, clock)
+    assert on_the_dot is None or on_the_dot.fired == []
+
+    clock.set(just_after("respons_peringatan"))
+    warned = runtime.fire_timers(model, outcome.state, clock)
+    assert warned is not None
+    assert warned.failure is None
+    assert warned.fired == ["eskalasi_respons_1"]
+    assert ready_ids(warned) == ["klasifikasi_aduan"]
+    assert warned.status == "running"
+    assert waiting_ids(model, warned) == ["eskalasi_respons_2"]
+    assert warned.next_timer_at == at("respons_batas")
+
+    clock.set(just_after("respons_batas"))
+    breached = runtime.fire_timers(model, warned.state, clock)
+    assert breached.fired == ["eskalasi_respons_2"]
+    assert ready_ids(breached) == ["klasifikasi_aduan"]
+    assert breached.next_timer_at is None
+
+    # The response is given late; the resolution clock now waits on the handling task.
+    handled = complete_ready(runtime, model, breached, clock, "klasifikasi_aduan", KLASIFIKASI)
+    assert ready_ids(handled) == ["penanganan_aduan_admin"]
+    assert handled.next_timer_at == at("penyelesaian_peringatan")
+
+
+def test_response_timers_stop_once_the_complaint_is_classified(model, runtime, clock):
+    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    clock.advance(timedelta(minutes=10))
+    classified = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
+    assert ready_ids(classified) == ["penanganan_aduan_admin"]
+    assert waiting_ids(model, classified) == [
+        "eskalasi_penyelesaian_2_admin",
+        "eskalasi_penyelesaian_3_admin",
+    ]
+    assert classified.next_timer_at == at("penyelesaian_peringatan")
+    for key in ("respons_peringatan", "respons_batas"):
+        clock.set(just_after(key))
+        assert runtime.fire_timers(model, classified.state, clock) is None
+    wf = load_state(classified.state, model.spec, model.subprocess_specs)
+    for name in ("eskalasi_respons_1", "eskalasi_respons_2"):
+        assert [t.state for t in wf.get_tasks(spec_name=name)] == [TaskState.CANCELLED]
+
+
+def test_resolution_timers_escalate_to_levels_2_and_3_until_the_reporter_confirms(
+    model, runtime, clock
+):
+    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    clock.advance(timedelta(minutes=10))
+    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
+    outcome = complete_ready(
+        runtime, model, outcome, clock, "penanganan_aduan_admin", TERSELESAIKAN
+    )
+    assert ready_ids(outcome) == ["konfirmasi_aduan"]
+    assert waiting_ids(model, outcome) == [
+        "eskalasi_penyelesaian_2_konfirmasi",
+        "eskalasi_penyelesaian_3_konfirmasi",
+    ]
+
+    clock.set(just_after("penyelesaian_peringatan"))
+    warned = runtime.fire_timers(model, outcome.state, clock)
+    assert warned.fired == ["eskalasi_penyelesaian_2_konfirmasi"]
+    assert ready_ids(warned) == ["konfirmasi_aduan"]
+
+    clock.set(just_after("penyelesaian_batas"))
+    breached = runtime.fire_timers(model, warned.state, clock)
+    assert breached.fired == ["eskalasi_penyelesaian_3_konfirmasi"]
+    assert ready_ids(breached) == ["konfirmasi_aduan"]
+    assert breached.next_timer_at is None
+
+    # The escalation branches ended by themselves; confirming still closes the ticket.
+    closed = complete_ready(runtime, model, breached, clock, "konfirmasi_aduan", DITERIMA)
+    assert closed.status == "complete"
+    assert closed.data["status"] == "ditutup"
+    wf = load_state(closed.state, model.spec, model.subprocess_specs)
+    assert reached(wf, "eskalasi_penyelesaian_2_konfirmasi_tercatat") == 1
+    assert reached(wf, "eskalasi_penyelesaian_3_konfirmasi_tercatat") == 1
+    assert reached(wf, "aduan_ditutup") == 1
+
+
+def test_a_task_reached_after_a_deadline_fires_its_timer_at_once(model, runtime, clock):
+    """The deadlines are absolute and every later task carries the resolution timers.
+
+    A task that becomes ready after `penyelesaian_peringatan` has passed fires its level-2
+    timer inside the same engine call (SpiffWorkflow checks the due time as soon as the
+    timer starts waiting), not in a later `fire_timers`. Whoever records escalations must
+    count one per clock and level per instance, and look for such timers after `complete`.
+    """
+    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    clock.advance(timedelta(minutes=10))
+    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
+    clock.set(just_after("penyelesaian_peringatan"))
+    warned = runtime.fire_timers(model, outcome.state, clock)
+    assert warned.fired == ["eskalasi_penyelesaian_2_admin"]
+
+    clock.advance(timedelta(minutes=5))
+    escalated = complete_ready(
+        runtime, model, warned, clock, "penanganan_aduan_admin", TIDAK_TERSELESAIKAN
+    )
+    assert ready_ids(escalated) == ["penanganan_aduan_infra"]
+    wf = load_state(escalated.state, model.spec, model.subprocess_specs)
+    assert reached(wf, "eskalasi_penyelesaian_2_infra_tercatat") == 1
+    assert waiting_ids(model, escalated) == ["eskalasi_penyelesaian_3_infra"]
+    assert escalated.next_timer_at == at("penyelesaian_batas")
+
+
+def test_drp_recovery_task_carries_the_resolution_timers(model, runtime, clock):
+    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
+    outcome = complete_ready(
+        runtime, model, outcome, clock, "penanganan_aduan_admin", TIDAK_TERSELESAIKAN
+    )
+    outcome = complete_ready(
+        runtime, model, outcome, clock, "penanganan_aduan_infra", penanganan_infra(drp=True)
+    )
+    assert ready_ids(outcome) == ["pemulihan_layanan"]
+    assert waiting_ids(model, outcome) == [
+        "eskalasi_penyelesaian_2_pemulihan",
+        "eskalasi_penyelesaian_3_pemulihan",
+    ]
+    clock.set(just_after("penyelesaian_batas"))
+    fired = runtime.fire_timers(model, outcome.state, clock)
+    assert sorted(fired.fired) == [
+        "eskalasi_penyelesaian_2_pemulihan",
+        "eskalasi_penyelesaian_3_pemulihan",
+    ]
+    assert ready_ids(fired) == ["pemulihan_layanan"]
+
+
+def test_no_deadline_means_the_timers_never_fire(model, runtime, clock):
+    outcome = runtime.start(model, start_data(sla=NO_DEADLINE), clock)
+    assert outcome.failure is None
+    assert outcome.next_timer_at == datetime.fromisoformat(FAR_FUTURE)
+    clock.advance(timedelta(days=3650))
+    assert runtime.fire_timers(model, outcome.state, clock) is None
+
+
+def boundary_events(tree):
+    return tree.findall("bpmn:process/bpmn:boundaryEvent", NS)
+
+
+EXPECTED_ESCALATIONS = {
+    "klasifikasi_aduan": {("respons", "1"), ("respons", "2")},
+    "penanganan_aduan_admin": {("penyelesaian", "2"), ("penyelesaian", "3")},
+    "penanganan_aduan_infra": {("penyelesaian", "2"), ("penyelesaian", "3")},
+    "pemulihan_layanan": {("penyelesaian", "2"), ("penyelesaian", "3")},
+    "konfirmasi_aduan": {("penyelesaian", "2"), ("penyelesaian", "3")},
+}
+SLA_KEY = {
+    ("respons", "1"): "respons_peringatan",
+    ("respons", "2"): "respons_batas",
+    ("penyelesaian", "2"): "penyelesaian_peringatan",
+    ("penyelesaian", "3"): "penyelesaian_batas",
+}
+TABEL_14 = {
+    "1": ("Administrator Layanan", "Administrator Infrastruktur dan Aplikasi"),
+    "2": ("Penanggung Jawab Penyedia Layanan", "Penanggung Jawab Infrastruktur dan Aplikasi"),
+    "3": ("Pimpinan PD Penyedia Layanan",),
+}
+
+
+def test_escalation_boundary_events_are_non_interrupting_timers_on_sla(tree, spec):
+    process = tree.find("bpmn:process", NS)
+    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
+    nodes = {n.get("id"): n for n in process}
+    found = {}
+    for event in boundary_events(tree):
+        bid = event.get("id")
+        assert event.get("cancelActivity") == "false", bid
+        props = {
+            p.get("name"): p.get("value")
+            for p in event.findall("bpmn:extensionElements/spiffworkflow:properties/*", NS)
+        }
+        clock_level = (props["escalationClock"], props["escalationLevel"])
+        found.setdefault(event.get("attachedToRef"), set()).add(clock_level)
+        assert bid.startswith(f"eskalasi_{clock_level[0]}_{clock_level[1]}"), bid
+        assert f"Eskalasi level {clock_level[1]}" in event.get("name"), bid
+        # The app reads the same properties from the parsed spec.
+        assert spec.task_specs[bid].extensions["properties"] == props
+        time_date = event.find("bpmn:timerEventDefinition/bpmn:timeDate", NS)
+        assert time_date.text == f'sla["{SLA_KEY[clock_level]}"]', bid
+        doc = event.find("bpmn:documentation", NS).text
+        assert "Tabel 14" in doc, bid
+        for role in TABEL_14[clock_level[1]]:
+            assert role in doc, (bid, role)
+        # The escalation path is one flow to its own end event: no script, no task.
+        [outgoing] = event.findall("bpmn:outgoing", NS)
+        flow = flows[outgoing.text]
+        end = nodes[flow.get("targetRef")]
+        assert etree.QName(end).localname == "endEvent", bid
+        assert end.get("id") == f"{bid}_tercatat"
+        assert end.get("name") == f"Eskalasi level {clock_level[1]} tercatat"
+        assert len(end.findall("bpmn:incoming", NS)) == 1
+    assert found == EXPECTED_ESCALATIONS
+
+
+def test_start_without_sla_fails_on_the_first_timer(model, runtime, clock):
+    """`sla` is the app's to provide: without it the first escalation timer cannot be set."""
+    data = start_data()
+    del data["sla"]
+    outcome = runtime.start(model, data, clock)
+    assert outcome.status == "error"
+    assert "sla" in outcome.failure.message
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def test_forms_reject_invalid_submissions(spec):
+    props = {
+        name: task_spec.extensions["properties"]
+        for name, task_spec in spec.task_specs.items()
+        if (getattr(task_spec, "extensions", None) or {})
+        .get("properties", {})
+        .get("formJsonSchemaFilename")
+    }
+    assert set(props) == {
+        "pelaporan_aduan",
+        "klasifikasi_aduan",
+        "penanganan_aduan_admin",
+        "penanganan_aduan_infra",
+        "pemulihan_layanan",
+        "konfirmasi_aduan",
+    }
+    start_form = props["pelaporan_aduan"]
+    for field in ("layanan", "metode_pelaporan", "kategori", "gejala", "dampak", "nip_nik"):
+        assert_invalid(start_form, {k: v for k, v in PELAPORAN.items() if k != field})
+    assert_valid(start_form, {k: v for k, v in PELAPORAN.items() if k != "urgensi"})
+    assert_invalid(start_form, {**PELAPORAN, "metode_pelaporan": "fax"})
+    assert_invalid(start_form, {**PELAPORAN, "dampak": "Major"})
+    assert_invalid(start_form, {**PELAPORAN, "urgensi": 4})
+    assert_invalid(start_form, {**PELAPORAN, "urgensi": "1"})
+    assert_invalid(start_form, {**PELAPORAN, "komponen_konfigurasi": "srv-simpeg-01"})
+    assert_invalid(start_form, {**PELAPORAN, "nip_nik": "12345"})
+
+    klasifikasi = props["klasifikasi_aduan"]
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "prioritas": "tinggi"})
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "estimasi_selesai": "besok siang"})
+    assert_invalid(klasifikasi, {k: v for k, v in KLASIFIKASI.items() if k != "analisis"})
+
+    admin = props["penanganan_aduan_admin"]
+    assert_invalid(admin, {k: v for k, v in TIDAK_TERSELESAIKAN.items() if k != "alasan_eskalasi"})
+    assert_invalid(admin, {"aktivitas_penanganan": "Dijalankan ulang."})
+    assert_invalid(admin, {**TERSELESAIKAN, "terselesaikan": "ya"})
+
+    infra = props["penanganan_aduan_infra"]
+    for field in ("drp_diaktifkan", "kajian_drp", "analisis_infra"):
+        assert_invalid(infra, {k: v for k, v in penanganan_infra(True).items() if k != field})
+    # `format: date-time` is not checked without rfc3339-validator; the pattern is.
+    assert_invalid(infra, {**penanganan_infra(False), "estimasi_selesai_infra": "2026-11-23 13:00"})
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "estimasi_selesai": "2026-11-23T11:00:00"})
+    assert_valid(klasifikasi, {**KLASIFIKASI, "estimasi_selesai": "2026-11-23T04:00:00.000Z"})
+
+    assert_invalid(props["pemulihan_layanan"], {"aktivitas_pemulihan": "Pemulihan data."})
+
+    konfirmasi = props["konfirmasi_aduan"]
+    assert_invalid(konfirmasi, {"konfirmasi": "ditolak", "cara_konfirmasi": "telepon"})
+    assert_invalid(konfirmasi, {"konfirmasi": "diterima"})
+    assert_invalid(konfirmasi, {"konfirmasi": "mungkin", "cara_konfirmasi": "telepon"})
+    assert_invalid(konfirmasi, {"konfirmasi": "diterima", "cara_konfirmasi": "sms"})
+
+
+def test_start_form_declares_the_ticket_fields(spec):
+    start_props = spec.task_specs["pelaporan_aduan"].extensions["properties"]
+    schema = load_form(start_props["formJsonSchemaFilename"])
+    fields = schema["properties"]
+    assert fields["layanan"]["type"] == "string"
+    assert {"layanan", "metode_pelaporan", "kategori", "gejala", "dampak"} <= set(
+        schema["required"]
+    )
+    assert fields["metode_pelaporan"]["enum"] == ["telepon", "surat", "email", "web"]
+    assert fields["dampak"]["enum"] == ["Mayor", "Minor"]
+    assert "gagal beroperasi secara keseluruhan" in fields["dampak"]["description"]
+    assert "penurunan kinerja" in fields["dampak"]["description"]
+    assert fields["urgensi"] == {**fields["urgensi"], "type": "integer", "enum": [1, 2, 3]}
+    assert "urgensi" not in schema["required"]
+    assert fields["pendampingan_lokasi"]["type"] == "boolean"
+    assert "pendampingan_lokasi" not in schema["required"]
+    assert fields["komponen_konfigurasi"]["items"]["type"] == "string"
+    # The runtime sets these; the reporter must not be asked for them.
+    assert not RUNTIME_START_VARIABLES & set(fields)
+    klasifikasi = load_form("penanganan-aduan-klasifikasi.schema.json")["properties"]
+    assert klasifikasi["prioritas"]["enum"] == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert klasifikasi["estimasi_selesai"]["format"] == "date-time"
+
+
+def test_every_user_task_has_a_form(spec):
+    user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
+    assert len(user_tasks) == 5
+    for task_spec in user_tasks:
+        form_validator(task_spec.extensions["properties"])
+
+
+# --------------------------------------------------------------------------- deploy checks
+
+
+def test_deploy_validation_accepts_the_model_without_warnings(model):
+    assert model.process_id == PROCESS_ID
+    assert set(model.roots) == {"penanganan-aduan.bpmn", "prioritas-aduan.dmn"}
+    assert model.start_form.schema_file == "penanganan-aduan-pelaporan.schema.json"
+    assert validate_model(model, KNOWN_ROLES) == []
+
+
+# --------------------------------------------------------------------------- diagram
+
+
+def flow_nodes(tree):
+    process = tree.find("bpmn:process", NS)
+    return [el for el in process if etree.QName(el).localname in FLOW_NODE_TAGS]
+
+
+def bounds(shape):
+    b = shape.find("dc:Bounds", NS)
+    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def overlaps(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def on_border(point, box):
+    """Whether a waypoint lies on the border of a shape's bounding box."""
+    (px, py), (x, y, w, h) = point, box
+    inside = x <= px <= x + w and y <= py <= y + h
+    return inside and (px in (x, x + w) or py in (y, y + h))
+
+
+def plane_shapes(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
+
+
+def plane_edges(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
+
+
+def waypoints(edge):
+    return [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
+
+
+def test_diagram_has_shape_for_every_node_and_edge_for_every_flow(tree):
+    process = tree.find("bpmn:process", NS)
+    assert process.get("id") == PROCESS_ID
+    assert process.get("isExecutable") == "true"
+    assert CITATION in process.find("bpmn:documentation", NS).text
+    participants = tree.findall("bpmn:collaboration/bpmn:participant", NS)
+    assert [p.get("processRef") for p in participants] == [PROCESS_ID]
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    assert plane.get("bpmnElement") == tree.find("bpmn:collaboration", NS).get("id")
+    shapes = plane_shapes(tree)
+    edges = plane_edges(tree)
+    for node in flow_nodes(tree):
+        assert node.get("id") in shapes, node.get("id")
+        if etree.QName(node).localname == "exclusiveGateway":
+            assert shapes[node.get("id")].get("isMarkerVisible") == "true"
+    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
+        assert shapes[lane.get("id")].get("isHorizontal") == "true"
+    assert shapes[participants[0].get("id")].get("isHorizontal") == "true"
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        edge = edges.get(flow.get("id"))
+        assert edge is not None, flow.get("id")
+        points = waypoints(edge)
+        assert len(points) >= 2, flow.get("id")
+        assert on_border(points[0], bounds(shapes[flow.get("sourceRef")])), flow.get("id")
+        assert on_border(points[-1], bounds(shapes[flow.get("targetRef")])), flow.get("id")
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
+    for node in flow_nodes(tree):
+        if node.get("name") and etree.QName(node).localname not in TASK_TAGS:
+            assert shapes[node.get("id")].find("bpmndi:BPMNLabel", NS) is not None, node.get("id")
+
+
+def test_boundary_events_sit_on_the_border_of_their_task(tree):
+    shapes = plane_shapes(tree)
+    for event in boundary_events(tree):
+        ex, ey, ew, eh = bounds(shapes[event.get("id")])
+        tx, ty, tw, th = bounds(shapes[event.get("attachedToRef")])
+        centre = (ex + ew / 2, ey + eh / 2)
+        assert on_border(centre, (tx, ty, tw, th)), event.get("id")
+
+
+def test_layout_has_no_overlaps_and_nodes_inside_their_lanes(tree):
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    attached = {e.get("id"): e.get("attachedToRef") for e in boundary_events(tree)}
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    for a, b in combinations(node_ids, 2):
+        if attached.get(a) == b or attached.get(b) == a:
+            continue
+        assert not overlaps(shapes[a], shapes[b]), f"{a} overlaps {b}"
+    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
+    in_lane = {}
+    for lane in lanes:
+        lx, ly, lw, lh = shapes[lane.get("id")]
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            nx, ny, nw, nh = shapes[ref.text]
+            assert lx <= nx, ref.text
+            assert nx + nw <= lx + lw, ref.text
+            assert ly <= ny, ref.text
+            assert ny + nh <= ly + lh, ref.text
+            assert ref.text not in in_lane, f"{ref.text} in two lanes"
+            in_lane[ref.text] = lane.get("name")
+    assert set(in_lane) == set(node_ids)
+    for event_id, host in attached.items():
+        assert in_lane[event_id] == in_lane[host], event_id
+    for a, b in combinations([lane.get("id") for lane in lanes], 2):
+        ax, ay, aw, ah = shapes[a]
+        bx, by, bw, bh = shapes[b]
+        assert ay + ah <= by or by + bh <= ay, f"lanes {a} and {b} overlap"
+
+
+def test_labels_and_edges_keep_clear_of_unrelated_shapes(tree):
+    """Tidy: no label over a shape or another label, no edge through an unrelated shape."""
+    process = tree.find("bpmn:process", NS)
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    shapes = plane_shapes(tree)
+    boxes = {n: bounds(shapes[n]) for n in node_ids}
+    labels = {}
+    for element_id, element in [*shapes.items(), *plane_edges(tree).items()]:
+        label = element.find("bpmndi:BPMNLabel", NS)
+        if label is not None:
+            labels[element_id] = bounds(label)
+    for owner, box in labels.items():
+        for node, node_box in boxes.items():
+            assert not overlaps(box, node_box), f"label of {owner} covers {node}"
+    for (a, box_a), (b, box_b) in combinations(labels.items(), 2):
+        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"
+    attached = {e.get("id"): e.get("attachedToRef") for e in boundary_events(tree)}
+    edges = plane_edges(tree)
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        ends = {flow.get("sourceRef"), flow.get("targetRef")}
+        ends |= {attached[e] for e in ends if e in attached}
+        points = waypoints(edges[flow.get("id")])
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.5, abs(y2 - y1) or 0.5)
+            for node, box in boxes.items():
+                if node not in ends:
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses {node}"
+            for owner, box in labels.items():
+                if owner != flow.get("id"):
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses label of {owner}"
+
+
+def test_flow_runs_left_to_right(tree):
+    """Apart from the loops back to a merge, every flow ends right of where it starts."""
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    loops = {"f_konfirmasi_ditolak", "f_pulih_belum"}
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        if flow.get("id") in loops:
+            continue
+        sx, _, sw, _ = shapes[flow.get("sourceRef")]
+        tx, _, tw, _ = shapes[flow.get("targetRef")]
+        assert sx + sw / 2 <= tx + tw / 2, flow.get("id")
+
+
+def test_lane_names_are_known_roles(spec, tree):
+    names = [lane.get("name") for lane in tree.findall("bpmn:process/bpmn:laneSet/bpmn:lane", NS)]
+    assert names == [STARTER_LANE, ADMIN, INFRA]
+    for task_spec in spec.task_specs.values():
+        if getattr(task_spec, "manual", False):
+            assert task_spec.lane in KNOWN_ROLES | {STARTER_LANE}
+    assert spec.task_specs["konfirmasi_aduan"].lane == STARTER_LANE
+
+
+def test_tasks_and_events_cite_the_regulation(tree):
+    for node in flow_nodes(tree):
+        kind = etree.QName(node).localname
+        if kind in TASK_TAGS or kind in ("startEvent", "boundaryEvent"):
+            doc = node.find("bpmn:documentation", NS)
+            assert doc is not None, node.get("id")
+            assert CITATION in doc.text, node.get("id")
+            assert "Kepbup Polewali Mandar 685/2021" in doc.text, node.get("id")
+
+
+def test_gateways_have_default_flows(tree):
+    process = tree.find("bpmn:process", NS)
+    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
+    splits = 0
+    for gw in process.findall("bpmn:exclusiveGateway", NS):
+        outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
+        incoming = [f for f in flows.values() if f.get("targetRef") == gw.get("id")]
+        if len(outgoing) > 1:
+            splits += 1
+            assert gw.get("name", "").endswith("?"), gw.get("id")
+            default = gw.get("default")
+            assert default in flows, gw.get("id")
+            assert flows[default].get("sourceRef") == gw.get("id"), gw.get("id")
+            assert flows[default].find("bpmn:conditionExpression", NS) is None
+            for flow in outgoing:
+                if flow.get("id") != default:
+                    assert flow.find("bpmn:conditionExpression", NS) is not None, flow.get("id")
+        else:
+            assert len(incoming) > 1, f"{gw.get('id')} neither splits nor merges"
+    assert splits == 4
+    # Loops go back into merge gateways, never into a task with two incoming flows.
+    for node in flow_nodes(tree):
+        if etree.QName(node).localname in TASK_TAGS:
+            assert len(node.findall("bpmn:incoming", NS)) == 1, node.get("id")
+
+
+def _check_restricted(code):
+    for node in ast.walk(ast.parse(code)):
+        assert not isinstance(node, (ast.Import, ast.ImportFrom)), code
+        name = getattr(node, "attr", None) or getattr(node, "id", None)
+        assert not (isinstance(name, str) and name.startswith("_")), code
+        if isinstance(node, ast.Name):
+            assert node.id not in {"open", "eval", "exec", "getattr", "compile", "globals"}, code
+
+
+def test_conditions_read_only_variables_set_before(tree):
+    """Every name a condition reads comes from a form, a script or the runtime start data."""
+    process = tree.find("bpmn:process", NS)
+    known = set(RUNTIME_START_VARIABLES)
+    for node in flow_nodes(tree):
+        props = {
+            p.get("name"): p.get("value")
+            for p in node.findall("bpmn:extensionElements/*/*", NS)
+            if p.get("name")
+        }
+        if "formJsonSchemaFilename" in props:
+            known |= set(load_form(props["formJsonSchemaFilename"])["properties"])
+    scripts = [s.text for s in process.findall("bpmn:scriptTask/bpmn:script", NS)]
+    scripts += [s.text for s in process.iterfind(".//spiffworkflow:preScript", NS)]
+    scripts += [s.text for s in process.iterfind(".//spiffworkflow:postScript", NS)]
+    for script in scripts:
+        _check_restricted(script)
+        for node in ast.walk(ast.parse(script)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                known.add(node.id)
+    for timer in process.iterfind(".//bpmn:timerEventDefinition/*", NS):
+        _check_restricted(timer.text)
+    conditions = process.findall("bpmn:sequenceFlow/bpmn:conditionExpression", NS)
+    assert len(conditions) == 4
+    for cond in conditions:
+        _check_restricted(cond.text)
+        expr = ast.parse(cond.text, mode="eval")
+        read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
+        assert read <= known, f"{cond.text} reads {read - known}"
