@@ -239,21 +239,22 @@ class Runtime:
             failure = self._step(workflow, workflow.refresh_timers)
             return self._outcome(model, workflow, failure, before)
 
-    def rearm(
+    def update_data(
         self,
         model: ParsedModel,
         state: bytes,
-        variable: str,
-        value: Mapping[str, Any],
+        variables: Mapping[str, Any],
         clock: Clock,
         calendar: WorkingCalendar | None = None,
     ) -> tuple[bytes, datetime | None]:
-        """Give waiting tasks a new `variable` and re-read the escalation timers' due times.
+        """Set `variables` on every ready and waiting task and re-read the escalation
+        timers' due times.
 
-        The SLA clock is computed after each engine step (its inputs may come from that
-        step, e.g. a DMN priority), while Spiff reads a timer's expression once, when the
-        timer starts waiting. Setting the variable on every ready and waiting task and
-        forgetting the escalation timers' cached due times makes them follow the clock.
+        The app learns some facts after an engine step (the SLA clock, whose inputs may
+        come from that step, e.g. a DMN priority; a corrected service), while Spiff reads
+        a timer's expression once, when the timer starts waiting. Setting the variables
+        where the workflow will read them next and forgetting the escalation timers'
+        cached due times makes the diagram follow.
 
         Returns:
             The state to store and the earliest timer due.
@@ -261,7 +262,7 @@ class Runtime:
         workflow = self._load(model, state)
         with engine_clock(clock), script_calendar(calendar):
             for task in workflow.get_tasks(state=SpiffState.READY | SpiffState.WAITING):
-                task.data[variable] = dict(value)
+                task.data.update(variables)
                 if task.state == SpiffState.WAITING and task.task_spec.bpmn_id in model.escalations:
                     task.internal_data.pop("event_value", None)
                     task.internal_data.pop("event_fired", None)

@@ -21,6 +21,7 @@ from app.models import (
     Instance,
     InstanceStatus,
     RoleAssignment,
+    Service,
     Task,
     TaskState,
     User,
@@ -31,7 +32,14 @@ from app.services.deploy import DeployService
 from app.services.history import record
 from app.services.notifications import notify_task_candidates
 from app.services.races import lost_race_is_conflict
-from app.services.sla import NEVER, SLA_VARIABLE, SlaService, clock_kind, scope_calendar
+from app.services.sla import (
+    NEVER,
+    SLA_VARIABLE,
+    SlaService,
+    clock_kind,
+    push_variables,
+    scope_calendar,
+)
 from app.sla.calendar import WorkingCalendar
 
 #: Roles that may suspend, resume and terminate instances in their scope.
@@ -160,7 +168,7 @@ class InstanceService:
     def calendar_of(self, instance: Instance) -> WorkingCalendar:
         """The working calendar the instance's scripts and clocks use."""
         return scope_calendar(
-            self.session, instance.service_id, instance.agency_id, self.platform.clock.now()
+            self.session, instance.service, instance.agency_id, self.platform.clock.now()
         )
 
     def model_for(self, instance: Instance) -> ParsedModel:
@@ -204,7 +212,8 @@ class InstanceService:
                 ),
                 NEVER,
             )
-        calendar = scope_calendar(self.session, scope.service_id, scope.agency_id, now)
+        service = self.session.get(Service, scope.service_id) if scope.service_id else None
+        calendar = scope_calendar(self.session, service, scope.agency_id, now)
         outcome = self.platform.runtime.start(model, initial, self.platform.clock, calendar)
         instance = Instance(
             process_model_id=process_model_id,
@@ -246,6 +255,14 @@ class InstanceService:
             record(
                 self.session, instance, "timer_fired", now, None, data={"elements": outcome.fired}
             )
+        # Before any flush below, and flushing nothing itself (its reads do not depend on
+        # this transition's rows), so the instance row is written once per transition.
+        clocks = SlaService(self.session, self.platform)
+        with self.session.no_autoflush:
+            self._follow_service(instance, model, actor)
+            if outcome.fired:
+                clocks.escalate(instance, model, outcome.fired)
+            clocks.refresh(instance, model, actor)
         ready_ids = {task.id for task in outcome.ready}
         rows = self.open_tasks(instance, (TaskState.READY,))
         for row in rows:
@@ -331,13 +348,8 @@ class InstanceService:
         if outcome.status == "complete":
             instance.ended_at = now
             record(self.session, instance, "instance_completed", now, None)
-        self._follow_service(instance, actor, rows)
-        clocks = SlaService(self.session, self.platform)
-        if outcome.fired:
-            clocks.escalate(instance, model, outcome.fired)
-        clocks.refresh(instance, model, actor)
 
-    def _follow_service(self, instance: Instance, actor: User | None, rows: list[Task]) -> None:
+    def _follow_service(self, instance: Instance, model: ParsedModel, actor: User | None) -> None:
         """Move the instance and its open tasks when a form changed the service it is about.
 
         The service decides the scope (who is routed the tasks) and the SLA targets, so a
@@ -347,7 +359,7 @@ class InstanceService:
         current = instance.service.code if instance.service is not None else None
         if code is None or current is None or str(code) == current:
             return
-        scope, _facts = resolve_scope(self.session, {"layanan": code})
+        scope, facts = resolve_scope(self.session, {"layanan": code})
         record(
             self.session,
             instance,
@@ -360,10 +372,11 @@ class InstanceService:
         instance.agency_id = scope.agency_id
         self.session.flush()
         self.session.refresh(instance, ["service"])
-        for row in rows:
-            if row.state in (TaskState.READY, TaskState.HELD):
-                row.service_id = scope.service_id
-                row.agency_id = scope.agency_id
+        for row in self.open_tasks(instance):
+            row.service_id = scope.service_id
+            row.agency_id = scope.agency_id
+        if instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
+            push_variables(self.platform, instance, model, facts, self.calendar_of(instance))
 
     def lock(self, instance_id: int) -> Instance:
         """Load an instance with a row lock (PostgreSQL) so writers take turns."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
@@ -69,6 +70,9 @@ class TableView:
     updated_by: str | None
 
 
+_CACHE_KEY = "reference_tables"
+
+
 class ReferenceService:
     """Read and edit the SLA reference tables (edits: Admin Sistem only)."""
 
@@ -87,10 +91,21 @@ class ReferenceService:
         return kind
 
     def table(self, name: str) -> Any:
-        """The table in force: the stored edit, else the regulation's."""
+        """The table in force: the stored edit, else the regulation's.
+
+        Every SLA reading asks for two or three tables, so all edited tables are read
+        in one query and kept, parsed, for the session's life (edits drop the copy).
+        """
         kind = self._kind(name)
-        stored = self.session.get(ReferenceTable, name)
-        return kind.cls.from_rows(stored.rows) if stored else kind.regulation
+        tables: dict[str, Any] | None = self.session.info.get(_CACHE_KEY)
+        if tables is None:
+            tables = {
+                row.name: TABLES[row.name].cls.from_rows(row.rows)
+                for row in self.session.scalars(select(ReferenceTable))
+                if row.name in TABLES
+            }
+            self.session.info[_CACHE_KEY] = tables
+        return tables.get(name, kind.regulation)
 
     def view(self, name: str) -> TableView:
         """The table with where its values come from."""
@@ -121,6 +136,7 @@ class ReferenceService:
         """
         AccountService(self.session, self.clock, self.actor).require_admin()
         kind = self._kind(name)
+        self.session.info.pop(_CACHE_KEY, None)
         try:
             table = kind.cls.from_rows(rows)
         except (TableInvalid, ValueError, TypeError, AttributeError) as err:
@@ -148,6 +164,7 @@ class ReferenceService:
         """Return a table to the regulation's values (audited)."""
         AccountService(self.session, self.clock, self.actor).require_admin()
         self._kind(name)
+        self.session.info.pop(_CACHE_KEY, None)
         stored = self.session.get(ReferenceTable, name)
         if stored is not None:
             audit(

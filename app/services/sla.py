@@ -1,8 +1,8 @@
 """SLA clocks of complaints and requests, and escalation when a deadline nears or passes.
 
-Which instances have clocks (docs/bpmn-conventions.md, "Jam SLA"): those about a service
-(`layanan`) whose data names an impact or urgency (`dampak`, `urgensi`: a complaint) or a
-request type (`jenis_permintaan`: a request).
+Which instances have clocks (docs/bpmn-conventions.md, "SLA clocks and escalation"):
+those about a service (`layanan`) whose data names an impact or urgency (`dampak`,
+`urgensi`: a complaint) or a request type (`jenis_permintaan`: a request).
 
 The clocks are derived, never counted: `SlaService.read` rebuilds them from the instance's
 events alone. Whenever what the targets depend on changes (priority, service, urgency,
@@ -29,13 +29,13 @@ from sqlalchemy.orm import Session
 from app.engine.routing import role_holders
 from app.engine.specs import ParsedModel
 from app.models import (
+    REQUESTER_LANE,
     Agency,
     Event,
     Instance,
     InstanceStatus,
     RequestType,
     Service,
-    Task,
     User,
 )
 from app.services.calendars import calendar_for, years_around
@@ -44,7 +44,7 @@ from app.services.history import record
 from app.services.notifications import NotificationService
 from app.services.reference import ReferenceService
 from app.sla.calendar import ALWAYS_OPEN, WorkingCalendar, is_working_time
-from app.sla.clock import ClockReading, Pause, Target, read_clock
+from app.sla.clock import ClockReading, Pause, Target, read_clock, target_met
 from app.sla.matrix import UnknownValue, normalise_priority
 from app.sla.targets import resolution_target, response_target
 from app.sla.urgency import escalation_level, normalise_urgency, urgency_resolution_target
@@ -69,17 +69,44 @@ URGENCY_OF_IMPACT = {"Mayor": 1, "Minor": 2}
 
 
 def scope_calendar(
-    session: Session, service_id: int | None, agency_id: int | None, around: datetime
+    session: Session, service: Service | None, agency_id: int | None, around: datetime
 ) -> WorkingCalendar:
     """The calendar an instance's clocks and scripts run on: its service's support hours
-    in its PD's working calendar, with the holidays of the years around `around`."""
-    service = session.get(Service, service_id) if service_id is not None else None
-    agency = session.get(Agency, agency_id) if agency_id is not None else None
-    return calendar_for(session, agency, service, years=years_around(around))
+    in its PD's working calendar, with the holidays of the years around `around`.
+
+    One transition asks for it several times (the engine's scripts, the clocks, the
+    timers), so it is kept for the session's life: a session is one request or one
+    tick, and a calendar edited meanwhile applies from the next one.
+    """
+    years = years_around(around)
+    key = ("scope_calendar", service.id if service else None, agency_id, years.start)
+    cached: WorkingCalendar | None = session.info.get(key)
+    if cached is None:
+        agency = service.agency if service is not None else None
+        if agency is None and agency_id is not None:
+            agency = session.get(Agency, agency_id)
+        cached = session.info[key] = calendar_for(session, agency, service, years=years)
+    return cached
+
+
+def push_variables(
+    platform: Platform,
+    instance: Instance,
+    model: ParsedModel,
+    variables: dict[str, Any],
+    calendar: WorkingCalendar,
+) -> None:
+    """Write facts the app learnt after a step into the workflow and the instance row."""
+    state, next_timer = platform.runtime.update_data(
+        model, instance.state, variables, platform.clock, calendar
+    )
+    instance.state = state
+    instance.next_timer_at = next_timer
+    instance.data = {**(instance.data or {}), **variables}
 
 
 def clock_kind(data: dict[str, Any]) -> str | None:
-    """ "aduan", "permintaan", or None when the instance has no SLA clocks."""
+    """Tell which clocks an instance has: "aduan", "permintaan", or None for none."""
     if data.get("layanan") is None:
         return None
     if "dampak" in data or "urgensi" in data:
@@ -108,7 +135,7 @@ class SlaReport:
         return self.inputs.get("prioritas")
 
     def timer_values(self) -> dict[str, str]:
-        """The `sla` workflow variable: warning points and deadlines, ISO-8601."""
+        """The `sla` workflow variable: warnings, warning points and deadlines (ISO-8601)."""
 
         def iso(moment: datetime | None) -> str:
             return moment.isoformat() if moment is not None else NEVER
@@ -144,14 +171,6 @@ def _hours(duration: timedelta) -> str:
     return f"{minutes} menit" if minutes < 120 else f"{minutes / 60:g} jam"
 
 
-def _met(due: datetime | None, stopped: datetime | None, now: datetime) -> bool | None:
-    if due is None:
-        return None
-    if stopped is not None:
-        return stopped <= due
-    return False if now > due else None
-
-
 def sla_summary(instance: Instance, now: datetime) -> dict[str, Any] | None:
     """The `sla` object of api.md from the instance's columns; None when it has no clocks.
 
@@ -167,8 +186,8 @@ def sla_summary(instance: Instance, now: datetime) -> dict[str, Any] | None:
         "resolution_due_at": instance.resolution_due_at,
         "responded_at": instance.responded_at,
         "resolved_at": instance.resolved_at,
-        "response_met": _met(instance.response_due_at, instance.responded_at, now),
-        "resolution_met": _met(instance.resolution_due_at, instance.resolved_at, now),
+        "response_met": target_met(instance.response_due_at, instance.responded_at, now),
+        "resolution_met": target_met(instance.resolution_due_at, instance.resolved_at, now),
         "paused": instance.status == InstanceStatus.SUSPENDED,
         "warnings": list(variable.get("peringatan") or []),
     }
@@ -185,55 +204,59 @@ class SlaService:
     # -- what the targets are ------------------------------------------------------------
 
     def _calendar(self, instance: Instance, at: datetime) -> WorkingCalendar:
-        return scope_calendar(self.session, instance.service_id, instance.agency_id, at)
+        return scope_calendar(self.session, instance.service, instance.agency_id, at)
 
-    def _targets(
-        self, instance: Instance, kind: str, service: Service, calendar: WorkingCalendar
-    ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-        """What the targets depend on, the targets, and warnings, from the current data."""
+    def _inputs(self, instance: Instance, kind: str, service: Service) -> dict[str, Any]:
+        """What the targets depend on, from the instance's current data and its PD."""
         data = instance.data or {}
-        scheme = service.agency.sla_scheme
-        warnings: list[str] = []
         priority = data.get("prioritas") or None
         if kind == COMPLAINT and priority is not None:
             try:
                 priority = normalise_priority(priority).value
             except UnknownValue:
-                warnings.append(f"prioritas '{priority}' tidak dikenal / unknown priority")
-                priority = None
-        urgency = data.get("urgensi") or URGENCY_OF_IMPACT.get(str(data.get("dampak")))
-        inputs: dict[str, Any] = {
+                priority = None  # the form's enum prevents it; a script may not
+        return {
             "jenis": kind,
-            "skema": scheme,
+            "skema": service.agency.sla_scheme,
             "layanan": service.code,
             "prioritas": priority,
-            "urgensi": urgency,
+            "urgensi": data.get("urgensi") or URGENCY_OF_IMPACT.get(str(data.get("dampak"))),
             "jenis_permintaan": data.get("jenis_permintaan") if kind == REQUEST else None,
             "pendampingan_lokasi": bool(data.get("pendampingan_lokasi")),
         }
-        if kind == REQUEST:
+
+    def _targets(
+        self,
+        instance: Instance,
+        inputs: dict[str, Any],
+        service: Service,
+        calendar: WorkingCalendar,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The targets in force for `inputs` (reference tables, catalog), and warnings."""
+        warnings: list[str] = []
+        if inputs["jenis"] == REQUEST:
             # Tabel 4 and Tabel 12 time responses to complaints ("aduan", "kendala"); a
             # request's own target is its type's fulfilment time (the catalog).
             response = Target(None, "target respons hanya untuk aduan / complaints only")
-            resolution = self._fulfilment(service, data.get("jenis_permintaan"))
-        elif scheme == "urgensi":
-            response = self._urgency_response(instance, urgency, inputs, calendar)
-            resolution = self._urgency_resolution(urgency)
+            resolution = self._fulfilment(service, inputs["jenis_permintaan"])
+        elif inputs["skema"] == "urgensi":
+            response = self._urgency_response(instance, inputs, calendar)
+            resolution = self._urgency_resolution(inputs["urgensi"])
         else:
-            response = self._priority_response(priority)
+            response = self._priority_response(inputs["prioritas"])
             resolution = self._table_2(service)
-        if not resolution.is_set and kind == COMPLAINT and scheme != "urgensi":
-            warnings.append(
-                f"Tidak ada target penyelesaian ({resolution.basis}); administrator perlu "
-                "menetapkannya / no resolution target: an administrator must set one"
-            )
+            if not resolution.is_set:
+                warnings.append(
+                    f"Tidak ada target penyelesaian ({resolution.basis}); administrator perlu "
+                    "menetapkannya / no resolution target: an administrator must set one"
+                )
         targets = {"respons": _target_dict(response), "penyelesaian": _target_dict(resolution)}
         if service.classification == "Kritis" and service.rto_minutes:
             rto = Target(
                 timedelta(minutes=service.rto_minutes), f"RTO layanan {service.rto_minutes} menit"
             )
             targets["rto"] = _target_dict(rto)
-        return inputs, targets, warnings
+        return targets, warnings
 
     def _priority_response(self, priority: str | None) -> Target:
         if priority is None:
@@ -258,12 +281,9 @@ class SlaService:
         return Target(duration, f"Tabel 13: urgensi {int(level)} dalam {_hours(duration)}")
 
     def _urgency_response(
-        self,
-        instance: Instance,
-        urgency: object,
-        inputs: dict[str, Any],
-        calendar: WorkingCalendar,
+        self, instance: Instance, inputs: dict[str, Any], calendar: WorkingCalendar
     ) -> Target:
+        urgency = inputs["urgensi"]
         if urgency is None:
             return Target(None, "menunggu penetapan urgensi / urgency not set yet")
         rule = urgency_rule(
@@ -290,14 +310,27 @@ class SlaService:
 
     # -- reading from the history --------------------------------------------------------
 
-    def read(self, instance: Instance, events: Sequence[Event] | None = None) -> SlaReport | None:
-        """The clocks as the history says, at the platform clock's now; None if unclocked."""
-        if events is None:
-            events = list(
+    def history(self, instance: Instance) -> list[Event]:
+        """The instance's events, those of the transaction in progress included.
+
+        Read without flushing, so that a transition's changes reach the database in one
+        flush at commit rather than one before and one after this read.
+        """
+        with self.session.no_autoflush:
+            stored = list(
                 self.session.scalars(
                     select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
                 )
             )
+        pending = [
+            o for o in self.session.new if isinstance(o, Event) and o.instance_id == instance.id
+        ]
+        return stored + sorted(pending, key=lambda e: e.at)
+
+    def read(self, instance: Instance, events: Sequence[Event] | None = None) -> SlaReport | None:
+        """The clocks as the history says, at the platform clock's now; None if unclocked."""
+        if events is None:
+            events = self.history(instance)
         changes = [e for e in events if e.kind == SLA_CHANGED]
         if not changes:
             return None
@@ -305,7 +338,7 @@ class SlaService:
         now = self.platform.clock.now()
         calendar = self._calendar(instance, instance.started_at)
         pauses = self._pauses(events)
-        responded, resolved, activated, restored = self._milestones(instance, events)
+        responded, resolved, activated, restored = self._milestones(events)
         fraction = self._warning_fraction(instance)
         targets = latest["targets"]
 
@@ -360,26 +393,27 @@ class SlaService:
             pauses.append(Pause(began, None))
         return pauses
 
+    @staticmethod
     def _milestones(
-        self, instance: Instance, events: Sequence[Event]
+        events: Sequence[Event],
     ) -> tuple[datetime | None, datetime | None, datetime | None, datetime | None]:
         """When the provider first acted, the reporter confirmed, the DRP was activated
-        and the service restored."""
-        provider_tasks = set(
-            self.session.scalars(
-                select(Task.id).where(Task.instance_id == instance.id, Task.requires_role.is_(True))
-            )
-        )
+        and the service restored.
+
+        The provider side is any lane but the starter's (`Pemohon`, or no lane), as
+        routing has it; task events carry their lane for this.
+        """
         responded = resolved = activated = restored = None
         for event in events:
             if event.kind not in ("task_claimed", "task_completed"):
                 continue
-            if event.task_id in provider_tasks:
+            provider = event.data.get("lane") not in (None, REQUESTER_LANE)
+            if provider:
                 responded = responded or event.at
             if event.kind != "task_completed":
                 continue
             submitted = event.data.get("data") or {}
-            if event.task_id not in provider_tasks and submitted.get("konfirmasi") == CONFIRMED:
+            if not provider and submitted.get("konfirmasi") == CONFIRMED:
                 resolved = resolved or event.at
             if submitted.get(DRP_ACTIVATED) is True:
                 activated = activated or event.at
@@ -392,32 +426,27 @@ class SlaService:
     def refresh(self, instance: Instance, model: ParsedModel, actor: User | None) -> None:
         """Bring the clocks up to date after a transition, in the caller's transaction.
 
-        Appends `sla_changed` when the inputs or targets changed, writes the reading into
+        Appends `sla_changed` when the inputs changed, writes the reading into
         the instance columns, and re-arms the escalation timers when the warning points or
         deadlines moved.
         """
         kind = clock_kind(instance.data or {})
         if kind is None or instance.service is None:
             return
-        now = self.platform.clock.now()
         calendar = self._calendar(instance, instance.started_at)
-        inputs, targets, warnings = self._targets(instance, kind, instance.service, calendar)
-        events = list(
-            self.session.scalars(
-                select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
-            )
-        )
+        inputs = self._inputs(instance, kind, instance.service)
+        events = self.history(instance)
         previous = next((e for e in reversed(events) if e.kind == SLA_CHANGED), None)
-        if previous is None or (previous.data["inputs"], previous.data["targets"]) != (
-            inputs,
-            targets,
-        ):
+        if previous is None or previous.data["inputs"] != inputs:
+            # Targets are fixed when their inputs change: a later edit of a reference
+            # table applies to new reports, not to deadlines already given.
+            targets, warnings = self._targets(instance, inputs, instance.service, calendar)
             before = self.read(instance, events) if previous is not None else None
             change = record(
                 self.session,
                 instance,
                 SLA_CHANGED,
-                now,
+                self.platform.clock.now(),
                 actor,
                 data={"inputs": inputs, "targets": targets, "peringatan": warnings},
             )
@@ -439,12 +468,7 @@ class SlaService:
         values = report.timer_values()
         open_ = instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED)
         if open_ and (instance.data or {}).get(SLA_VARIABLE) != values:
-            state, next_timer = self.platform.runtime.rearm(
-                model, instance.state, SLA_VARIABLE, values, self.platform.clock, calendar
-            )
-            instance.state = state
-            instance.next_timer_at = next_timer
-            instance.data = {**instance.data, SLA_VARIABLE: values}
+            push_variables(self.platform, instance, model, {SLA_VARIABLE: values}, calendar)
 
     def escalate(self, instance: Instance, model: ParsedModel, fired: Sequence[str]) -> None:
         """Record and announce the escalations among the boundary timers that fired.
@@ -454,9 +478,8 @@ class SlaService:
         """
         done = {
             (e.data.get("clock"), e.data.get("level"))
-            for e in self.session.scalars(
-                select(Event).where(Event.instance_id == instance.id, Event.kind == ESCALATED)
-            )
+            for e in self.history(instance)
+            if e.kind == ESCALATED
         }
         report = None
         for bpmn_id in fired:

@@ -131,7 +131,7 @@ class TaskService:
                     self.platform.clock.now(),
                     user,
                     task.id,
-                    acting,
+                    {"task": task.bpmn_id, "lane": task.lane, **acting},
                 )
             self.session.flush()
         return task
@@ -213,7 +213,7 @@ class TaskService:
                 now,
                 user,
                 task.id,
-                {"task": task.bpmn_id, "data": data, **acting},
+                {"task": task.bpmn_id, "lane": task.lane, "data": data, **acting},
             )
             self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
             self.session.flush()

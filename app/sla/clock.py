@@ -187,6 +187,16 @@ def _with_pauses(segments: list[Segment], pauses: Sequence[Pause]) -> list[Segme
     return result
 
 
+def target_met(due: datetime | None, stopped: datetime | None, now: datetime) -> bool | None:
+    """Met (stopped by the deadline), missed (stopped later, or not stopped and past it),
+    or None while undecided or without a deadline."""
+    if due is None:
+        return None
+    if stopped is not None:
+        return stopped <= due
+    return False if now > due else None
+
+
 def read_clock(
     name: str,
     started_at: datetime,
@@ -223,12 +233,7 @@ def read_clock(
     paused = stopped_at is None and any(
         p.start <= now and (p.end is None or p.end > now) for p in pauses
     )
-    if stopped_at is not None and due is not None:
-        met: bool | None = stopped_at <= due
-    elif due is not None and now > due:
-        met = False
-    else:
-        met = None
+    met = target_met(due, stopped_at, now)
     horizon = max(end, due) if due is not None else end
     segments = _with_pauses(explain(started_at, horizon, calendar), pauses)[:MAX_SEGMENTS]
     return ClockReading(

@@ -321,3 +321,61 @@ def test_a_deadline_passed_before_a_task_starts_escalates_in_that_step(
         },
     )
     assert ("penyelesaian", 2, LEVEL_2) in _escalated(auth, instance_id)
+
+
+def test_correcting_the_service_moves_the_ticket_its_tasks_and_its_targets(
+    auth: Auth,
+) -> None:
+    instance_id = _report(auth)["id"]  # filed on SRIKANDI by mistake
+    classify = _task(auth, "admin.layanan", instance_id, "klasifikasi_aduan")
+    data = {
+        "kategori": "server",
+        "dampak": "Mayor",
+        "prioritas": "P1",
+        "analisis": "Yang mati adalah SIAK",
+        "estimasi_selesai": "2026-11-23T12:00:00+07:00",
+    }
+    unknown = auth.post(
+        "admin.layanan",
+        f"/api/v1/tasks/{classify}/complete",
+        json={"data": {**data, "layanan": "TIDAK-ADA"}},
+    )
+    assert unknown.status_code == 422
+    assert "layanan" in unknown.json["errors"]
+    assert _task(auth, "admin.layanan", instance_id, "klasifikasi_aduan") == classify
+
+    moved = _complete(auth, "admin.layanan", classify, {**data, "layanan": "SIAK"})
+    assert moved["service"] == "SIAK"
+    assert moved["data"]["layanan_info"]["kode"] == "SIAK"
+    # SIAK is Publik/Kritis, 24x7: Tabel 2 gives 24 hours of wall-clock time.
+    assert moved["sla"]["resolution_due_at"] == "2026-11-24T02:00:00+00:00"
+    assert moved["sla"]["priority"] == "P1"
+    # the next task goes to SIAK's own service desk officer, not the global one
+    assert _task(auth, "petugas.siak", instance_id, "penanganan_aduan_admin")
+    assert not [
+        t
+        for t in auth.get("admin.layanan", "/api/v1/tasks").json["items"]
+        if t["process_instance_id"] == instance_id
+    ]
+    detail = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}").json
+    changed = [e for e in detail["events"] if e["kind"] == "service_changed"]
+    assert [(e["data"]["from"], e["data"]["to"], e["user"]) for e in changed] == [
+        ("SRIKANDI", "SIAK", "admin.layanan")
+    ]
+    changes = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}/sla").json["changes"]
+    assert [c["inputs"]["layanan"] for c in changes] == ["SRIKANDI", "SIAK"]
+
+
+def test_the_warning_point_is_the_pds_setting(
+    auth: Auth, clock: FixedClock, platform: Platform
+) -> None:
+    changed = auth.client.patch(
+        "/api/v1/agencies/DISKOMINFO",
+        json={"escalation_warning_percent": 50},
+        headers=auth.headers("admin"),
+    )
+    assert changed.status_code == 200, changed.json
+    instance = _report(auth)
+    assert instance["data"]["sla"]["respons_peringatan"] == "2026-11-23T02:30:00+00:00"
+    _tick(platform, clock, utc(23, 2, 31))
+    assert _escalated(auth, instance["id"]) == [("respons", 1, LEVEL_1)]

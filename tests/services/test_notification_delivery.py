@@ -23,6 +23,7 @@ from app.errors import NotFound
 from app.models import Notification, Task, User
 from app.models.notification import EmailStatus
 from app.services.context import Platform
+from app.services.demo import SAMPLE_COMPLAINT, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER
 from app.services.instances import InstanceService
 from app.services.notifications import (
     LEASE,
@@ -341,16 +342,18 @@ class TestDelivery:
             assert {r.email_attempts for r in rows} == {1}
 
 
+def spbe(platform: Platform, *args: str, smtp_url: str | None) -> Result:
+    """Run the `spbe` command in-process against the test database."""
+    env = {"DATABASE_URL": platform.settings.database_url, "SMTP_URL": smtp_url or ""}
+    return CliRunner().invoke(main, list(args), env=env)
+
+
 @pytest.mark.usefixtures("demo")
 class TestCli:
-    def spbe(self, platform: Platform, *args: str, smtp_url: str | None) -> Result:
-        env = {"DATABASE_URL": platform.settings.database_url, "SMTP_URL": smtp_url or ""}
-        return CliRunner().invoke(main, list(args), env=env)
-
     def test_tick_delivers_pending_mail(self, platform: Platform, smtp_server: SmtpServer) -> None:
         [mail_id] = notify(platform, ["pimpinan"])
         at = (T0 + timedelta(minutes=1)).isoformat()
-        result = self.spbe(platform, "tick", "--at", at, smtp_url=smtp_server.url)
+        result = spbe(platform, "tick", "--at", at, smtp_url=smtp_server.url)
         assert result.exit_code == 0, result.output
         assert "e-mail: 1 sent, 0 failed" in result.output
         [(recipients, message)] = smtp_server.messages
@@ -364,19 +367,19 @@ class TestCli:
     ) -> None:
         [mail_id] = notify(platform, ["pimpinan"])
         at = (T0 + timedelta(minutes=1)).isoformat()
-        result = self.spbe(platform, "tick", "--at", at, smtp_url=closed_port_url)
+        result = spbe(platform, "tick", "--at", at, smtp_url=closed_port_url)
         assert result.exit_code == 0, result.output
         assert "e-mail: 0 sent, 1 failed" in result.output
         assert load(platform, mail_id).email_attempts == 1
 
     def test_tick_without_smtp_sends_nothing(self, platform: Platform) -> None:
         notify(platform, ["pimpinan"])
-        result = self.spbe(platform, "tick", smtp_url=None)
+        result = spbe(platform, "tick", smtp_url=None)
         assert result.exit_code == 0, result.output
         assert "e-mail" not in result.output
 
     def test_tick_with_a_malformed_smtp_url_says_so(self, platform: Platform) -> None:
-        result = self.spbe(platform, "tick", smtp_url="http://mail.example")
+        result = spbe(platform, "tick", smtp_url="http://mail.example")
         assert result.exit_code == 1
         assert "SMTP_URL" in result.output
         assert "Traceback" not in result.output
@@ -432,3 +435,28 @@ class TestSmtpSender:
         with pytest.raises(MailDeliveryFailed) as caught:
             SmtpSender(closed_port_url, timeout=5).send(message)
         assert not caught.value.permanent
+
+
+@pytest.mark.usefixtures("deployed")
+def test_an_escalation_fired_by_tick_is_mailed_to_the_levels_holders(
+    platform: Platform, smtp_server: SmtpServer
+) -> None:
+    with platform.sessions() as session, session.begin():
+        instance = InstanceService(session, platform).start(
+            SAMPLE_COMPLAINT_MODEL, SAMPLE_COMPLAINT, user(session, SAMPLE_REPORTER)
+        )
+        instance_id = instance.id
+    # P3: the response is due in 1 hour, the warning point at 45 minutes.
+    at = (T0 + timedelta(minutes=46)).isoformat()
+    result = spbe(platform, "tick", "--at", at, smtp_url=smtp_server.url)
+    assert result.exit_code == 0, result.output
+    assert "e-mail: 3 sent, 0 failed" in result.output
+    received = {recipients[0]: message for recipients, message in smtp_server.messages}
+    assert sorted(received) == [
+        "admin.infra@demo.go.id",
+        "admin.layanan@demo.go.id",
+        "pelaksana@demo.go.id",
+    ]
+    message = received["admin.layanan@demo.go.id"]
+    assert message["Subject"] == f"Eskalasi level 1: #{instance_id} (respons)"
+    assert f"/api/v1/process-instances/{instance_id}" in message.get_content()
