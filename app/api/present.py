@@ -41,10 +41,22 @@ def event_dict(event: Event) -> dict[str, Any]:
     }
 
 
+def linked_dict(instance: Instance) -> dict[str, Any]:
+    """Enough of a linked instance (parent or child) to show it and go there."""
+    return {
+        "id": instance.id,
+        "reference": instance.reference,
+        "process_model_id": instance.process_model_id,
+        "status": instance.status,
+    }
+
+
 def instance_dict(instance: Instance, now: datetime) -> dict[str, Any]:
     """An instance without its tasks and history; `now` decides whether a deadline passed."""
     return {
         "id": instance.id,
+        "reference": instance.reference,
+        "parent": linked_dict(instance.parent) if instance.parent is not None else None,
         "process_model_id": instance.process_model_id,
         "version": instance.version.version,
         "status": instance.status,

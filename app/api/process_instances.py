@@ -7,7 +7,13 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
-from app.api.present import event_dict, instance_dict, sla_explanation_dict, task_dict
+from app.api.present import (
+    event_dict,
+    instance_dict,
+    linked_dict,
+    sla_explanation_dict,
+    task_dict,
+)
 from app.api.schemas import (
     InstanceCreateSchema,
     InstanceDetailSchema,
@@ -59,6 +65,7 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         query.get("status"),
         query["page"],
         query["per_page"],
+        reference=query.get("reference"),
     )
     now = platform().clock.now()
     return {"items": [instance_dict(i, now) for i in page.items], "total": page.total}
@@ -70,13 +77,15 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
 def get_instance(instance_id: int) -> dict[str, Any]:
     """An instance with its open tasks (and their candidates) and its history."""
     service = _service()
-    instance = service.get(instance_id, current_user())
+    user = current_user()
+    instance = service.get(instance_id, user)
     result = instance_dict(instance, platform().clock.now())
     result["tasks"] = [
         {**task_dict(task), "candidates": candidates(session(), task, platform().clock.now())}
         for task in service.open_tasks(instance)
     ]
     result["events"] = [event_dict(e) for e in service.events(instance)]
+    result["children"] = [linked_dict(child) for child in service.children(instance, user)]
     return result
 
 

@@ -165,8 +165,23 @@ class SlaExplanationSchema(Schema):
     escalations = fields.List(fields.Dict())
 
 
+class LinkedInstanceSchema(Schema):
+    id = fields.Integer()
+    reference = fields.String(allow_none=True)
+    process_model_id = fields.String()
+    status = fields.String()
+
+
 class InstanceSchema(Schema):
     id = fields.Integer()
+    reference = fields.String(
+        allow_none=True, metadata={"description": "Human-readable number, e.g. ADU-2026-000123"}
+    )
+    parent = fields.Nested(
+        LinkedInstanceSchema,
+        allow_none=True,
+        metadata={"description": "The instance whose message started this one"},
+    )
     process_model_id = fields.String()
     version = fields.Integer()
     status = fields.String()
@@ -186,6 +201,10 @@ class InstanceTaskSchema(TaskSchema):
 class InstanceDetailSchema(InstanceSchema):
     tasks = fields.List(fields.Nested(InstanceTaskSchema))
     events = fields.List(fields.Nested(EventSchema))
+    children = fields.List(
+        fields.Nested(LinkedInstanceSchema),
+        metadata={"description": "Instances this one started (links between procedures)"},
+    )
 
 
 class InstanceCreateSchema(Schema):
@@ -195,6 +214,10 @@ class InstanceCreateSchema(Schema):
 
 class InstanceQuerySchema(Schema):
     process_model_id = fields.String()
+    reference = fields.String(
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "A reference number or its beginning, e.g. ADU-2026"},
+    )
     status = fields.String(
         validate=validate.OneOf(
             ["running", "waiting", "suspended", "complete", "terminated", "error"]

@@ -14,9 +14,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.exceptions import (
+    SpiffWorkflowException,
+    TaskNotFoundException,
+    WorkflowException,
+)
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
@@ -25,7 +30,7 @@ from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engin
 from app.engine.script_calendar import calendar_helpers, script_calendar
 from app.engine.serializer import dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
-from app.errors import NotFound, TaskNotReady
+from app.errors import Conflict, NotFound, TaskNotReady
 from app.sla.calendar import WorkingCalendar
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,14 @@ class ReadyTask:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Message:
+    """A BPMN message the workflow threw for another procedure (the app delivers it)."""
+
+    name: str
+    payload: Any
+
+
 @dataclass
 class Outcome:
     """The result of one engine call: what to store and what to show."""
@@ -64,6 +77,7 @@ class Outcome:
     #: bpmn ids of the timer events that fired during the call (a timer already due when
     #: its task starts waiting fires inside `start` or `complete`, not only in a tick).
     fired: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
 
 
 def _failure(err: Exception) -> EngineFailure:
@@ -151,6 +165,11 @@ class Runtime:
                 else (workflow.last_task or workflow.task_tree).data
             )
             data = to_jsonable(dict(source))
+        messages = [
+            Message(event.event_definition.name, to_jsonable(event.payload))
+            for event in workflow.get_events()
+            if type(event.event_definition).__name__ == "MessageEventDefinition"
+        ]
         return Outcome(
             state=dump_state(workflow),
             status=status,
@@ -158,6 +177,7 @@ class Runtime:
             ready=ready,
             next_timer_at=None if failure else next_timer_due(workflow),
             failure=failure,
+            messages=messages,
             fired=[
                 workflow.get_task_from_id(task_id).task_spec.bpmn_id
                 for task_id in _fired_timers(workflow) - (fired_before or set())
@@ -189,8 +209,16 @@ class Runtime:
             model.spec, model.subprocess_specs, script_engine=self._script_engine
         )
         workflow.task_tree.data.update(data)
+
+        def begin() -> None:
+            # A message start event waits for its message: a start by hand delivers it
+            # with the start data already in the workflow (docs/bpmn-conventions.md).
+            workflow.do_engine_steps()
+            if model.start_message is not None:
+                workflow.send_event(BpmnEvent(MessageEventDefinition(model.start_message), {}))
+
         with engine_clock(clock), script_calendar(calendar):
-            failure = self._step(workflow)
+            failure = self._step(workflow, begin)
             return self._outcome(model, workflow, failure)
 
     def complete(
@@ -237,6 +265,33 @@ class Runtime:
         with engine_clock(clock), script_calendar(calendar):
             before = _fired_timers(workflow)
             failure = self._step(workflow, workflow.refresh_timers)
+            return self._outcome(model, workflow, failure, before)
+
+    def deliver(
+        self,
+        model: ParsedModel,
+        state: bytes,
+        message: Message,
+        clock: Clock,
+        calendar: WorkingCalendar | None = None,
+    ) -> Outcome:
+        """Hand a message from another instance to a catch event waiting for it.
+
+        Raises:
+            Conflict: nothing in the workflow waits for a message of that name.
+        """
+        workflow = self._load(model, state)
+        event = BpmnEvent(MessageEventDefinition(message.name), message.payload)
+        with engine_clock(clock), script_calendar(calendar):
+            before = _fired_timers(workflow)
+            try:
+                workflow.send_event(event)
+            except WorkflowException:
+                raise Conflict(
+                    f"Instans tidak menunggu pesan '{message.name}' / the instance is not "
+                    f"waiting for '{message.name}'"
+                ) from None
+            failure = self._step(workflow)
             return self._outcome(model, workflow, failure, before)
 
     def update_data(

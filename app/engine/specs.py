@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -26,6 +27,8 @@ from app.errors import DeploymentInvalid, DeployProblem
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
 ASSIGNEE_PROPERTY = "assigneeVariable"
+REFERENCE_PREFIX_PROPERTY = "referencePrefix"
+REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,6}$")
 ESCALATION_CLOCK_PROPERTY = "escalationClock"
 ESCALATION_LEVEL_PROPERTY = "escalationLevel"
 #: The clocks an escalation timer may watch (docs/bpmn-conventions.md, "Eskalasi").
@@ -105,6 +108,10 @@ class ParsedModel:
     roots: dict[str, etree._Element] = field(repr=False)
     bpmn_file: str = ""
     escalations: dict[str, Escalation] = field(default_factory=dict)
+    #: The message a message start event waits for (docs/bpmn-conventions.md, "Links").
+    start_message: str | None = None
+    #: The prefix of the instances' reference numbers, e.g. "ADU".
+    reference_prefix: str | None = None
 
     def form_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
         """The JSON Schema behind `ref`, or None when there is no form."""
@@ -275,6 +282,8 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
     user_tasks: dict[str, UserTaskInfo] = {}
     escalations: dict[str, Escalation] = {}
     start_form: FormRef | None = None
+    start_message: str | None = None
+    reference_prefix: str | None = None
     for task_spec in spec.task_specs.values():
         extensions = getattr(task_spec, "extensions", None) or {}
         type_name = type(task_spec).__name__
@@ -283,6 +292,24 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
             escalations[escalation.bpmn_id] = escalation
         if type_name == "StartEvent":
             start_form = _form_ref(extensions) or start_form
+            definition = getattr(task_spec, "event_definition", None)
+            if type(definition).__name__ == "MessageEventDefinition":
+                start_message = definition.name
+            properties = extensions.get("properties") or {}
+            prefix = properties.get(REFERENCE_PREFIX_PROPERTY)
+            if prefix is not None and not REFERENCE_PREFIX.match(prefix):
+                raise DeploymentInvalid(
+                    [
+                        DeployProblem(
+                            bpmn_file,
+                            f"{REFERENCE_PREFIX_PROPERTY} harus 2-6 huruf besar / must be 2-6 "
+                            f"capital letters, got {prefix!r}",
+                            element_line(roots.get(bpmn_file), task_spec.bpmn_id),
+                            task_spec.bpmn_id,
+                        )
+                    ]
+                )
+            reference_prefix = prefix or reference_prefix
         elif getattr(task_spec, "manual", False):
             properties = extensions.get("properties") or {}
             user_tasks[task_spec.bpmn_id] = UserTaskInfo(
@@ -305,6 +332,8 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         roots=roots,
         bpmn_file=bpmn_file,
         escalations=escalations,
+        start_message=start_message,
+        reference_prefix=reference_prefix,
     )
 
 

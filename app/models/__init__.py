@@ -4,7 +4,7 @@ from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
 from app.models.delegation import Delegation
 from app.models.event import Event
-from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus
+from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus, ReferenceSequence
 from app.models.notification import Notification
 from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
@@ -27,6 +27,7 @@ __all__ = [
     "ProcessFile",
     "ProcessModel",
     "ProcessModelVersion",
+    "ReferenceSequence",
     "ReferenceTable",
     "RegionalDay",
     "RequestType",

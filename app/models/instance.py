@@ -61,6 +61,10 @@ class Instance(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     next_timer_at: Mapped[datetime | None]
     error_message: Mapped[str | None] = mapped_column(Text)
+    #: The instance that started this one by a message (docs/bpmn-conventions.md, "Links").
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    #: Human-readable number, e.g. ADU-2026-000123 (the model's `referencePrefix`).
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
     #: The SLA clocks' latest reading (app/services/sla.py derives it from the events).
     priority: Mapped[str | None] = mapped_column(String(20))
     response_due_at: Mapped[datetime | None]
@@ -72,5 +76,16 @@ class Instance(Base):
     version: Mapped[ProcessModelVersion] = relationship()
     started_by: Mapped[User] = relationship()
     service: Mapped[Service | None] = relationship()
+    parent: Mapped[Instance | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012
+
+
+class ReferenceSequence(Base):
+    """The last reference number given per prefix and year (ADU-2026-000123)."""
+
+    __tablename__ = "reference_sequence"
+
+    prefix: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int]

@@ -30,6 +30,7 @@ from app.services.catalog import resolve_scope
 from app.services.context import Platform
 from app.services.deploy import DeployService
 from app.services.history import record
+from app.services.links import dispatch, next_reference
 from app.services.notifications import notify_task_candidates
 from app.services.races import lost_race_is_conflict
 from app.services.sla import (
@@ -132,9 +133,12 @@ class InstanceService:
         status: str | None = None,
         page: int = 1,
         per_page: int = 20,
+        reference: str | None = None,
     ) -> InstancePage:
-        """Instances visible to `user`, newest first."""
+        """Instances visible to `user`, newest first; `reference` matches a number's start."""
         query = select(Instance).where(self._scope_clause(user))
+        if reference:
+            query = query.where(Instance.reference.startswith(reference.upper(), autoescape=True))
         if process_model_id:
             query = query.where(Instance.process_model_id == process_model_id)
         if status:
@@ -144,6 +148,16 @@ class InstanceService:
             query.order_by(Instance.id.desc()).offset((page - 1) * per_page).limit(per_page)
         ).all()
         return InstancePage(list(items), total)
+
+    def children(self, instance: Instance, user: User) -> list[Instance]:
+        """Instances `instance` started that `user` may see, oldest first."""
+        return list(
+            self.session.scalars(
+                select(Instance)
+                .where(Instance.parent_id == instance.id, self._scope_clause(user))
+                .order_by(Instance.id)
+            )
+        )
 
     def open_tasks(
         self, instance: Instance, states: tuple[str, ...] = (TaskState.READY, TaskState.HELD)
@@ -177,8 +191,16 @@ class InstanceService:
 
     # -- changing --------------------------------------------------------------------
 
-    def start(self, process_model_id: str, data: dict[str, Any], user: User) -> Instance:
+    def start(
+        self,
+        process_model_id: str,
+        data: dict[str, Any],
+        user: User,
+        parent: Instance | None = None,
+    ) -> Instance:
         """Validate `data` against the start form, start, and run to the first wait.
+
+        `parent` is the instance whose message started this one (app/services/links.py).
 
         Raises:
             NotFound: no such model.
@@ -201,6 +223,10 @@ class InstanceService:
             "pemohon": {"username": user.username, "nama": user.full_name},
             "waktu_permintaan": now.isoformat(),
         }
+        reference = None
+        if model.reference_prefix:
+            reference = next_reference(self.session, model.reference_prefix, now)
+            initial["nomor_referensi"] = reference
         if clock_kind(initial) is not None:
             # Escalation timers read this before the first reading re-arms them.
             initial[SLA_VARIABLE] = dict.fromkeys(
@@ -229,9 +255,13 @@ class InstanceService:
         )
         instance.version = version
         instance.started_by = user
+        if parent is not None:
+            instance.parent_id = parent.id
+        instance.reference = reference
         self.session.add(instance)
         self.session.flush()
-        record(self.session, instance, "instance_started", now, user, data=data)
+        started = {"parent": parent.id} if parent is not None else {}
+        record(self.session, instance, "instance_started", now, user, data={**data, **started})
         self.apply(instance, model, outcome, user)
         return instance
 
@@ -348,6 +378,7 @@ class InstanceService:
         if outcome.status == "complete":
             instance.ended_at = now
             record(self.session, instance, "instance_completed", now, None)
+        dispatch(self, instance, outcome.messages, actor)
 
     def _follow_service(self, instance: Instance, model: ParsedModel, actor: User | None) -> None:
         """Move the instance and its open tasks when a form changed the service it is about.

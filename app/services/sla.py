@@ -398,13 +398,19 @@ class SlaService:
         events: Sequence[Event],
     ) -> tuple[datetime | None, datetime | None, datetime | None, datetime | None]:
         """When the provider first acted, the reporter confirmed, the DRP was activated
-        and the service restored.
+        and the service restored (in a form, or reported by the DRP procedure).
 
         The provider side is any lane but the starter's (`Pemohon`, or no lane), as
         routing has it; task events carry their lane for this.
         """
         responded = resolved = activated = restored = None
         for event in events:
+            if event.kind == "message_received":
+                # the DRP activation procedure reports the recovery (its end message)
+                result = event.data.get("payload") or {}
+                if activated is not None and result.get(SERVICE_RESTORED) is True:
+                    restored = restored or event.at
+                continue
             if event.kind not in ("task_claimed", "task_completed"):
                 continue
             provider = event.data.get("lane") not in (None, REQUESTER_LANE)

@@ -132,7 +132,7 @@ def test_service_request_with_approval_rejected_confirmation_and_rating(auth: Au
     assert history["tasks"] == []
 
 
-def test_service_request_found_to_be_a_disruption_must_become_a_complaint(auth: Auth) -> None:
+def test_service_request_found_to_be_a_disruption_becomes_a_linked_complaint(auth: Auth) -> None:
     started = auth.post(
         "pengguna",
         "/api/v1/process-instances",
@@ -142,15 +142,42 @@ def test_service_request_found_to_be_a_disruption_must_become_a_complaint(auth: 
         },
     ).json
     assert started["data"]["perlu_persetujuan"] is False
+    assert started["reference"] == "PMT-2026-000001"
     task = _only_task(auth, "admin.layanan", started["id"])
+    missing_impact = auth.post(
+        "admin.layanan",
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"klasifikasi": "akses", "prioritas": "tinggi", "gangguan": True}},
+    )
+    assert missing_impact.status_code == 422
+    assert "dampak" in missing_impact.json["errors"]
     final = _complete(
         auth,
         "admin.layanan",
         task["id"],
-        {"klasifikasi": "akses", "prioritas": "tinggi", "gangguan": True},
+        {"klasifikasi": "akses", "prioritas": "tinggi", "gangguan": True, "dampak": "Minor"},
     )
     assert final["status"] == "complete"
     assert final["data"]["harus_menjadi_aduan"] is True
+
+    request = auth.get("pengguna", f"/api/v1/process-instances/{started['id']}").json
+    [child] = request["children"]
+    assert child["process_model_id"] == "penanganan-aduan"
+    assert child["reference"] == "ADU-2026-000001"
+    assert [e["data"]["child"] for e in request["events"] if e["kind"] == "child_started"] == [
+        child["id"]
+    ]
+    complaint = auth.get("pengguna", f"/api/v1/process-instances/{child['id']}").json
+    assert complaint["parent"]["id"] == started["id"]
+    assert complaint["parent"]["reference"] == "PMT-2026-000001"
+    assert complaint["started_by"] == "pengguna"  # the requester becomes the reporter
+    assert complaint["data"]["nomor_permintaan"] == "PMT-2026-000001"
+    assert complaint["data"]["gejala"] == REQUEST["uraian"]
+    # Minor x Administrasi Pemerintahan x Esensial (SIMPEG) is P5 (Tabel 3)
+    assert complaint["sla"]["priority"] == "P5"
+    assert _only_task(auth, "admin.layanan", child["id"])["name"] == "klasifikasi_aduan"
+    found = auth.get("pengguna", "/api/v1/process-instances?reference=adu-2026").json
+    assert [i["id"] for i in found["items"]] == [child["id"]]
 
 
 def test_service_request_for_unknown_service_is_refused(auth: Auth) -> None:

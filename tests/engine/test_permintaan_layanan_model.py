@@ -35,7 +35,13 @@ KNOWN_ROLES = {
 STARTER_LANE = "Pemohon"
 
 # What the runtime puts into the instance data at start (besides the start form).
-RUNTIME_START_VARIABLES = {"layanan_info", "perlu_persetujuan", "pemohon", "waktu_permintaan"}
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "perlu_persetujuan",
+    "pemohon",
+    "waktu_permintaan",
+    "nomor_referensi",
+}
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -136,6 +142,7 @@ def start(spec, **runtime_overrides):
         "perlu_persetujuan": False,
         "pemohon": {"username": "pengguna", "nama": "Budi Santoso"},
         "waktu_permintaan": "2025-03-03T09:15:00+07:00",
+        "nomor_referensi": "PMT-2025-000042",
         **runtime_overrides,
     }
     assert set(runtime_data) == RUNTIME_START_VARIABLES
@@ -190,6 +197,7 @@ def test_run_disruption_ends_as_complaint(spec):
             "klasifikasi": "akses",
             "prioritas": "tinggi",
             "gangguan": True,
+            "dampak": "Mayor",
             "catatan_klasifikasi": "SIMPEG tidak dapat diakses oleh seluruh pengguna.",
         },
     )
@@ -197,6 +205,13 @@ def test_run_disruption_ends_as_complaint(spec):
     assert reached(wf, "dialihkan_ke_aduan")
     assert wf.data["harus_menjadi_aduan"] is True
     assert wf.data["status_permintaan"] == "dialihkan_ke_aduan"
+    # the end event hands the complaint procedure its start data (a BPMN message)
+    [message] = wf.get_events()
+    assert message.event_definition.name == "penanganan-aduan"
+    assert message.payload["dampak"] == "Mayor"
+    assert message.payload["kategori"] == "akses"
+    assert message.payload["gejala"] == PENGAJUAN["uraian"]
+    assert message.payload["nomor_permintaan"] == "PMT-2025-000042"
 
 
 def test_run_without_approval_fulfils_and_completes(spec):
