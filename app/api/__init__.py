@@ -14,6 +14,7 @@ def register_api(app: Flask) -> None:
         auth,
         calendars,
         delegations,
+        known_errors,
         notifications,
         process_instances,
         process_models,
@@ -47,6 +48,7 @@ def register_api(app: Flask) -> None:
         calendars,
         delegations,
         notifications,
+        known_errors,
     ):
         api.register_blueprint(module.blp)
 

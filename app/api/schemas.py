@@ -511,3 +511,25 @@ class DeadlineSchema(Schema):
     due_at = fields.DateTime()
     time_zone = fields.String()
     segments = fields.List(fields.Nested(SegmentSchema))
+
+
+class KnownErrorQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    service = fields.String(validate=validate.Length(min=1, max=40))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class KnownErrorSchema(Schema):
+    id = fields.Integer()
+    problem = fields.Nested(LinkedInstanceSchema)
+    service = fields.String(allow_none=True)
+    symptoms = fields.String()
+    root_cause = fields.String()
+    workaround = fields.String()
+    recorded_at = fields.DateTime()
+
+
+class KnownErrorPageSchema(Schema):
+    items = fields.List(fields.Nested(KnownErrorSchema))
+    total = fields.Integer()

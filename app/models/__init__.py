@@ -5,6 +5,7 @@ from app.models.calendar import OfficeHours, RegionalDay
 from app.models.delegation import Delegation
 from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus, ReferenceSequence
+from app.models.known_error import KnownError
 from app.models.notification import Notification
 from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
@@ -22,6 +23,7 @@ __all__ = [
     "Event",
     "Instance",
     "InstanceStatus",
+    "KnownError",
     "Notification",
     "OfficeHours",
     "ProcessFile",

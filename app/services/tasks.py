@@ -15,6 +15,7 @@ from app.models import OPEN_STATUSES, Instance, Task, TaskState, User
 from app.services.context import Platform
 from app.services.history import record
 from app.services.instances import InstanceService, status_conflict
+from app.services.known_errors import record_known_error
 from app.services.races import lost_race_is_conflict
 
 
@@ -216,5 +217,6 @@ class TaskService:
                 {"task": task.bpmn_id, "lane": task.lane, "data": data, **acting},
             )
             self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
+            record_known_error(self.session, instance, data, now)
             self.session.flush()
         return instance
