@@ -406,9 +406,12 @@ class SlaService:
         responded = resolved = activated = restored = None
         for event in events:
             if event.kind == "message_received":
-                # the DRP activation procedure reports the recovery (its end message)
+                # The DRP procedure reports back: recovered, or no DRP after all (not a
+                # disaster, or activation refused), in which case no RTO clock runs.
                 result = event.data.get("payload") or {}
-                if activated is not None and result.get(SERVICE_RESTORED) is True:
+                if result.get(DRP_ACTIVATED) is False and restored is None:
+                    activated = None
+                elif activated is not None and result.get(SERVICE_RESTORED) is True:
                     restored = restored or event.at
                 continue
             if event.kind not in ("task_claimed", "task_completed"):

@@ -1,0 +1,949 @@
+"""Engine-only checks of processes/pemulihan-layanan.bpmn (DRP activation) and its forms.
+
+No Flask and no database. The paths are driven in memory with the restricted script engine
+the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
+`pemohon`, `waktu_permintaan`), then the start message delivered, since the model starts
+with a message start event (docs/bpmn-conventions.md, "Links between procedures"). The
+same paths also run through `Runtime`, whose `Outcome` carries the message the instance
+throws when it ends (`pemulihan-layanan-selesai`).
+"""
+
+import ast
+import json
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.clock import FixedClock
+from app.engine.routing import route_for
+from app.engine.runtime import Runtime
+from app.engine.sandbox import make_script_engine
+from app.engine.specs import parse_bundle
+from app.engine.validation import validate_model
+from app.services.deploy import bundle_from_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+BPMN_FILE = ROOT / "processes" / "pemulihan-layanan.bpmn"
+FORMS_DIR = ROOT / "forms"
+PROCESS_ID = "pemulihan_layanan"
+MODEL_ID = "pemulihan-layanan"
+START_MESSAGE = "pemulihan-layanan"
+DONE_MESSAGE = "pemulihan-layanan-selesai"
+PAYLOAD = (
+    '{"layanan_pulih": layanan_pulih, "drp_diaktifkan": drp_diaktifkan, '
+    '"ringkasan_pemulihan": ringkasan_pemulihan}'
+)
+CITATION = "Perbup Bangka 21/2025, 2.2.2.2"
+
+KNOWN_ROLES = {
+    "Pengguna Layanan",
+    "Penyedia Layanan",
+    "Administrator Layanan",
+    "Administrator Infrastruktur dan Aplikasi",
+    "Penanggung Jawab Penyedia Layanan",
+    "Penanggung Jawab Infrastruktur dan Aplikasi",
+    "Pimpinan PD Penyedia Layanan",
+    "Analis Proses",
+    "Admin Sistem",
+}
+STARTER_LANE = "Pemohon"
+INFRA = "Administrator Infrastruktur dan Aplikasi"
+PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
+PJ_INFRA = "Penanggung Jawab Infrastruktur dan Aplikasi"
+
+# What the runtime puts into the instance data at start (besides the start form);
+# `nomor_referensi` because the start event has a `referencePrefix`.
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
+# Fields that would give the instance a complaint's or a request's SLA clocks
+# (app/services/sla.py `clock_kind`): a DRP instance must not set them.
+CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan"}
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+FLOW_NODE_TAGS = (
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "businessRuleTask",
+    "sendTask",
+    "receiveTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+)
+TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
+
+PENGAJUAN = {
+    "layanan": "SIMPEG",
+    "judul": "Pusat data utama terendam banjir",
+    "uraian_kejadian": "Sejak pukul 04.00 ruang server lantai 1 terendam; semua layanan padam.",
+    "waktu_kejadian": "2026-11-23T04:00:00+07:00",
+    "lokasi_terdampak": "Ruang server Diskominfo lantai 1",
+    "nomor_aduan": "ADU-2026-000123",
+}
+LAYANAN_INFO = {
+    "kode": "SIMPEG",
+    "nama": "Sistem Informasi Manajemen Kepegawaian",
+    "pd": "BKPSDM",
+    "kelompok": "Administrasi Pemerintahan",
+    "klasifikasi": "Kritis",
+}
+ASESMEN = {
+    "kondisi_fisik_pusat_data": "rusak_berat",
+    "uraian_kondisi_fisik": "Ruang server terendam 40 cm; UPS dan panel listrik rusak.",
+    "kelayakan_fungsi_pusat_data": "tidak_berfungsi",
+    "uraian_kelayakan_fungsi": "Server dan penyimpanan mati; jaringan ke luar terputus.",
+    "komponen_terdampak": ["srv-simpeg-01", "san-01", "core-switch-01"],
+}
+BENCANA = {
+    "analisis_asesmen": "Perbaikan pusat data butuh lebih dari 3 hari, jauh di atas RTO 4 jam.",
+    "kondisi_bencana": True,
+    "jenis_bencana": "bencana_alam",
+    "opsi_pemulihan": "pemulihan_cepat",
+}
+BUKAN_BENCANA = {
+    "analisis_asesmen": "Hanya satu server rusak; server cadangan di pusat data yang sama siap.",
+    "kondisi_bencana": False,
+    "alasan_bukan_bencana": "Pusat data berfungsi; gangguan dipulihkan lewat penanganan aduan.",
+}
+DISETUJUI = {"drp_disetujui": True}
+DITOLAK = {
+    "drp_disetujui": False,
+    "catatan_persetujuan_drp": "Pusat data akan pulih dalam 2 jam menurut PLN.",
+}
+AKTIVASI = {
+    "drp_diaktifkan": True,
+    "dokumen_drp": "DRP-SIMPEG-2026",
+    "lokasi_pemulihan": "DRC Pusat Data Nasional",
+    "langkah_aktivasi": "DNS dialihkan ke DRC; cadangan basis data pukul 00.00 dipulihkan.",
+    "tim_pemulihan": ["Andi (Diskominfo)", "PT Awan Nusantara"],
+    "titik_pemulihan_data": "2026-11-23T00:00:00+07:00",
+}
+BELUM_PULIH = {
+    "aktivitas_normalisasi": "Aplikasi berjalan di DRC; sinkronisasi data belum selesai.",
+    "layanan_pulih": False,
+    "kendala_normalisasi": "Replikasi berkas dokumen pegawai masih berjalan.",
+}
+PULIH = {
+    "aktivitas_normalisasi": "Sinkronisasi selesai; layanan diakses pengguna dari DRC.",
+    "layanan_pulih": True,
+    "kehilangan_data": "Entri 00.00-04.00 dimasukkan ulang dari berkas fisik.",
+}
+EVALUASI = {
+    "evaluasi_pelaksanaan": "Pengalihan DNS berjalan; pemulihan berkas lebih lambat dari rencana.",
+    "rto_terpenuhi": True,
+    "rpo_terpenuhi": False,
+    "kendala_pemulihan": "Bandwidth ke DRC terbatas.",
+    "rekomendasi_perbaikan_drp": "Tambah replikasi berkas tiap jam; naikkan bandwidth DRC.",
+    "ringkasan_pemulihan": "SIMPEG pulih di DRC dalam 3 jam 40 menit; data 4 jam dimasukkan ulang.",
+}
+BELUM_DITETAPKAN = {
+    "drp_ditetapkan": False,
+    "catatan_penetapan": "Lengkapi analisa biaya kenaikan bandwidth.",
+}
+DITETAPKAN = {
+    "drp_ditetapkan": True,
+    "versi_drp": "DRP-SIMPEG-2026 revisi 1",
+    "perubahan_drp": "Replikasi berkas tiap jam.",
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def parser():
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(BPMN_FILE))
+    assert parser.get_process_ids() == [PROCESS_ID]
+    return parser
+
+
+@pytest.fixture(scope="module")
+def spec(parser):
+    return parser.get_spec(PROCESS_ID)
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return etree.parse(str(BPMN_FILE))
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The model as the deploy sees it: the BPMN with the forms it names."""
+    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
+
+
+@pytest.fixture
+def runtime():
+    return Runtime(time_limit=1.0)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+def load_form(filename):
+    path = FORMS_DIR / filename
+    assert path.is_file(), f"form file {filename} missing in forms/"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def form_validator(properties):
+    """Check the form files a task names and return a validator for its JSON schema."""
+    schema = load_form(properties["formJsonSchemaFilename"])
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert schema.get("additionalProperties") is not False
+    ui_schema = load_form(properties["formUiSchemaFilename"])
+    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def assert_valid(properties, data):
+    errors = sorted(form_validator(properties).iter_errors(data), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def assert_invalid(properties, data):
+    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
+
+
+def start_data(**form):
+    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
+    return {
+        **PENGAJUAN,
+        **form,
+        "layanan_info": dict(LAYANAN_INFO),
+        "pemohon": {"username": "infra", "nama": "Budi Santoso"},
+        "waktu_permintaan": T0.isoformat(),
+        "nomor_referensi": "DRP-2026-000001",
+    }
+
+
+def start(parser, spec, **form):
+    """Start an instance in memory: start data, then the start message, as the runtime does."""
+    start_spec = spec.task_specs["pengajuan_pemulihan"]
+    assert start_spec.lane == STARTER_LANE
+    data = start_data(**form)
+    assert_valid(
+        start_spec.extensions["properties"],
+        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
+    )
+    wf = BpmnWorkflow(
+        spec,
+        parser.get_subprocess_specs(PROCESS_ID),
+        script_engine=make_script_engine(time_limit=1.0),
+    )
+    wf.task_tree.data.update(data)
+    wf.do_engine_steps()
+    # A message start event waits for its message; nothing runs before it arrives.
+    assert not ready_user_tasks(wf)
+    [waiting] = wf.get_tasks(state=TaskState.WAITING)
+    assert waiting.task_spec.bpmn_id == "pengajuan_pemulihan"
+    wf.send_event(BpmnEvent(MessageEventDefinition(START_MESSAGE), {}))
+    wf.do_engine_steps()
+    return wf
+
+
+def ready_user_tasks(wf):
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def complete(wf, bpmn_id, lane, data):
+    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
+    ready = ready_user_tasks(wf)
+    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
+    task = ready[0]
+    assert task.task_spec.lane == lane
+    assert_valid(task.task_spec.extensions["properties"], data)
+    task.data.update(data)
+    task.run()
+    wf.do_engine_steps()
+    return task
+
+
+def reached(wf, spec_name):
+    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
+
+
+def thrown_messages(wf):
+    return [
+        (event.event_definition.name, event.payload)
+        for event in wf.get_events()
+        if type(event.event_definition).__name__ == "MessageEventDefinition"
+    ]
+
+
+def taken_flows(wf, tree):
+    """Ids of the gateways' outgoing flows this run took."""
+    process = tree.find("bpmn:process", NS)
+    by_ends = {
+        (f.get("sourceRef"), f.get("targetRef")): f.get("id")
+        for f in process.findall("bpmn:sequenceFlow", NS)
+    }
+    taken = set()
+    for task in wf.get_tasks(state=TaskState.COMPLETED):
+        source = task.task_spec.bpmn_id
+        if not (source or "").startswith("gw_"):
+            continue
+        for child in task.children:
+            if child.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
+                flow = by_ends.get((source, child.task_spec.bpmn_id))
+                if flow is not None:
+                    taken.add(flow)
+    return taken
+
+
+def drive_to_activation(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "asesmen_pusat_data", INFRA, ASESMEN)
+    complete(wf, "analisa_asesmen", INFRA, BENCANA)
+    complete(wf, "persetujuan_aktivasi", PJ_PENYEDIA, DISETUJUI)
+    return wf
+
+
+def run_recovered(parser, spec):
+    wf = drive_to_activation(parser, spec)
+    complete(wf, "aktivasi_drp", INFRA, AKTIVASI)
+    complete(wf, "normalisasi_operasional", INFRA, BELUM_PULIH)
+    complete(wf, "normalisasi_operasional", INFRA, PULIH)
+    complete(wf, "evaluasi_drp", INFRA, EVALUASI)
+    complete(wf, "penetapan_drp", PJ_INFRA, BELUM_DITETAPKAN)
+    complete(wf, "evaluasi_drp", INFRA, {**EVALUASI, "kendala_pemulihan": "Biaya dianalisa."})
+    complete(wf, "penetapan_drp", PJ_INFRA, DITETAPKAN)
+    return wf
+
+
+def run_not_a_disaster(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "asesmen_pusat_data", INFRA, {**ASESMEN, "kondisi_fisik_pusat_data": "baik"})
+    complete(wf, "analisa_asesmen", INFRA, BUKAN_BENCANA)
+    return wf
+
+
+def run_rejected(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "asesmen_pusat_data", INFRA, ASESMEN)
+    complete(wf, "analisa_asesmen", INFRA, BENCANA)
+    complete(wf, "persetujuan_aktivasi", PJ_PENYEDIA, DITOLAK)
+    return wf
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_run_disaster_approved_recovered_and_established(parser, spec):
+    wf = run_recovered(parser, spec)
+    assert wf.is_completed()
+    assert reached(wf, "selesai_pulih") == 1
+    assert reached(wf, "normalisasi_operasional") == 2
+    assert reached(wf, "evaluasi_drp") == 2
+    assert reached(wf, "penetapan_drp") == 2
+    assert not reached(wf, "catat_penolakan_drp")
+    assert not reached(wf, "catat_bukan_bencana")
+    assert wf.data["status_pemulihan"] == "selesai"
+    assert wf.data["nomor_referensi"] == "DRP-2026-000001"
+    assert wf.data["versi_drp"] == "DRP-SIMPEG-2026 revisi 1"
+    assert wf.data["nomor_aduan"] == "ADU-2026-000123"
+    assert thrown_messages(wf) == [
+        (
+            DONE_MESSAGE,
+            {
+                "layanan_pulih": True,
+                "drp_diaktifkan": True,
+                "ringkasan_pemulihan": EVALUASI["ringkasan_pemulihan"],
+            },
+        )
+    ]
+
+
+def test_run_not_a_disaster_ends_without_drp(parser, spec):
+    wf = run_not_a_disaster(parser, spec)
+    assert wf.is_completed()
+    assert reached(wf, "selesai_bukan_bencana") == 1
+    assert not reached(wf, "persetujuan_aktivasi")
+    assert wf.data["status_pemulihan"] == "bukan_bencana"
+    [(name, payload)] = thrown_messages(wf)
+    assert name == DONE_MESSAGE
+    assert payload["drp_diaktifkan"] is False
+    assert payload["layanan_pulih"] is False
+    assert BUKAN_BENCANA["alasan_bukan_bencana"] in payload["ringkasan_pemulihan"]
+
+
+def test_run_activation_rejected_by_the_provider(parser, spec):
+    wf = run_rejected(parser, spec)
+    assert wf.is_completed()
+    assert reached(wf, "selesai_ditolak") == 1
+    assert not reached(wf, "aktivasi_drp")
+    assert wf.data["status_pemulihan"] == "ditolak"
+    [(name, payload)] = thrown_messages(wf)
+    assert name == DONE_MESSAGE
+    assert payload["drp_diaktifkan"] is False
+    assert payload["layanan_pulih"] is False
+    assert DITOLAK["catatan_persetujuan_drp"] in payload["ringkasan_pemulihan"]
+
+
+def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
+    process = tree.find("bpmn:process", NS)
+    gateways = {g.get("id") for g in process.findall("bpmn:exclusiveGateway", NS)}
+    expected = {
+        f.get("id")
+        for f in process.findall("bpmn:sequenceFlow", NS)
+        if f.get("sourceRef") in gateways
+    }
+    taken = set()
+    for run in (run_recovered, run_not_a_disaster, run_rejected):
+        taken |= taken_flows(run(parser, spec), tree)
+    assert taken == expected
+
+
+def test_the_start_waits_for_its_message(parser, spec):
+    wf = BpmnWorkflow(spec, script_engine=make_script_engine(time_limit=1.0))
+    wf.task_tree.data.update(start_data())
+    wf.do_engine_steps()
+    assert not ready_user_tasks(wf)
+    with pytest.raises(Exception, match="not waiting"):
+        wf.send_event(BpmnEvent(MessageEventDefinition("rilis-layanan"), {}))
+
+
+def test_rto_fields_are_set_in_the_forms_the_app_reads(spec):
+    """The RTO clock starts at a completed task with `drp_diaktifkan == True` and stops at a
+    later one with `layanan_pulih == True` (app/services/sla.py)."""
+    props = {
+        name: task_spec.extensions["properties"]
+        for name, task_spec in spec.task_specs.items()
+        if getattr(task_spec, "manual", False)
+    }
+    aktivasi = load_form(props["aktivasi_drp"]["formJsonSchemaFilename"])
+    assert aktivasi["properties"]["drp_diaktifkan"]["type"] == "boolean"
+    assert aktivasi["properties"]["drp_diaktifkan"]["const"] is True
+    assert "drp_diaktifkan" in aktivasi["required"]
+    normalisasi = load_form(props["normalisasi_operasional"]["formJsonSchemaFilename"])
+    assert normalisasi["properties"]["layanan_pulih"]["type"] == "boolean"
+    assert "layanan_pulih" in normalisasi["required"]
+    for name, properties in props.items():
+        fields = set(load_form(properties["formJsonSchemaFilename"])["properties"])
+        if name != "aktivasi_drp":
+            assert "drp_diaktifkan" not in fields, name
+        if name != "normalisasi_operasional":
+            assert "layanan_pulih" not in fields, name
+        assert not CLOCK_FIELDS & fields, name
+    start_props = spec.task_specs["pengajuan_pemulihan"].extensions["properties"]
+    start_fields = set(load_form(start_props["formJsonSchemaFilename"])["properties"])
+    assert not CLOCK_FIELDS & start_fields
+    assert not {"drp_diaktifkan", "layanan_pulih"} & start_fields
+
+
+def test_tasks_route_to_their_lanes(model):
+    data = start_data()
+    for bpmn_id, lane in (
+        ("asesmen_pusat_data", INFRA),
+        ("analisa_asesmen", INFRA),
+        ("persetujuan_aktivasi", PJ_PENYEDIA),
+        ("aktivasi_drp", INFRA),
+        ("normalisasi_operasional", INFRA),
+        ("evaluasi_drp", INFRA),
+        ("penetapan_drp", PJ_INFRA),
+    ):
+        route = route_for(model.user_tasks[bpmn_id], data, "infra")
+        assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+    assert set(model.user_tasks) == {
+        "asesmen_pusat_data",
+        "analisa_asesmen",
+        "persetujuan_aktivasi",
+        "aktivasi_drp",
+        "normalisasi_operasional",
+        "evaluasi_drp",
+        "penetapan_drp",
+    }
+
+
+# --------------------------------------------------------------------------- through the runtime
+
+
+def ready_ids(outcome):
+    return [t.info.bpmn_id for t in outcome.ready]
+
+
+def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
+    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
+    done = runtime.complete(model, outcome.state, task.id, data, clock)
+    assert done.failure is None, done.failure
+    assert done.messages == [] or done.status == "complete"
+    return done
+
+
+def test_runtime_start_delivers_the_start_message(model, runtime, clock):
+    outcome = runtime.start(model, start_data(), clock)
+    assert outcome.failure is None
+    # "waiting" with nothing ready means the start message was not delivered.
+    assert outcome.status == "running"
+    assert ready_ids(outcome) == ["asesmen_pusat_data"]
+    assert outcome.messages == []
+    assert outcome.data["judul"] == PENGAJUAN["judul"]
+
+
+@pytest.mark.parametrize(
+    ("steps", "end", "payload"),
+    [
+        (
+            [
+                ("asesmen_pusat_data", ASESMEN),
+                ("analisa_asesmen", BENCANA),
+                ("persetujuan_aktivasi", DISETUJUI),
+                ("aktivasi_drp", AKTIVASI),
+                ("normalisasi_operasional", PULIH),
+                ("evaluasi_drp", EVALUASI),
+                ("penetapan_drp", DITETAPKAN),
+            ],
+            "selesai",
+            {
+                "layanan_pulih": True,
+                "drp_diaktifkan": True,
+                "ringkasan_pemulihan": EVALUASI["ringkasan_pemulihan"],
+            },
+        ),
+        (
+            [
+                ("asesmen_pusat_data", ASESMEN),
+                ("analisa_asesmen", BENCANA),
+                ("persetujuan_aktivasi", DITOLAK),
+            ],
+            "ditolak",
+            {
+                "layanan_pulih": False,
+                "drp_diaktifkan": False,
+                "ringkasan_pemulihan": "Aktivasi DRP tidak disetujui Penanggung Jawab Penyedia "
+                "Layanan. " + DITOLAK["catatan_persetujuan_drp"],
+            },
+        ),
+        (
+            [("asesmen_pusat_data", ASESMEN), ("analisa_asesmen", BUKAN_BENCANA)],
+            "bukan_bencana",
+            {
+                "layanan_pulih": False,
+                "drp_diaktifkan": False,
+                "ringkasan_pemulihan": "Bukan kondisi bencana; DRP tidak diaktifkan. "
+                + BUKAN_BENCANA["alasan_bukan_bencana"],
+            },
+        ),
+    ],
+    ids=["pulih", "ditolak", "bukan-bencana"],
+)
+def test_runtime_ends_with_the_done_message(model, runtime, clock, steps, end, payload):
+    outcome = runtime.start(model, start_data(), clock)
+    for bpmn_id, data in steps:
+        assert outcome.messages == []
+        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
+    assert outcome.status == "complete"
+    assert outcome.ready == []
+    assert outcome.data["status_pemulihan"] == end
+    assert [(m.name, m.payload) for m in outcome.messages] == [(DONE_MESSAGE, payload)]
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def test_forms_reject_invalid_submissions(spec):
+    props = {
+        name: task_spec.extensions["properties"]
+        for name, task_spec in spec.task_specs.items()
+        if (getattr(task_spec, "extensions", None) or {})
+        .get("properties", {})
+        .get("formJsonSchemaFilename")
+    }
+    assert set(props) == {
+        "pengajuan_pemulihan",
+        "asesmen_pusat_data",
+        "analisa_asesmen",
+        "persetujuan_aktivasi",
+        "aktivasi_drp",
+        "normalisasi_operasional",
+        "evaluasi_drp",
+        "penetapan_drp",
+    }
+    start_form = props["pengajuan_pemulihan"]
+    for field in ("layanan", "judul", "uraian_kejadian"):
+        assert_invalid(start_form, {k: v for k, v in PENGAJUAN.items() if k != field})
+    # What another procedure must send at least: the optional fields may be left out.
+    minimal = {k: PENGAJUAN[k] for k in ("layanan", "judul", "uraian_kejadian")}
+    assert_valid(start_form, minimal)
+    assert_invalid(start_form, {**PENGAJUAN, "waktu_kejadian": "2026-11-23 04:00"})
+    assert_invalid(start_form, {**PENGAJUAN, "layanan": ""})
+
+    asesmen = props["asesmen_pusat_data"]
+    assert_invalid(asesmen, {**ASESMEN, "kondisi_fisik_pusat_data": "hancur"})
+    assert_invalid(asesmen, {**ASESMEN, "komponen_terdampak": "srv-simpeg-01"})
+    assert_invalid(asesmen, {k: v for k, v in ASESMEN.items() if k != "uraian_kondisi_fisik"})
+
+    analisa = props["analisa_asesmen"]
+    for field in ("jenis_bencana", "opsi_pemulihan"):
+        assert_invalid(analisa, {k: v for k, v in BENCANA.items() if k != field})
+    assert_invalid(analisa, {**BENCANA, "opsi_pemulihan": "pemulihan_lambat"})
+    assert_invalid(analisa, {k: v for k, v in BUKAN_BENCANA.items() if k != "alasan_bukan_bencana"})
+    assert_invalid(analisa, {"analisis_asesmen": "Belum jelas."})
+
+    persetujuan = props["persetujuan_aktivasi"]
+    assert_invalid(persetujuan, {"drp_disetujui": False})
+    assert_invalid(persetujuan, {"drp_disetujui": False, "catatan_persetujuan_drp": "x"})
+    assert_invalid(persetujuan, {"drp_disetujui": "ya"})
+    assert_valid(persetujuan, {"drp_disetujui": True})
+
+    aktivasi = props["aktivasi_drp"]
+    assert_invalid(aktivasi, {**AKTIVASI, "drp_diaktifkan": False})
+    assert_invalid(aktivasi, {k: v for k, v in AKTIVASI.items() if k != "drp_diaktifkan"})
+    assert_invalid(aktivasi, {k: v for k, v in AKTIVASI.items() if k != "lokasi_pemulihan"})
+    assert_invalid(aktivasi, {**AKTIVASI, "titik_pemulihan_data": "kemarin"})
+
+    normalisasi = props["normalisasi_operasional"]
+    assert_invalid(
+        normalisasi, {k: v for k, v in BELUM_PULIH.items() if k != "kendala_normalisasi"}
+    )
+    assert_invalid(normalisasi, {"aktivitas_normalisasi": "Sedang dipulihkan."})
+    assert_valid(normalisasi, {k: v for k, v in PULIH.items() if k != "kehilangan_data"})
+
+    evaluasi = props["evaluasi_drp"]
+    for field in ("evaluasi_pelaksanaan", "rekomendasi_perbaikan_drp", "ringkasan_pemulihan"):
+        assert_invalid(evaluasi, {k: v for k, v in EVALUASI.items() if k != field})
+
+    penetapan = props["penetapan_drp"]
+    assert_invalid(penetapan, {"drp_ditetapkan": True})
+    assert_invalid(penetapan, {"drp_ditetapkan": False})
+    assert_valid(penetapan, BELUM_DITETAPKAN)
+
+
+def test_start_form_declares_the_start_fields(spec):
+    start_props = spec.task_specs["pengajuan_pemulihan"].extensions["properties"]
+    assert start_props["referencePrefix"] == "DRP"
+    schema = load_form(start_props["formJsonSchemaFilename"])
+    fields = schema["properties"]
+    assert fields["layanan"]["type"] == "string"
+    assert set(schema["required"]) == {"layanan", "judul", "uraian_kejadian"}
+    assert fields["nomor_aduan"]["type"] == "string"
+    assert fields["waktu_kejadian"]["format"] == "date-time"
+    # The runtime sets these; the starter must not be asked for them.
+    assert not RUNTIME_START_VARIABLES & set(fields)
+
+
+def test_every_user_task_has_a_form(spec):
+    user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
+    assert len(user_tasks) == 7
+    for task_spec in user_tasks:
+        form_validator(task_spec.extensions["properties"])
+
+
+# --------------------------------------------------------------------------- deploy checks
+
+
+def test_deploy_validation_accepts_the_model_without_warnings(model):
+    assert model.process_id == PROCESS_ID
+    assert set(model.roots) == {"pemulihan-layanan.bpmn"}
+    assert model.start_form.schema_file == "pemulihan-layanan-pengajuan.schema.json"
+    assert model.start_message == START_MESSAGE
+    assert model.reference_prefix == "DRP"
+    assert model.escalations == {}
+    assert validate_model(model, KNOWN_ROLES) == []
+
+
+def test_messages_link_the_procedure(tree):
+    """Started by the message named after the model, ends throwing `<model-id>-selesai`."""
+    root = tree.getroot()
+    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
+    assert sorted(messages.values()) == [START_MESSAGE, DONE_MESSAGE]
+    process = tree.find("bpmn:process", NS)
+    [start_event] = process.findall("bpmn:startEvent", NS)
+    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == START_MESSAGE
+    ends = process.findall("bpmn:endEvent", NS)
+    assert sorted(e.get("id") for e in ends) == [
+        "selesai_bukan_bencana",
+        "selesai_ditolak",
+        "selesai_pulih",
+    ]
+    for end in ends:
+        [definition] = end.findall("bpmn:messageEventDefinition", NS)
+        assert messages[definition.get("messageRef")] == DONE_MESSAGE, end.get("id")
+        payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS)
+        assert payload.text == PAYLOAD, end.get("id")
+        _check_restricted(payload.text)
+        # Every end is preceded by a script task recording the outcome.
+        [incoming] = end.findall("bpmn:incoming", NS)
+        flow = process.find(f"bpmn:sequenceFlow[@id='{incoming.text}']", NS)
+        source = process.find(f"*[@id='{flow.get('sourceRef')}']", NS)
+        assert etree.QName(source).localname == "scriptTask", end.get("id")
+        assert "status_pemulihan" in source.find("bpmn:script", NS).text
+
+
+# --------------------------------------------------------------------------- diagram
+
+
+def flow_nodes(tree):
+    process = tree.find("bpmn:process", NS)
+    return [el for el in process if etree.QName(el).localname in FLOW_NODE_TAGS]
+
+
+def boundary_events(tree):
+    return tree.findall("bpmn:process/bpmn:boundaryEvent", NS)
+
+
+def bounds(shape):
+    b = shape.find("dc:Bounds", NS)
+    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def overlaps(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def on_border(point, box):
+    """Whether a waypoint lies on the border of a shape's bounding box."""
+    (px, py), (x, y, w, h) = point, box
+    inside = x <= px <= x + w and y <= py <= y + h
+    return inside and (px in (x, x + w) or py in (y, y + h))
+
+
+def plane_shapes(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
+
+
+def plane_edges(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
+
+
+def waypoints(edge):
+    return [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
+
+
+def test_diagram_has_shape_for_every_node_and_edge_for_every_flow(tree):
+    process = tree.find("bpmn:process", NS)
+    assert process.get("id") == PROCESS_ID
+    assert process.get("isExecutable") == "true"
+    assert CITATION in process.find("bpmn:documentation", NS).text
+    participants = tree.findall("bpmn:collaboration/bpmn:participant", NS)
+    assert [p.get("processRef") for p in participants] == [PROCESS_ID]
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    assert plane.get("bpmnElement") == tree.find("bpmn:collaboration", NS).get("id")
+    shapes = plane_shapes(tree)
+    edges = plane_edges(tree)
+    sizes = {"exclusiveGateway": (50, 50), "startEvent": (36, 36), "endEvent": (36, 36)}
+    for node in flow_nodes(tree):
+        assert node.get("id") in shapes, node.get("id")
+        kind = etree.QName(node).localname
+        _, _, w, h = bounds(shapes[node.get("id")])
+        assert (w, h) == sizes.get(kind, (100, 80)), node.get("id")
+        if kind == "exclusiveGateway":
+            assert shapes[node.get("id")].get("isMarkerVisible") == "true"
+    pool = bounds(shapes[participants[0].get("id")])
+    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
+        assert shapes[lane.get("id")].get("isHorizontal") == "true"
+        lx, ly, lw, lh = bounds(shapes[lane.get("id")])
+        assert lx == pool[0] + 30
+        assert lx + lw == pool[0] + pool[2]
+        assert pool[1] <= ly
+        assert ly + lh <= pool[1] + pool[3]
+    assert shapes[participants[0].get("id")].get("isHorizontal") == "true"
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        edge = edges.get(flow.get("id"))
+        assert edge is not None, flow.get("id")
+        points = waypoints(edge)
+        assert len(points) >= 2, flow.get("id")
+        assert on_border(points[0], bounds(shapes[flow.get("sourceRef")])), flow.get("id")
+        assert on_border(points[-1], bounds(shapes[flow.get("targetRef")])), flow.get("id")
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
+        if flow.get("name"):
+            assert edge.find("bpmndi:BPMNLabel", NS) is not None, flow.get("id")
+    for node in flow_nodes(tree):
+        if node.get("name") and etree.QName(node).localname not in TASK_TAGS:
+            assert shapes[node.get("id")].find("bpmndi:BPMNLabel", NS) is not None, node.get("id")
+
+
+def test_layout_has_no_overlaps_and_nodes_inside_their_lanes(tree):
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    attached = {e.get("id"): e.get("attachedToRef") for e in boundary_events(tree)}
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    for a, b in combinations(node_ids, 2):
+        if attached.get(a) == b or attached.get(b) == a:
+            continue
+        assert not overlaps(shapes[a], shapes[b]), f"{a} overlaps {b}"
+    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
+    in_lane = {}
+    for lane in lanes:
+        lx, ly, lw, lh = shapes[lane.get("id")]
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            nx, ny, nw, nh = shapes[ref.text]
+            assert lx <= nx, ref.text
+            assert nx + nw <= lx + lw, ref.text
+            assert ly <= ny, ref.text
+            assert ny + nh <= ly + lh, ref.text
+            assert ref.text not in in_lane, f"{ref.text} in two lanes"
+            in_lane[ref.text] = lane.get("name")
+    assert set(in_lane) == set(node_ids)
+    for a, b in combinations([lane.get("id") for lane in lanes], 2):
+        ax, ay, aw, ah = shapes[a]
+        bx, by, bw, bh = shapes[b]
+        assert ay + ah <= by or by + bh <= ay, f"lanes {a} and {b} overlap"
+
+
+def test_labels_and_edges_keep_clear_of_unrelated_shapes(tree):
+    """Tidy: no label over a shape or another label, no edge through an unrelated shape."""
+    process = tree.find("bpmn:process", NS)
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    shapes = plane_shapes(tree)
+    boxes = {n: bounds(shapes[n]) for n in node_ids}
+    labels = {}
+    for element_id, element in [*shapes.items(), *plane_edges(tree).items()]:
+        label = element.find("bpmndi:BPMNLabel", NS)
+        if label is not None:
+            labels[element_id] = bounds(label)
+    for owner, box in labels.items():
+        for node, node_box in boxes.items():
+            assert not overlaps(box, node_box), f"label of {owner} covers {node}"
+    for (a, box_a), (b, box_b) in combinations(labels.items(), 2):
+        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"
+    attached = {e.get("id"): e.get("attachedToRef") for e in boundary_events(tree)}
+    edges = plane_edges(tree)
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        ends = {flow.get("sourceRef"), flow.get("targetRef")}
+        ends |= {attached[e] for e in ends if e in attached}
+        points = waypoints(edges[flow.get("id")])
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.5, abs(y2 - y1) or 0.5)
+            for node, box in boxes.items():
+                if node not in ends:
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses {node}"
+            for owner, box in labels.items():
+                if owner != flow.get("id"):
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses label of {owner}"
+
+
+def test_flow_runs_left_to_right(tree):
+    """Apart from the loops back to a merge, every flow ends right of where it starts."""
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    loops = {"f_pulih_belum", "f_ditetapkan_tidak"}
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        sx, _, sw, _ = shapes[flow.get("sourceRef")]
+        tx, _, tw, _ = shapes[flow.get("targetRef")]
+        if flow.get("id") in loops:
+            assert tx + tw / 2 < sx + sw / 2, flow.get("id")
+            continue
+        assert sx + sw / 2 <= tx + tw / 2, flow.get("id")
+
+
+def test_lane_names_are_known_roles(spec, tree):
+    names = [lane.get("name") for lane in tree.findall("bpmn:process/bpmn:laneSet/bpmn:lane", NS)]
+    assert names == [STARTER_LANE, INFRA, PJ_PENYEDIA, PJ_INFRA]
+    for task_spec in spec.task_specs.values():
+        if getattr(task_spec, "manual", False):
+            assert task_spec.lane in KNOWN_ROLES
+    assert spec.task_specs["pengajuan_pemulihan"].lane == STARTER_LANE
+
+
+def test_tasks_and_events_cite_the_regulation(tree):
+    for node in flow_nodes(tree):
+        kind = etree.QName(node).localname
+        if kind in TASK_TAGS or kind in ("startEvent", "boundaryEvent"):
+            doc = node.find("bpmn:documentation", NS)
+            assert doc is not None, node.get("id")
+            assert CITATION in doc.text, node.get("id")
+            assert "Tabel 9" in doc.text, node.get("id")
+            assert "Kepbup Polewali Mandar 685/2021" in doc.text, node.get("id")
+
+
+def test_gateways_have_default_flows(tree):
+    process = tree.find("bpmn:process", NS)
+    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
+    splits = 0
+    for gw in process.findall("bpmn:exclusiveGateway", NS):
+        outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
+        incoming = [f for f in flows.values() if f.get("targetRef") == gw.get("id")]
+        if len(outgoing) > 1:
+            splits += 1
+            assert gw.get("name", "").endswith("?"), gw.get("id")
+            default = gw.get("default")
+            assert default in flows, gw.get("id")
+            assert flows[default].get("sourceRef") == gw.get("id"), gw.get("id")
+            assert flows[default].find("bpmn:conditionExpression", NS) is None
+            for flow in outgoing:
+                if flow.get("id") != default:
+                    assert flow.find("bpmn:conditionExpression", NS) is not None, flow.get("id")
+        else:
+            assert len(incoming) > 1, f"{gw.get('id')} neither splits nor merges"
+    assert splits == 4
+    # Loops go back into merge gateways, never into a task with two incoming flows.
+    for node in flow_nodes(tree):
+        if etree.QName(node).localname in TASK_TAGS:
+            assert len(node.findall("bpmn:incoming", NS)) == 1, node.get("id")
+
+
+def _check_restricted(code):
+    for node in ast.walk(ast.parse(code)):
+        assert not isinstance(node, (ast.Import, ast.ImportFrom)), code
+        name = getattr(node, "attr", None) or getattr(node, "id", None)
+        assert not (isinstance(name, str) and name.startswith("_")), code
+        if isinstance(node, ast.Name):
+            assert node.id not in {"open", "eval", "exec", "getattr", "compile", "globals"}, code
+
+
+def test_conditions_read_only_variables_set_before(tree):
+    """Every name a condition reads comes from a form, a script or the runtime start data."""
+    process = tree.find("bpmn:process", NS)
+    known = set(RUNTIME_START_VARIABLES)
+    for node in flow_nodes(tree):
+        props = {
+            p.get("name"): p.get("value")
+            for p in node.findall("bpmn:extensionElements/*/*", NS)
+            if p.get("name")
+        }
+        if "formJsonSchemaFilename" in props:
+            known |= set(load_form(props["formJsonSchemaFilename"])["properties"])
+    scripts = [s.text for s in process.findall("bpmn:scriptTask/bpmn:script", NS)]
+    scripts += [s.text for s in process.iterfind(".//spiffworkflow:preScript", NS)]
+    scripts += [s.text for s in process.iterfind(".//spiffworkflow:postScript", NS)]
+    for script in scripts:
+        _check_restricted(script)
+        for node in ast.walk(ast.parse(script)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                known.add(node.id)
+    conditions = process.findall("bpmn:sequenceFlow/bpmn:conditionExpression", NS)
+    assert len(conditions) == 4
+    for cond in conditions:
+        _check_restricted(cond.text)
+        expr = ast.parse(cond.text, mode="eval")
+        read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
+        assert read <= known, f"{cond.text} reads {read - known}"
