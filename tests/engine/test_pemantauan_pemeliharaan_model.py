@@ -1,0 +1,799 @@
+"""Engine-only checks of processes/pemantauan-pemeliharaan.bpmn and its forms.
+
+No Flask and no database. The paths are driven in memory with the restricted script engine
+the runtime uses. The procedure starts with a message start event (`pemantauan-pemeliharaan`):
+the start data are put into the workflow and the start message is delivered, as `Runtime.start`
+does for a start by hand or by the scheduler. An anomaly throws the message `penanganan-aduan`;
+the engine only queues it (`wf.get_events()`, `Outcome.messages`): the app delivers it.
+"""
+
+import ast
+import json
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.clock import FixedClock
+from app.engine.routing import route_for
+from app.engine.runtime import Runtime
+from app.engine.sandbox import make_script_engine
+from app.engine.specs import parse_bundle
+from app.engine.validation import validate_model
+from app.services.deploy import bundle_from_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+BPMN_FILE = ROOT / "processes" / "pemantauan-pemeliharaan.bpmn"
+FORMS_DIR = ROOT / "forms"
+PROCESS_ID = "pemantauan_pemeliharaan"
+MODEL_ID = "pemantauan-pemeliharaan"
+START_EVENT = "mulai_pemantauan"
+CITATION = "Perbup Bangka 21/2025, 2.2.2.1"
+POLEWALI = "Kepbup Polewali Mandar 685/2021, III."
+COMPLAINT_MESSAGE = "penanganan-aduan"
+COMPLAINT_START_FORM = FORMS_DIR / "penanganan-aduan-pelaporan.schema.json"
+
+KNOWN_ROLES = {
+    "Pengguna Layanan",
+    "Penyedia Layanan",
+    "Administrator Layanan",
+    "Administrator Infrastruktur dan Aplikasi",
+    "Penanggung Jawab Penyedia Layanan",
+    "Penanggung Jawab Infrastruktur dan Aplikasi",
+    "Pimpinan PD Penyedia Layanan",
+    "Analis Proses",
+    "Admin Sistem",
+}
+STARTER_LANE = "Pemohon"
+PROVIDER = "Penyedia Layanan"
+INFRA = "Administrator Infrastruktur dan Aplikasi"
+OFFICIAL = "Penanggung Jawab Penyedia Layanan"
+
+# What the runtime puts into the instance data at start (besides the start form).
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan"}
+# Data keys that give an instance SLA clocks (app/services/sla.py): a monitoring period must
+# not carry them, or the app would time it like a complaint or a request.
+SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan"}
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+FLOW_NODE_TAGS = (
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "businessRuleTask",
+    "sendTask",
+    "receiveTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+)
+TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
+LOOPS = {"f_reviu_revisi"}
+LANE_NAMES = [STARTER_LANE, PROVIDER, INFRA, OFFICIAL]
+SPLIT_GATEWAYS = 2
+CONDITIONS = 2
+
+T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+PEMOHON = {"username": "penjadwal", "nama": "Penjadwal Aplikasi"}
+
+MULAI = {"layanan": "SIMPEG", "periode": "2026-11"}
+LAYANAN_INFO = {
+    "kode": "SIMPEG",
+    "nama": "Sistem Informasi Manajemen Kepegawaian",
+    "pd": "BKPSDM",
+    "kelompok": "Administrasi Pemerintahan",
+    "klasifikasi": "Kritis",
+}
+PEMANTAUAN_LAYANAN = {
+    "alat_pemantauan": "Zabbix",
+    "keberlanjutan_infrastruktur": "Server aplikasi dan basis data berjalan di pusat data utama.",
+    "proses_bisnis": "Transaksi usulan kenaikan pangkat berjalan normal.",
+    "keamanan_informasi": "Tidak ada peringatan keamanan.",
+    "anomali_layanan": False,
+}
+PEMANTAUAN_INFRA = {
+    "utilisasi_cpu_persen": 62.5,
+    "utilisasi_ram_persen": 71,
+    "utilisasi_penyimpanan_persen": 58,
+    "utilisasi_bandwidth_persen": 35,
+    "ambang_batas_persen": 80,
+    "komponen_melewati_ambang": [],
+    "waktu_henti_menit": 25,
+    "anomali_infrastruktur": False,
+}
+ANOMALI_INFRA = {
+    **PEMANTAUAN_INFRA,
+    "utilisasi_ram_persen": 93,
+    "komponen_melewati_ambang": ["db-simpeg"],
+    "anomali_infrastruktur": True,
+    "uraian_anomali_infrastruktur": "RAM db-simpeg 93% sejak 28 November, di atas ambang 80%.",
+}
+ANALISIS = {
+    "analisis_hasil_pemantauan": "Utilisasi stabil di bawah ambang; waktu henti karena pembaruan.",
+    "rekomendasi_tuning": "Tambah indeks pada tabel riwayat jabatan.",
+}
+PENANGANAN = {
+    "penanganan_awal": "Cache kueri dibersihkan dan layanan basis data dijalankan ulang.",
+    "judul_aduan": "RAM basis data SIMPEG melewati ambang batas",
+    "kategori_gangguan": "server",
+    "gejala_gangguan": "Utilisasi RAM db-simpeg 93% sejak 28 November; waktu respons naik 3x.",
+    "dampak_gangguan": "Minor",
+    "komponen_terdampak": ["db-simpeg"],
+    "nip_nik": "198703122010011002",
+    "instansi": "Dinas Komunikasi dan Informatika",
+    "telepon": "081234567890",
+}
+LAPORAN = {
+    **MULAI,
+    "utilisasi_cpu_persen": 62.5,
+    "utilisasi_ram_persen": 71,
+    "utilisasi_penyimpanan_persen": 58,
+    "utilisasi_bandwidth_persen": 35,
+    "target_ketersediaan_persen": 99.5,
+    "ketersediaan_tercapai_persen": 99.94,
+    "target_ketersediaan_tercapai": True,
+    "tren_ketersediaan": "stabil",
+    "rencana_pemeliharaan_perangkat": "Penggantian disk server cadangan pada 12 Desember.",
+    "perlu_peningkatan_kapasitas": False,
+}
+LAPORAN_TIDAK_TERCAPAI = {
+    **LAPORAN,
+    "ketersediaan_tercapai_persen": 98.2,
+    "target_ketersediaan_tercapai": False,
+    "tren_ketersediaan": "menurun",
+    "penyebab_tidak_tercapai": "Basis data kehabisan memori dua kali pada akhir bulan.",
+    "perlu_peningkatan_kapasitas": True,
+    "rencana_peningkatan_kapasitas": "Penambahan RAM server basis data dari 32 GB ke 64 GB.",
+}
+DISETUJUI = {"keputusan_laporan": "disetujui"}
+REVISI = {"keputusan_laporan": "revisi", "catatan_reviu": "Lengkapi penyebab waktu henti 25 menit."}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def parser():
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(BPMN_FILE))
+    assert parser.get_process_ids() == [PROCESS_ID]
+    return parser
+
+
+@pytest.fixture(scope="module")
+def spec(parser):
+    return parser.get_spec(PROCESS_ID)
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return etree.parse(str(BPMN_FILE))
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The model as the deploy sees it: the BPMN with the forms it names."""
+    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
+
+
+@pytest.fixture
+def runtime():
+    return Runtime(time_limit=1.0)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+def load_form(filename):
+    path = FORMS_DIR / filename
+    assert path.is_file(), f"form file {filename} missing in forms/"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def form_validator(properties):
+    """Check the form files a task names and return a validator for its JSON schema."""
+    schema = load_form(properties["formJsonSchemaFilename"])
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert schema.get("additionalProperties") is not False
+    ui_schema = load_form(properties["formUiSchemaFilename"])
+    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def assert_valid(properties, data):
+    errors = sorted(form_validator(properties).iter_errors(data), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def assert_invalid(properties, data):
+    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
+
+
+def start_data(**form):
+    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
+    data = {**MULAI, **form}
+    if data.get("layanan"):
+        data["layanan_info"] = dict(LAYANAN_INFO)
+    return {**data, "pemohon": dict(PEMOHON), "waktu_permintaan": T0.isoformat()}
+
+
+def start(parser, spec, **form):
+    """Start an instance in memory: start data in the workflow, then the start message."""
+    start_spec = spec.task_specs[START_EVENT]
+    assert start_spec.lane == STARTER_LANE
+    data = start_data(**form)
+    assert_valid(
+        start_spec.extensions["properties"],
+        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
+    )
+    wf = BpmnWorkflow(
+        spec,
+        parser.get_subprocess_specs(PROCESS_ID),
+        script_engine=make_script_engine(time_limit=1.0),
+    )
+    wf.task_tree.data.update(data)
+    wf.do_engine_steps()
+    assert not ready_user_tasks(wf), "the message start event must wait for its message"
+    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
+    wf.do_engine_steps()
+    return wf
+
+
+def ready_user_tasks(wf):
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def complete(wf, bpmn_id, lane, data):
+    """Complete the ready user task `bpmn_id` after checking its lane and form."""
+    ready = [t for t in ready_user_tasks(wf) if t.task_spec.bpmn_id == bpmn_id]
+    assert len(ready) == 1, [t.task_spec.bpmn_id for t in ready_user_tasks(wf)]
+    task = ready[0]
+    assert task.task_spec.lane == lane
+    assert_valid(task.task_spec.extensions["properties"], data)
+    task.data.update(data)
+    task.run()
+    wf.do_engine_steps()
+    return task
+
+
+def ready_ids(wf):
+    return sorted(t.task_spec.bpmn_id for t in ready_user_tasks(wf))
+
+
+def reached(wf, spec_name):
+    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
+
+
+def thrown_messages(wf):
+    return [
+        (event.event_definition.name, event.payload)
+        for event in wf.get_events()
+        if type(event.event_definition).__name__ == "MessageEventDefinition"
+    ]
+
+
+def monitor(wf, layanan=PEMANTAUAN_LAYANAN, infra=PEMANTAUAN_INFRA):
+    assert ready_ids(wf) == ["pemantauan_infrastruktur", "pemantauan_layanan"]
+    complete(wf, "pemantauan_layanan", PROVIDER, layanan)
+    assert ready_ids(wf) == ["pemantauan_infrastruktur"]
+    complete(wf, "pemantauan_infrastruktur", INFRA, infra)
+
+
+def assert_closed(wf):
+    assert wf.is_completed()
+    assert reached(wf, "pemantauan_selesai") == 1
+    assert wf.data["status_pemantauan"] == "selesai"
+    assert wf.data["keputusan_laporan"] == "disetujui"
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_run_without_anomaly_analyses_and_reports(parser, spec):
+    wf = start(parser, spec)
+    monitor(wf)
+    assert ready_ids(wf) == ["analisis_pemantauan"]
+    complete(wf, "analisis_pemantauan", INFRA, ANALISIS)
+    # The utilisation measured by the infrastructure administrator prefills the report.
+    [report] = ready_user_tasks(wf)
+    assert report.task_spec.bpmn_id == "laporan_ketersediaan"
+    assert report.data["utilisasi_ram_persen"] == 71
+    assert report.data["ada_anomali"] is False
+    complete(wf, "laporan_ketersediaan", PROVIDER, LAPORAN)
+    complete(wf, "reviu_laporan", OFFICIAL, DISETUJUI)
+    assert_closed(wf)
+    assert not reached(wf, "penanganan_anomali")
+    assert not reached(wf, "ajukan_aduan")
+    assert thrown_messages(wf) == []
+
+
+def test_anomaly_starts_a_complaint_without_waiting(parser, spec):
+    wf = start(parser, spec)
+    monitor(wf, infra=ANOMALI_INFRA)
+    assert ready_ids(wf) == ["penanganan_anomali"]
+    complete(wf, "penanganan_anomali", PROVIDER, PENANGANAN)
+    # The throw ran and the flow went on to the report: nothing waits for the complaint.
+    assert reached(wf, "ajukan_aduan") == 1
+    assert ready_ids(wf) == ["laporan_ketersediaan"]
+    assert not wf.get_tasks(state=TaskState.WAITING, spec_name="ajukan_aduan")
+    [(name, payload)] = thrown_messages(wf)
+    assert name == COMPLAINT_MESSAGE
+    assert payload == {
+        "layanan": "SIMPEG",
+        "judul": PENANGANAN["judul_aduan"],
+        "metode_pelaporan": "web",
+        "kategori": "server",
+        "gejala": PENANGANAN["gejala_gangguan"],
+        "dampak": "Minor",
+        "nip_nik": PENANGANAN["nip_nik"],
+        "instansi": PENANGANAN["instansi"],
+        "telepon": PENANGANAN["telepon"],
+        "komponen_konfigurasi": ["db-simpeg"],
+    }
+    complaint_form = json.loads(COMPLAINT_START_FORM.read_text(encoding="utf-8"))
+    errors = list(Draft202012Validator(complaint_form).iter_errors(payload))
+    assert not errors, [e.message for e in errors]
+    complete(wf, "laporan_ketersediaan", PROVIDER, LAPORAN_TIDAK_TERCAPAI)
+    complete(wf, "reviu_laporan", OFFICIAL, DISETUJUI)
+    assert_closed(wf)
+    assert not reached(wf, "analisis_pemantauan")
+    assert wf.data["target_ketersediaan_tercapai"] is False
+
+
+def test_an_anomaly_seen_by_the_provider_alone_is_handled(parser, spec):
+    wf = start(parser, spec)
+    monitor(
+        wf,
+        layanan={
+            **PEMANTAUAN_LAYANAN,
+            "anomali_layanan": True,
+            "uraian_anomali_layanan": "Peringatan gagal masuk beruntun dari satu alamat IP.",
+        },
+    )
+    assert ready_ids(wf) == ["penanganan_anomali"]
+    assert ready_user_tasks(wf)[0].data["ada_anomali"] is True
+    complete(wf, "penanganan_anomali", PROVIDER, {**PENANGANAN, "kategori_gangguan": "keamanan"})
+    [(name, payload)] = thrown_messages(wf)
+    assert (name, payload["kategori"]) == (COMPLAINT_MESSAGE, "keamanan")
+
+
+def test_report_sent_back_for_revision_then_approved(parser, spec):
+    wf = start(parser, spec)
+    monitor(wf)
+    complete(wf, "analisis_pemantauan", INFRA, ANALISIS)
+    complete(wf, "laporan_ketersediaan", PROVIDER, LAPORAN)
+    complete(wf, "reviu_laporan", OFFICIAL, REVISI)
+    assert not wf.is_completed()
+    [again] = ready_user_tasks(wf)
+    assert again.task_spec.bpmn_id == "laporan_ketersediaan"
+    assert again.data["catatan_reviu"] == REVISI["catatan_reviu"]
+    complete(wf, "laporan_ketersediaan", PROVIDER, {**LAPORAN, "waktu_henti_menit": 25})
+    complete(wf, "reviu_laporan", OFFICIAL, DISETUJUI)
+    assert_closed(wf)
+    assert reached(wf, "laporan_ketersediaan") == 2
+    assert reached(wf, "reviu_laporan") == 2
+
+
+def test_runtime_starts_by_the_start_message_and_reports_the_thrown_complaint(
+    model, runtime, clock
+):
+    """Through `Runtime`, state serialized between calls, as the app drives it."""
+    assert model.start_message == MODEL_ID
+    assert model.reference_prefix == "PMN"
+    outcome = runtime.start(model, start_data(), clock)
+    assert outcome.failure is None, outcome.failure
+    assert sorted(t.info.bpmn_id for t in outcome.ready) == [
+        "pemantauan_infrastruktur",
+        "pemantauan_layanan",
+    ]
+    for bpmn_id, data in (
+        ("pemantauan_layanan", PEMANTAUAN_LAYANAN),
+        ("pemantauan_infrastruktur", ANOMALI_INFRA),
+        ("penanganan_anomali", PENANGANAN),
+    ):
+        [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
+        outcome = runtime.complete(model, outcome.state, task.id, data, clock)
+        assert outcome.failure is None, outcome.failure
+    assert [t.info.bpmn_id for t in outcome.ready] == ["laporan_ketersediaan"]
+    assert [m.name for m in outcome.messages] == [COMPLAINT_MESSAGE]
+    assert outcome.messages[0].payload["judul"] == PENANGANAN["judul_aduan"]
+    assert outcome.status == "running"
+
+
+def test_tasks_are_routed_to_their_lanes(model):
+    data = start_data()
+    for bpmn_id, lane in (
+        ("pemantauan_layanan", PROVIDER),
+        ("pemantauan_infrastruktur", INFRA),
+        ("penanganan_anomali", PROVIDER),
+        ("analisis_pemantauan", INFRA),
+        ("laporan_ketersediaan", PROVIDER),
+        ("reviu_laporan", OFFICIAL),
+    ):
+        route = route_for(model.user_tasks[bpmn_id], data, PEMOHON["username"])
+        assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def form_properties(spec):
+    return {
+        name: task_spec.extensions["properties"]
+        for name, task_spec in spec.task_specs.items()
+        if (getattr(task_spec, "extensions", None) or {})
+        .get("properties", {})
+        .get("formJsonSchemaFilename")
+    }
+
+
+def test_forms_reject_invalid_submissions(spec):
+    props = form_properties(spec)
+    assert set(props) == {
+        START_EVENT,
+        "pemantauan_layanan",
+        "pemantauan_infrastruktur",
+        "penanganan_anomali",
+        "analisis_pemantauan",
+        "laporan_ketersediaan",
+        "reviu_laporan",
+    }
+    start_form = props[START_EVENT]
+    assert_invalid(start_form, {"layanan": "SIMPEG"})
+    assert_invalid(start_form, {**MULAI, "periode": "2026-13"})
+    assert_invalid(start_form, {**MULAI, "periode": "November 2026"})
+
+    layanan = props["pemantauan_layanan"]
+    assert_invalid(layanan, {**PEMANTAUAN_LAYANAN, "anomali_layanan": True})
+    assert_invalid(layanan, {k: v for k, v in PEMANTAUAN_LAYANAN.items() if k != "anomali_layanan"})
+
+    infra = props["pemantauan_infrastruktur"]
+    assert_invalid(
+        infra, {k: v for k, v in ANOMALI_INFRA.items() if k != "uraian_anomali_infrastruktur"}
+    )
+    assert_invalid(infra, {**PEMANTAUAN_INFRA, "utilisasi_cpu_persen": 120})
+    assert_invalid(infra, {**PEMANTAUAN_INFRA, "waktu_henti_menit": -1})
+    for field in ("utilisasi_cpu_persen", "utilisasi_ram_persen", "utilisasi_penyimpanan_persen"):
+        assert_invalid(infra, {k: v for k, v in PEMANTAUAN_INFRA.items() if k != field})
+
+    penanganan = props["penanganan_anomali"]
+    for field in ("judul_aduan", "gejala_gangguan", "dampak_gangguan", "nip_nik", "telepon"):
+        assert_invalid(penanganan, {k: v for k, v in PENANGANAN.items() if k != field})
+    assert_invalid(penanganan, {**PENANGANAN, "dampak_gangguan": "Major"})
+    assert_invalid(penanganan, {**PENANGANAN, "nip_nik": "12345"})
+    assert_invalid(penanganan, {**PENANGANAN, "kategori_gangguan": "listrik"})
+
+    laporan = props["laporan_ketersediaan"]
+    assert_invalid(
+        laporan, {k: v for k, v in LAPORAN_TIDAK_TERCAPAI.items() if k != "penyebab_tidak_tercapai"}
+    )
+    assert_invalid(
+        laporan,
+        {k: v for k, v in LAPORAN_TIDAK_TERCAPAI.items() if k != "rencana_peningkatan_kapasitas"},
+    )
+    assert_invalid(laporan, {**LAPORAN, "tren_ketersediaan": "naik"})
+    assert_invalid(laporan, {**LAPORAN, "ketersediaan_tercapai_persen": 100.5})
+
+    reviu = props["reviu_laporan"]
+    assert_invalid(reviu, {"keputusan_laporan": "revisi"})
+    assert_invalid(reviu, {"keputusan_laporan": "ditolak"})
+
+
+def test_report_form_has_the_six_items_of_the_monitoring_form(spec):
+    """Bangka 2.2.2.1, Formulir Pemantauan dan Pemeliharaan Layanan butir 1-6."""
+    props = form_properties(spec)["laporan_ketersediaan"]
+    schema = load_form(props["formJsonSchemaFilename"])
+    fields = set(schema["properties"])
+    assert {"layanan", "periode"} <= fields  # butir 1-2
+    assert {  # butir 3: CPU, RAM, storage, bandwidth
+        "utilisasi_cpu_persen",
+        "utilisasi_ram_persen",
+        "utilisasi_penyimpanan_persen",
+        "utilisasi_bandwidth_persen",
+    } <= fields
+    assert {"target_ketersediaan_persen", "ketersediaan_tercapai_persen"} <= fields  # butir 4
+    assert {"tren_ketersediaan", "penyebab_tidak_tercapai"} <= fields  # butir 5
+    assert {"rencana_pemeliharaan_perangkat", "rencana_peningkatan_kapasitas"} <= fields  # 6
+
+
+def test_start_form_and_no_sla_clock_fields(spec):
+    start_props = spec.task_specs[START_EVENT].extensions["properties"]
+    assert start_props["referencePrefix"] == "PMN"
+    schema = load_form(start_props["formJsonSchemaFilename"])
+    assert schema["properties"]["layanan"]["type"] == "string"
+    assert set(schema["required"]) == {"layanan", "periode"}
+    assert not RUNTIME_START_VARIABLES & set(schema["properties"])
+    for props in form_properties(spec).values():
+        fields = set(load_form(props["formJsonSchemaFilename"])["properties"])
+        assert not SLA_TRIGGERS & fields, props["formJsonSchemaFilename"]
+
+
+def test_every_user_task_has_a_form(spec):
+    user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
+    assert len(user_tasks) == 6
+    for task_spec in user_tasks:
+        form_validator(task_spec.extensions["properties"])
+
+
+# --------------------------------------------------------------------------- deploy checks
+
+
+def test_deploy_validation_accepts_the_model_without_warnings(model):
+    assert model.process_id == PROCESS_ID
+    assert set(model.roots) == {"pemantauan-pemeliharaan.bpmn"}
+    assert model.start_form.schema_file == "pemantauan-pemeliharaan-mulai.schema.json"
+    assert validate_model(model, KNOWN_ROLES) == []
+
+
+def test_start_event_and_complaint_throw_use_the_model_ids_as_message_names(tree):
+    messages = {m.get("id"): m.get("name") for m in tree.findall("bpmn:message", NS)}
+    process = tree.find("bpmn:process", NS)
+    [start_event] = process.findall("bpmn:startEvent", NS)
+    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == MODEL_ID
+    [throw] = process.findall("bpmn:intermediateThrowEvent", NS)
+    [definition] = throw.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == COMPLAINT_MESSAGE
+    payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
+    _check_restricted(payload)
+    keys = {k.value for k in ast.parse(payload, mode="eval").body.keys}
+    complaint_form = json.loads(COMPLAINT_START_FORM.read_text(encoding="utf-8"))
+    assert set(complaint_form["required"]) <= keys
+    # Nothing waits for the complaint: no catch event in this procedure.
+    assert not process.findall("bpmn:intermediateCatchEvent", NS)
+
+
+# --------------------------------------------------------------------------- diagram
+
+
+def flow_nodes(tree):
+    process = tree.find("bpmn:process", NS)
+    return [el for el in process if etree.QName(el).localname in FLOW_NODE_TAGS]
+
+
+def bounds(shape):
+    b = shape.find("dc:Bounds", NS)
+    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def overlaps(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def on_border(point, box):
+    """Whether a waypoint lies on the border of a shape's bounding box."""
+    (px, py), (x, y, w, h) = point, box
+    inside = x <= px <= x + w and y <= py <= y + h
+    return inside and (px in (x, x + w) or py in (y, y + h))
+
+
+def plane_shapes(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
+
+
+def plane_edges(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
+
+
+def waypoints(edge):
+    return [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
+
+
+def test_diagram_has_shape_for_every_node_and_edge_for_every_flow(tree):
+    process = tree.find("bpmn:process", NS)
+    assert process.get("id") == PROCESS_ID
+    assert process.get("isExecutable") == "true"
+    assert CITATION in process.find("bpmn:documentation", NS).text
+    participants = tree.findall("bpmn:collaboration/bpmn:participant", NS)
+    assert [p.get("processRef") for p in participants] == [PROCESS_ID]
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    assert plane.get("bpmnElement") == tree.find("bpmn:collaboration", NS).get("id")
+    shapes = plane_shapes(tree)
+    edges = plane_edges(tree)
+    for node in flow_nodes(tree):
+        assert node.get("id") in shapes, node.get("id")
+        if etree.QName(node).localname == "exclusiveGateway":
+            assert shapes[node.get("id")].get("isMarkerVisible") == "true"
+    pool = bounds(shapes[participants[0].get("id")])
+    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
+        assert shapes[lane.get("id")].get("isHorizontal") == "true"
+        assert bounds(shapes[lane.get("id")])[0] == pool[0] + 30, lane.get("id")
+    assert shapes[participants[0].get("id")].get("isHorizontal") == "true"
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        edge = edges.get(flow.get("id"))
+        assert edge is not None, flow.get("id")
+        points = waypoints(edge)
+        assert len(points) >= 2, flow.get("id")
+        assert on_border(points[0], bounds(shapes[flow.get("sourceRef")])), flow.get("id")
+        assert on_border(points[-1], bounds(shapes[flow.get("targetRef")])), flow.get("id")
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
+    for node in flow_nodes(tree):
+        if node.get("name") and etree.QName(node).localname not in TASK_TAGS:
+            assert shapes[node.get("id")].find("bpmndi:BPMNLabel", NS) is not None, node.get("id")
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        if flow.get("name"):
+            assert edges[flow.get("id")].find("bpmndi:BPMNLabel", NS) is not None, flow.get("id")
+
+
+def test_layout_has_no_overlaps_and_nodes_inside_their_lanes(tree):
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    for a, b in combinations(node_ids, 2):
+        assert not overlaps(shapes[a], shapes[b]), f"{a} overlaps {b}"
+    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
+    in_lane = {}
+    for lane in lanes:
+        lx, ly, lw, lh = shapes[lane.get("id")]
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            nx, ny, nw, nh = shapes[ref.text]
+            assert lx <= nx, ref.text
+            assert nx + nw <= lx + lw, ref.text
+            assert ly <= ny, ref.text
+            assert ny + nh <= ly + lh, ref.text
+            assert ref.text not in in_lane, f"{ref.text} in two lanes"
+            in_lane[ref.text] = lane.get("name")
+    assert set(in_lane) == set(node_ids)
+    for a, b in combinations([lane.get("id") for lane in lanes], 2):
+        ax, ay, aw, ah = shapes[a]
+        bx, by, bw, bh = shapes[b]
+        assert ay + ah <= by or by + bh <= ay, f"lanes {a} and {b} overlap"
+
+
+def test_labels_and_edges_keep_clear_of_unrelated_shapes(tree):
+    """Tidy: no label over a shape or another label, no edge through an unrelated shape."""
+    process = tree.find("bpmn:process", NS)
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    shapes = plane_shapes(tree)
+    boxes = {n: bounds(shapes[n]) for n in node_ids}
+    labels = {}
+    for element_id, element in [*shapes.items(), *plane_edges(tree).items()]:
+        label = element.find("bpmndi:BPMNLabel", NS)
+        if label is not None:
+            labels[element_id] = bounds(label)
+    for owner, box in labels.items():
+        for node, node_box in boxes.items():
+            assert not overlaps(box, node_box), f"label of {owner} covers {node}"
+    for (a, box_a), (b, box_b) in combinations(labels.items(), 2):
+        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"
+    edges = plane_edges(tree)
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        ends = {flow.get("sourceRef"), flow.get("targetRef")}
+        points = waypoints(edges[flow.get("id")])
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.5, abs(y2 - y1) or 0.5)
+            for node, box in boxes.items():
+                if node not in ends:
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses {node}"
+            for owner, box in labels.items():
+                if owner != flow.get("id"):
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses label of {owner}"
+
+
+def test_flow_runs_left_to_right(tree):
+    """Apart from the loops back to a merge, every flow ends right of where it starts."""
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    flows = {f.get("id") for f in process.findall("bpmn:sequenceFlow", NS)}
+    assert flows >= LOOPS
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        if flow.get("id") in LOOPS:
+            continue
+        sx, _, sw, _ = shapes[flow.get("sourceRef")]
+        tx, _, tw, _ = shapes[flow.get("targetRef")]
+        assert sx + sw / 2 < tx + tw / 2, flow.get("id")
+
+
+def test_lane_names_are_known_roles(spec, tree):
+    names = [lane.get("name") for lane in tree.findall("bpmn:process/bpmn:laneSet/bpmn:lane", NS)]
+    assert names == LANE_NAMES
+    for task_spec in spec.task_specs.values():
+        if getattr(task_spec, "manual", False):
+            assert task_spec.lane in KNOWN_ROLES
+
+
+def test_tasks_and_events_cite_the_regulation(tree):
+    for node in flow_nodes(tree):
+        kind = etree.QName(node).localname
+        if kind in TASK_TAGS or kind in ("startEvent", "intermediateThrowEvent"):
+            doc = node.find("bpmn:documentation", NS)
+            assert doc is not None, node.get("id")
+            assert CITATION in doc.text, node.get("id")
+            assert POLEWALI in doc.text, node.get("id")
+
+
+def test_gateways_have_default_flows(tree):
+    process = tree.find("bpmn:process", NS)
+    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
+    splits = 0
+    for gw in process.findall("bpmn:exclusiveGateway", NS):
+        outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
+        incoming = [f for f in flows.values() if f.get("targetRef") == gw.get("id")]
+        if len(outgoing) > 1:
+            splits += 1
+            assert gw.get("name", "").endswith("?"), gw.get("id")
+            default = gw.get("default")
+            assert default in flows, gw.get("id")
+            assert flows[default].get("sourceRef") == gw.get("id"), gw.get("id")
+            assert flows[default].find("bpmn:conditionExpression", NS) is None
+            for flow in outgoing:
+                if flow.get("id") != default:
+                    assert flow.find("bpmn:conditionExpression", NS) is not None, flow.get("id")
+        else:
+            assert len(incoming) > 1, f"{gw.get('id')} neither splits nor merges"
+    assert splits == SPLIT_GATEWAYS
+    # Loops go back into merge gateways, never into a task with two incoming flows.
+    for node in flow_nodes(tree):
+        if etree.QName(node).localname in TASK_TAGS:
+            assert len(node.findall("bpmn:incoming", NS)) == 1, node.get("id")
+
+
+def _check_restricted(code):
+    for node in ast.walk(ast.parse(code)):
+        assert not isinstance(node, (ast.Import, ast.ImportFrom)), code
+        name = getattr(node, "attr", None) or getattr(node, "id", None)
+        assert not (isinstance(name, str) and name.startswith("_")), code
+        if isinstance(node, ast.Name):
+            assert node.id not in {"open", "eval", "exec", "getattr", "compile", "globals"}, code
+
+
+def test_conditions_and_payload_read_only_variables_set_before(tree):
+    """Every name a condition or the payload reads comes from a form, a script or the runtime."""
+    process = tree.find("bpmn:process", NS)
+    known = set(RUNTIME_START_VARIABLES)
+    for node in flow_nodes(tree):
+        props = {
+            p.get("name"): p.get("value")
+            for p in node.findall("bpmn:extensionElements/*/*", NS)
+            if p.get("name")
+        }
+        if "formJsonSchemaFilename" in props:
+            known |= set(load_form(props["formJsonSchemaFilename"])["properties"])
+    scripts = [s.text for s in process.findall("bpmn:scriptTask/bpmn:script", NS)]
+    for script in scripts:
+        _check_restricted(script)
+        for node in ast.walk(ast.parse(script)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                known.add(node.id)
+    expressions = [
+        c.text for c in process.findall("bpmn:sequenceFlow/bpmn:conditionExpression", NS)
+    ]
+    assert len(expressions) == CONDITIONS
+    expressions += [p.text for p in process.iterfind(".//spiffworkflow:messagePayload", NS)]
+    for text in expressions:
+        _check_restricted(text)
+        expr = ast.parse(text, mode="eval")
+        read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
+        assert read <= known, f"{text} reads {read - known}"

@@ -1,0 +1,719 @@
+"""Engine-only checks of processes/perencanaan.bpmn and its forms.
+
+No Flask and no database. The procedure starts with a message start event (`perencanaan`):
+the start data are put into the workflow and the start message is delivered, as
+`Runtime.start` does. Each kind of planning document (`jenis_dokumen`) is drafted and
+approved by its own roles, with a revision loop back to the draft.
+"""
+
+import ast
+import json
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.clock import FixedClock
+from app.engine.routing import route_for
+from app.engine.runtime import Runtime
+from app.engine.sandbox import make_script_engine
+from app.engine.specs import parse_bundle
+from app.engine.validation import validate_model
+from app.services.deploy import bundle_from_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+BPMN_FILE = ROOT / "processes" / "perencanaan.bpmn"
+FORMS_DIR = ROOT / "forms"
+PROCESS_ID = "perencanaan"
+MODEL_ID = "perencanaan"
+START_EVENT = "mulai_perencanaan"
+CITATION = "Perbup Bangka 21/2025, 2.1"
+POLEWALI = "Kepbup Polewali Mandar 685/2021, "
+
+KNOWN_ROLES = {
+    "Pengguna Layanan",
+    "Penyedia Layanan",
+    "Administrator Layanan",
+    "Administrator Infrastruktur dan Aplikasi",
+    "Penanggung Jawab Penyedia Layanan",
+    "Penanggung Jawab Infrastruktur dan Aplikasi",
+    "Pimpinan PD Penyedia Layanan",
+    "Analis Proses",
+    "Admin Sistem",
+}
+STARTER_LANE = "Pemohon"
+ADMIN = "Administrator Layanan"
+OFFICIAL = "Penanggung Jawab Penyedia Layanan"
+INFRA = "Administrator Infrastruktur dan Aplikasi"
+INFRA_OFFICIAL = "Penanggung Jawab Infrastruktur dan Aplikasi"
+
+# What the runtime puts into the instance data at start (besides the start form).
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan"}
+# Data keys that give an instance SLA clocks (app/services/sla.py).
+SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan"}
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+FLOW_NODE_TAGS = (
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "businessRuleTask",
+    "sendTask",
+    "receiveTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+)
+TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
+LOOPS = {
+    "f_setujui_kebutuhan_revisi",
+    "f_setujui_target_revisi",
+    "f_setujui_perubahan_revisi",
+    "f_setujui_kebijakan_revisi",
+}
+LANE_NAMES = [STARTER_LANE, ADMIN, OFFICIAL, INFRA, INFRA_OFFICIAL]
+SPLIT_GATEWAYS = 5
+CONDITIONS = 7
+
+T0 = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
+PEMOHON = {"username": "kabid.layanan", "nama": "Rahmat Hidayat"}
+
+MULAI = {
+    "jenis_dokumen": "daftar_kebutuhan_layanan",
+    "periode": "2027",
+    "judul": "Daftar Kebutuhan Layanan Kepegawaian 2027",
+    "perangkat_daerah": "BKPSDM",
+}
+LAYANAN_INFO = {
+    "kode": "SIMPEG",
+    "nama": "Sistem Informasi Manajemen Kepegawaian",
+    "pd": "BKPSDM",
+    "kelompok": "Administrasi Pemerintahan",
+    "klasifikasi": "Kritis",
+}
+KEBUTUHAN = {
+    "analisis_kebutuhan": "Proses kenaikan pangkat dan mutasi memerlukan data riwayat yang utuh.",
+    "hubungan_antar_aktivitas": "Usulan, verifikasi, persetujuan dan penerbitan SK berurutan.",
+    "daftar_kebutuhan_layanan": [
+        {
+            "nama_kebutuhan": "Usulan kenaikan pangkat daring",
+            "proses_bisnis": "Kenaikan pangkat",
+            "uraian": "Pegawai mengunggah berkas; verifikator memeriksa.",
+            "prioritas_kebutuhan": "tinggi",
+        }
+    ],
+    "desain_layanan": "Layanan swalayan pegawai dengan verifikasi berjenjang.",
+    "teknologi_layanan": "Aplikasi web SIMPEG dan tanda tangan elektronik.",
+    "proses_bisnis_layanan": "Usulan, verifikasi, persetujuan, penerbitan SK elektronik.",
+    "mekanisme_evaluasi": "Survei kepuasan semesteran dan rekap waktu layanan.",
+}
+TARGET = {
+    "klasifikasi_layanan": "Kritis",
+    "target_ketersediaan_persen": 99.5,
+    "rpo_jam": 24,
+    "rto_jam": 4,
+    "drp_tersedia": True,
+    "prosedur_pemeliharaan": "Pemeliharaan bulanan pada Sabtu pertama pukul 22.00-24.00 WIB.",
+}
+PERUBAHAN = {
+    "jenis_perubahan": "transfer",
+    "layanan": "SIMPEG",
+    "pd_tujuan_transfer": "Dinas Komunikasi dan Informatika",
+    "dasar_perubahan": "kebutuhan_penyedia",
+    "faktor_perubahan": "internal",
+    "uraian_perubahan": "Pengelolaan server SIMPEG dipindahkan ke pusat data Diskominfo.",
+    "strategi_perubahan": "Migrasi bertahap dengan masa paralel dua minggu.",
+    "analisis_dampak": "Layanan tidak tersedia 2 jam saat pemindahan; pengguna diberi tahu.",
+    "identifikasi_risiko": "Kehilangan data saat migrasi; mitigasi cadangan penuh.",
+    "pengendalian_mutu": "Uji fungsi utama setelah migrasi.",
+    "informasi_kepada_pengguna": "Pengumuman di SIMPEG dan surat edaran satu minggu sebelumnya.",
+    "rencana_waktu_perubahan": "2027-02-06",
+}
+KEBIJAKAN = {
+    "ruang_lingkup_infrastruktur": ["pusat_data", "jaringan_intra"],
+    "usulan_kebijakan": "Seluruh layanan PD ditempatkan di pusat data kabupaten.",
+    "rencana_pendayagunaan": "Konsolidasi server PD ke pusat data dalam dua tahun.",
+    "rencana_pemeliharaan": "Pemeliharaan preventif triwulanan perangkat pusat data.",
+    "jadwal_pemeliharaan": "Sabtu pertama setiap triwulan.",
+}
+DISETUJUI = {"keputusan_persetujuan": "disetujui", "nomor_dokumen": "800/123/BKPSDM/2026"}
+REVISI = {"keputusan_persetujuan": "revisi", "catatan_persetujuan": "Lengkapi uraian risiko."}
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def parser():
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(BPMN_FILE))
+    assert parser.get_process_ids() == [PROCESS_ID]
+    return parser
+
+
+@pytest.fixture(scope="module")
+def spec(parser):
+    return parser.get_spec(PROCESS_ID)
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return etree.parse(str(BPMN_FILE))
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The model as the deploy sees it: the BPMN with the forms it names."""
+    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
+
+
+@pytest.fixture
+def runtime():
+    return Runtime(time_limit=1.0)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+def load_form(filename):
+    path = FORMS_DIR / filename
+    assert path.is_file(), f"form file {filename} missing in forms/"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def form_validator(properties):
+    """Check the form files a task names and return a validator for its JSON schema."""
+    schema = load_form(properties["formJsonSchemaFilename"])
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert schema.get("additionalProperties") is not False
+    ui_schema = load_form(properties["formUiSchemaFilename"])
+    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def assert_valid(properties, data):
+    errors = sorted(form_validator(properties).iter_errors(data), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def assert_invalid(properties, data):
+    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
+
+
+def start_data(**form):
+    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
+    data = {**MULAI, **form}
+    if data.get("layanan"):
+        data["layanan_info"] = dict(LAYANAN_INFO)
+    return {**data, "pemohon": dict(PEMOHON), "waktu_permintaan": T0.isoformat()}
+
+
+def start(parser, spec, **form):
+    """Start an instance in memory: start data in the workflow, then the start message."""
+    start_spec = spec.task_specs[START_EVENT]
+    assert start_spec.lane == STARTER_LANE
+    data = start_data(**form)
+    assert_valid(
+        start_spec.extensions["properties"],
+        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
+    )
+    wf = BpmnWorkflow(
+        spec,
+        parser.get_subprocess_specs(PROCESS_ID),
+        script_engine=make_script_engine(time_limit=1.0),
+    )
+    wf.task_tree.data.update(data)
+    wf.do_engine_steps()
+    assert not ready_user_tasks(wf), "the message start event must wait for its message"
+    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
+    wf.do_engine_steps()
+    return wf
+
+
+def ready_user_tasks(wf):
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def complete(wf, bpmn_id, lane, data):
+    """Complete the ready user task `bpmn_id` after checking its lane and form."""
+    ready = [t for t in ready_user_tasks(wf) if t.task_spec.bpmn_id == bpmn_id]
+    assert len(ready) == 1, [t.task_spec.bpmn_id for t in ready_user_tasks(wf)]
+    task = ready[0]
+    assert task.task_spec.lane == lane
+    assert_valid(task.task_spec.extensions["properties"], data)
+    task.data.update(data)
+    task.run()
+    wf.do_engine_steps()
+    return task
+
+
+def ready_ids(wf):
+    return sorted(t.task_spec.bpmn_id for t in ready_user_tasks(wf))
+
+
+def reached(wf, spec_name):
+    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
+
+
+def thrown_messages(wf):
+    return [
+        (event.event_definition.name, event.payload)
+        for event in wf.get_events()
+        if type(event.event_definition).__name__ == "MessageEventDefinition"
+    ]
+
+
+def assert_adopted(wf):
+    assert wf.is_completed()
+    assert reached(wf, "perencanaan_selesai") == 1
+    assert wf.data["status_perencanaan"] == "ditetapkan"
+    assert wf.data["keputusan_persetujuan"] == "disetujui"
+
+
+# --------------------------------------------------------------------------- paths
+
+KINDS = {
+    # jenis_dokumen: (draft, approval, drafting lane, approving lane, draft data, start data)
+    "daftar_kebutuhan_layanan": (
+        "susun_kebutuhan",
+        "setujui_kebutuhan",
+        ADMIN,
+        OFFICIAL,
+        KEBUTUHAN,
+        {},
+    ),
+    "target_operasional": (
+        "susun_target",
+        "setujui_target",
+        ADMIN,
+        OFFICIAL,
+        TARGET,
+        {"layanan": "SIMPEG"},
+    ),
+    "rencana_perubahan": ("susun_perubahan", "setujui_perubahan", ADMIN, OFFICIAL, PERUBAHAN, {}),
+    "kebijakan_infrastruktur": (
+        "susun_kebijakan",
+        "setujui_kebijakan",
+        INFRA,
+        INFRA_OFFICIAL,
+        KEBIJAKAN,
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("jenis", sorted(KINDS))
+def test_each_document_is_drafted_and_approved_by_its_roles(parser, spec, jenis):
+    draft, approval, drafter, approver, data, extra = KINDS[jenis]
+    wf = start(parser, spec, jenis_dokumen=jenis, **extra)
+    assert ready_ids(wf) == [draft]
+    complete(wf, draft, drafter, data)
+    assert ready_ids(wf) == [approval]
+    complete(wf, approval, approver, DISETUJUI)
+    assert_adopted(wf)
+    others = {d for d, *_ in KINDS.values()} - {draft}
+    assert not any(reached(wf, other) for other in others)
+
+
+@pytest.mark.parametrize("jenis", sorted(KINDS))
+def test_revision_goes_back_to_the_draft_with_the_note(parser, spec, jenis):
+    draft, approval, drafter, approver, data, extra = KINDS[jenis]
+    wf = start(parser, spec, jenis_dokumen=jenis, **extra)
+    complete(wf, draft, drafter, data)
+    complete(wf, approval, approver, REVISI)
+    assert not wf.is_completed()
+    [again] = ready_user_tasks(wf)
+    assert again.task_spec.bpmn_id == draft
+    assert again.data["catatan_persetujuan"] == REVISI["catatan_persetujuan"]
+    complete(wf, draft, drafter, data)
+    complete(wf, approval, approver, DISETUJUI)
+    assert_adopted(wf)
+    assert reached(wf, draft) == 2
+    assert reached(wf, approval) == 2
+
+
+def test_runtime_starts_by_the_start_message(model, runtime, clock):
+    assert model.start_message == MODEL_ID
+    assert model.reference_prefix == "REN"
+    outcome = runtime.start(model, start_data(jenis_dokumen="kebijakan_infrastruktur"), clock)
+    assert outcome.failure is None, outcome.failure
+    [task] = outcome.ready
+    assert task.info.bpmn_id == "susun_kebijakan"
+    outcome = runtime.complete(model, outcome.state, task.id, KEBIJAKAN, clock)
+    [task] = outcome.ready
+    outcome = runtime.complete(model, outcome.state, task.id, DISETUJUI, clock)
+    assert outcome.failure is None, outcome.failure
+    assert outcome.status == "complete"
+    assert outcome.data["status_perencanaan"] == "ditetapkan"
+    assert outcome.messages == []
+
+
+def test_tasks_are_routed_to_their_lanes(model):
+    data = start_data()
+    for draft, approval, drafter, approver, *_ in KINDS.values():
+        for bpmn_id, lane in ((draft, drafter), (approval, approver)):
+            route = route_for(model.user_tasks[bpmn_id], data, PEMOHON["username"])
+            assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def form_properties(spec):
+    return {
+        name: task_spec.extensions["properties"]
+        for name, task_spec in spec.task_specs.items()
+        if (getattr(task_spec, "extensions", None) or {})
+        .get("properties", {})
+        .get("formJsonSchemaFilename")
+    }
+
+
+def test_forms_reject_invalid_submissions(spec):
+    props = form_properties(spec)
+    assert set(props) == {START_EVENT} | {d for d, *_ in KINDS.values()} | {
+        a for _, a, *_ in KINDS.values()
+    }
+    start_form = props[START_EVENT]
+    assert_invalid(start_form, {**MULAI, "jenis_dokumen": "rencana_strategis"})
+    assert_invalid(start_form, {**MULAI, "periode": "27"})
+    assert_invalid(start_form, {**MULAI, "jenis_dokumen": "target_operasional"})
+    assert_valid(start_form, {**MULAI, "jenis_dokumen": "target_operasional", "layanan": "SIMPEG"})
+    for field in ("jenis_dokumen", "periode", "judul"):
+        assert_invalid(start_form, {k: v for k, v in MULAI.items() if k != field})
+
+    kebutuhan = props["susun_kebutuhan"]
+    assert_invalid(kebutuhan, {**KEBUTUHAN, "daftar_kebutuhan_layanan": []})
+    assert_invalid(kebutuhan, {k: v for k, v in KEBUTUHAN.items() if k != "mekanisme_evaluasi"})
+
+    target = props["susun_target"]
+    for field in ("rpo_jam", "rto_jam", "drp_tersedia"):
+        assert_invalid(target, {k: v for k, v in TARGET.items() if k != field})
+    esensial = {k: v for k, v in TARGET.items() if k not in ("rpo_jam", "rto_jam", "drp_tersedia")}
+    assert_valid(target, {**esensial, "klasifikasi_layanan": "Esensial"})
+    assert_invalid(target, {**TARGET, "klasifikasi_layanan": "Penting"})
+    assert_invalid(target, {**TARGET, "target_ketersediaan_persen": 101})
+
+    perubahan = props["susun_perubahan"]
+    assert_invalid(perubahan, {k: v for k, v in PERUBAHAN.items() if k != "pd_tujuan_transfer"})
+    assert_invalid(perubahan, {k: v for k, v in PERUBAHAN.items() if k != "layanan"})
+    tambah = {k: v for k, v in PERUBAHAN.items() if k not in ("layanan", "pd_tujuan_transfer")}
+    assert_invalid(perubahan, {**tambah, "jenis_perubahan": "penambahan"})
+    assert_valid(
+        perubahan,
+        {**tambah, "jenis_perubahan": "penambahan", "nama_layanan_baru": "Layanan Cuti Daring"},
+    )
+    assert_invalid(perubahan, {**PERUBAHAN, "jenis_perubahan": "penggabungan"})
+    assert_invalid(perubahan, {**PERUBAHAN, "rencana_waktu_perubahan": "6 Februari 2027"})
+
+    kebijakan = props["susun_kebijakan"]
+    assert_invalid(kebijakan, {**KEBIJAKAN, "ruang_lingkup_infrastruktur": []})
+    assert_invalid(kebijakan, {**KEBIJAKAN, "ruang_lingkup_infrastruktur": ["gedung"]})
+
+    for approval in (
+        "setujui_kebutuhan",
+        "setujui_target",
+        "setujui_perubahan",
+        "setujui_kebijakan",
+    ):
+        assert_invalid(props[approval], {"keputusan_persetujuan": "revisi"})
+        assert_invalid(props[approval], {"keputusan_persetujuan": "ditolak"})
+        assert_valid(props[approval], REVISI)
+
+
+def test_start_form_and_no_sla_clock_fields(spec):
+    start_props = spec.task_specs[START_EVENT].extensions["properties"]
+    assert start_props["referencePrefix"] == "REN"
+    schema = load_form(start_props["formJsonSchemaFilename"])
+    assert set(schema["properties"]["jenis_dokumen"]["enum"]) == set(KINDS)
+    assert schema["properties"]["layanan"]["type"] == "string"
+    assert not RUNTIME_START_VARIABLES & set(schema["properties"])
+    for props in form_properties(spec).values():
+        fields = set(load_form(props["formJsonSchemaFilename"])["properties"])
+        assert not SLA_TRIGGERS & fields, props["formJsonSchemaFilename"]
+
+
+def test_operation_target_form_has_the_attributes_of_2_1_2_4(spec):
+    schema = load_form(form_properties(spec)["susun_target"]["formJsonSchemaFilename"])
+    assert schema["properties"]["klasifikasi_layanan"]["enum"] == ["Kritis", "Esensial", "Normal"]
+    assert {"target_ketersediaan_persen", "rpo_jam", "rto_jam"} <= set(schema["properties"])
+
+
+def test_every_user_task_has_a_form(spec):
+    user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
+    assert len(user_tasks) == 8
+    for task_spec in user_tasks:
+        form_validator(task_spec.extensions["properties"])
+
+
+# --------------------------------------------------------------------------- deploy checks
+
+
+def test_deploy_validation_accepts_the_model_without_warnings(model):
+    assert model.process_id == PROCESS_ID
+    assert set(model.roots) == {"perencanaan.bpmn"}
+    assert model.start_form.schema_file == "perencanaan-mulai.schema.json"
+    assert validate_model(model, KNOWN_ROLES) == []
+
+
+def test_start_event_uses_the_model_id_as_message_name(tree):
+    messages = {m.get("id"): m.get("name") for m in tree.findall("bpmn:message", NS)}
+    process = tree.find("bpmn:process", NS)
+    [start_event] = process.findall("bpmn:startEvent", NS)
+    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == MODEL_ID
+
+
+# --------------------------------------------------------------------------- diagram
+
+
+def flow_nodes(tree):
+    process = tree.find("bpmn:process", NS)
+    return [el for el in process if etree.QName(el).localname in FLOW_NODE_TAGS]
+
+
+def bounds(shape):
+    b = shape.find("dc:Bounds", NS)
+    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def overlaps(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def on_border(point, box):
+    """Whether a waypoint lies on the border of a shape's bounding box."""
+    (px, py), (x, y, w, h) = point, box
+    inside = x <= px <= x + w and y <= py <= y + h
+    return inside and (px in (x, x + w) or py in (y, y + h))
+
+
+def plane_shapes(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
+
+
+def plane_edges(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
+
+
+def waypoints(edge):
+    return [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
+
+
+def test_diagram_has_shape_for_every_node_and_edge_for_every_flow(tree):
+    process = tree.find("bpmn:process", NS)
+    assert process.get("id") == PROCESS_ID
+    assert process.get("isExecutable") == "true"
+    assert CITATION in process.find("bpmn:documentation", NS).text
+    participants = tree.findall("bpmn:collaboration/bpmn:participant", NS)
+    assert [p.get("processRef") for p in participants] == [PROCESS_ID]
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    assert plane.get("bpmnElement") == tree.find("bpmn:collaboration", NS).get("id")
+    shapes = plane_shapes(tree)
+    edges = plane_edges(tree)
+    for node in flow_nodes(tree):
+        assert node.get("id") in shapes, node.get("id")
+        if etree.QName(node).localname == "exclusiveGateway":
+            assert shapes[node.get("id")].get("isMarkerVisible") == "true"
+    pool = bounds(shapes[participants[0].get("id")])
+    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
+        assert shapes[lane.get("id")].get("isHorizontal") == "true"
+        assert bounds(shapes[lane.get("id")])[0] == pool[0] + 30, lane.get("id")
+    assert shapes[participants[0].get("id")].get("isHorizontal") == "true"
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        edge = edges.get(flow.get("id"))
+        assert edge is not None, flow.get("id")
+        points = waypoints(edge)
+        assert len(points) >= 2, flow.get("id")
+        assert on_border(points[0], bounds(shapes[flow.get("sourceRef")])), flow.get("id")
+        assert on_border(points[-1], bounds(shapes[flow.get("targetRef")])), flow.get("id")
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
+    for node in flow_nodes(tree):
+        if node.get("name") and etree.QName(node).localname not in TASK_TAGS:
+            assert shapes[node.get("id")].find("bpmndi:BPMNLabel", NS) is not None, node.get("id")
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        if flow.get("name"):
+            assert edges[flow.get("id")].find("bpmndi:BPMNLabel", NS) is not None, flow.get("id")
+
+
+def test_layout_has_no_overlaps_and_nodes_inside_their_lanes(tree):
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    for a, b in combinations(node_ids, 2):
+        assert not overlaps(shapes[a], shapes[b]), f"{a} overlaps {b}"
+    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
+    in_lane = {}
+    for lane in lanes:
+        lx, ly, lw, lh = shapes[lane.get("id")]
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            nx, ny, nw, nh = shapes[ref.text]
+            assert lx <= nx, ref.text
+            assert nx + nw <= lx + lw, ref.text
+            assert ly <= ny, ref.text
+            assert ny + nh <= ly + lh, ref.text
+            assert ref.text not in in_lane, f"{ref.text} in two lanes"
+            in_lane[ref.text] = lane.get("name")
+    assert set(in_lane) == set(node_ids)
+    for a, b in combinations([lane.get("id") for lane in lanes], 2):
+        ax, ay, aw, ah = shapes[a]
+        bx, by, bw, bh = shapes[b]
+        assert ay + ah <= by or by + bh <= ay, f"lanes {a} and {b} overlap"
+
+
+def test_labels_and_edges_keep_clear_of_unrelated_shapes(tree):
+    """Tidy: no label over a shape or another label, no edge through an unrelated shape."""
+    process = tree.find("bpmn:process", NS)
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    shapes = plane_shapes(tree)
+    boxes = {n: bounds(shapes[n]) for n in node_ids}
+    labels = {}
+    for element_id, element in [*shapes.items(), *plane_edges(tree).items()]:
+        label = element.find("bpmndi:BPMNLabel", NS)
+        if label is not None:
+            labels[element_id] = bounds(label)
+    for owner, box in labels.items():
+        for node, node_box in boxes.items():
+            assert not overlaps(box, node_box), f"label of {owner} covers {node}"
+    for (a, box_a), (b, box_b) in combinations(labels.items(), 2):
+        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"
+    edges = plane_edges(tree)
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        ends = {flow.get("sourceRef"), flow.get("targetRef")}
+        points = waypoints(edges[flow.get("id")])
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.5, abs(y2 - y1) or 0.5)
+            for node, box in boxes.items():
+                if node not in ends:
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses {node}"
+            for owner, box in labels.items():
+                if owner != flow.get("id"):
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses label of {owner}"
+
+
+def test_flow_runs_left_to_right(tree):
+    """Apart from the loops back to a merge, every flow ends right of where it starts."""
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    flows = {f.get("id") for f in process.findall("bpmn:sequenceFlow", NS)}
+    assert flows >= LOOPS
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        if flow.get("id") in LOOPS:
+            continue
+        sx, _, sw, _ = shapes[flow.get("sourceRef")]
+        tx, _, tw, _ = shapes[flow.get("targetRef")]
+        assert sx + sw / 2 < tx + tw / 2, flow.get("id")
+
+
+def test_lane_names_are_known_roles(spec, tree):
+    names = [lane.get("name") for lane in tree.findall("bpmn:process/bpmn:laneSet/bpmn:lane", NS)]
+    assert names == LANE_NAMES
+    for task_spec in spec.task_specs.values():
+        if getattr(task_spec, "manual", False):
+            assert task_spec.lane in KNOWN_ROLES
+
+
+def test_tasks_and_events_cite_the_regulation(tree):
+    for node in flow_nodes(tree):
+        kind = etree.QName(node).localname
+        if kind in TASK_TAGS or kind in ("startEvent", "intermediateThrowEvent"):
+            doc = node.find("bpmn:documentation", NS)
+            assert doc is not None, node.get("id")
+            assert CITATION in doc.text, node.get("id")
+            assert POLEWALI in doc.text, node.get("id")
+
+
+def test_gateways_have_default_flows(tree):
+    process = tree.find("bpmn:process", NS)
+    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
+    splits = 0
+    for gw in process.findall("bpmn:exclusiveGateway", NS):
+        outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
+        incoming = [f for f in flows.values() if f.get("targetRef") == gw.get("id")]
+        if len(outgoing) > 1:
+            splits += 1
+            assert gw.get("name", "").endswith("?"), gw.get("id")
+            default = gw.get("default")
+            assert default in flows, gw.get("id")
+            assert flows[default].get("sourceRef") == gw.get("id"), gw.get("id")
+            assert flows[default].find("bpmn:conditionExpression", NS) is None
+            for flow in outgoing:
+                if flow.get("id") != default:
+                    assert flow.find("bpmn:conditionExpression", NS) is not None, flow.get("id")
+        else:
+            assert len(incoming) > 1, f"{gw.get('id')} neither splits nor merges"
+    assert splits == SPLIT_GATEWAYS
+    # Loops go back into merge gateways, never into a task with two incoming flows.
+    for node in flow_nodes(tree):
+        if etree.QName(node).localname in TASK_TAGS:
+            assert len(node.findall("bpmn:incoming", NS)) == 1, node.get("id")
+
+
+def _check_restricted(code):
+    for node in ast.walk(ast.parse(code)):
+        assert not isinstance(node, (ast.Import, ast.ImportFrom)), code
+        name = getattr(node, "attr", None) or getattr(node, "id", None)
+        assert not (isinstance(name, str) and name.startswith("_")), code
+        if isinstance(node, ast.Name):
+            assert node.id not in {"open", "eval", "exec", "getattr", "compile", "globals"}, code
+
+
+def test_conditions_and_payload_read_only_variables_set_before(tree):
+    """Every name a condition or the payload reads comes from a form, a script or the runtime."""
+    process = tree.find("bpmn:process", NS)
+    known = set(RUNTIME_START_VARIABLES)
+    for node in flow_nodes(tree):
+        props = {
+            p.get("name"): p.get("value")
+            for p in node.findall("bpmn:extensionElements/*/*", NS)
+            if p.get("name")
+        }
+        if "formJsonSchemaFilename" in props:
+            known |= set(load_form(props["formJsonSchemaFilename"])["properties"])
+    scripts = [s.text for s in process.findall("bpmn:scriptTask/bpmn:script", NS)]
+    for script in scripts:
+        _check_restricted(script)
+        for node in ast.walk(ast.parse(script)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                known.add(node.id)
+    expressions = [
+        c.text for c in process.findall("bpmn:sequenceFlow/bpmn:conditionExpression", NS)
+    ]
+    assert len(expressions) == CONDITIONS
+    expressions += [p.text for p in process.iterfind(".//spiffworkflow:messagePayload", NS)]
+    for text in expressions:
+        _check_restricted(text)
+        expr = ast.parse(text, mode="eval")
+        read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
+        assert read <= known, f"{text} reads {read - known}"
