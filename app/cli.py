@@ -177,8 +177,15 @@ def _parse_at(value: str | None) -> Clock | None:
 
 
 def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
+    """One pass: periodic procedures that are due start, then due timers fire."""
+    from app.services.schedules import fire_due_schedules
     from app.services.timers import TimerService
 
+    for started in fire_due_schedules(platform):
+        echo(
+            f"schedule {started.schedule_id}: started instance {started.instance_id} "
+            f"for {started.period}"
+        )
     fired = TimerService(platform).tick(limit)
     for item in fired:
         echo(
@@ -192,7 +199,7 @@ def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> i
 @click.option("--limit", default=100, show_default=True, type=int)
 @pass_context
 def tick(ctx: _Context, at: str | None, limit: int) -> None:
-    """Fire the timers that are due and send due e-mail (when SMTP_URL is set), once."""
+    """Start due periodic procedures, fire due timers, send due e-mail (SMTP_URL), once."""
     from app.services.notifications import deliver_mail
 
     platform = ctx.platform(_parse_at(at))

@@ -20,6 +20,7 @@ def register_api(app: Flask) -> None:
         process_models,
         reference_tables,
         role_assignments,
+        schedules,
         services,
         tasks,
         users,
@@ -49,6 +50,7 @@ def register_api(app: Flask) -> None:
         delegations,
         notifications,
         known_errors,
+        schedules,
     ):
         api.register_blueprint(module.blp)
 

@@ -533,3 +533,27 @@ class KnownErrorSchema(Schema):
 class KnownErrorPageSchema(Schema):
     items = fields.List(fields.Nested(KnownErrorSchema))
     total = fields.Integer()
+
+
+class ScheduleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    process_model_id = fields.String()
+    agency = fields.String(allow_none=True)
+    cycle = fields.String(metadata={"enum": ["P1W", "P1M", "P3M", "P6M", "P1Y"]})
+    next_at = fields.DateTime()
+    owner = fields.String(metadata={"description": "Username whose inbox gets the starter's tasks"})
+    start_data = fields.Dict()
+    active = fields.Boolean()
+
+
+class ScheduleCreateSchema(Schema):
+    process_model_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    agency = fields.String(load_default=None, allow_none=True)
+    cycle = fields.String(required=True)
+    next_at = fields.AwareDateTime(required=True)
+    owner = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    start_data = fields.Dict(load_default=dict)
+
+
+class SchedulePatchSchema(Schema):
+    active = fields.Boolean(required=True)

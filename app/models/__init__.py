@@ -10,6 +10,7 @@ from app.models.notification import Notification
 from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
 from app.models.reference import ReferenceTable
+from app.models.schedule import Schedule
 from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, User
 
@@ -35,6 +36,7 @@ __all__ = [
     "RequestType",
     "Role",
     "RoleAssignment",
+    "Schedule",
     "Service",
     "Task",
     "TaskState",

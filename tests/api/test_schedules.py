@@ -1,0 +1,142 @@
+"""Periodic procedures: Admin Sistem schedules them per agency, `spbe tick` starts them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from app.clock import FixedClock
+from app.services.context import Platform
+from app.services.schedules import advance, period_label
+from tests.conftest import Auth
+
+pytestmark = pytest.mark.usefixtures("deployed")
+WIB = ZoneInfo("Asia/Jakarta")
+MONTHLY = {
+    "process_model_id": "pemantauan-pemeliharaan",
+    "agency": "DISKOMINFO",
+    "cycle": "P1M",
+    "next_at": "2026-12-01T08:00:00+07:00",
+    "owner": "penyedia",
+    "start_data": {"layanan": "SRIKANDI"},
+}
+
+
+def tick(platform: Platform, at: datetime) -> str:
+    result = CliRunner().invoke(
+        main, ["tick", "--at", at.isoformat()], env={"DATABASE_URL": platform.settings.database_url}
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_monthly_report_starts_once_per_month_for_the_month_just_ended(
+    auth: Auth, platform: Platform, clock: FixedClock
+) -> None:
+    created = auth.post("admin", "/api/v1/schedules", json=MONTHLY)
+    assert created.status_code == 201, created.json
+    assert "schedule" not in tick(platform, datetime(2026, 12, 1, 0, 59, tzinfo=UTC))
+    output = tick(platform, datetime(2026, 12, 1, 1, 1, tzinfo=UTC))
+    assert f"schedule {created.json['id']}: started instance" in output
+    assert "for 2026-11" in output
+    assert "schedule" not in tick(platform, datetime(2026, 12, 2, tzinfo=UTC))
+    [schedule] = auth.get("admin", "/api/v1/schedules").json
+    assert schedule["next_at"] == "2027-01-01T01:00:00+00:00"
+    [report] = auth.get("penyedia", "/api/v1/process-instances").json["items"]
+    assert report["process_model_id"] == "pemantauan-pemeliharaan"
+    assert report["data"]["periode"] == "2026-11"
+    assert report["started_by"] == "penyedia"
+    assert report["reference"].startswith("PMN-2026-")
+
+
+def test_missed_months_start_once_and_the_schedule_catches_up(
+    auth: Auth, platform: Platform
+) -> None:
+    auth.post("admin", "/api/v1/schedules", json=MONTHLY)
+    output = tick(platform, datetime(2027, 3, 15, tzinfo=UTC))
+    assert output.count("started instance") == 1
+    assert "for 2027-02" in output
+    [schedule] = auth.get("admin", "/api/v1/schedules").json
+    assert schedule["next_at"] == "2027-04-01T01:00:00+00:00"
+
+
+def test_a_paused_schedule_starts_nothing(auth: Auth, platform: Platform) -> None:
+    schedule_id = auth.post("admin", "/api/v1/schedules", json=MONTHLY).json["id"]
+    paused = auth.client.patch(
+        f"/api/v1/schedules/{schedule_id}", json={"active": False}, headers=auth.headers("admin")
+    )
+    assert paused.json["active"] is False
+    assert "schedule" not in tick(platform, datetime(2027, 1, 2, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"cycle": "P2D"}, 422),
+        ({"start_data": {}}, 422),  # the start form needs `layanan`
+        ({"process_model_id": "tidak-ada"}, 404),
+        ({"agency": "TIDAK-ADA"}, 404),
+        ({"owner": "tidak.ada"}, 404),
+    ],
+)
+def test_bad_schedules_are_refused_and_nothing_is_stored(
+    auth: Auth, change: dict, status: int
+) -> None:
+    response = auth.post("admin", "/api/v1/schedules", json={**MONTHLY, **change})
+    assert response.status_code == status, response.json
+    assert auth.get("admin", "/api/v1/schedules").json == []
+
+
+def test_only_admin_sistem_manages_schedules(auth: Auth) -> None:
+    assert auth.post("pj.layanan", "/api/v1/schedules", json=MONTHLY).status_code == 403
+    assert auth.get("pj.layanan", "/api/v1/schedules").status_code == 403
+    schedule_id = auth.post("admin", "/api/v1/schedules", json=MONTHLY).json["id"]
+    forbidden = auth.client.delete(
+        f"/api/v1/schedules/{schedule_id}", headers=auth.headers("pj.layanan")
+    )
+    assert forbidden.status_code == 403
+    removed = auth.client.delete(f"/api/v1/schedules/{schedule_id}", headers=auth.headers("admin"))
+    assert removed.status_code == 204
+    assert auth.get("admin", "/api/v1/schedules").json == []
+
+
+@pytest.mark.parametrize(
+    ("cycle", "start", "label", "following"),
+    [
+        (
+            "P1W",
+            datetime(2026, 12, 7, 8, tzinfo=WIB),
+            "2026-W49",
+            datetime(2026, 12, 14, 8, tzinfo=WIB),
+        ),
+        (
+            "P1M",
+            datetime(2026, 1, 31, 8, tzinfo=WIB),
+            "2026-01",
+            datetime(2026, 2, 28, 8, tzinfo=WIB),
+        ),
+        (
+            "P3M",
+            datetime(2026, 10, 1, 8, tzinfo=WIB),
+            "2026-T3",
+            datetime(2027, 1, 1, 8, tzinfo=WIB),
+        ),
+        (
+            "P6M",
+            datetime(2026, 7, 1, 8, tzinfo=WIB),
+            "2026-S1",
+            datetime(2027, 1, 1, 8, tzinfo=WIB),
+        ),
+        ("P1Y", datetime(2027, 1, 1, 8, tzinfo=WIB), "2026", datetime(2028, 1, 1, 8, tzinfo=WIB)),
+    ],
+)
+def test_cycles_and_period_labels(
+    cycle: str, start: datetime, label: str, following: datetime
+) -> None:
+    assert period_label(start, cycle, WIB) == label
+    assert advance(start, cycle, WIB) == following
+    assert advance(start, cycle, WIB) - start >= timedelta(days=7)
