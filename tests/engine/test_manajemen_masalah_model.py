@@ -1,0 +1,976 @@
+"""Engine-only checks of processes/manajemen-masalah.bpmn (periodic incident review and
+problem management) and its forms.
+
+No Flask and no database. The paths are driven in memory with the restricted script engine
+the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
+`pemohon`, `waktu_permintaan`, `nomor_referensi`), then the start message delivered, since
+the model starts with a message start event (docs/bpmn-conventions.md, "Links between
+procedures"). The same model also runs through `Runtime`, whose `Outcome` carries the
+`manajemen-perubahan` message the instance throws when a permanent fix needs a change; the
+problem does not wait for the change.
+
+A problem that is not solved (the permanent fix is not effective, or the provider does not
+accept the report) goes back to the root-cause investigation.
+"""
+
+import ast
+import json
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.clock import FixedClock
+from app.engine.routing import route_for
+from app.engine.runtime import Runtime
+from app.engine.sandbox import check_script, make_script_engine
+from app.engine.specs import parse_bundle
+from app.engine.validation import validate_model
+from app.services.deploy import bundle_from_directory
+from app.services.known_errors import known_error_fields
+
+ROOT = Path(__file__).resolve().parents[2]
+BPMN_FILE = ROOT / "processes" / "manajemen-masalah.bpmn"
+FORMS_DIR = ROOT / "forms"
+CHANGE_START_FORM = FORMS_DIR / "manajemen-perubahan-pengajuan.schema.json"
+PROCESS_ID = "manajemen_masalah"
+MODEL_ID = "manajemen-masalah"
+START_EVENT = "pengajuan_reviu"
+CHANGE_MESSAGE = "manajemen-perubahan"
+CHANGE_PAYLOAD = (
+    '{"layanan": layanan, "judul": judul_perubahan, "uraian_perubahan": uraian_perubahan, '
+    '"alasan_perubahan": alasan_perubahan, "nomor_masalah": nomor_masalah}'
+)
+CITATION = "Perbup Bangka 21/2025, 2.2.1.3"
+CITATIONS = (CITATION, "Kepbup Polewali Mandar 685/2021, II.")
+SPLITS = 5
+LOOPS = {"f_efektif_tidak", "f_laporan_ditolak"}
+
+KNOWN_ROLES = {
+    "Pengguna Layanan",
+    "Penyedia Layanan",
+    "Administrator Layanan",
+    "Administrator Infrastruktur dan Aplikasi",
+    "Penanggung Jawab Penyedia Layanan",
+    "Penanggung Jawab Infrastruktur dan Aplikasi",
+    "Pimpinan PD Penyedia Layanan",
+    "Analis Proses",
+    "Admin Sistem",
+}
+STARTER_LANE = "Pemohon"
+ADMIN = "Administrator Layanan"
+INFRA = "Administrator Infrastruktur dan Aplikasi"
+PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
+
+# What the runtime puts into the instance data at start (besides the start form);
+# `nomor_referensi` because the start event has a `referencePrefix`.
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
+# Fields that would give the instance a complaint's or a request's SLA clocks
+# (app/services/sla.py `clock_kind`), or start an RTO clock: a problem must not set them.
+CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan", "drp_diaktifkan", "layanan_pulih"}
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+FLOW_NODE_TAGS = (
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "businessRuleTask",
+    "sendTask",
+    "receiveTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+)
+TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
+NOMOR = "MSL-2026-000007"
+
+PENGAJUAN = {
+    "layanan": "SIMPEG",
+    "judul": "Reviu gangguan SIMPEG November 2026",
+    "uraian": "Reviu bulanan aduan SIMPEG; login gagal dilaporkan berulang setiap Senin pagi.",
+    "sumber_identifikasi": "reviu_berkala",
+    "nomor_aduan": "ADU-2026-000120",
+    "pola_insiden": "Login gagal (galat 504) pada Senin 08.00-09.00, empat pekan berturut-turut.",
+}
+LAYANAN_INFO = {
+    "kode": "SIMPEG",
+    "nama": "Sistem Informasi Manajemen Kepegawaian",
+    "pd": "BKPSDM",
+    "kelompok": "Administrasi Pemerintahan",
+    "klasifikasi": "Kritis",
+}
+REVIU_ADA = {
+    "periode_reviu_mulai": "2026-11-01",
+    "periode_reviu_selesai": "2026-11-22",
+    "jumlah_insiden": 31,
+    "insiden_terkait": ["ADU-2026-000101", "ADU-2026-000109", "ADU-2026-000120"],
+    "hasil_reviu": "Empat aduan login gagal pada jam yang sama; penyebabnya tidak diketahui.",
+    "masalah_ditemukan": True,
+}
+REVIU_TIDAK = {
+    "periode_reviu_mulai": "2026-11-01",
+    "periode_reviu_selesai": "2026-11-22",
+    "jumlah_insiden": 3,
+    "hasil_reviu": "Tiga aduan dengan penyebab berbeda dan sudah tertangani.",
+    "masalah_ditemukan": False,
+    "alasan_tidak_ada_masalah": "Tidak ada gangguan yang berulang.",
+}
+KLASIFIKASI = {
+    "kategori_masalah": "server",
+    "urgensi_masalah": 1,
+    "dampak_masalah": "Mayor",
+    "prioritas_masalah": "P2",
+    "analisis_masalah": "Login gagal pada beban puncak Senin; diduga koneksi basis data habis.",
+    "estimasi_penyelesaian": "2026-11-30T16:00:00+07:00",
+    "komponen_konfigurasi": ["srv-simpeg-01", "db-simpeg"],
+}
+AKAR_DITEMUKAN = {
+    "metode_investigasi": "analisis_log",
+    "hasil_investigasi": "Log menunjukkan kumpulan koneksi basis data penuh pada 08.02.",
+    "akar_masalah_ditemukan": True,
+}
+AKAR_TIDAK = {
+    "metode_investigasi": "reproduksi",
+    "hasil_investigasi": "Gangguan tidak dapat direproduksi di lingkungan uji.",
+    "akar_masalah_ditemukan": False,
+    "alasan_eskalasi": "Perlu analisis kinerja server dan basis data produksi.",
+}
+TEKNIS = {
+    "hasil_investigasi_teknis": "Batas koneksi basis data 100; beban Senin pagi mencapai 180.",
+    "komponen_penyebab": ["db-simpeg"],
+}
+KNOWN_ERROR = {
+    "gejala_known_error": "Login SIMPEG gagal dengan galat 504 pada Senin pagi.",
+    "akar_masalah": "Batas koneksi basis data terlalu kecil untuk beban puncak.",
+    "solusi_sementara": "Jalankan ulang layanan aplikasi SIMPEG untuk melepas koneksi.",
+}
+TANPA_PERUBAHAN = {
+    "known_error": KNOWN_ERROR,
+    "solusi_permanen": "Naikkan batas koneksi basis data menjadi 300 (parameter operasional).",
+    "perlu_perubahan": False,
+}
+DENGAN_PERUBAHAN = {
+    "known_error": KNOWN_ERROR,
+    "solusi_permanen": "Tambahkan pengelola kumpulan koneksi pada aplikasi SIMPEG.",
+    "perlu_perubahan": True,
+    "judul_perubahan": "Pengelola kumpulan koneksi SIMPEG",
+    "uraian_perubahan": "Memasang pengelola kumpulan koneksi antara aplikasi dan basis data.",
+    "alasan_perubahan": "Menghilangkan akar masalah login gagal saat beban puncak.",
+}
+PENANGANAN = {
+    "aktivitas_penanganan_akar": "Batas max_connections dinaikkan; basis data dijalankan ulang.",
+    "hasil_penanganan_akar": "Batas koneksi 300 aktif sejak 24 November.",
+}
+EFEKTIF = {
+    "perkembangan_solusi": "Dua Senin berturut-turut tanpa aduan login gagal.",
+    "solusi_permanen_efektif": True,
+}
+TIDAK_EFEKTIF = {
+    "perkembangan_solusi": "Perubahan terpasang, tetapi login masih gagal pada Senin pagi.",
+    "nomor_perubahan_terkait": "PRB-2026-000015",
+    "solusi_permanen_efektif": False,
+    "alasan_tidak_efektif": "Galat 504 masih muncul; akar masalah belum tepat.",
+}
+LAPORAN = {
+    "ringkasan_penyelesaian": "Akar masalah: batas koneksi basis data; solusi permanen diterapkan.",
+    "metode_informasi": "email",
+}
+DITERIMA = {"laporan_diterima": True}
+DITOLAK = {"laporan_diterima": False, "catatan_penyedia": "Pengguna masih melaporkan login lambat."}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def parser():
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(BPMN_FILE))
+    assert parser.get_process_ids() == [PROCESS_ID]
+    return parser
+
+
+@pytest.fixture(scope="module")
+def spec(parser):
+    return parser.get_spec(PROCESS_ID)
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return etree.parse(str(BPMN_FILE))
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The model as the deploy sees it: the BPMN with the forms it names."""
+    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
+
+
+@pytest.fixture
+def runtime():
+    return Runtime(time_limit=1.0)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+def load_form(filename):
+    path = FORMS_DIR / filename
+    assert path.is_file(), f"form file {filename} missing in forms/"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def form_validator(properties):
+    """Check the form files a task names and return a validator for its JSON schema."""
+    schema = load_form(properties["formJsonSchemaFilename"])
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert schema.get("additionalProperties") is not False
+    ui_schema = load_form(properties["formUiSchemaFilename"])
+    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def assert_valid(properties, data):
+    errors = sorted(form_validator(properties).iter_errors(data), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def assert_invalid(properties, data):
+    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
+
+
+def start_data(**form):
+    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
+    return {
+        **PENGAJUAN,
+        **form,
+        "layanan_info": dict(LAYANAN_INFO),
+        "pemohon": {"username": "admin.simpeg", "nama": "Rina Wulandari"},
+        "waktu_permintaan": T0.isoformat(),
+        "nomor_referensi": NOMOR,
+    }
+
+
+def start(parser, spec, data=None):
+    """Start an instance in memory: start data, then the start message, as the runtime does."""
+    start_spec = spec.task_specs[START_EVENT]
+    assert start_spec.lane == STARTER_LANE
+    data = start_data() if data is None else data
+    assert_valid(
+        start_spec.extensions["properties"],
+        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
+    )
+    wf = BpmnWorkflow(
+        spec,
+        parser.get_subprocess_specs(PROCESS_ID),
+        script_engine=make_script_engine(time_limit=1.0),
+    )
+    wf.task_tree.data.update(data)
+    wf.do_engine_steps()
+    # A message start event waits for its message; nothing runs before it arrives.
+    assert not ready_user_tasks(wf)
+    [waiting] = wf.get_tasks(state=TaskState.WAITING)
+    assert waiting.task_spec.bpmn_id == START_EVENT
+    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
+    wf.do_engine_steps()
+    return wf
+
+
+def ready_user_tasks(wf):
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def complete(wf, bpmn_id, lane, data):
+    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
+    ready = ready_user_tasks(wf)
+    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
+    task = ready[0]
+    assert task.task_spec.lane == lane
+    assert_valid(task.task_spec.extensions["properties"], data)
+    task.data.update(data)
+    task.run()
+    wf.do_engine_steps()
+    return task
+
+
+def reached(wf, spec_name):
+    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
+
+
+def thrown_messages(wf):
+    return [
+        (event.event_definition.name, event.payload)
+        for event in wf.get_events()
+        if type(event.event_definition).__name__ == "MessageEventDefinition"
+    ]
+
+
+def taken_flows(wf, tree):
+    """Ids of the gateways' outgoing flows this run took."""
+    process = tree.find("bpmn:process", NS)
+    by_ends = {
+        (f.get("sourceRef"), f.get("targetRef")): f.get("id")
+        for f in process.findall("bpmn:sequenceFlow", NS)
+    }
+    taken = set()
+    for task in wf.get_tasks(state=TaskState.COMPLETED):
+        source = task.task_spec.bpmn_id
+        if not (source or "").startswith("gw_"):
+            continue
+        for child in task.children:
+            if child.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
+                flow = by_ends.get((source, child.task_spec.bpmn_id))
+                if flow is not None:
+                    taken.add(flow)
+    return taken
+
+
+def open_problem(wf):
+    complete(wf, "reviu_gangguan", ADMIN, REVIU_ADA)
+    complete(wf, "klasifikasi_masalah", ADMIN, KLASIFIKASI)
+
+
+def report_and_close(wf):
+    complete(wf, "laporan_penyelesaian", ADMIN, LAPORAN)
+    complete(wf, "penerimaan_laporan", PJ_PENYEDIA, DITERIMA)
+
+
+def run_no_problem(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "reviu_gangguan", ADMIN, REVIU_TIDAK)
+    return wf
+
+
+def run_fixed_directly(parser, spec):
+    wf = start(parser, spec)
+    open_problem(wf)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    complete(wf, "penanganan_akar_masalah", ADMIN, PENANGANAN)
+    complete(wf, "pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    report_and_close(wf)
+    return wf
+
+
+def run_escalated_changed_and_reinvestigated(parser, spec):
+    """Escalated investigation, a change, a fix that does not work, a report sent back."""
+    wf = start(parser, spec)
+    open_problem(wf)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_TIDAK)
+    complete(wf, "investigasi_teknis", INFRA, TEKNIS)
+    complete(wf, "pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+    # The change procedure is started by the message; the problem does not wait for it.
+    complete(wf, "pemantauan_solusi_permanen", ADMIN, TIDAK_EFEKTIF)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    complete(wf, "penanganan_akar_masalah", ADMIN, PENANGANAN)
+    complete(wf, "pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    complete(wf, "laporan_penyelesaian", ADMIN, LAPORAN)
+    complete(wf, "penerimaan_laporan", PJ_PENYEDIA, DITOLAK)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    complete(wf, "penanganan_akar_masalah", ADMIN, PENANGANAN)
+    complete(wf, "pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    report_and_close(wf)
+    return wf
+
+
+def assert_closed(wf):
+    assert wf.is_completed()
+    assert reached(wf, "masalah_ditutup") == 1
+    assert not reached(wf, "reviu_selesai")
+    assert wf.data["status_masalah"] == "ditutup"
+    assert wf.data["nomor_masalah"] == NOMOR
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_run_review_without_problem_ends(parser, spec):
+    wf = run_no_problem(parser, spec)
+    assert wf.is_completed()
+    assert reached(wf, "reviu_selesai") == 1
+    assert not reached(wf, "klasifikasi_masalah")
+    assert wf.data["status_masalah"] == "tidak_ada_masalah"
+    assert thrown_messages(wf) == []
+
+
+def test_run_known_error_fixed_without_a_change(parser, spec):
+    wf = run_fixed_directly(parser, spec)
+    assert_closed(wf)
+    assert not reached(wf, "investigasi_teknis")
+    assert not reached(wf, "ajukan_perubahan")
+    assert reached(wf, "penanganan_akar_masalah") == 1
+    assert wf.data["known_error"] == KNOWN_ERROR
+    assert wf.data["prioritas_masalah"] == "P2"
+    assert thrown_messages(wf) == []
+
+
+def test_run_escalated_with_a_change_and_investigated_again(parser, spec):
+    wf = run_escalated_changed_and_reinvestigated(parser, spec)
+    assert_closed(wf)
+    assert reached(wf, "investigasi_teknis") == 1
+    assert reached(wf, "ajukan_perubahan") == 1
+    assert reached(wf, "investigasi_akar_masalah") == 3
+    assert reached(wf, "pemantauan_solusi_permanen") == 3
+    assert reached(wf, "penerimaan_laporan") == 2
+    assert reached(wf, "klasifikasi_masalah") == 1
+    assert thrown_messages(wf) == [
+        (
+            CHANGE_MESSAGE,
+            {
+                "layanan": "SIMPEG",
+                "judul": DENGAN_PERUBAHAN["judul_perubahan"],
+                "uraian_perubahan": DENGAN_PERUBAHAN["uraian_perubahan"],
+                "alasan_perubahan": DENGAN_PERUBAHAN["alasan_perubahan"],
+                "nomor_masalah": NOMOR,
+            },
+        )
+    ]
+
+
+def test_the_change_request_satisfies_the_change_start_form(parser, spec):
+    wf = start(parser, spec)
+    open_problem(wf)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    complete(wf, "pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+    # Thrown, not waited for: the monitoring task is ready at once.
+    assert [t.task_spec.bpmn_id for t in ready_user_tasks(wf)] == ["pemantauan_solusi_permanen"]
+    assert not wf.get_tasks(state=TaskState.WAITING, spec_name="ajukan_perubahan")
+    [(name, payload)] = thrown_messages(wf)
+    assert name == CHANGE_MESSAGE
+    schema = json.loads(CHANGE_START_FORM.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert not list(validator.iter_errors(payload))
+
+
+def test_without_a_reference_number_the_problem_number_is_empty(parser, spec):
+    data = start_data()
+    del data["nomor_referensi"]
+    wf = start(parser, spec, data)
+    open_problem(wf)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    complete(wf, "pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+    [(_, payload)] = thrown_messages(wf)
+    assert payload["nomor_masalah"] == ""
+
+
+def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
+    process = tree.find("bpmn:process", NS)
+    gateways = {g.get("id") for g in process.findall("bpmn:exclusiveGateway", NS)}
+    expected = {
+        f.get("id")
+        for f in process.findall("bpmn:sequenceFlow", NS)
+        if f.get("sourceRef") in gateways
+    }
+    taken = set()
+    for run in (run_no_problem, run_fixed_directly, run_escalated_changed_and_reinvestigated):
+        taken |= taken_flows(run(parser, spec), tree)
+    assert taken == expected
+
+
+def test_the_known_error_is_what_the_register_records(parser, spec):
+    """The app records a known error from the submitted form data (app/services/known_errors)."""
+    wf = start(parser, spec)
+    open_problem(wf)
+    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    task = complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    assert known_error_fields(dict(task.data)) == {
+        "workaround": KNOWN_ERROR["solusi_sementara"],
+        "root_cause": KNOWN_ERROR["akar_masalah"],
+        "symptoms": KNOWN_ERROR["gejala_known_error"],
+    }
+    assert task.data["status_masalah"] == "known_error"
+    # No earlier form submits a workaround: nothing is recorded before this task.
+    for earlier in (REVIU_ADA, KLASIFIKASI, AKAR_DITEMUKAN, TEKNIS):
+        assert known_error_fields(earlier) is None
+
+
+def test_the_start_waits_for_its_message(parser, spec):
+    wf = BpmnWorkflow(spec, script_engine=make_script_engine(time_limit=1.0))
+    wf.task_tree.data.update(start_data())
+    wf.do_engine_steps()
+    assert not ready_user_tasks(wf)
+    with pytest.raises(Exception, match="not waiting"):
+        wf.send_event(BpmnEvent(MessageEventDefinition("manajemen-perubahan"), {}))
+
+
+def test_no_form_sets_clock_fields(spec):
+    """A problem has no SLA or RTO clock: no form may name the fields that start one."""
+    for name, task_spec in spec.task_specs.items():
+        properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+        if "formJsonSchemaFilename" in properties:
+            fields = set(load_form(properties["formJsonSchemaFilename"])["properties"])
+            assert not CLOCK_FIELDS & fields, name
+
+
+def test_tasks_route_to_their_lanes(model):
+    data = start_data()
+    expected = {
+        "reviu_gangguan": ADMIN,
+        "klasifikasi_masalah": ADMIN,
+        "investigasi_akar_masalah": ADMIN,
+        "investigasi_teknis": INFRA,
+        "pencatatan_known_error": ADMIN,
+        "penanganan_akar_masalah": ADMIN,
+        "pemantauan_solusi_permanen": ADMIN,
+        "laporan_penyelesaian": ADMIN,
+        "penerimaan_laporan": PJ_PENYEDIA,
+    }
+    assert set(model.user_tasks) == set(expected)
+    for bpmn_id, lane in expected.items():
+        route = route_for(model.user_tasks[bpmn_id], data, "admin.simpeg")
+        assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+
+
+# --------------------------------------------------------------------------- through the runtime
+
+
+def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
+    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
+    done = runtime.complete(model, outcome.state, task.id, data, clock)
+    assert done.failure is None, done.failure
+    return done
+
+
+def test_runtime_starts_by_the_message_and_reports_the_change_request(model, runtime, clock):
+    assert model.start_message == MODEL_ID
+    assert model.reference_prefix == "MSL"
+    outcome = runtime.start(model, start_data(), clock)
+    assert outcome.failure is None, outcome.failure
+    # "waiting" with nothing ready means the start message was not delivered.
+    assert outcome.status == "running"
+    assert [t.info.bpmn_id for t in outcome.ready] == ["reviu_gangguan"]
+    for bpmn_id, data in (
+        ("reviu_gangguan", REVIU_ADA),
+        ("klasifikasi_masalah", KLASIFIKASI),
+        ("investigasi_akar_masalah", AKAR_DITEMUKAN),
+    ):
+        assert outcome.messages == []
+        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
+    outcome = complete_ready(
+        runtime, model, outcome, clock, "pencatatan_known_error", DENGAN_PERUBAHAN
+    )
+    assert [m.name for m in outcome.messages] == [CHANGE_MESSAGE]
+    assert outcome.messages[0].payload["nomor_masalah"] == NOMOR
+    assert [t.info.bpmn_id for t in outcome.ready] == ["pemantauan_solusi_permanen"]
+    assert outcome.status == "running"
+    for bpmn_id, data in (
+        ("pemantauan_solusi_permanen", EFEKTIF),
+        ("laporan_penyelesaian", LAPORAN),
+        ("penerimaan_laporan", DITERIMA),
+    ):
+        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
+        assert outcome.messages == []
+    assert outcome.status == "complete"
+    assert outcome.data["status_masalah"] == "ditutup"
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def test_forms_reject_invalid_submissions(spec):
+    props = {
+        name: task_spec.extensions["properties"]
+        for name, task_spec in spec.task_specs.items()
+        if (getattr(task_spec, "extensions", None) or {})
+        .get("properties", {})
+        .get("formJsonSchemaFilename")
+    }
+    assert set(props) == {
+        START_EVENT,
+        "reviu_gangguan",
+        "klasifikasi_masalah",
+        "investigasi_akar_masalah",
+        "investigasi_teknis",
+        "pencatatan_known_error",
+        "penanganan_akar_masalah",
+        "pemantauan_solusi_permanen",
+        "laporan_penyelesaian",
+        "penerimaan_laporan",
+    }
+    start_form = props[START_EVENT]
+    for field in ("layanan", "judul", "uraian"):
+        assert_invalid(start_form, {k: v for k, v in PENGAJUAN.items() if k != field})
+    # What another procedure must send at least: the optional fields may be left out.
+    assert_valid(start_form, {k: PENGAJUAN[k] for k in ("layanan", "judul", "uraian")})
+    assert_invalid(start_form, {**PENGAJUAN, "sumber_identifikasi": "firasat"})
+
+    reviu = props["reviu_gangguan"]
+    assert_invalid(reviu, {k: v for k, v in REVIU_TIDAK.items() if k != "alasan_tidak_ada_masalah"})
+    assert_invalid(reviu, {**REVIU_ADA, "periode_reviu_mulai": "1 November 2026"})
+    assert_invalid(reviu, {**REVIU_ADA, "masalah_ditemukan": "ya"})
+
+    klasifikasi = props["klasifikasi_masalah"]
+    for field in ("kategori_masalah", "urgensi_masalah", "dampak_masalah", "prioritas_masalah"):
+        assert_invalid(klasifikasi, {k: v for k, v in KLASIFIKASI.items() if k != field})
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "urgensi_masalah": 4})
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "dampak_masalah": "Major"})
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "prioritas_masalah": "tinggi"})
+    assert_invalid(klasifikasi, {**KLASIFIKASI, "estimasi_penyelesaian": "2026-11-30 16:00"})
+
+    investigasi = props["investigasi_akar_masalah"]
+    assert_invalid(investigasi, {k: v for k, v in AKAR_TIDAK.items() if k != "alasan_eskalasi"})
+    assert_invalid(investigasi, {**AKAR_DITEMUKAN, "metode_investigasi": "tebakan"})
+    assert_invalid(props["investigasi_teknis"], {"komponen_penyebab": ["db-simpeg"]})
+
+    known_error = props["pencatatan_known_error"]
+    for field in KNOWN_ERROR:
+        partial = {k: v for k, v in KNOWN_ERROR.items() if k != field}
+        assert_invalid(known_error, {**TANPA_PERUBAHAN, "known_error": partial})
+    for field in ("judul_perubahan", "uraian_perubahan", "alasan_perubahan"):
+        assert_invalid(known_error, {k: v for k, v in DENGAN_PERUBAHAN.items() if k != field})
+    assert_invalid(known_error, {k: v for k, v in TANPA_PERUBAHAN.items() if k != "known_error"})
+
+    assert_invalid(props["penanganan_akar_masalah"], {"hasil_penanganan_akar": "Selesai."})
+    pemantauan = props["pemantauan_solusi_permanen"]
+    assert_invalid(
+        pemantauan, {k: v for k, v in TIDAK_EFEKTIF.items() if k != "alasan_tidak_efektif"}
+    )
+    assert_invalid(props["laporan_penyelesaian"], {**LAPORAN, "metode_informasi": "sms"})
+    assert_invalid(props["penerimaan_laporan"], {"laporan_diterima": False})
+
+
+def test_start_form_declares_the_start_fields(spec):
+    start_props = spec.task_specs[START_EVENT].extensions["properties"]
+    assert start_props["referencePrefix"] == "MSL"
+    schema = load_form(start_props["formJsonSchemaFilename"])
+    fields = schema["properties"]
+    assert fields["layanan"]["type"] == "string"
+    assert set(schema["required"]) == {"layanan", "judul", "uraian"}
+    assert fields["nomor_aduan"]["type"] == "string"
+    assert fields["pola_insiden"]["type"] == "string"
+    # The runtime sets these; the starter must not be asked for them.
+    assert not RUNTIME_START_VARIABLES & set(fields)
+
+
+def test_known_error_form_uses_the_register_field_names(spec):
+    props = spec.task_specs["pencatatan_known_error"].extensions["properties"]
+    schema = load_form(props["formJsonSchemaFilename"])
+    known_error = schema["properties"]["known_error"]
+    assert known_error["type"] == "object"
+    assert set(known_error["required"]) == {
+        "gejala_known_error",
+        "akar_masalah",
+        "solusi_sementara",
+    }
+    assert schema["properties"]["perlu_perubahan"]["type"] == "boolean"
+    ui_schema = load_form(props["formUiSchemaFilename"])
+    assert sorted(ui_schema["known_error"]["ui:order"]) == sorted(known_error["properties"])
+
+
+def test_every_user_task_has_a_form(spec):
+    user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
+    assert len(user_tasks) == 9
+    for task_spec in user_tasks:
+        form_validator(task_spec.extensions["properties"])
+
+
+# --------------------------------------------------------------------------- deploy checks
+
+
+def test_deploy_validation_accepts_the_model_without_warnings(model):
+    assert model.process_id == PROCESS_ID
+    assert set(model.roots) == {"manajemen-masalah.bpmn"}
+    assert model.start_form.schema_file == "manajemen-masalah-pengajuan.schema.json"
+    assert model.start_message == MODEL_ID
+    assert model.reference_prefix == "MSL"
+    assert model.escalations == {}
+    assert validate_model(model, KNOWN_ROLES) == []
+
+
+def test_messages_link_the_procedure(tree):
+    """Started by the message named after the model; throws the change request, no wait."""
+    root = tree.getroot()
+    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
+    assert sorted(messages.values()) == [MODEL_ID, CHANGE_MESSAGE]
+    process = tree.find("bpmn:process", NS)
+    [start_event] = process.findall("bpmn:startEvent", NS)
+    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == MODEL_ID
+    [throw] = process.findall("bpmn:intermediateThrowEvent", NS)
+    [definition] = throw.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == CHANGE_MESSAGE
+    payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
+    assert payload == CHANGE_PAYLOAD
+    _check_restricted(payload)
+    assert check_script(payload, "eval") == []
+    keys = {k.value for k in ast.parse(payload, mode="eval").body.keys}
+    change_form = json.loads(CHANGE_START_FORM.read_text(encoding="utf-8"))
+    assert set(change_form["required"]) <= keys
+    assert not process.findall("bpmn:intermediateCatchEvent", NS)
+    # Ends are plain: nobody waits for a problem.
+    for end in process.findall("bpmn:endEvent", NS):
+        assert not end.findall("bpmn:messageEventDefinition", NS), end.get("id")
+
+
+# --------------------------------------------------------------------------- diagram
+
+
+def flow_nodes(tree):
+    process = tree.find("bpmn:process", NS)
+    return [el for el in process if etree.QName(el).localname in FLOW_NODE_TAGS]
+
+
+def bounds(shape):
+    b = shape.find("dc:Bounds", NS)
+    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def overlaps(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def on_border(point, box):
+    """Whether a waypoint lies on the border of a shape's bounding box."""
+    (px, py), (x, y, w, h) = point, box
+    inside = x <= px <= x + w and y <= py <= y + h
+    return inside and (px in (x, x + w) or py in (y, y + h))
+
+
+def plane_shapes(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
+
+
+def plane_edges(tree):
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    return {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
+
+
+def waypoints(edge):
+    return [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
+
+
+def test_diagram_has_shape_for_every_node_and_edge_for_every_flow(tree):
+    process = tree.find("bpmn:process", NS)
+    assert process.get("id") == PROCESS_ID
+    assert process.get("isExecutable") == "true"
+    assert CITATION in process.find("bpmn:documentation", NS).text
+    participants = tree.findall("bpmn:collaboration/bpmn:participant", NS)
+    assert [p.get("processRef") for p in participants] == [PROCESS_ID]
+    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    assert plane.get("bpmnElement") == tree.find("bpmn:collaboration", NS).get("id")
+    shapes = plane_shapes(tree)
+    edges = plane_edges(tree)
+    sizes = {
+        "exclusiveGateway": (50, 50),
+        "startEvent": (36, 36),
+        "endEvent": (36, 36),
+        "intermediateThrowEvent": (36, 36),
+        "intermediateCatchEvent": (36, 36),
+    }
+    for node in flow_nodes(tree):
+        assert node.get("id") in shapes, node.get("id")
+        kind = etree.QName(node).localname
+        _, _, w, h = bounds(shapes[node.get("id")])
+        assert (w, h) == sizes.get(kind, (100, 80)), node.get("id")
+        if kind == "exclusiveGateway":
+            assert shapes[node.get("id")].get("isMarkerVisible") == "true"
+    pool = bounds(shapes[participants[0].get("id")])
+    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
+        assert shapes[lane.get("id")].get("isHorizontal") == "true"
+        lx, ly, lw, lh = bounds(shapes[lane.get("id")])
+        assert lx == pool[0] + 30
+        assert lx + lw == pool[0] + pool[2]
+        assert pool[1] <= ly
+        assert ly + lh <= pool[1] + pool[3]
+    assert shapes[participants[0].get("id")].get("isHorizontal") == "true"
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        edge = edges.get(flow.get("id"))
+        assert edge is not None, flow.get("id")
+        points = waypoints(edge)
+        assert len(points) >= 2, flow.get("id")
+        assert on_border(points[0], bounds(shapes[flow.get("sourceRef")])), flow.get("id")
+        assert on_border(points[-1], bounds(shapes[flow.get("targetRef")])), flow.get("id")
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
+        if flow.get("name"):
+            assert edge.find("bpmndi:BPMNLabel", NS) is not None, flow.get("id")
+    for node in flow_nodes(tree):
+        if node.get("name") and etree.QName(node).localname not in TASK_TAGS:
+            assert shapes[node.get("id")].find("bpmndi:BPMNLabel", NS) is not None, node.get("id")
+
+
+def test_layout_has_no_overlaps_and_nodes_inside_their_lanes(tree):
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    for a, b in combinations(node_ids, 2):
+        assert not overlaps(shapes[a], shapes[b]), f"{a} overlaps {b}"
+    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
+    in_lane = {}
+    for lane in lanes:
+        lx, ly, lw, lh = shapes[lane.get("id")]
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            nx, ny, nw, nh = shapes[ref.text]
+            assert lx <= nx, ref.text
+            assert nx + nw <= lx + lw, ref.text
+            assert ly <= ny, ref.text
+            assert ny + nh <= ly + lh, ref.text
+            assert ref.text not in in_lane, f"{ref.text} in two lanes"
+            in_lane[ref.text] = lane.get("name")
+    assert set(in_lane) == set(node_ids)
+    for a, b in combinations([lane.get("id") for lane in lanes], 2):
+        ax, ay, aw, ah = shapes[a]
+        bx, by, bw, bh = shapes[b]
+        assert ay + ah <= by or by + bh <= ay, f"lanes {a} and {b} overlap"
+
+
+def test_labels_and_edges_keep_clear_of_unrelated_shapes(tree):
+    """Tidy: no label over a shape or another label, no edge through an unrelated shape."""
+    process = tree.find("bpmn:process", NS)
+    node_ids = [n.get("id") for n in flow_nodes(tree)]
+    shapes = plane_shapes(tree)
+    boxes = {n: bounds(shapes[n]) for n in node_ids}
+    labels = {}
+    for element_id, element in [*shapes.items(), *plane_edges(tree).items()]:
+        label = element.find("bpmndi:BPMNLabel", NS)
+        if label is not None:
+            labels[element_id] = bounds(label)
+    for owner, box in labels.items():
+        for node, node_box in boxes.items():
+            assert not overlaps(box, node_box), f"label of {owner} covers {node}"
+    for (a, box_a), (b, box_b) in combinations(labels.items(), 2):
+        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"
+    edges = plane_edges(tree)
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        ends = {flow.get("sourceRef"), flow.get("targetRef")}
+        points = waypoints(edges[flow.get("id")])
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.5, abs(y2 - y1) or 0.5)
+            for node, box in boxes.items():
+                if node not in ends:
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses {node}"
+            for owner, box in labels.items():
+                if owner != flow.get("id"):
+                    assert not overlaps(segment, box), f"{flow.get('id')} crosses label of {owner}"
+
+
+def test_flow_runs_left_to_right(tree):
+    """Apart from the loops back to a merge, every flow ends right of where it starts."""
+    process = tree.find("bpmn:process", NS)
+    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
+    for flow in process.findall("bpmn:sequenceFlow", NS):
+        sx, _, sw, _ = shapes[flow.get("sourceRef")]
+        tx, _, tw, _ = shapes[flow.get("targetRef")]
+        if flow.get("id") in LOOPS:
+            assert tx + tw / 2 < sx + sw / 2, flow.get("id")
+            continue
+        assert sx + sw / 2 <= tx + tw / 2, flow.get("id")
+
+
+def test_lane_names_are_known_roles(spec, tree):
+    names = [lane.get("name") for lane in tree.findall("bpmn:process/bpmn:laneSet/bpmn:lane", NS)]
+    assert names == [STARTER_LANE, ADMIN, INFRA, PJ_PENYEDIA]
+    for task_spec in spec.task_specs.values():
+        if getattr(task_spec, "manual", False):
+            assert task_spec.lane in KNOWN_ROLES
+    assert spec.task_specs[START_EVENT].lane == STARTER_LANE
+
+
+def test_tasks_and_events_cite_the_regulation(tree):
+    for node in flow_nodes(tree):
+        kind = etree.QName(node).localname
+        if kind in TASK_TAGS or kind.endswith("Event") and kind != "endEvent":
+            doc = node.find("bpmn:documentation", NS)
+            assert doc is not None, node.get("id")
+            for citation in CITATIONS:
+                assert citation in doc.text, (node.get("id"), citation)
+
+
+def test_gateways_have_default_flows(tree):
+    process = tree.find("bpmn:process", NS)
+    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
+    splits = 0
+    for gw in process.findall("bpmn:exclusiveGateway", NS):
+        outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
+        incoming = [f for f in flows.values() if f.get("targetRef") == gw.get("id")]
+        if len(outgoing) > 1:
+            splits += 1
+            assert gw.get("name", "").endswith("?"), gw.get("id")
+            default = gw.get("default")
+            assert default in flows, gw.get("id")
+            assert flows[default].get("sourceRef") == gw.get("id"), gw.get("id")
+            assert flows[default].find("bpmn:conditionExpression", NS) is None
+            for flow in outgoing:
+                if flow.get("id") != default:
+                    assert flow.find("bpmn:conditionExpression", NS) is not None, flow.get("id")
+        else:
+            assert len(incoming) > 1, f"{gw.get('id')} neither splits nor merges"
+    assert splits == SPLITS
+    # Loops go back into merge gateways, never into a task with two incoming flows.
+    for node in flow_nodes(tree):
+        if etree.QName(node).localname in TASK_TAGS:
+            assert len(node.findall("bpmn:incoming", NS)) == 1, node.get("id")
+
+
+def _check_restricted(code):
+    for node in ast.walk(ast.parse(code)):
+        assert not isinstance(node, (ast.Import, ast.ImportFrom)), code
+        name = getattr(node, "attr", None) or getattr(node, "id", None)
+        assert not (isinstance(name, str) and name.startswith("_")), code
+        if isinstance(node, ast.Name):
+            assert node.id not in {"open", "eval", "exec", "getattr", "compile", "globals"}, code
+
+
+def test_conditions_read_only_variables_set_before(tree):
+    """Every name a condition reads comes from a form, a script or the runtime start data."""
+    process = tree.find("bpmn:process", NS)
+    known = set(RUNTIME_START_VARIABLES)
+    for node in flow_nodes(tree):
+        props = {
+            p.get("name"): p.get("value")
+            for p in node.findall("bpmn:extensionElements/*/*", NS)
+            if p.get("name")
+        }
+        if "formJsonSchemaFilename" in props:
+            known |= set(load_form(props["formJsonSchemaFilename"])["properties"])
+    scripts = [s.text for s in process.findall("bpmn:scriptTask/bpmn:script", NS)]
+    scripts += [s.text for s in process.iterfind(".//spiffworkflow:preScript", NS)]
+    scripts += [s.text for s in process.iterfind(".//spiffworkflow:postScript", NS)]
+    for script in scripts:
+        _check_restricted(script)
+        assert check_script(script) == [], script
+        for node in ast.walk(ast.parse(script)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                known.add(node.id)
+    conditions = process.findall("bpmn:sequenceFlow/bpmn:conditionExpression", NS)
+    assert len(conditions) == SPLITS
+    for cond in conditions:
+        _check_restricted(cond.text)
+        assert check_script(cond.text, "eval") == [], cond.text
+        expr = ast.parse(cond.text, mode="eval")
+        read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
+        assert read <= known, f"{cond.text} reads {read - known}"
