@@ -249,17 +249,26 @@ def role_holders(
     official counts at the level of the grant lent to them. Task routing and SLA
     escalation both ask this one question.
     """
-    at_service = RoleAssignment.service_id == service_id
-    at_agency = and_(RoleAssignment.agency_id == agency_id, RoleAssignment.service_id.is_(None))
-    everywhere = and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None))
+    # An instance without a service (or PD) has no such scope: compare real ids only, as
+    # `column == None` becomes IS NULL and would match holders of every other scope.
+    held: list[ColumnElement[bool]] = [
+        and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None))
+    ]
+    lent: list[ColumnElement[bool]] = [
+        and_(Delegation.agency_id.is_(None), Delegation.service_id.is_(None))
+    ]
+    if service_id is not None:
+        held.append(RoleAssignment.service_id == service_id)
+        lent.append(Delegation.service_id == service_id)
+    if agency_id is not None:
+        held.append(
+            and_(RoleAssignment.agency_id == agency_id, RoleAssignment.service_id.is_(None))
+        )
+        lent.append(and_(Delegation.agency_id == agency_id, Delegation.service_id.is_(None)))
     rows = session.execute(
         select(User.username, RoleAssignment.service_id, RoleAssignment.agency_id)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(
-            RoleAssignment.role == role,
-            User.active.is_(True),
-            or_(at_service, at_agency, everywhere),
-        )
+        .where(RoleAssignment.role == role, User.active.is_(True), or_(*held))
     ).all()
     delegate = aliased(User)
     rows += session.execute(
@@ -270,11 +279,7 @@ def role_holders(
             delegate.active.is_(True),
             Delegation.starts_at <= at,
             Delegation.ends_at > at,
-            or_(
-                Delegation.service_id == service_id,
-                and_(Delegation.agency_id == agency_id, Delegation.service_id.is_(None)),
-                and_(Delegation.agency_id.is_(None), Delegation.service_id.is_(None)),
-            ),
+            or_(*lent),
         )
     ).all()
     by_level: dict[int, set[str]] = defaultdict(set)

@@ -18,6 +18,8 @@ from app.services.history import audit
 
 SERVICE_FIELD = "layanan"
 REQUEST_TYPE_FIELD = "jenis_permintaan"
+#: For procedures about a PD rather than one service (evaluation, planning): its code.
+AGENCY_FIELD = "perangkat_daerah"
 
 
 @dataclass(frozen=True)
@@ -28,18 +30,33 @@ class Scope:
     agency_id: int | None
 
 
+def _agency_scope(session: Session, code: object) -> tuple[Scope, dict[str, Any]]:
+    if code is None or code == "":
+        return Scope(None, None), {}
+    agency = session.scalar(select(Agency).where(Agency.code == str(code)))
+    if agency is None:
+        raise FormInvalid(
+            "Data tidak valid / invalid data",
+            {AGENCY_FIELD: [f"PD '{code}' tidak ada / no such agency (use its code)"]},
+        )
+    return Scope(None, agency.id), {
+        "perangkat_daerah_info": {"kode": agency.code, "nama": agency.name}
+    }
+
+
 def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[str, Any]]:
     """Scope of new instance data, and the catalog facts to add to its data.
 
     The data field `layanan` names a service by code; `jenis_permintaan`, when given,
-    names one of its request types (docs/bpmn-conventions.md).
+    names one of its request types; without a service, `perangkat_daerah` may name a PD
+    by code (docs/bpmn-conventions.md).
 
     Raises:
-        FormInvalid: the service or the request type does not exist.
+        FormInvalid: the service, the request type or the PD does not exist.
     """
     code = data.get(SERVICE_FIELD)
     if code is None:
-        return Scope(None, None), {}
+        return _agency_scope(session, data.get(AGENCY_FIELD))
     service = session.scalar(select(Service).where(Service.code == str(code)))
     if service is None:
         raise FormInvalid(

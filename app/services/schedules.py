@@ -23,6 +23,7 @@ from app.engine.forms import validate_form
 from app.errors import DomainError, InvalidInput, NotFound
 from app.models import Agency, Schedule, User
 from app.services.accounts import AccountService
+from app.services.catalog import AGENCY_FIELD, SERVICE_FIELD
 from app.services.context import Platform
 from app.services.deploy import DeployService
 from app.services.history import audit
@@ -219,6 +220,14 @@ class ScheduleService:
         )
 
 
+def _scoped(schedule: Schedule) -> dict[str, Any]:
+    """The start data, scoped to the schedule's PD when it names no service or PD."""
+    data = dict(schedule.start_data)
+    if schedule.agency is not None and not ({SERVICE_FIELD, AGENCY_FIELD} & data.keys()):
+        data[AGENCY_FIELD] = schedule.agency.code
+    return data
+
+
 def fire_due_schedules(platform: Platform) -> list[Started]:
     """Start every due periodic procedure, each in its own transaction.
 
@@ -246,7 +255,7 @@ def fire_due_schedules(platform: Platform) -> list[Started]:
             while advance(due, schedule.cycle, zone) <= now:  # skip the missed cycles
                 due = advance(due, schedule.cycle, zone)
             period = period_label(due, schedule.cycle, zone)
-            data = {**schedule.start_data, PERIOD_FIELD: period}
+            data = {**_scoped(schedule), PERIOD_FIELD: period}
             instance = None
             try:
                 with session.begin_nested():  # a failed start leaves nothing behind

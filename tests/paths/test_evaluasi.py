@@ -1,0 +1,128 @@
+"""Every way through Evaluasi Manajemen Layanan (Perbup Bangka 21/2025, 2.3), through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Auth
+from tests.engine.test_evaluasi_model import (
+    DISAHKAN,
+    DISETUJUI,
+    LAPORAN,
+    MULAI,
+    PELAYANAN,
+    PENGOPERASIAN,
+    TANPA_TINDAK_LANJUT,
+    tracked,
+)
+from tests.paths.driver import Driver
+
+MODEL = "evaluasi"
+ADMIN, INFRA, OFFICIAL, HEAD = "admin.layanan", "admin.infra", "pj.layanan", "pimpinan"
+REVISI_REVIU = {"keputusan_reviu": "revisi", "catatan_reviu": "Bab pemulihan belum memuat RTO."}
+REVISI_PENGESAHAN = {
+    "keputusan_pengesahan": "revisi",
+    "catatan_pengesahan": "Tambahkan komitmen anggaran.",
+}
+BELUM = {
+    "daftar_tindak_lanjut": tracked("dalam_proses", "selesai"),
+    "tindak_lanjut_selesai": False,
+}
+SELESAI = {"daftar_tindak_lanjut": tracked("selesai", "selesai"), "tindak_lanjut_selesai": True}
+
+
+@pytest.fixture
+def drive(auth: Auth) -> Driver:
+    return Driver(auth)
+
+
+def _inbox(drive: Driver, username: str, instance_id: int) -> list[str]:
+    items = drive.auth.get(username, "/api/v1/tasks?per_page=200").json["items"]
+    return [t["name"] for t in items if t["process_instance_id"] == instance_id]
+
+
+def _started(drive: Driver) -> int:
+    # A PD-wide evaluation: no service, scoped to the PD by its code, so the PD's own
+    # Pimpinan (the demo's `pimpinan`, DISKOMINFO) gets the head's task.
+    instance = drive.start(ADMIN, MODEL, {**MULAI, "perangkat_daerah": "DISKOMINFO"})
+    assert instance["reference"].startswith("EVA-2026-")
+    assert instance["service"] is None
+    assert instance["data"]["perangkat_daerah_info"]["kode"] == "DISKOMINFO"
+    return instance["id"]
+
+
+def _written(drive: Driver, instance_id: int, laporan: dict[str, Any]) -> None:
+    """Both chapters at once, each in its own role's inbox; then the report."""
+    assert _inbox(drive, ADMIN, instance_id) == ["evaluasi_pelayanan_pengguna"]
+    assert _inbox(drive, INFRA, instance_id) == ["evaluasi_pengoperasian"]
+    drive.complete(INFRA, instance_id, "evaluasi_pengoperasian", PENGOPERASIAN, outsider=ADMIN)
+    assert _inbox(drive, ADMIN, instance_id) == ["evaluasi_pelayanan_pengguna"]
+    assert _inbox(drive, INFRA, instance_id) == []
+    drive.complete(ADMIN, instance_id, "evaluasi_pelayanan_pengguna", PELAYANAN, outsider=INFRA)
+    drive.complete(ADMIN, instance_id, "penyusunan_laporan", laporan, outsider=OFFICIAL)
+
+
+def _reviewed(drive: Driver, instance_id: int, decision: dict[str, Any]) -> dict[str, Any]:
+    return drive.complete(OFFICIAL, instance_id, "reviu_penanggung_jawab", decision, outsider=ADMIN)
+
+
+def _adopted(drive: Driver, instance_id: int, decision: dict[str, Any]) -> dict[str, Any]:
+    return drive.complete(HEAD, instance_id, "pengesahan_pimpinan", decision, outsider=OFFICIAL)
+
+
+def test_sent_back_by_the_official_then_up_to_the_head(drive: Driver) -> None:
+    instance_id = _started(drive)
+    _written(drive, instance_id, TANPA_TINDAK_LANJUT)
+    _reviewed(drive, instance_id, REVISI_REVIU)
+    # Both chapters open again, each in its own inbox, with the official's note.
+    _written(drive, instance_id, TANPA_TINDAK_LANJUT)
+    reviewed = _reviewed(drive, instance_id, DISETUJUI)
+    assert reviewed["status"] == "running"
+    assert reviewed["data"]["catatan_reviu"] == REVISI_REVIU["catatan_reviu"]
+    instance = drive.instance(ADMIN, instance_id)
+    [head] = instance["tasks"]
+    assert (head["name"], head["lane"]) == ("pengesahan_pimpinan", "Pimpinan PD Penyedia Layanan")
+    completed = [e["data"]["task"] for e in instance["events"] if e["kind"] == "task_completed"]
+    assert completed.count("evaluasi_pelayanan_pengguna") == 2
+    assert completed.count("evaluasi_pengoperasian") == 2
+    assert completed.count("reviu_penanggung_jawab") == 2
+    assert len(completed) == 8
+
+
+def test_adopted_without_follow_ups(drive: Driver) -> None:
+    instance_id = _started(drive)
+    _written(drive, instance_id, TANPA_TINDAK_LANJUT)
+    _reviewed(drive, instance_id, DISETUJUI)
+    done = _adopted(drive, instance_id, DISAHKAN)
+    assert done["status"] == "complete"
+    assert done["data"]["status_evaluasi"] == "selesai"
+    assert done["data"]["ada_tindak_lanjut"] is False
+    assert drive.kinds(ADMIN, instance_id).count("task_completed") == 5
+
+
+def test_sent_back_by_the_head_then_follow_ups_tracked_until_done(drive: Driver) -> None:
+    instance_id = _started(drive)
+    _written(drive, instance_id, LAPORAN)
+    _reviewed(drive, instance_id, DISETUJUI)
+    _adopted(drive, instance_id, REVISI_PENGESAHAN)
+    _written(drive, instance_id, LAPORAN)
+    _reviewed(drive, instance_id, DISETUJUI)
+    _adopted(drive, instance_id, DISAHKAN)
+    drive.complete(ADMIN, instance_id, "pemantauan_tindak_lanjut", BELUM, outsider=HEAD)
+    done = drive.complete(ADMIN, instance_id, "pemantauan_tindak_lanjut", SELESAI)
+    assert done["status"] == "complete"
+    assert done["data"]["status_evaluasi"] == "selesai"
+    assert done["data"]["tindak_lanjut_selesai"] is True
+    assert drive.kinds(ADMIN, instance_id).count("task_completed") == 12
+
+
+def test_an_unknown_pd_is_refused(drive: Driver) -> None:
+    response = drive.auth.post(
+        ADMIN,
+        "/api/v1/process-instances",
+        json={"process_model_id": MODEL, "data": {**MULAI, "perangkat_daerah": "TIDAK-ADA"}},
+    )
+    assert response.status_code == 422
+    assert "perangkat_daerah" in response.json["errors"]

@@ -1,0 +1,129 @@
+"""Every way through Pemantauan dan Pemeliharaan Layanan (Perbup Bangka 21/2025, 2.2.2.1),
+through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Auth
+from tests.engine import test_pemantauan_pemeliharaan_model as engine
+from tests.engine.test_pemantauan_pemeliharaan_model import (
+    ANALISIS,
+    ANOMALI_INFRA,
+    DISETUJUI,
+    PEMANTAUAN_INFRA,
+    PEMANTAUAN_LAYANAN,
+    PENANGANAN,
+    REVISI,
+)
+from tests.paths.driver import Driver
+
+MODEL = "pemantauan-pemeliharaan"
+# The only Penyedia Layanan is at DISKOMINFO: monitor one of its services.
+MULAI = {"layanan": "SRIKANDI", "periode": "2026-11"}
+PROVIDER, INFRA, OFFICIAL = "penyedia", "admin.infra", "pj.layanan"
+# The engine test's reports name SIMPEG; the report form may correct `layanan` (the
+# instance then moves to that service), so keep it on the service being monitored.
+LAPORAN = {**engine.LAPORAN, **MULAI}
+LAPORAN_TIDAK_TERCAPAI = {**engine.LAPORAN_TIDAK_TERCAPAI, **MULAI}
+ANOMALI_LAYANAN = {
+    **PEMANTAUAN_LAYANAN,
+    "anomali_layanan": True,
+    "uraian_anomali_layanan": "Peringatan gagal masuk beruntun dari satu alamat IP.",
+}
+
+
+@pytest.fixture
+def drive(auth: Auth) -> Driver:
+    return Driver(auth)
+
+
+def _inbox(drive: Driver, username: str, instance_id: int) -> list[str]:
+    items = drive.auth.get(username, "/api/v1/tasks?per_page=200").json["items"]
+    return [t["name"] for t in items if t["process_instance_id"] == instance_id]
+
+
+def _monitored(
+    drive: Driver,
+    layanan: dict[str, Any] = PEMANTAUAN_LAYANAN,
+    infra: dict[str, Any] = PEMANTAUAN_INFRA,
+) -> int:
+    """Start the period; both monitoring branches run at once, each in its own inbox."""
+    instance = drive.start(PROVIDER, MODEL, {**MULAI})
+    instance_id = instance["id"]
+    assert instance["reference"].startswith("PMN-2026-")
+    assert instance["service"] == "SRIKANDI"
+    assert _inbox(drive, PROVIDER, instance_id) == ["pemantauan_layanan"]
+    assert _inbox(drive, INFRA, instance_id) == ["pemantauan_infrastruktur"]
+    assert _inbox(drive, OFFICIAL, instance_id) == []
+    open_tasks = {t["name"] for t in drive.instance(PROVIDER, instance_id)["tasks"]}
+    assert open_tasks == {"pemantauan_layanan", "pemantauan_infrastruktur"}
+    drive.complete(PROVIDER, instance_id, "pemantauan_layanan", layanan, outsider="admin.layanan")
+    # The other branch still waits; the join holds the flow until it is done.
+    assert _inbox(drive, INFRA, instance_id) == ["pemantauan_infrastruktur"]
+    assert _inbox(drive, PROVIDER, instance_id) == []
+    drive.complete(INFRA, instance_id, "pemantauan_infrastruktur", infra, outsider=PROVIDER)
+    return instance_id
+
+
+def test_no_anomaly_report_revised_then_approved(drive: Driver) -> None:
+    instance_id = _monitored(drive)
+    drive.complete(INFRA, instance_id, "analisis_pemantauan", ANALISIS, outsider=OFFICIAL)
+    for review in (REVISI, DISETUJUI):
+        drive.complete(PROVIDER, instance_id, "laporan_ketersediaan", LAPORAN, outsider=OFFICIAL)
+        done = drive.complete(OFFICIAL, instance_id, "reviu_laporan", review, outsider=PROVIDER)
+    assert done["status"] == "complete"
+    assert done["data"]["status_pemantauan"] == "selesai"
+    assert done["data"]["ada_anomali"] is False
+    assert done["data"]["catatan_reviu"] == REVISI["catatan_reviu"]
+    kinds = drive.kinds(PROVIDER, instance_id)
+    assert kinds.count("task_completed") == 7
+    assert "child_started" not in kinds
+    assert "service_changed" not in kinds
+    assert drive.instance(PROVIDER, instance_id)["children"] == []
+
+
+@pytest.mark.parametrize(
+    ("layanan", "infra"),
+    [(PEMANTAUAN_LAYANAN, ANOMALI_INFRA), (ANOMALI_LAYANAN, PEMANTAUAN_INFRA)],
+    ids=["infrastructure", "service"],
+)
+def test_an_anomaly_files_a_complaint_and_the_report_goes_on(
+    drive: Driver, layanan: dict[str, Any], infra: dict[str, Any]
+) -> None:
+    instance_id = _monitored(drive, layanan, infra)
+    assert _inbox(drive, INFRA, instance_id) == []  # no analysis on this branch
+    drive.complete(
+        PROVIDER, instance_id, "penanganan_anomali", PENANGANAN, outsider="admin.layanan"
+    )
+    parent = drive.instance(PROVIDER, instance_id)
+    [started] = [e for e in parent["events"] if e["kind"] == "child_started"]
+    [child] = parent["children"]
+    assert child["process_model_id"] == "penanganan-aduan"
+    assert child["reference"].startswith("ADU-2026-")
+    assert started["data"]["child"] == child["id"]
+    assert started["data"]["reference"] == child["reference"]
+    # The complaint runs on its own; the monitoring goes on to its report.
+    assert [t["name"] for t in parent["tasks"]] == ["laporan_ketersediaan"]
+    complaint = drive.instance(PROVIDER, child["id"])
+    assert complaint["parent"]["id"] == instance_id
+    assert complaint["parent"]["reference"] == parent["reference"]
+    assert complaint["started_by"] == PROVIDER
+    assert complaint["service"] == "SRIKANDI"
+    assert complaint["status"] not in ("complete", "error")
+    assert complaint["data"]["judul"] == PENANGANAN["judul_aduan"]
+    assert complaint["data"]["dampak"] == PENANGANAN["dampak_gangguan"]
+
+    drive.complete(PROVIDER, instance_id, "laporan_ketersediaan", LAPORAN_TIDAK_TERCAPAI)
+    done = drive.complete(OFFICIAL, instance_id, "reviu_laporan", DISETUJUI)
+    assert done["status"] == "complete"
+    assert done["data"]["status_pemantauan"] == "selesai"
+    assert done["data"]["ada_anomali"] is True
+    assert done["data"]["target_ketersediaan_tercapai"] is False
+    kinds = drive.kinds(PROVIDER, instance_id)
+    assert kinds.count("task_completed") == 5
+    assert kinds.count("child_started") == 1
+    assert "message_undelivered" not in kinds
+    assert "service_changed" not in kinds
