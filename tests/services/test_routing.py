@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine.routing import candidates, reach_of
+from app.engine.routing import candidates, reach_of, role_holders
 from app.engine.specs import Bundle
 from app.errors import NotPermitted
 from app.models import Agency, Event, Service, Task, User
@@ -240,3 +240,11 @@ def test_inactive_holder_is_no_candidate(world: Platform) -> None:
     with world.sessions() as session:
         task = open_task(session, instance_id)
         assert routed_to(session, task) == ["pd_admin"]
+
+
+def test_an_unscoped_task_goes_to_holders_everywhere_only(world: Platform) -> None:
+    """No service and no PD: PD-level holders of other PDs are not candidates."""
+    with world.sessions() as session:
+        assert role_holders(session, ADMIN, None, None, T0) == ["glob_admin"]
+        bkpsdm = session.scalars(select(Agency).where(Agency.code == "BKPSDM")).one()
+        assert role_holders(session, ADMIN, None, bkpsdm.id, T0) == ["pd_admin"]
