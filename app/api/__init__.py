@@ -13,6 +13,7 @@ def register_api(app: Flask) -> None:
         agencies,
         auth,
         calendars,
+        change_calendar,
         delegations,
         known_errors,
         notifications,
@@ -51,6 +52,7 @@ def register_api(app: Flask) -> None:
         notifications,
         known_errors,
         schedules,
+        change_calendar,
     ):
         api.register_blueprint(module.blp)
 

@@ -557,3 +557,15 @@ class ScheduleCreateSchema(Schema):
 
 class SchedulePatchSchema(Schema):
     active = fields.Boolean(required=True)
+
+
+class ChangeCalendarQuerySchema(Schema):
+    from_ = fields.AwareDateTime(required=True, data_key="from")
+    to = fields.AwareDateTime(required=True)
+
+
+class ScheduledChangeSchema(LinkedInstanceSchema):
+    title = fields.String(allow_none=True)
+    service = fields.String(allow_none=True)
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()

@@ -72,9 +72,9 @@ class InstanceService:
 
     # -- reading ---------------------------------------------------------------------
 
-    def _scope_clause(self, user: User) -> Any:
-        """Instances `user` may see: started by them, in a scope they hold a staff role
-        for, or with a task they may act on or did."""
+    def visible_clause(self, user: User) -> Any:
+        """The SQL condition for instances `user` may see: started by them, in a scope
+        they hold a staff role for, or with a task they may act on or did."""
         roles = (
             select(RoleAssignment)
             .where(RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE)
@@ -120,7 +120,7 @@ class InstanceService:
         visible = self.session.scalar(
             select(func.count())
             .select_from(Instance)
-            .where(Instance.id == instance_id, self._scope_clause(user))
+            .where(Instance.id == instance_id, self.visible_clause(user))
         )
         if not visible:
             raise NotPermitted("Instans di luar lingkup Anda / instance outside your scope")
@@ -136,7 +136,7 @@ class InstanceService:
         reference: str | None = None,
     ) -> InstancePage:
         """Instances visible to `user`, newest first; `reference` matches a number's start."""
-        query = select(Instance).where(self._scope_clause(user))
+        query = select(Instance).where(self.visible_clause(user))
         if reference:
             query = query.where(Instance.reference.startswith(reference.upper(), autoescape=True))
         if process_model_id:
@@ -154,7 +154,7 @@ class InstanceService:
         return list(
             self.session.scalars(
                 select(Instance)
-                .where(Instance.parent_id == instance.id, self._scope_clause(user))
+                .where(Instance.parent_id == instance.id, self.visible_clause(user))
                 .order_by(Instance.id)
             )
         )
