@@ -21,6 +21,7 @@ from app.engine.runtime import Message
 from app.errors import Conflict, DomainError, FormInvalid, NotFound
 from app.models import Instance, ReferenceSequence, User
 from app.services.history import record
+from app.services.sla import SERVICE_RESTORED
 
 if TYPE_CHECKING:
     from app.services.instances import InstanceService
@@ -130,6 +131,19 @@ def _start_child(instances: InstanceService, instance: Instance, message: Messag
     )
 
 
+def _restored_at(instances: InstanceService, child: Instance) -> dict[str, str]:
+    """When the child's form first said the service was restored (`layanan_pulih`).
+
+    A DRP activation ends after its evaluation and sign-off; the RTO clock of the
+    complaint that started it stops at the recovery itself, not at that sign-off.
+    """
+    for event in instances.events(child):
+        submitted = (event.data or {}).get("data") or {}
+        if event.kind == "task_completed" and submitted.get(SERVICE_RESTORED) is True:
+            return {"restored_at": event.at.isoformat()}
+    return {}
+
+
 def _answer_parent(
     instances: InstanceService, child: Instance, message: Message, actor: User | None
 ) -> None:
@@ -149,6 +163,11 @@ def _answer_parent(
         "message_received",
         instances.platform.clock.now(),
         actor,
-        data={"message": message.name, "from": child.id, "payload": message.payload},
+        data={
+            "message": message.name,
+            "from": child.id,
+            "payload": message.payload,
+            **_restored_at(instances, child),
+        },
     )
     instances.apply(parent, model, outcome, actor)

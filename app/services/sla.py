@@ -412,7 +412,11 @@ class SlaService:
                 if result.get(DRP_ACTIVATED) is False and restored is None:
                     activated = None
                 elif activated is not None and result.get(SERVICE_RESTORED) is True:
-                    restored = restored or event.at
+                    # the recovery itself (the child's form), not the DRP's later sign-off
+                    recovered = event.data.get("restored_at")
+                    restored = restored or (
+                        datetime.fromisoformat(recovered) if recovered else event.at
+                    )
                 continue
             if event.kind not in ("task_claimed", "task_completed"):
                 continue

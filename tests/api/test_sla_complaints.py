@@ -229,6 +229,8 @@ def test_the_urgency_scheme_answers_by_the_next_working_day_outside_office_hours
 
 
 def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -> None:
+    """The complaint activates the DRP; the recovery runs in the Pemulihan Layanan instance
+    the complaint starts, and the RTO clock stops when that child reports the service back."""
     # SIAK: Layanan Publik, Kritis, 24x7, RTO 240 minutes; its own service desk officer.
     instance = _report(auth, layanan="SIAK")
     instance_id = instance["id"]
@@ -260,7 +262,7 @@ def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -
     )
     clock.set(utc(23, 3))
     infra = _task(auth, "admin.infra", instance_id, "penanganan_aduan_infra")
-    _complete(
+    waiting = _complete(
         auth,
         "admin.infra",
         infra,
@@ -272,20 +274,100 @@ def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -
             "kajian_drp": "Pusat data utama tidak dapat dipakai",
         },
     )
-    clock.set(utc(23, 6))
-    recover = _task(auth, "admin.infra", instance_id, "pemulihan_layanan")
-    _complete(
+    assert waiting["status"] == "waiting"
+    complaint = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}").json
+    [link] = complaint["children"]
+    assert link["process_model_id"] == "pemulihan-layanan"
+    assert link["reference"].startswith("DRP-2026-")
+    child_id = link["id"]
+    started = [e["data"] for e in complaint["events"] if e["kind"] == "child_started"]
+    assert started == [
+        {"child": child_id, "reference": link["reference"], "process_model_id": "pemulihan-layanan"}
+    ]
+    child = auth.get("pj.layanan", f"/api/v1/process-instances/{child_id}").json
+    assert child["parent"]["id"] == instance_id
+    assert child["started_by"] == "penyedia"  # the DRP's Pemohon lane is the reporter
+    assert child["service"] == "SIAK"
+    assert child["data"]["nomor_aduan"] == complaint["reference"]
+    assert child["data"]["uraian_kejadian"] == "Pusat data utama tidak dapat dipakai"
+
+    # The recovery, in the child: Administrator Infrastruktur, PJ Penyedia, PJ Infrastruktur.
+    steps = [
+        (
+            "admin.infra",
+            "asesmen_pusat_data",
+            {
+                "kondisi_fisik_pusat_data": "rusak_berat",
+                "uraian_kondisi_fisik": "Ruang server terendam air",
+                "kelayakan_fungsi_pusat_data": "tidak_berfungsi",
+                "uraian_kelayakan_fungsi": "Penyimpanan dan server basis data mati",
+            },
+        ),
+        (
+            "admin.infra",
+            "analisa_asesmen",
+            {
+                "analisis_asesmen": "Tidak dapat pulih dalam RTO di pusat data utama",
+                "kondisi_bencana": True,
+                "jenis_bencana": "bencana_alam",
+                "opsi_pemulihan": "pemulihan_segera",
+            },
+        ),
+        ("pj.layanan", "persetujuan_aktivasi", {"drp_disetujui": True}),
+        (
+            "admin.infra",
+            "aktivasi_drp",
+            {
+                "drp_diaktifkan": True,
+                "dokumen_drp": "DRP-SIAK-2026",
+                "lokasi_pemulihan": "DRC Pusat Data Nasional",
+                "langkah_aktivasi": "DNS dialihkan ke DRC; cadangan dipulihkan",
+            },
+        ),
+        (
+            "admin.infra",
+            "normalisasi_operasional",
+            {"aktivitas_normalisasi": "Layanan berjalan di DRC", "layanan_pulih": True},
+        ),
+        (
+            "admin.infra",
+            "evaluasi_drp",
+            {
+                "evaluasi_pelaksanaan": "Pengalihan berjalan sesuai rencana",
+                "rekomendasi_perbaikan_drp": "tidak ada",
+                "ringkasan_pemulihan": "SIAK pulih di DRC dalam 3 jam",
+            },
+        ),
+    ]
+    for username, name, data in steps:
+        if name == "normalisasi_operasional":
+            clock.set(utc(23, 5))  # the service is back at 05:00...
+        _complete(auth, username, _task(auth, username, child_id, name), data)
+    clock.set(utc(23, 8))  # ...the DRP is signed off after the RTO due time
+    done = _complete(
         auth,
-        "admin.infra",
-        recover,
-        {"aktivitas_pemulihan": "Layanan berjalan di situs cadangan", "layanan_pulih": True},
+        "pj.infra",
+        _task(auth, "pj.infra", child_id, "penetapan_drp"),
+        {"drp_ditetapkan": True, "versi_drp": "DRP-SIAK-2026"},
     )
+    assert done["status"] == "complete"
+    assert done["data"]["layanan_pulih"] is True
+
+    # The complaint received the child's end message and goes on to the reporter.
+    assert _task(auth, "penyedia", instance_id, "konfirmasi_aduan")
+    complaint = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}").json
+    assert complaint["status"] == "running"
+    [received] = [e for e in complaint["events"] if e["kind"] == "message_received"]
+    assert received["data"]["message"] == "pemulihan-layanan-selesai"
+    assert received["data"]["from"] == child_id
+    assert received["data"]["payload"]["layanan_pulih"] is True
+    assert complaint["data"]["hasil_pemulihan_layanan"]["layanan_pulih"] is True
     clocks = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}/sla").json["clocks"]
     rto = clocks[2]
     assert rto["name"] == "rto"
     assert rto["started_at"] == "2026-11-23T03:00:00+00:00"
     assert rto["due_at"] == "2026-11-23T07:00:00+00:00"
-    assert rto["stopped_at"] == "2026-11-23T06:00:00+00:00"
+    assert rto["stopped_at"] == "2026-11-23T05:00:00+00:00"  # the recovery, not the sign-off
     assert rto["met"] is True
 
 

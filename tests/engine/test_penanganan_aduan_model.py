@@ -2,8 +2,15 @@
 
 No Flask and no database. The paths are driven in memory with the restricted script engine
 the runtime uses, the start data set as the runtime does (start form, `layanan_info`,
-`pemohon`, `waktu_permintaan`) plus the `sla` dict of escalation times. The timers are driven
-through `Runtime` with a `FixedClock`, state serialized between calls as in production.
+`pemohon`, `waktu_permintaan`, `nomor_referensi`) plus the `sla` dict of escalation times.
+The timers are driven through `Runtime` with a `FixedClock`, state serialized between calls
+as in production.
+
+The complaint links to two other procedures with BPMN messages: it starts Pemulihan Layanan
+(`pemulihan-layanan`) when the DRP is activated and waits for `pemulihan-layanan-selesai`,
+and it starts Manajemen Masalah (`manajemen-masalah`) after the reporter accepts when the
+service desk asked for a root-cause analysis. Here the thrown messages are read with
+`workflow.get_events()` (or `Outcome.messages`) and the answer is delivered as the app does.
 """
 
 import ast
@@ -16,17 +23,19 @@ import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
+from app.engine.runtime import Message, Runtime
 from app.engine.sandbox import make_script_engine
 from app.engine.serializer import load_state
 from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
+from app.errors import Conflict
 from app.services.deploy import bundle_from_directory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +62,11 @@ ADMIN = "Administrator Layanan"
 INFRA = "Administrator Infrastruktur dan Aplikasi"
 
 # What the runtime puts into the instance data at start (besides the start form).
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "sla"}
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "sla", "nomor_referensi"}
+NOMOR = "ADU-2026-000123"
+DRP_MESSAGE = "pemulihan-layanan"
+DRP_DONE = "pemulihan-layanan-selesai"
+PROBLEM_MESSAGE = "manajemen-masalah"
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -138,6 +151,22 @@ TIDAK_TERSELESAIKAN = {
     "alasan_eskalasi": "Server tidak dapat diakses dari jaringan; perlu penanganan infrastruktur.",
 }
 DITERIMA = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon"}
+AKAR_MASALAH = {
+    **TERSELESAIKAN,
+    "perlu_analisis_akar_masalah": True,
+    "pola_insiden": "Ketiga kalinya bulan ini halaman masuk SIMPEG galat 502 setelah pembaruan.",
+}
+#: What Pemulihan Layanan throws when it ends (its message end events).
+PULIH = {
+    "layanan_pulih": True,
+    "drp_diaktifkan": True,
+    "ringkasan_pemulihan": "Layanan berjalan di situs cadangan; pulih dalam 3 jam (RTO 4 jam).",
+}
+BUKAN_BENCANA = {
+    "layanan_pulih": False,
+    "drp_diaktifkan": False,
+    "ringkasan_pemulihan": "Bukan kondisi bencana; DRP tidak diaktifkan. Pusat data berfungsi.",
+}
 
 
 def penanganan_infra(drp):
@@ -226,6 +255,7 @@ def start_data(layanan_info=None, sla=None, **form):
         "layanan_info": {**LAYANAN_INFO, **(layanan_info or {})},
         "pemohon": {"username": "penyedia", "nama": "Siti Aminah"},
         "waktu_permintaan": T0.isoformat(),
+        "nomor_referensi": NOMOR,
         "sla": dict(NO_DEADLINE if sla is None else sla),
     }
 
@@ -271,6 +301,21 @@ def reached(wf, spec_name):
     return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
 
 
+def thrown_messages(wf):
+    """The messages thrown since the last call, for the app to deliver (as the runtime reads)."""
+    return [
+        (event.event_definition.name, event.payload)
+        for event in wf.get_events()
+        if type(event.event_definition).__name__ == "MessageEventDefinition"
+    ]
+
+
+def deliver(wf, name, payload):
+    """Hand the workflow a message from another instance, as `Runtime.deliver` does."""
+    wf.send_event(BpmnEvent(MessageEventDefinition(name), payload))
+    wf.do_engine_steps()
+
+
 def assert_closed(wf):
     assert wf.is_completed()
     assert reached(wf, "aduan_ditutup") == 1
@@ -294,13 +339,17 @@ def test_run_solved_by_service_admin_and_accepted(parser, spec):
     assert_closed(wf)
     assert reached(wf, "penanganan_aduan_admin") == 1
     assert not reached(wf, "penanganan_aduan_infra")
-    assert not reached(wf, "pemulihan_layanan")
+    assert not reached(wf, "mulai_pemulihan_layanan")
     assert wf.data["cara_konfirmasi"] == "telepon"
     assert wf.data["penyebab"] == TERSELESAIKAN["penyebab"]
     assert wf.data["komponen_konfigurasi"] == ["srv-simpeg-01", "db-simpeg"]
     # No timer fired: no escalation branch ran.
     completed = wf.get_tasks(state=TaskState.COMPLETED)
     assert not [t for t in completed if t.task_spec.name.startswith("eskalasi")]
+    # No root-cause analysis asked for: the default closes without starting anything.
+    assert wf.data["perlu_analisis_akar_masalah"] is False
+    assert not reached(wf, "mulai_manajemen_masalah")
+    assert thrown_messages(wf) == []
 
 
 def test_run_rejected_by_reporter_goes_back_to_service_admin(parser, spec):
@@ -339,36 +388,157 @@ def test_run_escalated_to_infrastructure_without_drp(parser, spec):
     complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
     assert_closed(wf)
     assert reached(wf, "penanganan_aduan_infra") == 1
-    assert not reached(wf, "pemulihan_layanan")
+    assert not reached(wf, "mulai_pemulihan_layanan")
     assert wf.data["drp_diaktifkan"] is False
+    assert thrown_messages(wf) == []
 
 
-def test_run_escalated_with_drp_activation_and_recovery(parser, spec):
+def _waiting_for_recovery(parser, spec):
     wf = start(parser, spec)
     complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
     complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
     complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=True))
-    complete(
-        wf,
-        "pemulihan_layanan",
-        INFRA,
-        {"aktivitas_pemulihan": "DRP diaktifkan; data dipulihkan.", "layanan_pulih": False},
+    return wf
+
+
+def test_drp_activation_starts_pemulihan_layanan_and_waits_for_it(parser, spec):
+    wf = _waiting_for_recovery(parser, spec)
+    # The recovery runs in its own procedure: nothing for a person here meanwhile.
+    assert ready_user_tasks(wf) == []
+    assert reached(wf, "mulai_pemulihan_layanan") == 1
+    [waiting] = wf.get_tasks(spec_name="tunggu_pemulihan_layanan", state=TaskState.WAITING)
+    assert waiting.task_spec.bpmn_id == "tunggu_pemulihan_layanan"
+    assert thrown_messages(wf) == [
+        (
+            DRP_MESSAGE,
+            {
+                "layanan": "SIMPEG",
+                "judul": PELAPORAN["judul"],
+                "uraian_kejadian": penanganan_infra(drp=True)["kajian_drp"],
+                "nomor_aduan": NOMOR,
+            },
+        )
+    ]
+    deliver(wf, DRP_DONE, PULIH)
+    assert wf.data.get("hasil_pemulihan_layanan") is None  # still running: see the task
+    [task] = ready_user_tasks(wf)
+    assert task.data["hasil_pemulihan_layanan"] == PULIH
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "tunggu_pemulihan_layanan") == 1
+    assert wf.data["drp_diaktifkan"] is True
+    assert wf.data["hasil_pemulihan_layanan"]["layanan_pulih"] is True
+    assert thrown_messages(wf) == []
+
+
+def test_drp_start_data_satisfies_the_pemulihan_layanan_start_form(parser, spec):
+    """The payload is the child's start data: the app refuses the step if it fails the form."""
+    wf = _waiting_for_recovery(parser, spec)
+    [(_, payload)] = thrown_messages(wf)
+    start_form = load_form("pemulihan-layanan-pengajuan.schema.json")
+    validator = Draft202012Validator(start_form, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert not list(validator.iter_errors(payload))
+    # kajian_drp becomes uraian_kejadian: the complaint form asks for as much as the child's.
+    infra_form = load_form("penanganan-aduan-penanganan-infra.schema.json")
+    assert (
+        infra_form["properties"]["kajian_drp"]["minLength"]
+        >= start_form["properties"]["uraian_kejadian"]["minLength"]
     )
+
+
+def test_no_disaster_after_all_still_goes_to_the_reporter(parser, spec):
+    wf = _waiting_for_recovery(parser, spec)
+    thrown_messages(wf)
+    deliver(wf, DRP_DONE, BUKAN_BENCANA)
     complete(
         wf,
-        "pemulihan_layanan",
-        INFRA,
-        {
-            "aktivitas_pemulihan": "Layanan berjalan di situs cadangan.",
-            "layanan_pulih": True,
-            "catatan_pemulihan": "Pulih dalam 3 jam, di bawah RTO 4 jam.",
-        },
+        "konfirmasi_aduan",
+        STARTER_LANE,
+        {"konfirmasi": "ditolak", "cara_konfirmasi": "web", "alasan_penolakan": "Masih galat."},
+    )
+    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert wf.data["hasil_pemulihan_layanan"] == BUKAN_BENCANA
+    assert reached(wf, "mulai_pemulihan_layanan") == 1
+
+
+def test_a_message_for_another_procedure_is_not_caught_here(parser, spec):
+    wf = _waiting_for_recovery(parser, spec)
+    thrown_messages(wf)
+    with pytest.raises(WorkflowException, match="not waiting"):
+        wf.send_event(BpmnEvent(MessageEventDefinition("rilis-layanan-selesai"), {}))
+    assert ready_user_tasks(wf) == []
+    assert wf.get_tasks(spec_name="tunggu_pemulihan_layanan", state=TaskState.WAITING)
+
+
+def test_root_cause_analysis_starts_manajemen_masalah_after_the_reporter_accepts(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, AKAR_MASALAH)
+    # Nothing is started before the reporter accepts.
+    assert thrown_messages(wf) == []
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(wf)
+    assert reached(wf, "mulai_manajemen_masalah") == 1
+    assert thrown_messages(wf) == [
+        (
+            PROBLEM_MESSAGE,
+            {
+                "layanan": "SIMPEG",
+                "judul": PELAPORAN["judul"],
+                "uraian": f"Gejala: {PELAPORAN['gejala']} "
+                f"Penanganan: {TERSELESAIKAN['aktivitas_penanganan']}",
+                "sumber_identifikasi": "aduan_berulang",
+                "nomor_aduan": NOMOR,
+                "pola_insiden": AKAR_MASALAH["pola_insiden"],
+            },
+        )
+    ]
+
+
+def test_problem_start_data_satisfies_the_manajemen_masalah_start_form(parser, spec):
+    """Even from the longest texts the forms allow: `uraian` is cut to the child's limit."""
+    problem_form = FORMS_DIR / "manajemen-masalah-pengajuan.schema.json"
+    if not problem_form.is_file():
+        pytest.skip("manajemen-masalah is not shipped yet")
+    wf = start(parser, spec, gejala="g" * 5000)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(
+        wf, "penanganan_aduan_admin", ADMIN, {**AKAR_MASALAH, "aktivitas_penanganan": "a" * 5000}
+    )
+    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    [(name, payload)] = thrown_messages(wf)
+    assert name == PROBLEM_MESSAGE
+    assert len(payload["uraian"]) == 5000
+    schema = json.loads(problem_form.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert not [e.message for e in validator.iter_errors(payload)]
+
+
+def test_root_cause_analysis_waits_for_the_final_acceptance(parser, spec):
+    wf = start(parser, spec)
+    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    complete(wf, "penanganan_aduan_admin", ADMIN, AKAR_MASALAH)
+    complete(
+        wf,
+        "konfirmasi_aduan",
+        STARTER_LANE,
+        {"konfirmasi": "ditolak", "cara_konfirmasi": "web", "alasan_penolakan": "Masih galat."},
+    )
+    assert thrown_messages(wf) == []
+    # The flag set in the first round stays unless the service desk clears it.
+    assert ready_user_tasks(wf)[0].data["perlu_analisis_akar_masalah"] is True
+    complete(
+        wf,
+        "penanganan_aduan_admin",
+        ADMIN,
+        {**TERSELESAIKAN, "perlu_analisis_akar_masalah": False},
     )
     complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
     assert_closed(wf)
-    assert reached(wf, "pemulihan_layanan") == 2
-    assert wf.data["drp_diaktifkan"] is True
-    assert wf.data["layanan_pulih"] is True
+    assert not reached(wf, "mulai_manajemen_masalah")
+    assert thrown_messages(wf) == []
 
 
 def test_run_rejected_after_infrastructure_returns_to_service_admin(parser, spec):
@@ -445,7 +615,6 @@ def test_reporter_tasks_go_to_the_starter(model):
         ("klasifikasi_aduan", ADMIN),
         ("penanganan_aduan_admin", ADMIN),
         ("penanganan_aduan_infra", INFRA),
-        ("pemulihan_layanan", INFRA),
     ):
         route = route_for(model.user_tasks[bpmn_id], data, "penyedia")
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
@@ -595,7 +764,13 @@ def test_a_task_reached_after_a_deadline_fires_its_timer_at_once(model, runtime,
     assert escalated.next_timer_at == at("penyelesaian_batas")
 
 
-def test_drp_recovery_task_carries_the_resolution_timers(model, runtime, clock):
+def test_no_escalation_timer_waits_with_the_recovery_and_confirmation_catches_up(
+    model, runtime, clock
+):
+    """BPMN has no boundary events on an intermediate catch event: while Pemulihan Layanan
+    runs, the complaint waits without timers. The resolution clock keeps running (the app
+    derives it from events); the confirmation task's timers fire at once when it is reached
+    after the warning point and the deadline."""
     outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
     outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
     outcome = complete_ready(
@@ -604,18 +779,28 @@ def test_drp_recovery_task_carries_the_resolution_timers(model, runtime, clock):
     outcome = complete_ready(
         runtime, model, outcome, clock, "penanganan_aduan_infra", penanganan_infra(drp=True)
     )
-    assert ready_ids(outcome) == ["pemulihan_layanan"]
-    assert waiting_ids(model, outcome) == [
-        "eskalasi_penyelesaian_2_pemulihan",
-        "eskalasi_penyelesaian_3_pemulihan",
-    ]
+    assert outcome.status == "waiting"
+    assert ready_ids(outcome) == []
+    assert waiting_ids(model, outcome) == ["tunggu_pemulihan_layanan"]
+    assert outcome.next_timer_at is None
+    assert [(m.name, m.payload["nomor_aduan"]) for m in outcome.messages] == [(DRP_MESSAGE, NOMOR)]
     clock.set(just_after("penyelesaian_batas"))
-    fired = runtime.fire_timers(model, outcome.state, clock)
-    assert sorted(fired.fired) == [
-        "eskalasi_penyelesaian_2_pemulihan",
-        "eskalasi_penyelesaian_3_pemulihan",
+    assert runtime.fire_timers(model, outcome.state, clock) is None
+
+    with pytest.raises(Conflict, match="tidak menunggu"):
+        runtime.deliver(model, outcome.state, Message("rilis-layanan-selesai", {}), clock)
+    recovered = runtime.deliver(model, outcome.state, Message(DRP_DONE, PULIH), clock)
+    assert recovered.failure is None
+    assert ready_ids(recovered) == ["konfirmasi_aduan"]
+    assert recovered.data["hasil_pemulihan_layanan"] == PULIH
+    assert sorted(recovered.fired) == [
+        "eskalasi_penyelesaian_2_konfirmasi",
+        "eskalasi_penyelesaian_3_konfirmasi",
     ]
-    assert ready_ids(fired) == ["pemulihan_layanan"]
+    assert recovered.messages == []
+    closed = complete_ready(runtime, model, recovered, clock, "konfirmasi_aduan", DITERIMA)
+    assert closed.status == "complete"
+    assert closed.messages == []
 
 
 def test_no_deadline_means_the_timers_never_fire(model, runtime, clock):
@@ -634,7 +819,6 @@ EXPECTED_ESCALATIONS = {
     "klasifikasi_aduan": {("respons", "1"), ("respons", "2")},
     "penanganan_aduan_admin": {("penyelesaian", "2"), ("penyelesaian", "3")},
     "penanganan_aduan_infra": {("penyelesaian", "2"), ("penyelesaian", "3")},
-    "pemulihan_layanan": {("penyelesaian", "2"), ("penyelesaian", "3")},
     "konfirmasi_aduan": {("penyelesaian", "2"), ("penyelesaian", "3")},
 }
 SLA_KEY = {
@@ -710,7 +894,6 @@ def test_forms_reject_invalid_submissions(spec):
         "klasifikasi_aduan",
         "penanganan_aduan_admin",
         "penanganan_aduan_infra",
-        "pemulihan_layanan",
         "konfirmasi_aduan",
     }
     start_form = props["pelaporan_aduan"]
@@ -733,6 +916,12 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(admin, {k: v for k, v in TIDAK_TERSELESAIKAN.items() if k != "alasan_eskalasi"})
     assert_invalid(admin, {"aktivitas_penanganan": "Dijalankan ulang."})
     assert_invalid(admin, {**TERSELESAIKAN, "terselesaikan": "ya"})
+    # The root-cause flag is optional; when set, the incident pattern is required.
+    assert_valid(admin, AKAR_MASALAH)
+    assert_valid(admin, {**TERSELESAIKAN, "perlu_analisis_akar_masalah": False})
+    assert_invalid(admin, {**TERSELESAIKAN, "perlu_analisis_akar_masalah": True})
+    assert_invalid(admin, {**AKAR_MASALAH, "pola_insiden": "berulang"})
+    assert_invalid(admin, {**TERSELESAIKAN, "perlu_analisis_akar_masalah": "ya"})
 
     infra = props["penanganan_aduan_infra"]
     for field in ("drp_diaktifkan", "kajian_drp", "analisis_infra"):
@@ -742,7 +931,8 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(klasifikasi, {**KLASIFIKASI, "estimasi_selesai": "2026-11-23T11:00:00"})
     assert_valid(klasifikasi, {**KLASIFIKASI, "estimasi_selesai": "2026-11-23T04:00:00.000Z"})
 
-    assert_invalid(props["pemulihan_layanan"], {"aktivitas_pemulihan": "Pemulihan data."})
+    # kajian_drp becomes Pemulihan Layanan's uraian_kejadian, which needs 10 characters.
+    assert_invalid(infra, {**penanganan_infra(True), "kajian_drp": "Rusak."})
 
     konfirmasi = props["konfirmasi_aduan"]
     assert_invalid(konfirmasi, {"konfirmasi": "ditolak", "cara_konfirmasi": "telepon"})
@@ -777,7 +967,7 @@ def test_start_form_declares_the_ticket_fields(spec):
 
 def test_every_user_task_has_a_form(spec):
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
-    assert len(user_tasks) == 5
+    assert len(user_tasks) == 4
     for task_spec in user_tasks:
         form_validator(task_spec.extensions["properties"])
 
@@ -939,7 +1129,7 @@ def test_flow_runs_left_to_right(tree):
     """Apart from the loops back to a merge, every flow ends right of where it starts."""
     process = tree.find("bpmn:process", NS)
     shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
-    loops = {"f_konfirmasi_ditolak", "f_pulih_belum"}
+    loops = {"f_konfirmasi_ditolak"}
     for flow in process.findall("bpmn:sequenceFlow", NS):
         if flow.get("id") in loops:
             continue
@@ -960,7 +1150,12 @@ def test_lane_names_are_known_roles(spec, tree):
 def test_tasks_and_events_cite_the_regulation(tree):
     for node in flow_nodes(tree):
         kind = etree.QName(node).localname
-        if kind in TASK_TAGS or kind in ("startEvent", "boundaryEvent"):
+        if kind in TASK_TAGS or kind in (
+            "startEvent",
+            "boundaryEvent",
+            "intermediateThrowEvent",
+            "intermediateCatchEvent",
+        ):
             doc = node.find("bpmn:documentation", NS)
             assert doc is not None, node.get("id")
             assert CITATION in doc.text, node.get("id")
@@ -1031,3 +1226,44 @@ def test_conditions_read_only_variables_set_before(tree):
         expr = ast.parse(cond.text, mode="eval")
         read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
         assert read <= known, f"{cond.text} reads {read - known}"
+
+
+def test_messages_link_the_procedures(tree):
+    """Started by its own model id; starts Pemulihan Layanan and waits for its end message;
+    starts Manajemen Masalah without waiting (docs/bpmn-conventions.md, "Links")."""
+    root = tree.getroot()
+    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
+    assert sorted(messages.values()) == sorted([MODEL_ID, DRP_MESSAGE, DRP_DONE, PROBLEM_MESSAGE])
+    assert messages["msg_mulai_pemulihan_layanan"] == DRP_MESSAGE
+    process = tree.find("bpmn:process", NS)
+    start_def = process.find("bpmn:startEvent/bpmn:messageEventDefinition", NS)
+    assert messages[start_def.get("messageRef")] == MODEL_ID
+
+    def definition(tag, element_id):
+        node = process.find(f"bpmn:{tag}[@id='{element_id}']", NS)
+        assert node is not None, element_id
+        return node.find("bpmn:messageEventDefinition", NS)
+
+    drp = definition("intermediateThrowEvent", "mulai_pemulihan_layanan")
+    assert messages[drp.get("messageRef")] == DRP_MESSAGE
+    payload = drp.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
+    assert ast.parse(payload, mode="eval")
+    done = definition("intermediateCatchEvent", "tunggu_pemulihan_layanan")
+    assert messages[done.get("messageRef")] == DRP_DONE
+    variable = done.find("bpmn:extensionElements/spiffworkflow:messageVariable", NS)
+    assert variable.text == "hasil_pemulihan_layanan"
+    problem = definition("intermediateThrowEvent", "mulai_manajemen_masalah")
+    assert messages[problem.get("messageRef")] == PROBLEM_MESSAGE
+    payload = problem.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
+    keys = {k.value for k in ast.parse(payload, mode="eval").body.keys}
+    assert keys == {
+        "layanan",
+        "judul",
+        "uraian",
+        "sumber_identifikasi",
+        "nomor_aduan",
+        "pola_insiden",
+    }
+    # The recovery loop moved to Pemulihan Layanan.
+    for gone in ("pemulihan_layanan", "gw_pulih", "gw_gabung_pemulihan"):
+        assert process.find(f"*[@id='{gone}']", NS) is None, gone

@@ -59,7 +59,13 @@ def record(platform: Platform) -> None:
                 if not type(spec).__name__.endswith("Gateway"):
                     continue
                 for child in task.children:
-                    if child.state & _TAKEN_STATES and child.task_spec.bpmn_id:
-                        TAKEN[instance.process_model_id].add(
-                            (spec.bpmn_id, child.task_spec.bpmn_id)
-                        )
+                    if not child.state & _TAKEN_STATES:
+                        continue
+                    # A task with boundary events sits behind Spiff's BoundaryEventSplit,
+                    # which has no bpmn id: the flow's target is among the split's children.
+                    targets = [child] if child.task_spec.bpmn_id else child.children
+                    for target in targets:
+                        if target.task_spec.bpmn_id:
+                            TAKEN[instance.process_model_id].add(
+                                (spec.bpmn_id, target.task_spec.bpmn_id)
+                            )

@@ -1,0 +1,142 @@
+"""Every way through Pemulihan Layanan (Perbup Bangka 21/2025, 2.2.2.2, Tabel 9), through
+the API: started by hand, and started by a complaint that activates the DRP and waits for
+the procedure's end message."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.clock import FixedClock
+from tests.conftest import Auth
+from tests.paths.aduan import (
+    ACCEPT,
+    ACTIVATED,
+    APPROVED,
+    ASSESSED,
+    DISASTER,
+    DRP,
+    EVALUATED,
+    NO_DISASTER,
+    NOT_SET,
+    NOT_YET,
+    REFUSED,
+    REPORTER,
+    RESTORED,
+    SET,
+    drp_activated,
+)
+from tests.paths.driver import Driver
+
+DONE = "pemulihan-layanan-selesai"
+BY_HAND = {
+    "layanan": "EMAIL",
+    "judul": "Catu daya pusat data padam",
+    "uraian_kejadian": "Catu daya ruang server padam sejak pukul 07.00; genset gagal menyala.",
+    "lokasi_terdampak": "Ruang server Diskominfo",
+}
+
+
+def utc(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, 23, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def drive(auth: Auth) -> Driver:
+    return Driver(auth)
+
+
+def _sla_clocks(drive: Driver, instance_id: int) -> dict[str, dict]:
+    response = drive.auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}/sla")
+    assert response.status_code == 200, response.json
+    return {clock["name"]: clock for clock in response.json["clocks"]}
+
+
+def test_started_by_hand_and_not_a_disaster(drive: Driver) -> None:
+    instance = drive.start("admin.infra", DRP, BY_HAND)
+    instance_id = instance["id"]
+    assert instance["reference"].startswith("DRP-2026-")
+    assert instance["parent"] is None
+    assert instance["sla"] is None  # no complaint, no clocks
+    drive.complete("admin.infra", instance_id, "asesmen_pusat_data", ASSESSED, outsider="pj.infra")
+    done = drive.complete(
+        "admin.infra", instance_id, "analisa_asesmen", NO_DISASTER, outsider=REPORTER
+    )
+    assert done["status"] == "complete"
+    assert done["data"]["status_pemulihan"] == "bukan_bencana"
+    assert done["data"]["drp_diaktifkan"] is False
+    detail = drive.instance("admin.infra", instance_id)
+    assert detail["children"] == []
+    # Nobody started it, so nobody waits for its end message: recorded, not lost.
+    [undelivered] = [e for e in detail["events"] if e["kind"] == "message_undelivered"]
+    assert undelivered["data"]["message"] == DONE
+
+
+def test_activation_refused_reports_back_and_no_rto_clock_runs(drive: Driver) -> None:
+    complaint_id, child_id = drp_activated(drive)
+    child = drive.instance("pj.layanan", child_id)
+    assert child["parent"]["id"] == complaint_id
+    assert child["started_by"] == REPORTER  # the child's Pemohon lane is the reporter
+    assert "rto" in _sla_clocks(drive, complaint_id)  # running since the activation decision
+    drive.complete("admin.infra", child_id, "asesmen_pusat_data", ASSESSED, outsider=REPORTER)
+    drive.complete("admin.infra", child_id, "analisa_asesmen", DISASTER, outsider="pj.layanan")
+    done = drive.complete(
+        "pj.layanan", child_id, "persetujuan_aktivasi", REFUSED, outsider="admin.infra"
+    )
+    assert done["status"] == "complete"
+    assert done["data"]["status_pemulihan"] == "ditolak"
+
+    complaint = drive.instance("pj.layanan", complaint_id)
+    [received] = [e for e in complaint["events"] if e["kind"] == "message_received"]
+    assert received["data"]["message"] == DONE
+    assert received["data"]["from"] == child_id
+    assert received["data"]["payload"]["drp_diaktifkan"] is False
+    assert complaint["data"]["hasil_pemulihan_layanan"]["layanan_pulih"] is False
+    # No DRP after all: no RTO clock.
+    assert set(_sla_clocks(drive, complaint_id)) == {"respons", "penyelesaian"}
+    closed = drive.complete(
+        REPORTER, complaint_id, "konfirmasi_aduan", ACCEPT, outsider="admin.infra"
+    )
+    assert closed["status"] == "complete"
+
+
+def test_recovery_with_a_second_round_and_a_re_evaluation(drive: Driver, clock: FixedClock) -> None:
+    clock.set(utc(3))
+    complaint_id, child_id = drp_activated(drive)
+    drive.complete("admin.infra", child_id, "asesmen_pusat_data", ASSESSED, outsider=REPORTER)
+    drive.complete("admin.infra", child_id, "analisa_asesmen", DISASTER, outsider=REPORTER)
+    drive.complete("pj.layanan", child_id, "persetujuan_aktivasi", APPROVED, outsider="pj.infra")
+    drive.complete("admin.infra", child_id, "aktivasi_drp", ACTIVATED, outsider="pj.layanan")
+    for hour, answer in ((4, NOT_YET), (5, RESTORED)):
+        clock.set(utc(hour))  # not back yet at 04:00, back at 05:00
+        drive.complete(
+            "admin.infra", child_id, "normalisasi_operasional", answer, outsider="pj.infra"
+        )
+    for decision in (NOT_SET, SET):
+        drive.complete("admin.infra", child_id, "evaluasi_drp", EVALUATED, outsider="pj.infra")
+        clock.set(utc(6, 30))
+        done = drive.complete(
+            "pj.infra", child_id, "penetapan_drp", decision, outsider="pj.layanan"
+        )
+    assert done["status"] == "complete"
+    assert done["data"]["status_pemulihan"] == "selesai"
+    kinds = drive.kinds("pj.layanan", child_id)
+    assert kinds.count("task_completed") == 10
+    assert "message_undelivered" not in kinds
+
+    complaint = drive.instance("pj.layanan", complaint_id)
+    assert complaint["status"] == "running"
+    [received] = [e for e in complaint["events"] if e["kind"] == "message_received"]
+    assert received["data"]["payload"] == {
+        "layanan_pulih": True,
+        "drp_diaktifkan": True,
+        "ringkasan_pemulihan": EVALUATED["ringkasan_pemulihan"],
+    }
+    rto = _sla_clocks(drive, complaint_id)["rto"]
+    assert rto["started_at"] == "2026-11-23T03:00:00+00:00"
+    # the recovery the child's form reported, not the sign-off at 06:30
+    assert rto["stopped_at"] == "2026-11-23T05:00:00+00:00"
+    assert rto["met"] is True
+    closed = drive.complete(REPORTER, complaint_id, "konfirmasi_aduan", ACCEPT)
+    assert closed["status"] == "complete"
