@@ -97,6 +97,9 @@ class TaskDetailSchema(TaskSchema):
     form = fields.Nested(FormSchema, allow_none=True)
     data = fields.Dict()
     candidates = fields.List(fields.String())
+    known_errors = fields.List(
+        fields.Dict(), metadata={"description": "The service's newest known errors"}
+    )
 
 
 class EventSchema(Schema):

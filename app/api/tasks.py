@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
+from app.api.known_errors import known_error_dict
 from app.api.present import instance_dict, task_dict
 from app.api.schemas import (
     CompleteSchema,
@@ -17,6 +18,7 @@ from app.api.schemas import (
     TaskSchema,
 )
 from app.engine.routing import candidates
+from app.services.known_errors import KnownErrorService
 from app.services.tasks import TaskService
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
@@ -41,13 +43,21 @@ def inbox(query: dict[str, int]) -> dict[str, Any]:
 @blp.response(200, TaskDetailSchema)
 @blp.alt_response(403, description="Not a candidate for this task")
 def get_task(task_id: str) -> dict[str, Any]:
-    """A task with its form and the data to prefill."""
+    """A task with its form, the data to prefill and, for the provider side, the newest
+    known errors of the service (what problem management found, to try first)."""
     view = _service().get(task_id, current_user())
+    task = view.task
+    known = (
+        KnownErrorService(session()).for_service(task.service_id)
+        if task.requires_role and task.service_id is not None
+        else []
+    )
     return {
-        **task_dict(view.task),
+        **task_dict(task),
         "form": {"schema": view.schema, "ui_schema": view.ui_schema} if view.schema else None,
         "data": view.data,
-        "candidates": candidates(session(), view.task, platform().clock.now()),
+        "candidates": candidates(session(), task, platform().clock.now()),
+        "known_errors": [known_error_dict(row) for row in known],
     }
 
 

@@ -33,7 +33,9 @@ from app.services.history import record
 from app.services.links import dispatch, next_reference
 from app.services.notifications import notify_task_candidates
 from app.services.races import lost_race_is_conflict
+from app.services.recurrence import open_problem_if_recurring
 from app.services.sla import (
+    COMPLAINT,
     NEVER,
     SLA_VARIABLE,
     SlaService,
@@ -263,6 +265,8 @@ class InstanceService:
         started = {"parent": parent.id} if parent is not None else {}
         record(self.session, instance, "instance_started", now, user, data={**data, **started})
         self.apply(instance, model, outcome, user)
+        if clock_kind(instance.data or {}) == COMPLAINT:
+            open_problem_if_recurring(self, instance)
         return instance
 
     def apply(

@@ -72,6 +72,20 @@ class KnownErrorService:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def for_service(self, service_id: int, limit: int = 5) -> list[KnownError]:
+        """The newest known errors of a service, shown with a task handling it.
+
+        No permission check: callers show them to someone allowed to act on the task.
+        """
+        return list(
+            self.session.scalars(
+                select(KnownError)
+                .where(KnownError.service_id == service_id)
+                .order_by(KnownError.recorded_at.desc(), KnownError.id.desc())
+                .limit(limit)
+            )
+        )
+
     def search(
         self,
         user: User,

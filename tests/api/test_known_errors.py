@@ -75,3 +75,15 @@ def test_staff_find_a_known_error_by_any_words_of_it(recorded: Auth) -> None:
 def test_requesters_may_not_search_and_unknown_services_are_404(recorded: Auth) -> None:
     assert recorded.get("pengguna", "/api/v1/known-errors").status_code == 403
     assert recorded.get("admin.layanan", "/api/v1/known-errors?service=NOPE").status_code == 404
+
+
+def test_a_provider_task_on_the_service_shows_its_known_errors(recorded: Auth) -> None:
+    started = recorded.post(
+        "penyedia",
+        "/api/v1/process-instances",
+        json={"process_model_id": "catat-masalah", "data": {"layanan": "SIMPEG"}},
+    ).json
+    items = recorded.get("admin.layanan", "/api/v1/tasks").json["items"]
+    (task,) = [t for t in items if t["process_instance_id"] == started["id"]]
+    detail = recorded.get("admin.layanan", f"/api/v1/tasks/{task['id']}").json
+    assert [k["workaround"] for k in detail["known_errors"]] == ["Muat ulang layanan web SIMPEG"]

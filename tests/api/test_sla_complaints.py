@@ -461,3 +461,29 @@ def test_the_warning_point_is_the_pds_setting(
     assert instance["data"]["sla"]["respons_peringatan"] == "2026-11-23T02:30:00+00:00"
     _tick(platform, clock, utc(23, 2, 31))
     assert _escalated(auth, instance["id"]) == [("respons", 1, LEVEL_1)]
+
+
+def test_the_third_complaint_on_a_service_in_30_days_opens_a_problem(
+    auth: Auth, clock: FixedClock
+) -> None:
+    first = _report(auth)
+    clock.set(utc(24, 2))
+    second = _report(auth)
+    assert (
+        auth.get("pj.layanan", f"/api/v1/process-instances/{second['id']}").json["children"] == []
+    )
+    clock.set(utc(25, 2))
+    third = _report(auth)
+    [problem] = auth.get("pj.layanan", f"/api/v1/process-instances/{third['id']}").json["children"]
+    assert problem["process_model_id"] == "manajemen-masalah"
+    assert problem["reference"].startswith("MSL-2026-")
+    detail = auth.get("pj.layanan", f"/api/v1/process-instances/{problem['id']}").json
+    assert detail["data"]["sumber_identifikasi"] == "aduan_berulang"
+    assert detail["data"]["pola_insiden"] == (
+        f"Aduan: {first['reference']}, {second['reference']}, {third['reference']}"
+    )
+    clock.set(utc(26, 2))
+    fourth = _report(auth)  # the problem is open: no second one
+    assert (
+        auth.get("pj.layanan", f"/api/v1/process-instances/{fourth['id']}").json["children"] == []
+    )

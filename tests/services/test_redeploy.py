@@ -1,0 +1,60 @@
+"""Deploying a changed diagram never breaks the instances running on the earlier version."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.engine.specs import Bundle
+from app.models import Instance, User
+from app.services.context import Platform
+from app.services.deploy import DeployService
+from app.services.instances import InstanceService
+from app.services.tasks import TaskService
+from tests.bpmn import linear
+
+V1 = linear('<bpmn:userTask id="satu" />', '<bpmn:userTask id="dua" />')
+V2 = linear(
+    '<bpmn:userTask id="pertama" />',
+    '<bpmn:scriptTask id="s"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>',
+)
+
+
+def deploy(platform: Platform, bpmn: bytes) -> None:
+    with platform.sessions() as session, session.begin():
+        DeployService(session, platform.clock, platform.specs).deploy(Bundle({"ulang.bpmn": bpmn}))
+
+
+def start(platform: Platform) -> tuple[int, str]:
+    with platform.sessions() as session, session.begin():
+        user = session.scalars(select(User).where(User.username == "pengguna")).one()
+        service = InstanceService(session, platform)
+        instance = service.start("ulang", {}, user)
+        return instance.id, service.open_tasks(instance)[0].bpmn_id
+
+
+def complete_open(platform: Platform, instance_id: int) -> list[str]:
+    with platform.sessions() as session, session.begin():
+        user = session.scalars(select(User).where(User.username == "pengguna")).one()
+        service = InstanceService(session, platform)
+        [task] = service.open_tasks(session.get_one(Instance, instance_id))
+        TaskService(session, platform).complete(task.id, {}, user)
+        return [t.bpmn_id for t in service.open_tasks(session.get_one(Instance, instance_id))]
+
+
+def test_a_running_instance_finishes_on_its_version_and_new_ones_take_the_newest(
+    platform: Platform, demo: None
+) -> None:
+    deploy(platform, V1)
+    old_id, first = start(platform)
+    assert first == "satu"
+    deploy(platform, V2)
+    new_id, new_first = start(platform)
+    assert new_first == "pertama"
+    assert complete_open(platform, old_id) == ["dua"]  # still the v1 diagram
+    assert complete_open(platform, old_id) == []
+    assert complete_open(platform, new_id) == []
+    with platform.sessions() as session:
+        old, new = session.get_one(Instance, old_id), session.get_one(Instance, new_id)
+        assert (old.status, new.status) == ("complete", "complete")
+        assert (old.version.version, new.version.version) == (1, 2)
+        assert new.data["x"] == 1
