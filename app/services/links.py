@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -113,22 +113,45 @@ def _start_child(instances: InstanceService, instance: Instance, message: Messag
         )
         return
     payload = message.payload if isinstance(message.payload, dict) else {}
+    start_child(instances, instance, message.name, payload)
+
+
+def start_child(
+    instances: InstanceService,
+    parent: Instance,
+    model_id: str,
+    data: dict[str, Any],
+    **context: Any,
+) -> Instance:
+    """Start `model_id` as `parent`'s child, as its starter, and record the link.
+
+    `context` is added to the parent's `child_started` event (e.g. why it was started).
+
+    Raises:
+        FormInvalid: `data` fails the child's start form (fields prefixed with the model).
+    """
     try:
-        child = instances.start(message.name, payload, instance.started_by, parent=instance)
+        child = instances.start(model_id, data, parent.started_by, parent=parent)
     except FormInvalid as err:
         raise FormInvalid(
-            f"Data untuk prosedur {message.name} tidak lengkap / the data handed to "
-            f"{message.name} fails its start form",
-            {f"{message.name}.{field}": problems for field, problems in err.errors.items()},
+            f"Data untuk prosedur {model_id} tidak lengkap / the data handed to "
+            f"{model_id} fails its start form",
+            {f"{model_id}.{field}": problems for field, problems in err.errors.items()},
         ) from None
     record(
         instances.session,
-        instance,
+        parent,
         "child_started",
         instances.platform.clock.now(),
         None,
-        data={"child": child.id, "reference": child.reference, "process_model_id": message.name},
+        data={
+            "child": child.id,
+            "reference": child.reference,
+            "process_model_id": model_id,
+            **context,
+        },
     )
+    return child
 
 
 def _restored_at(instances: InstanceService, child: Instance) -> dict[str, str]:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.errors import NotFound
 from app.models import OPEN_STATUSES, Instance, InstanceStatus
-from app.services.history import record
+from app.services.links import start_child
 
 if TYPE_CHECKING:
     from app.services.instances import InstanceService
@@ -62,7 +62,9 @@ def open_problem_if_recurring(instances: InstanceService, complaint: Instance) -
         return None  # problem management is not deployed here
     code = complaint.service.code
     numbers = ", ".join(r for r in recent if r)
-    problem = instances.start(
+    return start_child(
+        instances,
+        complaint,
         PROBLEM_MODEL,
         {
             "layanan": code,
@@ -75,20 +77,5 @@ def open_problem_if_recurring(instances: InstanceService, complaint: Instance) -
             "nomor_aduan": complaint.reference or "",
             "pola_insiden": f"Aduan: {numbers}",
         },
-        complaint.started_by,
-        parent=complaint,
+        reason="aduan_berulang",
     )
-    record(
-        session,
-        complaint,
-        "child_started",
-        now,
-        None,
-        data={
-            "child": problem.id,
-            "reference": problem.reference,
-            "process_model_id": PROBLEM_MODEL,
-            "reason": "aduan_berulang",
-        },
-    )
-    return problem
