@@ -23,9 +23,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed  ## create .venv and install the app
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
-install-test: $(VENV)/.installed-test  ## create .venv and install the app with test tools
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser.
+/usr/bin/chromium:
+	apt-get install -y --no-install-recommends chromium || \
+		(apt-get update && apt-get install -y --no-install-recommends chromium)
+
+install: $(VENV)/.installed node_modules/.installed  ## create .venv, install the app and its npm assets
+
+install-test: install $(VENV)/.installed-test /usr/bin/chromium  ## install, plus test tools and Chromium
 
 migrate: install  ## apply database migrations
 	$(SPBE) db upgrade

@@ -9,18 +9,19 @@ from app.services.context import Platform
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
-    """Build the app: settings, platform (database, clock, spec cache), API, handlers.
+    """Build the app: settings, platform (database, clock, spec cache), API, pages, handlers.
 
     Args:
         settings: defaults to `Settings.from_env()`.
         platform: a prepared platform (tests pass one with a fixed clock).
     """
     from app.api import register_api
-    from app.api.deps import close_session
     from app.api.errors import register_error_handlers
+    from app.request_scope import close_session
+    from app.web import register_web
 
     settings = settings or (platform.settings if platform else Settings.from_env())
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
@@ -30,4 +31,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.teardown_appcontext(close_session)
     register_api(app)
     register_error_handlers(app)
+    register_web(app)
     return app

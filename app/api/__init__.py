@@ -35,6 +35,7 @@ def register_api(app: Flask) -> None:
         OPENAPI_JSON_PATH="openapi.json",
     )
     api = Api(app)
+    app.extensions["spbe_api"] = api  # web.errors answers unknown /api paths through it
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for module in (

@@ -6,13 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import Session
 
 from app.models import User
+from app.request_scope import platform, session
 from app.services.accounts import AccountService
-from app.services.context import Platform
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,27 +20,6 @@ _TOKEN_SALT = "spbe-api-token"  # noqa: S105 - a salt that namespaces tokens, no
 
 class Unauthorized(Exception):
     """No valid bearer token: 401."""
-
-
-def platform() -> Platform:
-    """The app's long-lived services."""
-    built: Platform = current_app.extensions["spbe"]
-    return built
-
-
-def session() -> Session:
-    """This request's session, opened on first use and closed at teardown."""
-    if "db_session" not in g:
-        g.db_session = platform().sessions()
-    db_session: Session = g.db_session
-    return db_session
-
-
-def close_session(_exc: BaseException | None = None) -> None:
-    """Teardown: roll back whatever was not committed and close."""
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()
 
 
 def _serializer() -> URLSafeTimedSerializer:
