@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
@@ -16,13 +16,11 @@ from wtforms.validators import DataRequired, Length
 from app.request_scope import platform
 from app.request_scope import session as db_session
 from app.services.accounts import AccountService
-from app.web import errors
 from app.web.access import SignedIn
-from app.web.extensions import csrf
 from app.web.i18n import LANGUAGES
+from app.web.pages import blueprint
 
-bp = Blueprint("account", __name__)
-errors.attach(bp)
+bp = blueprint("account", __name__)
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
@@ -54,11 +52,6 @@ def login() -> Any:
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         flash(_("Nama pengguna atau kata sandi salah."), "error")
         return render_template("auth/login.html", form=form), 401
-    if request.method == "POST" and "csrf_token" in form.errors:
-        expired = _("Sesi formulir kedaluwarsa")
-        again = _("Muat ulang halaman lalu kirim lagi; data Anda belum disimpan.")
-        flash(f"{expired}. {again}", "error")
-        return render_template("auth/login.html", form=form), 400
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -66,7 +59,6 @@ def login() -> Any:
 @bp.post("/keluar")
 def logout() -> Any:
     """Sign out (a POST with the CSRF token, so no other site can sign anyone out)."""
-    csrf.protect()
     logout_user()
     flash(_("Anda telah keluar."), "info")
     return redirect(url_for("account.login"))
@@ -75,7 +67,6 @@ def logout() -> Any:
 @bp.post("/bahasa")
 def language() -> Any:
     """Remember the chosen language for this browser and go back where the user was."""
-    csrf.protect()
     chosen = request.form.get("lang", "")
     if chosen in LANGUAGES:
         session["lang"] = chosen

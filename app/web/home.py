@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from app.web import errors, nav
+from app.web import nav
 from app.web.access import held_roles, me
+from app.web.pages import blueprint
 
-bp = Blueprint("home", __name__)
-errors.attach(bp)
+bp = blueprint("home", __name__)
 nav.register("home.index", _l("Beranda"), order=0)
 
 

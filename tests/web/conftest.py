@@ -4,12 +4,14 @@ through Playwright (never a downloaded browser). Each test gets a fresh browser 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -93,3 +95,21 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(lambda url: "/masuk" not in url)
+
+
+def client_sign_in(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> str:
+    """Sign a Flask test client in through the form; returns its CSRF token for later posts."""
+    token = csrf_token(client, "/masuk")
+    response = client.post(
+        "/masuk", data={"username": username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return csrf_token(client, "/")
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token a page at `url` carries in its <meta name="csrf-token">."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)

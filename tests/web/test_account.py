@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from app.services.demo import DEMO_PASSWORD, USERS
 from app.web.account import safe_next
-from tests.web.conftest import sign_in
+from tests.web.conftest import client_sign_in, sign_in
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -86,3 +86,11 @@ def test_next_never_leaves_the_site():
     assert safe_next("/tugas?x=1") == "/tugas?x=1"
     for hostile in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", ""):
         assert safe_next(hostile) is None
+
+
+def test_a_test_client_signs_in_and_posts_with_the_token(client: FlaskClient):
+    token = client_sign_in(client, "pengguna")
+    assert client.get("/").status_code == 200
+    response = client.post("/bahasa", data={"lang": "en", "next": "/", "csrf_token": token})
+    assert response.status_code == 302
+    assert "Sign out" in client.get("/").get_data(as_text=True)
