@@ -1,0 +1,497 @@
+"""Forms rendered from a JSON Schema and its UI schema, and typed data read back from a post.
+
+The schema is the single source of a form (docs/bpmn-conventions.md, "Forms"): the server
+validates with it (`app.engine.forms`), this module draws it and turns the posted strings
+back into the JSON types it asks for. Field names are the dotted paths the server's
+errors use (`daftar.0.uraian`), so an error finds its field without a table.
+
+What a value cannot be converted to (letters in a number field, an unknown choice) is
+passed on as the string the user typed: the server then reports the type or enum error
+next to the field and the page shows the user's own input again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+from werkzeug.datastructures import FileStorage, MultiDict
+
+#: Local times typed into a date-time field are in this zone unless told otherwise.
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+#: The submit button that adds a row to an array, and the one that removes a row.
+ADD_ROW = "_tambah_baris"
+REMOVE_ROW = "_hapus_baris"
+#: Suffix of the hidden input that keeps an uploaded file through a round-trip.
+KEPT_FILE = ".attachment_id"
+_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+@dataclass
+class FieldView:
+    """One field as the templates draw it (built from the schema, the data and the errors)."""
+
+    path: str
+    name: str
+    id: str
+    widget: str
+    label: str
+    hints: list[str] = field(default_factory=list)
+    required: bool = False
+    condition: str | None = None
+    value: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    selected: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    children: list[FieldView] = field(default_factory=list)
+    rows: list[FieldView] = field(default_factory=list)
+    blank_row: FieldView | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    attachment: dict[str, Any] | None = None
+
+
+def _ui(ui_schema: dict[str, Any] | None, key: str) -> dict[str, Any]:
+    part = (ui_schema or {}).get(key)
+    return part if isinstance(part, dict) else {}
+
+
+def _ordered(properties: dict[str, Any], ui_schema: dict[str, Any] | None) -> list[str]:
+    """Property names in `ui:order` (with "*" standing for the rest), else schema order."""
+    order = (ui_schema or {}).get("ui:order")
+    names = list(properties)
+    if not isinstance(order, list):
+        return names
+    listed = [name for name in order if name in properties]
+    rest = [name for name in names if name not in listed]
+    if "*" in order:
+        star = order.index("*")
+        before = [n for n in order[:star] if n in properties]
+        after = [n for n in order[star + 1 :] if n in properties]
+        return before + rest + after
+    return listed + rest
+
+
+def _join(prefix: str, key: str | int) -> str:
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def _dom_id(name: str) -> str:
+    return "f-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+
+
+def _is_file(schema: dict[str, Any], ui: dict[str, Any]) -> bool:
+    return ui.get("ui:widget") == "file"
+
+
+def _choice_labels(values: list[Any], ui: dict[str, Any]) -> list[tuple[str, str]]:
+    names = ui.get("ui:enumNames")
+    labels = names if isinstance(names, list) and len(names) == len(values) else None
+    return [
+        (_as_text(value), str(labels[i]) if labels else _as_text(value))
+        for i, value in enumerate(values)
+    ]
+
+
+def _as_text(value: Any) -> str:
+    """A JSON value as an input shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _local_datetime(value: Any, zone: str) -> str:
+    """An ISO date-time as a `datetime-local` input wants it, in `zone`."""
+    text = _as_text(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(zone))
+    return moment.strftime(_DATETIME_LOCAL)
+
+
+def _conditions(schema: dict[str, Any], ui_schema: dict[str, Any] | None) -> dict[str, str]:
+    """Sentences such as "Wajib bila Rilis berhasil? = Tidak" for fields an if/then requires.
+
+    Only the form the shipped schemas use is described (an `if` naming one property's
+    `const` or `enum`); anything else is left to the server's errors.
+    """
+    rules = [schema, *[part for part in schema.get("allOf", []) if isinstance(part, dict)]]
+    properties = schema.get("properties", {})
+    found: dict[str, list[str]] = {}
+    for rule in rules:
+        test, then = rule.get("if"), rule.get("then")
+        if not isinstance(test, dict) or not isinstance(then, dict):
+            continue
+        for name, check in (test.get("properties") or {}).items():
+            if not isinstance(check, dict) or name not in properties:
+                continue
+            accepted = [check["const"]] if "const" in check else check.get("enum")
+            if not isinstance(accepted, list):
+                continue
+            prop = properties[name]
+            ui = _ui(ui_schema, name)
+            labels = dict(_choice_labels(_values_of(prop), ui))
+            shown = " / ".join(labels.get(_as_text(v), _as_text(v)) for v in accepted)
+            title = prop.get("title", name)
+            for needed in then.get("required", []):
+                found.setdefault(needed, []).append(
+                    _("Wajib bila %(field)s = %(value)s", field=title, value=shown)
+                )
+    return {name: "; ".join(texts) for name, texts in found.items()}
+
+
+def _values_of(prop: dict[str, Any]) -> list[Any]:
+    if isinstance(prop.get("enum"), list):
+        return list(prop["enum"])
+    if prop.get("type") == "boolean":
+        return [True, False]
+    return []
+
+
+class _Builder:
+    """Walks a schema and makes the `FieldView` tree for one form."""
+
+    def __init__(self, errors: dict[str, list[str]] | None, prefix: str, zone: str) -> None:
+        self.errors = {key: list(messages) for key, messages in (errors or {}).items()}
+        self.used: set[str] = set()
+        self.prefix = prefix
+        self.zone = zone
+
+    def _errors_for(self, path: str) -> list[str]:
+        self.used.add(path)
+        return self.errors.get(path, [])
+
+    def object_fields(
+        self, schema: dict[str, Any], ui_schema: dict[str, Any] | None, data: Any, path: str
+    ) -> list[FieldView]:
+        properties = schema.get("properties") or {}
+        required = set(schema.get("required") or [])
+        conditions = _conditions(schema, ui_schema)
+        values = data if isinstance(data, dict) else {}
+        views = []
+        for name in _ordered(properties, ui_schema):
+            prop = properties[name]
+            if not isinstance(prop, dict):
+                continue
+            view = self.field(prop, _ui(ui_schema, name), values.get(name), _join(path, name))
+            view.required = name in required
+            view.condition = conditions.get(name)
+            views.append(view)
+        return views
+
+    def field(self, prop: dict[str, Any], ui: dict[str, Any], value: Any, path: str) -> FieldView:
+        name = self.prefix + path
+        view = FieldView(
+            path=path,
+            name=name,
+            id=_dom_id(name),
+            widget="text",
+            label=str(ui.get("ui:title") or prop.get("title") or path.rsplit(".", 1)[-1]),
+            errors=self._errors_for(path),
+        )
+        for hint in (prop.get("description"), ui.get("ui:help")):
+            if hint:
+                view.hints.append(str(hint))
+        options = ui.get("ui:options") if isinstance(ui.get("ui:options"), dict) else {}
+        if ui.get("ui:placeholder"):
+            view.attrs["placeholder"] = str(ui["ui:placeholder"])
+        if ui.get("ui:autofocus"):
+            view.attrs["autofocus"] = True
+        if ui.get("ui:readonly") or prop.get("readOnly"):
+            view.attrs["readonly"] = True
+        kind = prop.get("type")
+        widget = ui.get("ui:widget")
+        if _is_file(prop, ui):
+            view.widget = "file"
+            if options.get("accept"):
+                view.attrs["accept"] = str(options["accept"])
+            if isinstance(value, dict) and "attachment_id" in value:
+                view.attachment = value
+        elif kind == "object":
+            view.widget = "object"
+            view.children = self.object_fields(prop, ui, value, path)
+        elif kind == "array":
+            self._array(view, prop, ui, value)
+        elif isinstance(prop.get("enum"), list):
+            view.widget = "radio" if widget == "radio" else "select"
+            view.options = _choice_labels(prop["enum"], ui)
+            view.value = _as_text(value)
+        elif kind == "boolean":
+            view.widget = "radio" if widget == "radio" else "checkbox"
+            labels = ui.get("ui:enumNames")
+            if not (isinstance(labels, list) and len(labels) == 2):
+                labels = [_("Ya"), _("Tidak")]
+            view.options = [("true", str(labels[0])), ("false", str(labels[1]))]
+            view.value = _as_text(value)
+        elif kind in ("integer", "number"):
+            view.widget = "number"
+            view.value = _as_text(value)
+            view.attrs["step"] = "1" if kind == "integer" else "any"
+            view.attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
+            for key, attr in (("minimum", "min"), ("maximum", "max")):
+                if key in prop:
+                    view.attrs[attr] = prop[key]
+        else:
+            self._text(view, prop, ui, options, value)
+        return view
+
+    def _text(
+        self,
+        view: FieldView,
+        prop: dict[str, Any],
+        ui: dict[str, Any],
+        options: dict[str, Any],
+        value: Any,
+    ) -> None:
+        widget = ui.get("ui:widget")
+        fmt = prop.get("format")
+        view.value = _as_text(value)
+        if widget == "textarea":
+            view.widget = "textarea"
+            view.attrs["rows"] = int(options.get("rows", 4))
+        elif fmt == "date-time" or widget in ("date-time", "datetime"):
+            view.widget = "datetime-local"
+            view.value = _local_datetime(value, self.zone) if value else ""
+        elif fmt == "date" or widget == "date":
+            view.widget = "date"
+        elif fmt == "email" or widget == "email":
+            view.widget = "email"
+        if "maxLength" in prop:
+            view.attrs["maxlength"] = prop["maxLength"]
+
+    def _array(self, view: FieldView, prop: dict[str, Any], ui: dict[str, Any], value: Any) -> None:
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+        item_ui = _ui(ui, "items")
+        if isinstance(items.get("enum"), list):
+            view.widget = "checkboxes"
+            view.options = _choice_labels(items["enum"], item_ui)
+            chosen = value if isinstance(value, list) else []
+            view.selected = {_as_text(v) for v in chosen}
+            return
+        view.widget = "array"
+        rows = list(value) if isinstance(value, list) else []
+        wanted = max(len(rows), int(prop.get("minItems", 0) or 0))
+        rows += [None] * (wanted - len(rows))
+        view.rows = [
+            self._row(items, item_ui, row, _join(view.path, i)) for i, row in enumerate(rows)
+        ]
+        view.blank_row = self._row(items, item_ui, None, _join(view.path, "__i__"))
+        if "maxItems" in prop:
+            view.attrs["data-max-items"] = prop["maxItems"]
+
+    def _row(self, items: dict[str, Any], ui: dict[str, Any], value: Any, path: str) -> FieldView:
+        row = self.field(items, ui, value, path)
+        row.label = _("Baris %(number)s", number=path.rsplit(".", 1)[-1])
+        return row
+
+    def leftovers(self) -> list[str]:
+        """Messages for paths no field showed (the whole form, or a field not drawn)."""
+        texts = []
+        for key, messages in self.errors.items():
+            if key in self.used:
+                continue
+            for message in messages:
+                texts.append(f"{key}: {message}" if key else message)
+        return texts
+
+
+def render_form(
+    schema: dict[str, Any],
+    ui_schema: dict[str, Any] | None,
+    data: dict[str, Any] | None,
+    errors: dict[str, list[str]] | None,
+    prefix: str = "",
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> Markup:
+    """The form's fields as HTML (without the <form> element and its buttons).
+
+    Args:
+        schema: the JSON Schema (an object schema; its `properties` become fields).
+        ui_schema: the UI schema (ui:order, ui:widget, ui:enumNames, ui:help, ...).
+        data: values to show (the task's prefill, or what the user posted).
+        errors: messages by dotted field path, as `TaskService.complete` raises them.
+        prefix: put before every input name and id, so two forms can share a page.
+        timezone: the zone local date-times are shown in.
+
+    Needs an application context (the fields are drawn by templates/forms/fields.html).
+    """
+    builder = _Builder(errors, prefix, timezone)
+    fields = builder.object_fields(schema, ui_schema, data or {}, "")
+    # The template autoescapes every value it inserts; its output is safe HTML.
+    return Markup(  # noqa: S704
+        render_template(
+            "forms/fields.html",
+            fields=fields,
+            form_errors=builder.leftovers(),
+            add_row=ADD_ROW,
+            remove_row=REMOVE_ROW,
+            kept_file=KEPT_FILE,
+        )
+    )
+
+
+class _Reader:
+    """Reads one posted form back into typed values, led by the schema."""
+
+    def __init__(self, form: MultiDict[str, str], files: Any, prefix: str, zone: str) -> None:
+        self.form = form
+        self.files = files
+        self.prefix = prefix
+        self.zone = zone
+
+    def object(self, schema: dict[str, Any], ui_schema: dict[str, Any] | None, path: str) -> dict:
+        result: dict[str, Any] = {}
+        for name, prop in (schema.get("properties") or {}).items():
+            if not isinstance(prop, dict):
+                continue
+            value = self.value(prop, _ui(ui_schema, name), _join(path, name))
+            if value is not None:
+                result[name] = value
+        return result
+
+    def value(self, prop: dict[str, Any], ui: dict[str, Any], path: str) -> Any:
+        name = self.prefix + path
+        kind = prop.get("type")
+        if _is_file(prop, ui):
+            return self._file(name)
+        if kind == "object":
+            found = self.object(prop, ui, path)
+            return found or None
+        if kind == "array":
+            return self._array(prop, ui, path)
+        values = self.form.getlist(name)
+        if not values:
+            return None
+        raw = values[-1].strip()  # a checkbox posts a hidden "false" before its "true"
+        if raw == "":
+            return None
+        if isinstance(prop.get("enum"), list):
+            return _enum_value(raw, prop["enum"])
+        if kind == "boolean":
+            return {"true": True, "false": False}.get(raw, raw)
+        if kind in ("integer", "number"):
+            return _number(raw, integer=kind == "integer")
+        if prop.get("format") == "date-time" or ui.get("ui:widget") in ("date-time", "datetime"):
+            return _iso_datetime(raw, self.zone)
+        return values[-1] if ui.get("ui:widget") == "textarea" else raw
+
+    def _file(self, name: str) -> Any:
+        upload = self.files.get(name) if self.files is not None else None
+        if isinstance(upload, FileStorage) and upload.filename:
+            return upload
+        kept = self.form.get(name + KEPT_FILE, "").strip()
+        return {"attachment_id": int(kept)} if kept.isdigit() else None
+
+    def _array(self, prop: dict[str, Any], ui: dict[str, Any], path: str) -> list[Any] | None:
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+        item_ui = _ui(ui, "items")
+        name = self.prefix + path
+        if isinstance(items.get("enum"), list):
+            chosen = [v for v in self.form.getlist(name) if v != ""]
+            return [_enum_value(v, items["enum"]) for v in chosen] or None
+        indices = sorted(_row_indices(name, self.form, self.files))
+        rows = [self.value(items, item_ui, _join(path, i)) for i in indices]
+        kept = [row for row in rows if row is not None]
+        return kept or None
+
+
+def _row_indices(name: str, form: MultiDict[str, str], files: Any) -> set[int]:
+    """The row numbers posted for the array `name` (rows may have gaps after removals)."""
+    start = name + "."
+    found = set()
+    for key in [*form.keys(), *(files.keys() if files is not None else [])]:
+        if key.startswith(start):
+            head = key[len(start) :].split(".", 1)[0]
+            if head.isdigit():
+                found.add(int(head))
+    return found
+
+
+def _enum_value(raw: str, choices: list[Any]) -> Any:
+    for choice in choices:
+        if _as_text(choice) == raw:
+            return choice
+    return raw
+
+
+def _number(raw: str, *, integer: bool) -> Any:
+    text = raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw
+    try:
+        number = float(text)
+    except ValueError:
+        return raw
+    if number != number or number in (float("inf"), float("-inf")):
+        return raw
+    if number.is_integer() and ("." not in text or integer):
+        return int(number)
+    return number
+
+
+def _iso_datetime(raw: str, zone: str) -> str:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return raw
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.isoformat()
+
+
+def parse_submission(
+    schema: dict[str, Any],
+    ui_schema: dict[str, Any] | None,
+    form: MultiDict[str, str],
+    files: Any,
+    prefix: str = "",
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> dict[str, Any]:
+    """Typed data from a posted form: numbers, booleans, arrays, dates as the schema asks.
+
+    Empty inputs are left out (so a missing required field is the server's "wajib diisi"),
+    rows of an array with nothing filled in are dropped, and a value that does not convert
+    stays the string the user typed (the server reports it; the page shows it again).
+    A file field gives the uploaded `FileStorage`, or `{"attachment_id": n}` for a file
+    uploaded by an earlier round-trip; the caller stores and checks them
+    (`app.services.attachments`).
+    """
+    return _Reader(form, files, prefix, timezone).object(schema, ui_schema, "")
+
+
+def row_action(form: MultiDict[str, str], prefix: str = "") -> tuple[str, str] | None:
+    """("add", array path) or ("remove", row path) when a row button sent the form."""
+    if form.get(ADD_ROW):
+        return "add", form[ADD_ROW].removeprefix(prefix)
+    if form.get(REMOVE_ROW):
+        return "remove", form[REMOVE_ROW].removeprefix(prefix)
+    return None
+
+
+def without_row(form: MultiDict[str, str], row_name: str) -> MultiDict[str, str]:
+    """The posted form minus every input of one row (the "remove row" round-trip)."""
+    start = row_name + "."
+    return MultiDict(
+        [(k, v) for k, v in form.items(multi=True) if k != row_name and not k.startswith(start)]
+    )
+
+
+def with_blank_row(data: dict[str, Any], array_path: str) -> dict[str, Any]:
+    """`data` with one empty row appended to the array at `array_path` (the "add row" trip)."""
+    *parents, last = array_path.split(".")
+    target: Any = data
+    for key in parents:
+        target = target[int(key)] if isinstance(target, list) else target.setdefault(key, {})
+    rows = target.get(last) if isinstance(target, dict) else None
+    if isinstance(target, dict):
+        target[last] = [*(rows if isinstance(rows, list) else []), None]
+    return data
