@@ -15,7 +15,7 @@ from app.web.extensions import babel, csrf, login_manager
 
 def register_web(app: Flask) -> None:
     """Attach sign-in, CSRF, translations, vendor assets and every page blueprint."""
-    from app.web import account, assets, errors, home, i18n, nav
+    from app.web import account, admin, assets, dashboard, errors, form_editor, home, i18n, instances, modeler, nav
     from app.web.access import held_roles
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the API is token-based
@@ -26,7 +26,7 @@ def register_web(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app, babel)
     errors.register(app)
-    for module in (account, home, assets):
+    for module in (account, home, assets, admin, instances, dashboard, modeler, form_editor):
         app.register_blueprint(module.bp)
 
     @app.context_processor
