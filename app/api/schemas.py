@@ -552,7 +552,11 @@ class ScheduleSchema(Schema):
 class ScheduleCreateSchema(Schema):
     process_model_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     agency = fields.String(load_default=None, allow_none=True)
-    cycle = fields.String(required=True)
+    cycle = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Default: the cycle of the diagram's timer start event"},
+    )
     next_at = fields.AwareDateTime(required=True)
     owner = fields.String(required=True, validate=validate.Length(min=1, max=150))
     start_data = fields.Dict(load_default=dict)

@@ -203,18 +203,30 @@ class Runtime:
         data: Mapping[str, Any],
         clock: Clock,
         calendar: WorkingCalendar | None = None,
+        by_timer: bool = False,
     ) -> Outcome:
-        """Create a workflow with `data` and run it to its first wait."""
+        """Create a workflow with `data` and run it to its first wait.
+
+        A message start event waits for its message: a start by hand delivers it with the
+        start data already in the workflow (docs/bpmn-conventions.md, "Links"). `by_timer`
+        fires the timer start event instead, as the scheduler does for periodic starts; a
+        model whose only start is a timer start fires it for a start by hand too.
+        """
         workflow = BpmnWorkflow(
             model.spec, model.subprocess_specs, script_engine=self._script_engine
         )
         workflow.task_tree.data.update(data)
+        timer = model.timer_start
+        if by_timer and timer is None:
+            raise ValueError(f"{model.model_id} has no timer start event")
+        fire_timer = timer is not None and (by_timer or model.start_message is None)
 
         def begin() -> None:
-            # A message start event waits for its message: a start by hand delivers it
-            # with the start data already in the workflow (docs/bpmn-conventions.md).
             workflow.do_engine_steps()
-            if model.start_message is not None:
+            if fire_timer:
+                definition = model.spec.task_specs[timer.bpmn_id].event_definition
+                workflow.send_event(BpmnEvent(definition, {}))
+            elif model.start_message is not None:
                 workflow.send_event(BpmnEvent(MessageEventDefinition(model.start_message), {}))
 
         with engine_clock(clock), script_calendar(calendar):

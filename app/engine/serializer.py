@@ -20,7 +20,9 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
 
-_REGISTRY = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
+from app.engine.timer_start import SERIALIZER_CONFIG
+
+_REGISTRY = BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, **SERIALIZER_CONFIG})
 _SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 _ENCODER = create_encoder(_REGISTRY)
 _LEVEL = 6

@@ -18,9 +18,16 @@ from pathlib import PurePath
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
+from app.engine.timer_start import (
+    ScheduledStartEventDefinition,
+    ScheduledStartEventParser,
+    TimerStart,
+    cycle_of,
+)
 from app.engine.xmlsafe import XmlRejected, parse_xml
 from app.errors import DeploymentInvalid, DeployProblem
 
@@ -112,6 +119,8 @@ class ParsedModel:
     start_message: str | None = None
     #: The prefix of the instances' reference numbers, e.g. "ADU".
     reference_prefix: str | None = None
+    #: The timer start event the scheduler fires for periodic starts (app/engine/timer_start.py).
+    timer_start: TimerStart | None = None
 
     def form_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
         """The JSON Schema behind `ref`, or None when there is no form."""
@@ -246,7 +255,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         raise DeploymentInvalid(problems)
 
     bpmn_file = bpmn_files[0]
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = AppBpmnParser(validator=VALIDATOR)
     try:
         for name, root in roots.items():
             if bundle.kind(name) == "dmn":
@@ -284,6 +293,12 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
     start_form: FormRef | None = None
     start_message: str | None = None
     reference_prefix: str | None = None
+    timer_start: TimerStart | None = None
+
+    def located(element_id: str, message: str) -> DeploymentInvalid:
+        line = element_line(roots.get(bpmn_file), element_id)
+        return DeploymentInvalid([DeployProblem(bpmn_file, message, line, element_id)])
+
     for task_spec in spec.task_specs.values():
         extensions = getattr(task_spec, "extensions", None) or {}
         type_name = type(task_spec).__name__
@@ -295,6 +310,8 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
             definition = getattr(task_spec, "event_definition", None)
             if type(definition).__name__ == "MessageEventDefinition":
                 start_message = definition.name
+            if isinstance(definition, ScheduledStartEventDefinition):
+                timer_start = _timer_start(task_spec.bpmn_id, definition, timer_start, located)
             properties = extensions.get("properties") or {}
             prefix = properties.get(REFERENCE_PREFIX_PROPERTY)
             if prefix is not None and not REFERENCE_PREFIX.match(prefix):
@@ -334,7 +351,44 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         escalations=escalations,
         start_message=start_message,
         reference_prefix=reference_prefix,
+        timer_start=timer_start,
     )
+
+
+class AppBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
+    """Spiff's parser, with a start event's `timeCycle` read as a scheduled start."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("startEvent"): (
+            ScheduledStartEventParser,
+            SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("startEvent")][1],
+        ),
+    }
+
+
+def _timer_start(
+    bpmn_id: str,
+    definition: ScheduledStartEventDefinition,
+    found: TimerStart | None,
+    located: Callable[[str, str], DeploymentInvalid],
+) -> TimerStart:
+    """The one timer start event of a process, with a cycle the scheduler knows."""
+    if found is not None:
+        raise located(
+            bpmn_id,
+            "proses hanya boleh punya satu start event timer / a process may have only one "
+            f"timer start event (also {found.bpmn_id})",
+        )
+    cycle = cycle_of(definition.expression)
+    if cycle is None:
+        raise located(
+            bpmn_id,
+            'timeCycle start event harus salah satu dari "R/P1W", "R/P1M", "R/P3M", '
+            '"R/P6M", "R/P1Y" / a timer start\'s timeCycle must be one of these, got '
+            f"{definition.expression!r}",
+        )
+    return TimerStart(bpmn_id, cycle)
 
 
 class SpecCache:

@@ -199,10 +199,13 @@ class InstanceService:
         data: dict[str, Any],
         user: User,
         parent: Instance | None = None,
+        schedule_id: int | None = None,
     ) -> Instance:
         """Validate `data` against the start form, start, and run to the first wait.
 
-        `parent` is the instance whose message started this one (app/services/links.py).
+        `parent` is the instance whose message started this one (app/services/links.py);
+        `schedule_id` the periodic schedule that fires the model's timer start event
+        (app/services/schedules.py).
 
         Raises:
             NotFound: no such model.
@@ -242,7 +245,9 @@ class InstanceService:
             )
         service = self.session.get(Service, scope.service_id) if scope.service_id else None
         calendar = scope_calendar(self.session, service, scope.agency_id, now)
-        outcome = self.platform.runtime.start(model, initial, self.platform.clock, calendar)
+        outcome = self.platform.runtime.start(
+            model, initial, self.platform.clock, calendar, by_timer=schedule_id is not None
+        )
         instance = Instance(
             process_model_id=process_model_id,
             version_id=version.id,
@@ -262,7 +267,9 @@ class InstanceService:
         instance.reference = reference
         self.session.add(instance)
         self.session.flush()
-        started = {"parent": parent.id} if parent is not None else {}
+        started: dict[str, Any] = {"parent": parent.id} if parent is not None else {}
+        if schedule_id is not None:
+            started["schedule"] = schedule_id
         record(self.session, instance, "instance_started", now, user, data={**data, **started})
         self.apply(instance, model, outcome, user)
         if clock_kind(instance.data or {}) == COMPLAINT:

@@ -2,9 +2,10 @@
 availability plan, the evaluation per semester (issue 4), configured per agency.
 
 A schedule names a procedure, a cycle and the next start; `spbe tick` and `spbe worker`
-start what is due, as the schedule's owner, with the period's label in `periode`. The
-procedure's start event is the same one people and other procedures use (a message
-start event, docs/bpmn-conventions.md), so a periodic instance is an ordinary instance.
+start what is due, as the schedule's owner, with the period's label in `periode`, by
+firing the procedure's timer start event (app/engine/timer_start.py). Only a procedure
+whose diagram has one can be scheduled; its `timeCycle` is the default cycle, which each
+PD's schedule may change.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.forms import validate_form
+from app.engine.timer_start import CYCLES
 from app.errors import DomainError, InvalidInput, NotFound
 from app.models import Agency, Schedule, User
 from app.services.accounts import AccountService
@@ -32,8 +34,6 @@ from app.services.races import lost_race_is_conflict
 
 log = logging.getLogger(__name__)
 
-#: Cycles and how many months (or days, for the week) each moves on.
-CYCLES = {"P1W": (0, 7), "P1M": (1, 0), "P3M": (3, 0), "P6M": (6, 0), "P1Y": (12, 0)}
 PERIOD_FIELD = "periode"
 
 
@@ -125,7 +125,7 @@ class ScheduleService:
     def create(
         self,
         process_model_id: str,
-        cycle: str,
+        cycle: str | None,
         next_at: datetime,
         owner: str,
         agency_code: str | None = None,
@@ -133,18 +133,28 @@ class ScheduleService:
     ) -> Schedule:
         """Add a schedule (Admin Sistem), checking its start data against the start form.
 
+        `cycle` None takes the cycle the diagram's timer start event declares.
+
         Raises:
             NotPermitted: the actor is not Admin Sistem.
             NotFound: unknown model, agency or owner.
-            InvalidInput: unknown cycle, or start data the start form refuses.
+            InvalidInput: a model without a timer start event, an unknown cycle, or start
+                data the start form refuses.
         """
         self.accounts.require_admin()
+        deployments = DeployService(self.session, self.platform.clock, self.platform.specs)
+        model = deployments.parsed(deployments.latest(process_model_id).id)
+        if model.timer_start is None:
+            raise InvalidInput(
+                "Prosedur ini tidak punya start event timer / this procedure has no timer "
+                "start event",
+                {"process_model_id": ["no timer start event"]},
+            )
+        cycle = cycle or model.timer_start.cycle
         if cycle not in CYCLES:
             raise InvalidInput(
                 "Siklus tidak dikenal / unknown cycle", {"cycle": [f"one of {', '.join(CYCLES)}"]}
             )
-        deployments = DeployService(self.session, self.platform.clock, self.platform.specs)
-        model = deployments.parsed(deployments.latest(process_model_id).id)
         agency = None
         if agency_code is not None:
             agency = self.session.scalar(select(Agency).where(Agency.code == agency_code))
@@ -260,7 +270,7 @@ def fire_due_schedules(platform: Platform) -> list[Started]:
             try:
                 with session.begin_nested():  # a failed start leaves nothing behind
                     instance = InstanceService(session, platform).start(
-                        schedule.process_model_id, data, schedule.owner
+                        schedule.process_model_id, data, schedule.owner, schedule_id=schedule.id
                     )
             except DomainError as err:
                 log.warning("schedule %s could not start: %s", schedule.id, err.message)

@@ -6,13 +6,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from app.cli import main
 from app.clock import FixedClock
 from app.services.context import Platform
 from app.services.schedules import advance, period_label
 from tests.conftest import Auth
+from tests.ticks import tick
 
 pytestmark = pytest.mark.usefixtures("deployed")
 WIB = ZoneInfo("Asia/Jakarta")
@@ -24,14 +23,6 @@ MONTHLY = {
     "owner": "penyedia",
     "start_data": {"layanan": "SRIKANDI"},
 }
-
-
-def tick(platform: Platform, at: datetime) -> str:
-    result = CliRunner().invoke(
-        main, ["tick", "--at", at.isoformat()], env={"DATABASE_URL": platform.settings.database_url}
-    )
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_a_monthly_report_starts_once_per_month_for_the_month_just_ended(
@@ -77,6 +68,7 @@ def test_a_paused_schedule_starts_nothing(auth: Auth, platform: Platform) -> Non
     ("change", "status"),
     [
         ({"cycle": "P2D"}, 422),
+        ({"process_model_id": "permintaan-layanan", "start_data": {}}, 422),  # no timer start
         ({"start_data": {}}, 422),  # the start form needs `layanan`
         ({"process_model_id": "tidak-ada"}, 404),
         ({"agency": "TIDAK-ADA"}, 404),
@@ -140,3 +132,66 @@ def test_cycles_and_period_labels(
     assert period_label(start, cycle, WIB) == label
     assert advance(start, cycle, WIB) == following
     assert advance(start, cycle, WIB) - start >= timedelta(days=7)
+
+
+#: Each periodic procedure, the cycle its diagram's timer start event declares, the start
+#: data a PD's schedule gives it, and when its first period ends.
+PERIODIC = [
+    ("manajemen-masalah", "P1M", {"layanan": "SRIKANDI", "judul": "Reviu", "uraian": "Bulanan"}),
+    ("pemantauan-pemeliharaan", "P1M", {"layanan": "SRIKANDI"}),
+    ("perencanaan", "P1Y", {"jenis_dokumen": "daftar_kebutuhan_layanan", "judul": "Kebutuhan"}),
+    ("evaluasi", "P6M", {}),
+]
+LABELS = {"P1M": "2026-12", "P1Y": "2026", "P6M": "2026-S2"}
+
+
+@pytest.mark.parametrize(("model", "cycle", "start_data"), PERIODIC)
+def test_each_periodic_procedure_starts_by_its_timer_start_event_on_its_own_cycle(
+    auth: Auth, platform: Platform, model: str, cycle: str, start_data: dict
+) -> None:
+    schedule = {
+        "process_model_id": model,
+        "agency": "DISKOMINFO",
+        "next_at": "2027-01-01T08:00:00+07:00",
+        "owner": "pj.layanan",
+        "start_data": start_data,
+    }
+    created = auth.post("admin", "/api/v1/schedules", json=schedule)
+    assert created.status_code == 201, created.json
+    assert created.json["cycle"] == cycle  # the diagram's timeCycle is the default
+    output = tick(platform, datetime(2027, 1, 1, 2, tzinfo=UTC))
+    assert f"for {LABELS[cycle]}" in output
+    [started] = auth.get("pj.layanan", f"/api/v1/process-instances?process_model_id={model}").json[
+        "items"
+    ]
+    assert started["status"] in ("running", "waiting")
+    assert started["data"]["periode"] == LABELS[cycle]
+    detail = auth.get("pj.layanan", f"/api/v1/process-instances/{started['id']}").json
+    [begun] = [event for event in detail["events"] if event["kind"] == "instance_started"]
+    assert begun["data"]["schedule"] == created.json["id"]
+    assert detail["tasks"], "the periodic instance waits at its first user task"
+
+
+def test_a_pd_may_choose_another_cycle_than_the_diagram(auth: Auth, platform: Platform) -> None:
+    quarterly = auth.post("admin", "/api/v1/schedules", json={**MONTHLY, "cycle": "P3M"})
+    assert quarterly.json["cycle"] == "P3M"
+    output = tick(platform, datetime(2026, 12, 1, 2, tzinfo=UTC))
+    assert "for 2026-T4" in output
+    [schedule] = auth.get("admin", "/api/v1/schedules").json
+    assert schedule["next_at"] == "2027-03-01T01:00:00+00:00"
+
+
+def test_a_start_by_hand_still_uses_the_message_start(auth: Auth) -> None:
+    started = auth.post(
+        "penyedia",
+        "/api/v1/process-instances",
+        json={
+            "process_model_id": "pemantauan-pemeliharaan",
+            "data": {"layanan": "SRIKANDI", "periode": "2026-10"},
+        },
+    )
+    assert started.status_code == 201, started.json
+    detail = auth.get("penyedia", f"/api/v1/process-instances/{started.json['id']}").json
+    [begun] = [event for event in detail["events"] if event["kind"] == "instance_started"]
+    assert "schedule" not in begun["data"]
+    assert detail["tasks"]

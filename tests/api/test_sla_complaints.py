@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from app.cli import main
 from app.clock import FixedClock
 from app.services.context import Platform
 from tests.conftest import Auth
+from tests.ticks import tick
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -63,17 +62,6 @@ def _complete(auth: Auth, username: str, task_id: str, data: dict[str, Any]) -> 
     return response.json["process_instance"]
 
 
-def _tick(platform: Platform, clock: FixedClock, at: datetime) -> str:
-    result = CliRunner().invoke(
-        main,
-        ["tick", "--at", at.isoformat()],
-        env={"DATABASE_URL": platform.settings.database_url},
-    )
-    assert result.exit_code == 0, result.output
-    clock.set(at)
-    return result.output
-
-
 def _escalated(auth: Auth, instance_id: int) -> list[tuple[str, int, list[str]]]:
     events = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}").json["events"]
     return [
@@ -117,10 +105,10 @@ def test_escalation_at_75_and_100_percent_through_spbe_tick(
     instance = _report(auth)
     instance_id = instance["id"]
 
-    assert "0 instance(s) advanced" in _tick(platform, clock, utc(23, 2, 44))
+    assert "0 instance(s) advanced" in tick(platform, utc(23, 2, 44))
     assert _escalated(auth, instance_id) == []
 
-    assert "1 instance(s) advanced" in _tick(platform, clock, utc(23, 2, 46))
+    assert "1 instance(s) advanced" in tick(platform, utc(23, 2, 46))
     assert _escalated(auth, instance_id) == [("respons", 1, LEVEL_1)]
     notices = _escalation_notices(auth)
     assert all(notices[user] for user in LEVEL_1)
@@ -128,10 +116,10 @@ def test_escalation_at_75_and_100_percent_through_spbe_tick(
     # non-interrupting: the classification still waits for the service desk
     task_id = _task(auth, "admin.layanan", instance_id, "klasifikasi_aduan")
 
-    _tick(platform, clock, utc(23, 3, 1))
+    tick(platform, utc(23, 3, 1))
     assert _escalated(auth, instance_id) == [("respons", 1, LEVEL_1), ("respons", 2, LEVEL_2)]
     assert all(_escalation_notices(auth)[user] for user in LEVEL_2)
-    assert "0 instance(s) advanced" in _tick(platform, clock, utc(23, 3, 5))
+    assert "0 instance(s) advanced" in tick(platform, utc(23, 3, 5))
 
     # Re-prioritised to P2 late: the response was missed, the change audited.
     classified = _complete(
@@ -158,11 +146,11 @@ def test_escalation_at_75_and_100_percent_through_spbe_tick(
     assert changes[1]["after"]["respons_batas"] == "2026-11-23T02:30:00+00:00"
 
     # Resolution: 75 % of 48 working hours is Friday 11:00 WIB, 100 % Monday 14:00 WIB.
-    _tick(platform, clock, utc(27, 3, 59))
+    tick(platform, utc(27, 3, 59))
     assert len(_escalated(auth, instance_id)) == 2
-    _tick(platform, clock, utc(27, 4, 1))
+    tick(platform, utc(27, 4, 1))
     assert _escalated(auth, instance_id)[2] == ("penyelesaian", 2, LEVEL_2)
-    _tick(platform, clock, utc(30, 7, 1))
+    tick(platform, utc(30, 7, 1))
     assert _escalated(auth, instance_id)[3] == ("penyelesaian", 3, LEVEL_3)
     assert _escalation_notices(auth)["pimpinan"]
 
@@ -459,7 +447,7 @@ def test_the_warning_point_is_the_pds_setting(
     assert changed.status_code == 200, changed.json
     instance = _report(auth)
     assert instance["data"]["sla"]["respons_peringatan"] == "2026-11-23T02:30:00+00:00"
-    _tick(platform, clock, utc(23, 2, 31))
+    tick(platform, utc(23, 2, 31))
     assert _escalated(auth, instance["id"]) == [("respons", 1, LEVEL_1)]
 
 

@@ -96,7 +96,15 @@ FLOW_NODE_TAGS = (
     "inclusiveGateway",
     "eventBasedGateway",
 )
-TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
+TASK_TAGS = (
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "businessRuleTask",
+    "receiveTask",
+    "task",
+)
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 FAR_FUTURE = "9999-12-31T23:59:59+00:00"
@@ -764,13 +772,11 @@ def test_a_task_reached_after_a_deadline_fires_its_timer_at_once(model, runtime,
     assert escalated.next_timer_at == at("penyelesaian_batas")
 
 
-def test_no_escalation_timer_waits_with_the_recovery_and_confirmation_catches_up(
-    model, runtime, clock
-):
-    """BPMN has no boundary events on an intermediate catch event: while Pemulihan Layanan
-    runs, the complaint waits without timers. The resolution clock keeps running (the app
-    derives it from events); the confirmation task's timers fire at once when it is reached
-    after the warning point and the deadline."""
+def test_escalation_timers_keep_watching_while_the_recovery_runs(model, runtime, clock):
+    """The wait for Pemulihan Layanan is a receive task carrying the resolution clock's
+    level 2 and 3 timers, so a complaint waiting on a long recovery still escalates. The
+    confirmation task's own timers fire at once when it is reached after both points (the
+    app records each clock's level once)."""
     outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
     outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
     outcome = complete_ready(
@@ -781,15 +787,27 @@ def test_no_escalation_timer_waits_with_the_recovery_and_confirmation_catches_up
     )
     assert outcome.status == "waiting"
     assert ready_ids(outcome) == []
-    assert waiting_ids(model, outcome) == ["tunggu_pemulihan_layanan"]
-    assert outcome.next_timer_at is None
+    assert sorted(waiting_ids(model, outcome)) == [
+        "eskalasi_penyelesaian_2_drp",
+        "eskalasi_penyelesaian_3_drp",
+        "tunggu_pemulihan_layanan",
+    ]
+    assert outcome.next_timer_at == datetime.fromisoformat(SLA_P2["penyelesaian_peringatan"])
     assert [(m.name, m.payload["nomor_aduan"]) for m in outcome.messages] == [(DRP_MESSAGE, NOMOR)]
+
+    clock.set(just_after("penyelesaian_peringatan"))
+    warned = runtime.fire_timers(model, outcome.state, clock)
+    assert warned is not None
+    assert warned.fired == ["eskalasi_penyelesaian_2_drp"]
     clock.set(just_after("penyelesaian_batas"))
-    assert runtime.fire_timers(model, outcome.state, clock) is None
+    breached = runtime.fire_timers(model, warned.state, clock)
+    assert breached is not None
+    assert breached.fired == ["eskalasi_penyelesaian_3_drp"]
+    assert sorted(waiting_ids(model, breached)) == ["tunggu_pemulihan_layanan"]
 
     with pytest.raises(Conflict, match="tidak menunggu"):
-        runtime.deliver(model, outcome.state, Message("rilis-layanan-selesai", {}), clock)
-    recovered = runtime.deliver(model, outcome.state, Message(DRP_DONE, PULIH), clock)
+        runtime.deliver(model, breached.state, Message("rilis-layanan-selesai", {}), clock)
+    recovered = runtime.deliver(model, breached.state, Message(DRP_DONE, PULIH), clock)
     assert recovered.failure is None
     assert ready_ids(recovered) == ["konfirmasi_aduan"]
     assert recovered.data["hasil_pemulihan_layanan"] == PULIH
@@ -801,6 +819,21 @@ def test_no_escalation_timer_waits_with_the_recovery_and_confirmation_catches_up
     closed = complete_ready(runtime, model, recovered, clock, "konfirmasi_aduan", DITERIMA)
     assert closed.status == "complete"
     assert closed.messages == []
+
+
+def test_the_recovery_ending_early_cancels_the_wait_timers(model, runtime, clock):
+    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
+    outcome = complete_ready(
+        runtime, model, outcome, clock, "penanganan_aduan_admin", TIDAK_TERSELESAIKAN
+    )
+    outcome = complete_ready(
+        runtime, model, outcome, clock, "penanganan_aduan_infra", penanganan_infra(drp=True)
+    )
+    recovered = runtime.deliver(model, outcome.state, Message(DRP_DONE, PULIH), clock)
+    assert recovered.fired == []
+    assert "eskalasi_penyelesaian_2_drp" not in waiting_ids(model, recovered)
+    assert ready_ids(recovered) == ["konfirmasi_aduan"]
 
 
 def test_no_deadline_means_the_timers_never_fire(model, runtime, clock):
@@ -819,6 +852,7 @@ EXPECTED_ESCALATIONS = {
     "klasifikasi_aduan": {("respons", "1"), ("respons", "2")},
     "penanganan_aduan_admin": {("penyelesaian", "2"), ("penyelesaian", "3")},
     "penanganan_aduan_infra": {("penyelesaian", "2"), ("penyelesaian", "3")},
+    "tunggu_pemulihan_layanan": {("penyelesaian", "2"), ("penyelesaian", "3")},
     "konfirmasi_aduan": {("penyelesaian", "2"), ("penyelesaian", "3")},
 }
 SLA_KEY = {
@@ -1248,7 +1282,7 @@ def test_messages_link_the_procedures(tree):
     assert messages[drp.get("messageRef")] == DRP_MESSAGE
     payload = drp.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
     assert ast.parse(payload, mode="eval")
-    done = definition("intermediateCatchEvent", "tunggu_pemulihan_layanan")
+    done = process.find("bpmn:receiveTask[@id='tunggu_pemulihan_layanan']", NS)
     assert messages[done.get("messageRef")] == DRP_DONE
     variable = done.find("bpmn:extensionElements/spiffworkflow:messageVariable", NS)
     assert variable.text == "hasil_pemulihan_layanan"

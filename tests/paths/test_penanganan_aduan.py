@@ -3,11 +3,12 @@ API, with its links: the DRP procedure it starts and waits for, and problem mana
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.clock import FixedClock
+from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT
 from tests.conftest import Auth
 from tests.paths.aduan import (
@@ -27,6 +28,7 @@ from tests.paths.aduan import (
     drp_activated,
 )
 from tests.paths.driver import Driver
+from tests.ticks import tick
 
 SRIKANDI_DOWN = SAMPLE_COMPLAINT  # Administrasi Pemerintahan, Esensial: P3; global desk
 CLASSIFY = {
@@ -208,3 +210,28 @@ def test_a_recurring_incident_starts_problem_management_after_acceptance(drive: 
     assert problem["data"]["nomor_aduan"] == detail["reference"]
     assert problem["data"]["pola_insiden"] == RECURRING["pola_insiden"]
     assert SRIKANDI_DOWN["gejala"] in problem["data"]["uraian"]
+
+
+def test_a_complaint_waiting_on_a_long_recovery_still_escalates(
+    drive: Driver, platform: Platform
+) -> None:
+    complaint_id, _child_id = drp_activated(drive)
+    resolution = _clocks(drive, complaint_id)["penyelesaian"]
+    warning_at = datetime.fromisoformat(resolution["warning_at"])
+    due_at = datetime.fromisoformat(resolution["due_at"])
+    assert drive.instance("pj.layanan", complaint_id)["status"] == "waiting"
+
+    tick(platform, warning_at + timedelta(minutes=1))
+    tick(platform, due_at + timedelta(minutes=1))
+    events = drive.instance("pj.layanan", complaint_id)["events"]
+    escalated = [
+        (e["data"]["clock"], e["data"]["level"], e["data"]["element"])
+        for e in events
+        if e["kind"] == "escalated"
+    ]
+    assert escalated == [
+        ("penyelesaian", 2, "eskalasi_penyelesaian_2_drp"),
+        ("penyelesaian", 3, "eskalasi_penyelesaian_3_drp"),
+    ]
+    notices = drive.auth.get("pj.layanan", "/api/v1/notifications").json["items"]
+    assert any(n["kind"] == "escalation" for n in notices)

@@ -7,10 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from app.cli import main
 from app.clock import FixedClock
 from app.engine.specs import Bundle
 from app.models import Event, Instance, Task, User
@@ -19,6 +17,7 @@ from app.services.deploy import DeployService
 from app.services.instances import InstanceService
 from app.services.timers import TimerService
 from tests.conftest import T0
+from tests.ticks import tick
 
 PENGINGAT = Path(__file__).parent.parent / "engine" / "data" / "pengingat.bpmn"
 
@@ -49,14 +48,6 @@ def start(platform: Platform, count: int = 1) -> list[int]:
     return ids
 
 
-def tick_cli(platform: Platform, at: str) -> str:
-    result = CliRunner().invoke(
-        main, ["tick", "--at", at], env={"DATABASE_URL": platform.settings.database_url}
-    )
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_spbe_tick_fires_only_what_is_due(timed: Platform) -> None:
     [instance_id] = start(timed)
     with timed.sessions() as session:
@@ -64,8 +55,8 @@ def test_spbe_tick_fires_only_what_is_due(timed: Platform) -> None:
         assert instance.status == "waiting"
         assert instance.next_timer_at == T0 + timedelta(hours=1)
 
-    assert "0 instance(s) advanced" in tick_cli(timed, (T0 + timedelta(minutes=30)).isoformat())
-    output = tick_cli(timed, (T0 + timedelta(hours=1, seconds=1)).isoformat())
+    assert "0 instance(s) advanced" in tick(timed, T0 + timedelta(minutes=30))
+    output = tick(timed, T0 + timedelta(hours=1, seconds=1))
     assert f"instance {instance_id}: fired tunggu_jadwal -> running" in output
     with timed.sessions() as session:
         [task] = session.scalars(select(Task).where(Task.instance_id == instance_id)).all()
