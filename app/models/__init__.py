@@ -3,6 +3,7 @@
 from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
 from app.models.delegation import Delegation
+from app.models.draft import FormFile, ModelDraft
 from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus, ReferenceSequence
 from app.models.known_error import KnownError
@@ -22,9 +23,11 @@ __all__ = [
     "Base",
     "Delegation",
     "Event",
+    "FormFile",
     "Instance",
     "InstanceStatus",
     "KnownError",
+    "ModelDraft",
     "Notification",
     "OfficeHours",
     "ProcessFile",
