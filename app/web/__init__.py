@@ -15,7 +15,19 @@ from app.web.extensions import babel, csrf, login_manager
 
 def register_web(app: Flask) -> None:
     """Attach sign-in, CSRF, translations, vendor assets and every page blueprint."""
-    from app.web import account, admin, assets, dashboard, errors, form_editor, home, i18n, instances, modeler, nav
+    from app.web import (
+        account,
+        admin,
+        assets,
+        dashboard,
+        errors,
+        form_editor,
+        home,
+        i18n,
+        instances,
+        modeler,
+        nav,
+    )
     from app.web.access import held_roles
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the API is token-based
