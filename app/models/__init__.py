@@ -1,5 +1,6 @@
 """All models, imported here so metadata is complete for Alembic and tests."""
 
+from app.models.attachment import Attachment
 from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
 from app.models.delegation import Delegation
@@ -20,6 +21,7 @@ __all__ = [
     "OPEN_STATUSES",
     "REQUESTER_LANE",
     "Agency",
+    "Attachment",
     "Base",
     "Delegation",
     "Event",

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.engine.forms import validate_form
 from app.engine.routing import reach_of
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
-from app.models import OPEN_STATUSES, Instance, Task, TaskState, User
+from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
 from app.services.context import Platform
 from app.services.history import record
 from app.services.instances import InstanceService, status_conflict
@@ -31,10 +32,47 @@ class TaskView:
 
 @dataclass
 class InboxPage:
-    """One page of a user's inbox."""
+    """One page of a user's inbox; `claimed` of `total` are held by the user."""
 
     items: list[Task]
     total: int
+    claimed: int = 0
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """Narrowing and order of an inbox; every field empty means the whole inbox.
+
+    `service` and `agency` are codes, `reference` the start of a record number
+    (PMT-2026-0000...). `overdue` keeps tasks whose instance has passed an open deadline
+    (response not given, or not resolved, by its due time). `sort` is "created" (newest
+    first, the API's order) or "due" (the nearest open deadline first, none last).
+    `claimed` True keeps the user's claimed tasks, False the unclaimed ones.
+    """
+
+    process_model_id: str | None = None
+    service: str | None = None
+    agency: str | None = None
+    priority: str | None = None
+    overdue: bool = False
+    reference: str | None = None
+    claimed: bool | None = None
+    sort: str = "created"
+
+
+def open_deadline() -> ColumnElement[Any]:
+    """The instance's deadline still running: response until responded, then resolution."""
+    return case(
+        (Instance.responded_at.is_(None), Instance.response_due_at),
+        else_=Instance.resolution_due_at,
+    )
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        Instance.responded_at.is_(None) & (Instance.response_due_at < now),
+        Instance.resolved_at.is_(None) & (Instance.resolution_due_at < now),
+    )
 
 
 class TaskService:
@@ -45,24 +83,81 @@ class TaskService:
         self.platform = platform
         self.instances = InstanceService(session, platform)
 
-    def inbox(self, user: User, page: int = 1, per_page: int = 50) -> InboxPage:
+    def inbox(
+        self,
+        user: User,
+        page: int = 1,
+        per_page: int = 50,
+        filters: InboxFilter | None = None,
+    ) -> InboxPage:
         """Ready tasks `user` may act on, unclaimed or claimed by them, newest first.
 
-        Tasks of suspended or failed instances are `held`, not `ready`, so the query
-        reads the task table alone.
+        Tasks of suspended or failed instances are `held`, not `ready`, so without
+        filters the query reads the task table alone; the filters that need the
+        instance (priority, deadlines, record number) join it by primary key.
         """
+        now = self.platform.clock.now()
         query = select(Task).where(
             Task.state == TaskState.READY,
-            reach_of(self.session, user, self.platform.clock.now()).clause(),
+            reach_of(self.session, user, now).clause(),
             or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
         )
+        order: list[Any] = [Task.created_at.desc(), Task.id]
+        if filters is not None:
+            query, order = self._filtered(query, filters, now)
         items = self.session.scalars(
-            query.order_by(Task.created_at.desc(), Task.id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
         ).all()
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        return InboxPage(list(items), total)
+        counted = query.with_only_columns(func.count(), func.count(Task.claimed_by_id)).order_by(
+            None
+        )
+        total, claimed = self.session.execute(counted).one()
+        return InboxPage(list(items), total or 0, claimed or 0)
+
+    def _filtered(self, query: Any, filters: InboxFilter, now: datetime) -> tuple[Any, list[Any]]:
+        """Add the filters' conditions (all in SQL) and the order they ask for."""
+        if filters.process_model_id:
+            query = query.where(Task.process_model_id == filters.process_model_id)
+        if filters.claimed is not None:
+            query = query.where(
+                Task.claimed_by_id.is_not(None) if filters.claimed else Task.claimed_by_id.is_(None)
+            )
+        if filters.service:
+            query = query.where(
+                Task.service_id.in_(select(Service.id).where(Service.code == filters.service))
+            )
+        if filters.agency:
+            query = query.where(
+                Task.agency_id.in_(select(Agency.id).where(Agency.code == filters.agency))
+            )
+        needs_instance = bool(
+            filters.priority or filters.overdue or filters.reference or filters.sort == "due"
+        )
+        if needs_instance:
+            query = query.join(Instance, Instance.id == Task.instance_id)
+        if filters.priority:
+            query = query.where(Instance.priority == filters.priority)
+        if filters.overdue:
+            query = query.where(_overdue(now))
+        if filters.reference:
+            query = query.where(
+                Instance.reference.startswith(filters.reference.strip().upper(), autoescape=True)
+            )
+        order: list[Any] = [Task.created_at.desc(), Task.id]
+        if filters.sort == "due":
+            deadline = open_deadline()
+            order = [deadline.is_(None), deadline, Task.created_at, Task.id]
+        return query, order
+
+    def instances_of(self, tasks: list[Task]) -> dict[int, Instance]:
+        """The instances of a page of tasks, with their services, in one query."""
+        ids = {task.instance_id for task in tasks}
+        if not ids:
+            return {}
+        rows = self.session.scalars(
+            select(Instance).where(Instance.id.in_(ids)).options(selectinload(Instance.service))
+        )
+        return {row.id: row for row in rows}
 
     def _task(self, task_id: str) -> Task:
         task = self.session.get(Task, task_id)

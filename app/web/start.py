@@ -1,0 +1,215 @@
+"""Ajukan permintaan / aduan baru: the catalog of what a user may start, and the start
+form of each procedure, submitted through `InstanceService.start` exactly as
+POST /api/v1/process-instances does."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from werkzeug.datastructures import MultiDict
+
+from app.engine.specs import ParsedModel
+from app.errors import FormInvalid, NotFound
+from app.models import Service
+from app.request_scope import platform, session
+from app.services.catalog import CatalogService
+from app.services.deploy import DeployService
+from app.services.instances import REQUESTER_ROLE, InstanceService
+from app.web import nav
+from app.web.access import held_roles, me
+from app.web.formfields import (
+    parse_submission,
+    render_form,
+    row_action,
+    with_blank_row,
+    without_row,
+)
+from app.web.formfields_messages import localized_errors
+from app.web.pages import blueprint
+from app.web.tasks import attachment_service
+
+bp = blueprint("start", __name__)
+nav.register("start.catalog", _l("Ajukan permintaan / aduan"), order=20)
+
+#: Procedures every signed-in user may start for a service: a request, a complaint.
+PUBLIC_MODELS = ("permintaan-layanan", "penanganan-aduan")
+
+
+@dataclass(frozen=True)
+class Startable:
+    """A procedure that can be started by hand, with its start form."""
+
+    model_id: str
+    name: str
+    parsed: ParsedModel
+
+    @property
+    def per_service(self) -> bool:
+        """Its start form asks which service it is about."""
+        schema = self.parsed.form_schema(self.parsed.start_form) or {}
+        return "layanan" in (schema.get("properties") or {})
+
+
+def _is_staff() -> bool:
+    return bool(held_roles() - {REQUESTER_ROLE})
+
+
+def _startables() -> list[Startable]:
+    """Deployed models with a start form that a person starts (not a linked child),
+    limited to the requests and complaints for users who are not staff."""
+    deploy = DeployService(session(), platform().clock, platform().specs)
+    staff = _is_staff()
+    found = []
+    for model, version in deploy.models():
+        if model.id not in PUBLIC_MODELS and not staff:
+            continue
+        parsed = deploy.parsed(version.id)
+        if parsed.start_form is None or parsed.start_message is not None:
+            continue
+        found.append(Startable(model.id, version.name or model.name, parsed))
+    rank = {model_id: i for i, model_id in enumerate(PUBLIC_MODELS)}
+    found.sort(key=lambda s: (rank.get(s.model_id, len(rank)), s.name))
+    return found
+
+
+def _startable(model_id: str) -> Startable:
+    for item in _startables():
+        if item.model_id == model_id:
+            return item
+    deploy = DeployService(session(), platform().clock, platform().specs)
+    deploy.latest(model_id)  # 404 for a model that does not exist
+    abort(403)
+
+
+@bp.get("/layanan")
+@login_required
+def catalog() -> Any:
+    """Every service with the procedures the user may start for it, and the staff's other
+    procedures (not about one service)."""
+    startables = _startables()
+    return render_template(
+        "start/catalog.html",
+        services=CatalogService(session(), platform().clock).all(),
+        per_service=[s for s in startables if s.per_service],
+        general=[s for s in startables if not s.per_service],
+    )
+
+
+def _for_service(
+    schema: dict[str, Any], ui_schema: dict[str, Any] | None, service: Service | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The start form as shown for one service: the service fixed, its request types as a
+    list. Only the drawing changes; the server validates against the deployed form."""
+    shown, ui = copy.deepcopy(schema), copy.deepcopy(ui_schema or {})
+    properties = shown.get("properties") or {}
+    if service is None:
+        return shown, ui
+    if "layanan" in properties:
+        ui.setdefault("layanan", {})["ui:readonly"] = True
+    kinds = sorted(service.request_types, key=lambda kind: kind.name)
+    if "jenis_permintaan" in properties and kinds:
+        properties["jenis_permintaan"]["enum"] = [kind.code for kind in kinds]
+        ui.setdefault("jenis_permintaan", {})["ui:enumNames"] = [
+            _("%(name)s (perlu persetujuan)", name=kind.name) if kind.needs_approval else kind.name
+            for kind in kinds
+        ]
+    return shown, ui
+
+
+def _service_arg() -> Service | None:
+    code = request.args.get("layanan")
+    if not code:
+        return None
+    try:
+        return CatalogService(session(), platform().clock).get(code)
+    except NotFound:
+        abort(404)
+
+
+def _start_page(
+    item: Startable,
+    service: Service | None,
+    data: dict[str, Any],
+    errors: dict[str, list[str]] | None,
+    status: int,
+    *,
+    from_schema: bool = True,
+) -> Any:
+    """The start page; `from_schema` False when `errors` are not the schema's (uploads)."""
+    schema = item.parsed.form_schema(item.parsed.start_form) or {}
+    shown, ui = _for_service(schema, item.parsed.ui_schema(item.parsed.start_form), service)
+    shown_errors = localized_errors(schema if from_schema else None, data, errors)
+    return (
+        render_template(
+            "start/form.html",
+            item=item,
+            service=service,
+            schema=schema,
+            form=render_form(shown, ui, data, shown_errors),
+            errors=shown_errors,
+        ),
+        status,
+    )
+
+
+@bp.get("/mulai/<model_id>")
+@login_required
+def form(model_id: str) -> Any:
+    """The start form of a procedure, for the service named by ?layanan= if any."""
+    item = _startable(model_id)
+    service = _service_arg()
+    data = {"layanan": service.code} if service is not None and item.per_service else {}
+    return _start_page(item, service, data, None, 200)
+
+
+@bp.post("/mulai/<model_id>")
+@login_required
+def submit(model_id: str) -> Any:
+    """Start the procedure with the posted start form; field errors come back in place."""
+    item = _startable(model_id)
+    service = _service_arg()
+    user = me()
+    schema = item.parsed.form_schema(item.parsed.start_form) or {}
+    ui = item.parsed.ui_schema(item.parsed.start_form)
+    posted: MultiDict[str, str] = MultiDict(request.form)
+    action = row_action(posted)
+    if action is not None and action[0] == "remove":
+        posted = without_row(posted, action[1])
+    data = parse_submission(schema, ui, posted, request.files)
+    attachments = attachment_service()
+    try:
+        data = attachments.resolve(data, user, None)
+        session().commit()
+    except FormInvalid as err:
+        session().rollback()
+        return _start_page(item, service, data, err.errors, 422, from_schema=False)
+    if action is not None:
+        if action[0] == "add":
+            data = with_blank_row(data, action[1])
+        return _start_page(item, service, data, None, 200)
+    try:
+        instance = InstanceService(session(), platform()).start(model_id, data, user)
+    except FormInvalid as err:
+        session().rollback()
+        flash(_("Periksa isian yang ditandai; pengajuan belum terkirim."), "error")
+        return _start_page(item, service, data, err.errors, 422)
+    attachments.link(data, user, instance)
+    session().commit()
+    return redirect(url_for("start.started", instance_id=instance.id))
+
+
+@bp.get("/mulai/terkirim/<int:instance_id>")
+@login_required
+def started(instance_id: int) -> Any:
+    """The new record's number, for the user to quote."""
+    instances = InstanceService(session(), platform())
+    instance = instances.get(instance_id, me())
+    return render_template(
+        "start/started.html", instance=instance, tasks=instances.open_tasks(instance)
+    )

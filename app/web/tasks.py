@@ -1,0 +1,182 @@
+"""The task page: the record's summary and history, the diagram's instructions, known
+errors for provider tasks, and the task's form drawn from its JSON Schema.
+
+Submitting goes through `TaskService.complete` exactly as the API's
+POST /api/v1/tasks/{id}/complete does: its 422 field errors come back next to the
+fields with the user's input kept, and the task stays open.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from werkzeug.datastructures import MultiDict
+
+from app.config import INSTANCE_DIR
+from app.errors import Conflict, FormInvalid
+from app.request_scope import platform, session
+from app.services.attachments import DEFAULT_MAX_BYTES, AttachmentService
+from app.services.instances import InstanceService
+from app.services.known_errors import KnownErrorService
+from app.services.tasks import TaskService, TaskView
+from app.web.access import me
+from app.web.formfields import (
+    parse_submission,
+    render_form,
+    row_action,
+    with_blank_row,
+    without_row,
+)
+from app.web.formfields_messages import half, localized_errors
+from app.web.inbox import clock_badges, priority_badge
+from app.web.pages import blueprint
+
+bp = blueprint("task_page", __name__)
+
+#: An empty form for a task without one: completing it just says "done".
+NO_FORM: dict[str, Any] = {"type": "object", "properties": {}}
+#: What each kind of history event says (unknown kinds show their name).
+EVENT_LABELS = {
+    "instance_started": _l("Rekaman dibuat"),
+    "instance_completed": _l("Rekaman selesai"),
+    "instance_suspended": _l("Ditangguhkan"),
+    "instance_resumed": _l("Dilanjutkan"),
+    "instance_terminated": _l("Dihentikan"),
+    "instance_error": _l("Galat proses"),
+    "task_claimed": _l("Tugas diambil"),
+    "task_unclaimed": _l("Tugas dilepas"),
+    "task_completed": _l("Tugas diselesaikan"),
+    "task_cancelled": _l("Tugas dibatalkan"),
+    "task_assigned": _l("Tugas ditugaskan"),
+    "task_reassigned": _l("Tugas dialihkan"),
+    "task_unroutable": _l("Tugas tanpa penerima"),
+    "timer_fired": _l("Pengatur waktu berjalan"),
+    "sla_changed": _l("Target waktu ditetapkan"),
+    "escalated": _l("Eskalasi"),
+    "service_changed": _l("Layanan dikoreksi"),
+    "child_started": _l("Prosedur terkait dimulai"),
+    "message_received": _l("Pesan diterima"),
+    "message_undelivered": _l("Pesan tidak tersampaikan"),
+}
+
+
+def attachment_service() -> AttachmentService:
+    """Attachments under ATTACHMENT_DIR (app config or environment), default
+    instance/attachments, limited to ATTACHMENT_MAX_BYTES (default 10 MB)."""
+    config = current_app.config
+    directory = config.get("ATTACHMENT_DIR") or os.environ.get("ATTACHMENT_DIR")
+    limit = config.get("ATTACHMENT_MAX_BYTES") or os.environ.get("ATTACHMENT_MAX_BYTES")
+    return AttachmentService(
+        session(),
+        platform(),
+        Path(directory) if directory else INSTANCE_DIR / "attachments",
+        int(limit) if limit else DEFAULT_MAX_BYTES,
+    )
+
+
+def _page(
+    view: TaskView,
+    data: dict[str, Any],
+    errors: dict[str, list[str]] | None,
+    status: int,
+    *,
+    from_schema: bool = True,
+) -> Any:
+    """The task page; `from_schema` False when `errors` are not the schema's (uploads)."""
+    task = view.task
+    instances = InstanceService(session(), platform())
+    instance = instances.get(task.instance_id, me())
+    schema = view.schema or NO_FORM
+    known = (
+        KnownErrorService(session()).for_service(task.service_id)
+        if task.requires_role and task.service_id is not None
+        else []
+    )
+    shown_errors = localized_errors(schema if from_schema else None, data, errors)
+    form = render_form(schema, view.ui_schema, data, shown_errors)
+    return (
+        render_template(
+            "tasks/show.html",
+            task=task,
+            instance=instance,
+            schema=view.schema,
+            form=form,
+            errors=shown_errors,
+            events=instances.events(instance),
+            event_labels=EVENT_LABELS,
+            known_errors=known,
+            priority=priority_badge(instance.priority),
+            clocks=clock_badges(instance),
+            user=me(),
+        ),
+        status,
+    )
+
+
+@bp.get("/tugas/<task_id>")
+@login_required
+def show(task_id: str) -> Any:
+    """The task page (403 for anyone who is not among the task's candidates)."""
+    view = TaskService(session(), platform()).get(task_id, me())
+    return _page(view, view.data, None, 200)
+
+
+@bp.post("/tugas/<task_id>")
+@login_required
+def submit(task_id: str) -> Any:
+    """Complete the task with the posted form, or add / remove a row and show it again."""
+    user = me()
+    tasks = TaskService(session(), platform())
+    view = tasks.get(task_id, user)
+    schema = view.schema or NO_FORM
+    posted: MultiDict[str, str] = MultiDict(request.form)
+    action = row_action(posted)
+    if action is not None and action[0] == "remove":
+        posted = without_row(posted, action[1])
+    data = parse_submission(schema, view.ui_schema, posted, request.files)
+    try:
+        data = attachment_service().resolve(data, user, view.task.instance_id)
+        session().commit()  # uploads are kept even when the form goes back for fixes
+    except FormInvalid as err:
+        session().rollback()
+        return _page(view, data, err.errors, 422, from_schema=False)
+    if action is not None:
+        if action[0] == "add":
+            data = with_blank_row(data, action[1])
+        return _page(view, data, None, 200)
+    try:
+        instance = tasks.complete(task_id, data, user)
+    except FormInvalid as err:
+        session().rollback()
+        flash(_("Periksa isian yang ditandai; tugas belum diselesaikan."), "error")
+        return _page(view, data, err.errors, 422)
+    except Conflict as err:
+        session().rollback()
+        flash(_("Tugas tidak dapat diselesaikan: %(reason)s", reason=half(err.message)), "error")
+        return redirect(url_for("inbox.index"))
+    session().commit()
+    flash(
+        _(
+            "Tugas \u201c%(title)s\u201d selesai untuk %(reference)s.",
+            title=view.task.title,
+            reference=instance.reference or f"#{instance.id}",
+        ),
+        "success",
+    )
+    return redirect(url_for("inbox.index"))
+
+
+@bp.get("/lampiran/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int) -> Any:
+    """Download an attachment (its uploader, or anyone who may see its instance)."""
+    row, path = attachment_service().open(attachment_id, me())
+    return send_file(
+        path, mimetype=row.content_type, as_attachment=True, download_name=row.name, max_age=0
+    )
