@@ -24,9 +24,12 @@ def register_web(app: Flask) -> None:
         form_editor,
         home,
         i18n,
+        inbox,
         instances,
         modeler,
         nav,
+        start,
+        tasks,
     )
     from app.web.access import held_roles
 
@@ -38,7 +41,19 @@ def register_web(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app, babel)
     errors.register(app)
-    for module in (account, home, assets, admin, instances, dashboard, modeler, form_editor):
+    for module in (
+        account,
+        home,
+        assets,
+        admin,
+        instances,
+        dashboard,
+        modeler,
+        form_editor,
+        inbox,
+        tasks,
+        start,
+    ):
         app.register_blueprint(module.bp)
 
     @app.context_processor
