@@ -45,6 +45,16 @@ def select(page: Page, element_id: str) -> None:
     run(page, "m.get('selection').select(m.get('elementRegistry').get(args[0]));", element_id)
 
 
+def rename(page: Page, element_id: str, name: str) -> None:
+    run(
+        page,
+        "const element = m.get('elementRegistry').get(args[0]);"
+        "m.get('modeling').updateProperties(element, {name: args[1]});",
+        element_id,
+        name,
+    )
+
+
 def set_condition(page: Page, flow_id: str, code: str) -> None:
     run(
         page,
@@ -72,12 +82,7 @@ def test_analyst_saves_with_errors_on_the_elements_fixes_and_deploys_version_2(
     open_editor(page, "permintaan-layanan")
     # A forbidden call in a gateway condition, and a lane renamed to a role nobody has.
     set_condition(page, "f_gangguan_ya", 'open("/etc/passwd")')
-    run(
-        page,
-        "m.get('modeling').updateProperties(m.get('elementRegistry').get(args[0]), {name: args[1]});",
-        "lane_pj_penyedia_layanan",
-        "Kepala Seksi",
-    )
+    rename(page, "lane_pj_penyedia_layanan", "Kepala Seksi")
     # A real change made through the side panel: the task's new name.
     select(page, "klasifikasi_prioritas")
     page.get_by_label("Nama", exact=True).fill("Klasifikasi, Prioritas dan Penugasan")
