@@ -290,7 +290,8 @@ class _Builder:
 
     def _row(self, items: dict[str, Any], ui: dict[str, Any], value: Any, path: str) -> FieldView:
         row = self.field(items, ui, value, path)
-        row.label = _("Baris %(number)s", number=path.rsplit(".", 1)[-1])
+        index = path.rsplit(".", 1)[-1]
+        row.label = _("Baris %(number)s", number=int(index) + 1 if index.isdigit() else "__n__")
         return row
 
     def leftovers(self) -> list[str]:

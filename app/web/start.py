@@ -61,8 +61,8 @@ def _is_staff() -> bool:
 
 
 def _startables() -> list[Startable]:
-    """Deployed models with a start form that a person starts (not a linked child),
-    limited to the requests and complaints for users who are not staff."""
+    """Deployed models with a start form, limited to the requests and complaints for
+    users who hold no staff role."""
     deploy = DeployService(session(), platform().clock, platform().specs)
     staff = _is_staff()
     found = []
@@ -70,7 +70,7 @@ def _startables() -> list[Startable]:
         if model.id not in PUBLIC_MODELS and not staff:
             continue
         parsed = deploy.parsed(version.id)
-        if parsed.start_form is None or parsed.start_message is not None:
+        if parsed.start_form is None:
             continue
         found.append(Startable(model.id, version.name or model.name, parsed))
     rank = {model_id: i for i, model_id in enumerate(PUBLIC_MODELS)}

@@ -1,0 +1,71 @@
+"""The catalog of what a user may start, and the start form, with the Flask client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.services.demo import SAMPLE_REQUEST
+from tests.web.conftest import client_sign_in
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+
+def test_catalog_offers_requests_and_complaints_per_service(client: FlaskClient):
+    client_sign_in(client, "pengguna")
+    html = client.get("/layanan").get_data(as_text=True)
+    assert "/mulai/permintaan-layanan?layanan=SIMPEG" in html
+    assert "/mulai/penanganan-aduan?layanan=SRIKANDI" in html
+    assert "/mulai/perencanaan" not in html  # staff only
+    assert "Prosedur lain untuk petugas" not in html
+
+
+def test_staff_also_see_their_procedures(client: FlaskClient):
+    client_sign_in(client, "penyedia")
+    html = client.get("/layanan").get_data(as_text=True)
+    assert "Prosedur lain untuk petugas" in html
+    assert "/mulai/perencanaan" in html
+    assert "/mulai/rilis-layanan" in html
+
+
+def test_start_form_is_fixed_to_the_service_with_its_request_types(client: FlaskClient):
+    client_sign_in(client, "pengguna")
+    page = client.get("/mulai/permintaan-layanan?layanan=SIMPEG")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r'id="f-layanan" name="layanan" value="SIMPEG"[^>]* readonly', html)
+    assert '<select id="f-jenis_permintaan" name="jenis_permintaan"' in html
+    assert 'value="AKUN-BARU"' in html
+
+
+def test_start_with_errors_keeps_input_then_starts(client: FlaskClient):
+    token = client_sign_in(client, "pengguna")
+    url = "/mulai/permintaan-layanan?layanan=SIMPEG"
+    bad = client.post(
+        url,
+        data={**SAMPLE_REQUEST, "nip_nik": "12ab", "judul": "", "csrf_token": token},
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert 'id="f-nip_nik-error">Formatnya tidak sesuai.</span>' in html
+    assert 'id="f-judul-error">Wajib diisi.</span>' in html
+    assert 'value="12ab"' in html
+    assert "pengajuan belum terkirim" in html
+
+    good = client.post(url, data={**SAMPLE_REQUEST, "csrf_token": token})
+    assert good.status_code == 302
+    done = client.get(good.headers["Location"]).get_data(as_text=True)
+    assert "PMT-2026-000001" in done
+    assert "Klasifikasi" in done  # the next step
+
+
+def test_start_refusals(client: FlaskClient):
+    token = client_sign_in(client, "pengguna")
+    assert client.get("/mulai/perencanaan").status_code == 403
+    assert client.post("/mulai/perencanaan", data={"csrf_token": token}).status_code == 403
+    assert client.get("/mulai/tidak-ada").status_code == 404
+    assert client.get("/mulai/permintaan-layanan?layanan=TIDAK-ADA").status_code == 404
+    assert client.post("/mulai/permintaan-layanan", data=SAMPLE_REQUEST).status_code == 400
+    assert client.get("/mulai/terkirim/999999").status_code == 404
