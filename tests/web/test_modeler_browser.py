@@ -87,7 +87,7 @@ def test_analyst_saves_with_errors_on_the_elements_fixes_and_deploys_version_2(
     select(page, "klasifikasi_prioritas")
     page.get_by_label("Nama", exact=True).fill("Klasifikasi, Prioritas dan Penugasan")
     page.get_by_label("Nama", exact=True).press("Tab")
-    expect(page.get_by_role("status")).to_have_text("Ada perubahan yang belum disimpan.")
+    expect(page.locator("#modeler-status")).to_have_text("Ada perubahan yang belum disimpan.")
     expect(page.locator("#modeler-deploy button")).to_be_disabled()
 
     page.get_by_role("button", name="Simpan sebagai versi baru").click()
@@ -101,7 +101,7 @@ def test_analyst_saves_with_errors_on_the_elements_fixes_and_deploys_version_2(
         marked = page.locator(f'.djs-element[data-element-id="{element_id}"]')
         expect(marked).to_have_class(re.compile(r"\bspbe-error\b"))
     expect(page.locator(".spbe-error-badge")).to_have_count(2)
-    expect(page.get_by_role("status")).to_contain_text("perbaiki kesalahan")
+    expect(page.locator("#modeler-status")).to_contain_text("perbaiki kesalahan")
     shot(page, "model-editor-kesalahan")
 
     # Choosing an error selects its element; the lane gets a known role from the panel.
@@ -112,7 +112,7 @@ def test_analyst_saves_with_errors_on_the_elements_fixes_and_deploys_version_2(
     page.get_by_label("Peran (nama lajur)").select_option("Penanggung Jawab Penyedia Layanan")
     set_condition(page, "f_gangguan_ya", "gangguan == True")
     page.get_by_role("button", name="Simpan sebagai versi baru").click()
-    expect(page.get_by_role("status")).to_contain_text("Tersimpan sebagai draf #1")
+    expect(page.locator("#modeler-status")).to_contain_text("Tersimpan sebagai draf #1")
     expect(errors).to_be_hidden()
     expect(page.locator(".spbe-error-badge")).to_have_count(0)
 
@@ -135,3 +135,49 @@ def test_analyst_saves_with_errors_on_the_elements_fixes_and_deploys_version_2(
     instances = page.locator("#instans").locator("..")
     expect(instances.get_by_role("heading", name="Versi 2")).to_be_visible()
     expect(instances.get_by_role("heading", name="Versi 1")).to_be_visible()
+
+
+def test_new_diagram_from_the_template_gets_a_form_and_deploys_as_version_1(
+    page: Page, shot: Shot, auth: Auth
+):
+    sign_in(page, "analis")
+    page.goto("/model")
+    page.get_by_role("link", name="Diagram baru").click()
+    page.get_by_label("Id model").fill("pengelolaan-aset")
+    page.get_by_label("Nama prosedur").fill("Pengelolaan Aset TIK")
+    page.get_by_label("Administrator Layanan", exact=True).check()
+    page.get_by_role("button", name="Buat dan buka di editor").click()
+    expect(page.locator("body[data-modeler-ready=true]")).to_have_count(1)
+    expect(page.locator(".flash-success")).to_contain_text("draf #1")
+
+    select(page, "lane_administrator_layanan")
+    expect(page.get_by_label("Peran (nama lajur)")).to_have_value("Administrator Layanan")
+    select(page, "tugas_pertama")
+    page.get_by_label("Formulir (JSON Schema)").select_option(
+        "permintaan-layanan-pemenuhan.schema.json"
+    )
+    expect(page.get_by_label("UI schema")).to_have_value(
+        "permintaan-layanan-pemenuhan.uischema.json"
+    )
+    page.get_by_label("Dokumentasi (dasar peraturan)").fill("Perbup Bangka 21/2025, 2.1.2")
+    page.get_by_label("Dokumentasi (dasar peraturan)").press("Tab")
+    page.get_by_role("button", name="Simpan sebagai versi baru").click()
+    expect(page.locator("#modeler-status")).to_contain_text("Tersimpan sebagai draf #2")
+    shot(page, "model-editor-diagram-baru")
+    page.get_by_role("button", name="Deploy draf #2").click()
+    expect(page.locator(".flash-success")).to_contain_text("versi 1")
+
+    model = auth.get("analis", "/api/v1/process-models/pengelolaan-aset").json
+    assert (model["name"], model["version"]) == ("Pengelolaan Aset TIK", 1)
+    bpmn = auth.get("analis", "/api/v1/process-models/pengelolaan-aset/bpmn").get_data(as_text=True)
+    assert 'value="permintaan-layanan-pemenuhan.schema.json"' in bpmn
+    assert "Perbup Bangka 21/2025, 2.1.2" in bpmn
+
+
+def test_model_list_on_a_phone(phone: Page, shot: Shot):
+    sign_in(phone, "analis")
+    phone.goto("/model/permintaan-layanan")
+    expect(phone.get_by_role("heading", name="Versi", exact=True)).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    shot(phone, "model-detail-ponsel")
