@@ -222,3 +222,13 @@ def test_new_diagram_input_errors_are_shown_next_to_the_fields(
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert count(platform, ModelDraft) == 0
+
+
+def test_pages_and_messages_switch_to_english(client: FlaskClient):
+    token = client_sign_in(client, "analis")
+    client.post("/bahasa", data={"lang": "en", "next": "/", "csrf_token": token})
+    assert "Process models" in client.get("/model").get_data(as_text=True)
+    assert "Save as a new version" in client.get(f"/model/{MODEL}/ubah").get_data(as_text=True)
+    assert "Preview" in client.get("/formulir/permintaan-layanan-konfirmasi").get_data(as_text=True)
+    response = client.post(f"/model/{MODEL}/simpan", json={}, headers={"X-CSRFToken": token})
+    assert response.json["message"] == "Invalid request: send JSON with 'xml'."
