@@ -1,9 +1,11 @@
 """Engine-only checks of processes/evaluasi.bpmn and its forms.
 
-No Flask and no database. The procedure starts with a message start event (`evaluasi`):
-the start data are put into the workflow and the start message is delivered, as
-`Runtime.start` does (and as the scheduler will, once per semester). The report is written
-in five chapters, reviewed, adopted, and its follow-ups tracked until all are done.
+No Flask and no database. The procedure starts with a message start event (`evaluasi`): the
+start data are put into the workflow and the start message is delivered, as `Runtime.start`
+does for a start by hand. Beside it the timer start event declares the evaluation per
+semester, which only the app's scheduler fires (`Runtime.start(..., by_timer=True)`,
+app/engine/timer_start.py). The report is written in five chapters, reviewed, adopted, and
+its follow-ups tracked until all are done.
 """
 
 import ast
@@ -16,7 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import VALIDATOR
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -24,7 +26,7 @@ from app.clock import FixedClock
 from app.engine.routing import route_for
 from app.engine.runtime import Runtime
 from app.engine.sandbox import make_script_engine
-from app.engine.specs import parse_bundle
+from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
 from app.services.deploy import bundle_from_directory
 
@@ -34,6 +36,7 @@ FORMS_DIR = ROOT / "forms"
 PROCESS_ID = "evaluasi"
 MODEL_ID = "evaluasi"
 START_EVENT = "mulai_evaluasi"
+TIMER_START = "jadwal_evaluasi_semesteran"
 CITATION = "Perbup Bangka 21/2025, 2.3"
 POLEWALI = "Kepbup Polewali Mandar 685/2021, III."
 
@@ -171,7 +174,7 @@ def tracked(*statuses):
 
 @pytest.fixture(scope="module")
 def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = AppBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_file(str(BPMN_FILE))
     assert parser.get_process_ids() == [PROCESS_ID]
     return parser
@@ -255,6 +258,9 @@ def start(parser, spec, **form):
     wf.task_tree.data.update(data)
     wf.do_engine_steps()
     assert not ready_user_tasks(wf), "the message start event must wait for its message"
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    # The timer start waits too: only the scheduler fires it.
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
     wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
     wf.do_engine_steps()
     return wf
@@ -534,9 +540,32 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
 def test_start_event_uses_the_model_id_as_message_name(tree):
     messages = {m.get("id"): m.get("name") for m in tree.findall("bpmn:message", NS)}
     process = tree.find("bpmn:process", NS)
-    [start_event] = process.findall("bpmn:startEvent", NS)
-    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    starts = {s.get("id"): s for s in process.findall("bpmn:startEvent", NS)}
+    assert set(starts) == {START_EVENT, TIMER_START}
+    [definition] = starts[START_EVENT].findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == MODEL_ID
+    assert not starts[TIMER_START].findall("bpmn:messageEventDefinition", NS)
+
+
+def test_the_timer_start_declares_the_evaluation_per_semester(model):
+    assert model.timer_start is not None
+    assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P6M")
+    # The message start stays for a start by hand.
+    assert model.start_message == MODEL_ID
+
+
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
+    by_message = runtime.start(model, start_data(), clock)
+    by_timer = runtime.start(model, start_data(periode="2026-S1"), clock, by_timer=True)
+    assert by_timer.failure is None, by_timer.failure
+    assert by_timer.status == "running"
+    assert sorted((t.info.bpmn_id, t.info.lane) for t in by_timer.ready) == sorted(
+        (t.info.bpmn_id, t.info.lane) for t in by_message.ready
+    )
+    assert sorted(t.info.bpmn_id for t in by_timer.ready) == [
+        "evaluasi_pelayanan_pengguna",
+        "evaluasi_pengoperasian",
+    ]
 
 
 # --------------------------------------------------------------------------- diagram

@@ -5,9 +5,11 @@ No Flask and no database. The paths are driven in memory with the restricted scr
 the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
 `pemohon`, `waktu_permintaan`, `nomor_referensi`), then the start message delivered, since
 the model starts with a message start event (docs/bpmn-conventions.md, "Links between
-procedures"). The same model also runs through `Runtime`, whose `Outcome` carries the
-`manajemen-perubahan` message the instance throws when a permanent fix needs a change; the
-problem does not wait for the change.
+procedures"). Beside it a timer start event declares the monthly review, which only the
+app's scheduler fires (app/engine/timer_start.py, "Periodic procedures"). The same model
+also runs through `Runtime`, whose `Outcome` carries the `manajemen-perubahan` message the
+instance throws when a permanent fix needs a change; the problem does not wait for the
+change.
 
 A problem that is not solved (the permanent fix is not effective, or the provider does not
 accept the report) goes back to the root-cause investigation.
@@ -23,7 +25,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import VALIDATOR
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -31,7 +33,7 @@ from app.clock import FixedClock
 from app.engine.routing import route_for
 from app.engine.runtime import Runtime
 from app.engine.sandbox import check_script, make_script_engine
-from app.engine.specs import parse_bundle
+from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
 from app.services.deploy import bundle_from_directory
 from app.services.known_errors import known_error_fields
@@ -43,6 +45,7 @@ CHANGE_START_FORM = FORMS_DIR / "manajemen-perubahan-pengajuan.schema.json"
 PROCESS_ID = "manajemen_masalah"
 MODEL_ID = "manajemen-masalah"
 START_EVENT = "pengajuan_reviu"
+TIMER_START = "jadwal_reviu_bulanan"
 CHANGE_MESSAGE = "manajemen-perubahan"
 CHANGE_PAYLOAD = (
     '{"layanan": layanan, "judul": judul_perubahan, "uraian_perubahan": uraian_perubahan, '
@@ -209,7 +212,7 @@ DITOLAK = {"laporan_diterima": False, "catatan_penyedia": "Pengguna masih melapo
 
 @pytest.fixture(scope="module")
 def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = AppBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_file(str(BPMN_FILE))
     assert parser.get_process_ids() == [PROCESS_ID]
     return parser
@@ -296,10 +299,10 @@ def start(parser, spec, data=None):
     )
     wf.task_tree.data.update(data)
     wf.do_engine_steps()
-    # A message start event waits for its message; nothing runs before it arrives.
+    # Both start events wait: the message for its message, the timer for the scheduler.
     assert not ready_user_tasks(wf)
-    [waiting] = wf.get_tasks(state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == START_EVENT
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
     wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
     wf.do_engine_steps()
     return wf
@@ -595,6 +598,28 @@ def test_runtime_starts_by_the_message_and_reports_the_change_request(model, run
     assert outcome.data["status_masalah"] == "ditutup"
 
 
+def test_the_timer_start_declares_the_monthly_review(model):
+    assert model.timer_start is not None
+    assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P1M")
+    # The message start stays for people and for Penanganan Aduan.
+    assert model.start_message == MODEL_ID
+    assert model.start_form.schema_file == "manajemen-masalah-pengajuan.schema.json"
+
+
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
+    by_message = runtime.start(model, start_data(), clock)
+    by_timer = runtime.start(model, {**start_data(), "periode": "2026-11"}, clock, by_timer=True)
+    assert by_timer.failure is None, by_timer.failure
+    assert by_timer.status == "running"
+    assert [(t.info.bpmn_id, t.info.lane) for t in by_timer.ready] == [
+        (t.info.bpmn_id, t.info.lane) for t in by_message.ready
+    ]
+    assert [t.info.bpmn_id for t in by_timer.ready] == ["reviu_gangguan"]
+    assert by_timer.data["nomor_masalah"] == NOMOR
+    assert by_timer.data["status_masalah"] == "reviu"
+    assert by_timer.data["periode"] == "2026-11"
+
+
 # --------------------------------------------------------------------------- forms
 
 
@@ -714,9 +739,11 @@ def test_messages_link_the_procedure(tree):
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
     assert sorted(messages.values()) == [MODEL_ID, CHANGE_MESSAGE]
     process = tree.find("bpmn:process", NS)
-    [start_event] = process.findall("bpmn:startEvent", NS)
-    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    starts = {s.get("id"): s for s in process.findall("bpmn:startEvent", NS)}
+    assert set(starts) == {START_EVENT, TIMER_START}
+    [definition] = starts[START_EVENT].findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == MODEL_ID
+    assert not starts[TIMER_START].findall("bpmn:messageEventDefinition", NS)
     [throw] = process.findall("bpmn:intermediateThrowEvent", NS)
     [definition] = throw.findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == CHANGE_MESSAGE

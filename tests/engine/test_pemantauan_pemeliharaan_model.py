@@ -1,10 +1,13 @@
 """Engine-only checks of processes/pemantauan-pemeliharaan.bpmn and its forms.
 
 No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses. The procedure starts with a message start event (`pemantauan-pemeliharaan`):
-the start data are put into the workflow and the start message is delivered, as `Runtime.start`
-does for a start by hand or by the scheduler. An anomaly throws the message `penanganan-aduan`;
-the engine only queues it (`wf.get_events()`, `Outcome.messages`): the app delivers it.
+the runtime uses. The procedure starts with a message start event
+(`pemantauan-pemeliharaan`): the start data are put into the workflow and the start message
+is delivered, as `Runtime.start` does for a start by hand. Beside it the timer start event
+declares the monthly report, which only the app's scheduler fires (`Runtime.start(...,
+by_timer=True)`, app/engine/timer_start.py). An anomaly throws the message
+`penanganan-aduan`; the engine only queues it (`wf.get_events()`, `Outcome.messages`): the
+app delivers it.
 """
 
 import ast
@@ -17,7 +20,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import VALIDATOR
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -25,7 +28,7 @@ from app.clock import FixedClock
 from app.engine.routing import route_for
 from app.engine.runtime import Runtime
 from app.engine.sandbox import make_script_engine
-from app.engine.specs import parse_bundle
+from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
 from app.services.deploy import bundle_from_directory
 
@@ -35,6 +38,7 @@ FORMS_DIR = ROOT / "forms"
 PROCESS_ID = "pemantauan_pemeliharaan"
 MODEL_ID = "pemantauan-pemeliharaan"
 START_EVENT = "mulai_pemantauan"
+TIMER_START = "jadwal_pemantauan_bulanan"
 CITATION = "Perbup Bangka 21/2025, 2.2.2.1"
 POLEWALI = "Kepbup Polewali Mandar 685/2021, III."
 COMPLAINT_MESSAGE = "penanganan-aduan"
@@ -177,7 +181,7 @@ REVISI = {"keputusan_laporan": "revisi", "catatan_reviu": "Lengkapi penyebab wak
 
 @pytest.fixture(scope="module")
 def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = AppBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_file(str(BPMN_FILE))
     assert parser.get_process_ids() == [PROCESS_ID]
     return parser
@@ -261,6 +265,9 @@ def start(parser, spec, **form):
     wf.task_tree.data.update(data)
     wf.do_engine_steps()
     assert not ready_user_tasks(wf), "the message start event must wait for its message"
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    # The timer start waits too: only the scheduler fires it.
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
     wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
     wf.do_engine_steps()
     return wf
@@ -555,9 +562,11 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
 def test_start_event_and_complaint_throw_use_the_model_ids_as_message_names(tree):
     messages = {m.get("id"): m.get("name") for m in tree.findall("bpmn:message", NS)}
     process = tree.find("bpmn:process", NS)
-    [start_event] = process.findall("bpmn:startEvent", NS)
-    [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
+    starts = {s.get("id"): s for s in process.findall("bpmn:startEvent", NS)}
+    assert set(starts) == {START_EVENT, TIMER_START}
+    [definition] = starts[START_EVENT].findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == MODEL_ID
+    assert not starts[TIMER_START].findall("bpmn:messageEventDefinition", NS)
     [throw] = process.findall("bpmn:intermediateThrowEvent", NS)
     [definition] = throw.findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == COMPLAINT_MESSAGE
@@ -568,6 +577,27 @@ def test_start_event_and_complaint_throw_use_the_model_ids_as_message_names(tree
     assert set(complaint_form["required"]) <= keys
     # Nothing waits for the complaint: no catch event in this procedure.
     assert not process.findall("bpmn:intermediateCatchEvent", NS)
+
+
+def test_the_timer_start_declares_the_monthly_report(model):
+    assert model.timer_start is not None
+    assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P1M")
+    # The message start stays for a start by hand.
+    assert model.start_message == MODEL_ID
+
+
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
+    by_message = runtime.start(model, start_data(), clock)
+    by_timer = runtime.start(model, start_data(periode="2026-11"), clock, by_timer=True)
+    assert by_timer.failure is None, by_timer.failure
+    assert by_timer.status == "running"
+    assert sorted((t.info.bpmn_id, t.info.lane) for t in by_timer.ready) == sorted(
+        (t.info.bpmn_id, t.info.lane) for t in by_message.ready
+    )
+    assert sorted(t.info.bpmn_id for t in by_timer.ready) == [
+        "pemantauan_infrastruktur",
+        "pemantauan_layanan",
+    ]
 
 
 # --------------------------------------------------------------------------- diagram
