@@ -469,6 +469,25 @@ def parse_submission(
     return _Reader(form, files, prefix, timezone).object(schema, ui_schema, "")
 
 
+def field_label(schema: dict[str, Any], ui_schema: dict[str, Any] | None, path: str) -> str:
+    """The label a field at dotted `path` shows ("Baris 2" parts for array rows), for
+    lists of errors that name fields; the path itself when the schema has no such field."""
+    prop: Any = schema
+    ui: dict[str, Any] = ui_schema or {}
+    labels = []
+    for part in path.split(".") if path else []:
+        if part.isdigit() and isinstance(prop, dict) and isinstance(prop.get("items"), dict):
+            prop, ui = prop["items"], _ui(ui, "items")
+            labels.append(_("Baris %(number)s", number=int(part) + 1))
+            continue
+        properties = prop.get("properties") if isinstance(prop, dict) else None
+        if not isinstance(properties, dict) or not isinstance(properties.get(part), dict):
+            return path
+        prop, ui = properties[part], _ui(ui, part)
+        labels.append(str(ui.get("ui:title") or prop.get("title") or part))
+    return " › ".join(labels) or path
+
+
 def row_action(form: MultiDict[str, str], prefix: str = "") -> tuple[str, str] | None:
     """("add", array path) or ("remove", row path) when a row button sent the form."""
     if form.get(ADD_ROW):

@@ -24,6 +24,7 @@ from app.services.instances import REQUESTER_ROLE, InstanceService
 from app.web import nav
 from app.web.access import held_roles, me
 from app.web.formfields import (
+    field_label,
     parse_submission,
     render_form,
     row_action,
@@ -39,6 +40,11 @@ nav.register("start.catalog", _l("Ajukan permintaan / aduan"), order=20)
 
 #: Procedures every signed-in user may start for a service: a request, a complaint.
 PUBLIC_MODELS = ("permintaan-layanan", "penanganan-aduan")
+#: What the button for each of them says (other procedures show their name).
+ACTIONS = {
+    "permintaan-layanan": _l("Ajukan permintaan"),
+    "penanganan-aduan": _l("Laporkan gangguan / aduan"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,11 @@ class Startable:
     model_id: str
     name: str
     parsed: ParsedModel
+
+    @property
+    def action(self) -> str:
+        """The words on the button that opens its start form."""
+        return str(ACTIONS.get(self.model_id, self.name))
 
     @property
     def per_service(self) -> bool:
@@ -153,6 +164,7 @@ def _start_page(
             schema=schema,
             form=render_form(shown, ui, data, shown_errors),
             errors=shown_errors,
+            error_labels={path: field_label(shown, ui, path) for path in shown_errors},
         ),
         status,
     )

@@ -16,6 +16,9 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from jinja2 import ChainableUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.config import INSTANCE_DIR
@@ -27,6 +30,7 @@ from app.services.known_errors import KnownErrorService
 from app.services.tasks import TaskService, TaskView
 from app.web.access import me
 from app.web.formfields import (
+    field_label,
     parse_submission,
     render_form,
     row_action,
@@ -80,6 +84,21 @@ def attachment_service() -> AttachmentService:
     )
 
 
+#: Fills the diagram's instructions (docs/bpmn-conventions.md, "Forms": `{{ field }}`
+#: placeholders from the task data); sandboxed, escaped, missing values left empty.
+_INSTRUCTIONS = ImmutableSandboxedEnvironment(autoescape=True, undefined=ChainableUndefined)
+
+
+def instructions(template: str | None, data: dict[str, Any]) -> Markup | str:
+    """The task's instructions with its data filled in (as written, if they do not parse)."""
+    if not template:
+        return ""
+    try:
+        return Markup(_INSTRUCTIONS.from_string(template).render(data))  # noqa: S704 - escaped
+    except TemplateError:
+        return template
+
+
 def _page(
     view: TaskView,
     data: dict[str, Any],
@@ -105,9 +124,11 @@ def _page(
             "tasks/show.html",
             task=task,
             instance=instance,
+            instructions=instructions(task.instructions, view.data),
             schema=view.schema,
             form=form,
             errors=shown_errors,
+            error_labels={path: field_label(schema, view.ui_schema, path) for path in shown_errors},
             events=instances.events(instance),
             event_labels=EVENT_LABELS,
             known_errors=known,

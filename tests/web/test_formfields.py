@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from app.engine.forms import validate_form
 from app.web.formfields import (
     ADD_ROW,
+    field_label,
     parse_submission,
     render_form,
     row_action,
@@ -226,3 +227,13 @@ class TestParseSubmission:
         assert list(without_row(form, "d.0")) == ["d.1.x", ADD_ROW]
         assert with_blank_row({"d": [{"x": "2"}]}, "d") == {"d": [{"x": "2"}, None]}
         assert with_blank_row({}, "o.d") == {"o": {"d": [None]}}
+
+
+@pytest.mark.usefixtures("ctx")
+def test_field_label_names_fields_and_rows():
+    schema, ui = _form("perencanaan-kebutuhan-layanan")
+    assert field_label(schema, ui, "daftar_kebutuhan_layanan.1.nama_kebutuhan").startswith(
+        "Daftar kebutuhan layanan › Baris 2 › "
+    )
+    assert field_label(schema, ui, "tidak_ada") == "tidak_ada"
+    assert field_label(schema, ui, "") == ""
