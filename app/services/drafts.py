@@ -174,7 +174,13 @@ class DraftService:
         """
         if not MODEL_ID.match(model_id):
             raise DeploymentInvalid(
-                [DeployProblem(model_id, "id model harus huruf kecil, angka dan '-'")]
+                [
+                    DeployProblem(
+                        model_id,
+                        "id model harus huruf kecil, angka dan '-' / the model id must be "
+                        "lower-case letters, digits and '-'",
+                    )
+                ]
             )
         oversized = [
             DeployProblem(name, f"berkas melebihi {MAX_FILE_BYTES // 1024} KB / file too large")

@@ -198,6 +198,32 @@ class FormLibrary:
             raise NotFound(f"Formulir '{stem}' tidak ada / no form '{stem}'")
         return pair
 
+    def create(self, stem: str, user: User) -> FormPair:
+        """A new, empty form `stem` (an object schema without fields) for the analyst to edit.
+
+        Raises:
+            InvalidInput: the stem breaks the naming convention or is taken (`errors["stem"]`).
+        """
+        if not STEM.match(stem):
+            raise InvalidInput(
+                "Data tidak valid / invalid data",
+                {"stem": ["huruf kecil, angka dan '-' / lower-case letters, digits and '-'"]},
+            )
+        pair = FormPair(stem)
+        if self.read(pair.schema_file) is not None:
+            raise InvalidInput(
+                "Data tidak valid / invalid data",
+                {"stem": [f"formulir '{stem}' sudah ada / form '{stem}' exists"]},
+            )
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": stem,
+            "type": "object",
+            "properties": {},
+        }
+        self.save(pair, json.dumps(schema, indent=2) + "\n", '{\n  "ui:order": []\n}\n', user)
+        return pair
+
     def save(self, pair: FormPair, schema_text: str, ui_text: str | None, user: User) -> list[str]:
         """Store an edited form after `check_form`; returns the file names that changed.
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from app.errors import DeploymentInvalid, NotFound
+from app.errors import DeploymentInvalid, InvalidInput, NotFound
 from app.request_scope import platform, session
 from app.services.drafts import MODEL_EDITOR_ROLES, DraftService
 from app.services.form_library import FormLibrary, FormPair, FormProblem, check_form
@@ -97,6 +97,21 @@ def index() -> Any:
     diagrams = _diagrams()
     uses = {pair.stem: _users(pair, diagrams) for pair in pairs}
     return render_template("modeler/forms.html", pairs=pairs, uses=uses)
+
+
+@bp.post("/baru")
+@roles_required(*MODEL_EDITOR_ROLES)
+def create() -> Any:
+    """A new empty form, opened in the editor; a bad or taken name is said on the list."""
+    stem = request.form.get("stem", "").strip()
+    try:
+        pair = _library().create(stem, me())
+    except InvalidInput as err:
+        for message in (err.errors or {}).get("stem", [err.message]):
+            flash(_("Formulir baru tidak dibuat: %(message)s", message=message), "error")
+        return redirect(url_for("form_editor.index"))
+    session().commit()
+    return redirect(url_for("form_editor.edit", stem=pair.stem))
 
 
 @bp.route("/<stem>", methods=["GET", "POST"])

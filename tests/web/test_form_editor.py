@@ -151,3 +151,17 @@ def test_form_editor_shows_errors_and_a_live_preview(page: Page, shot: Callable[
     expect(problems).to_be_hidden()
     page.get_by_role("button", name="Simpan formulir").click()
     expect(page.locator(".flash-success").first).to_contain_text("Formulir disimpan")
+
+
+def test_a_new_form_starts_empty_and_opens_in_the_editor(client: FlaskClient, platform: Platform):
+    token = client_sign_in(client, "analis")
+    response = client.post(
+        "/formulir/baru", data={"stem": "aset-tik-pendataan", "csrf_token": token}
+    )
+    assert response.headers["Location"].endswith("/formulir/aset-tik-pendataan")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2020-12/schema" in page
+    for stem, message in (("aset-tik-pendataan", "sudah ada"), ("Bukan Nama", "huruf kecil")):
+        again = client.post("/formulir/baru", data={"stem": stem, "csrf_token": token})
+        assert message in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert stored(platform, FormFile) == 2
