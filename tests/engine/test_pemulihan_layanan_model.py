@@ -8,10 +8,8 @@ same paths also run through `Runtime`, whose `Outcome` carries the message the i
 throws when it ends (`pemulihan-layanan-selesai`).
 """
 
-import ast
 import json
 from datetime import UTC, datetime
-from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,8 @@ from app.engine.sandbox import make_script_engine
 from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
 from app.services.deploy import bundle_from_directory
+from tests.engine import diagram
+from tests.engine.diagram import NS
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILE = ROOT / "processes" / "pemulihan-layanan.bpmn"
@@ -43,17 +43,6 @@ PAYLOAD = (
 )
 CITATION = "Perbup Bangka 21/2025, 2.2.2.2"
 
-KNOWN_ROLES = {
-    "Pengguna Layanan",
-    "Penyedia Layanan",
-    "Administrator Layanan",
-    "Administrator Infrastruktur dan Aplikasi",
-    "Penanggung Jawab Penyedia Layanan",
-    "Penanggung Jawab Infrastruktur dan Aplikasi",
-    "Pimpinan PD Penyedia Layanan",
-    "Analis Proses",
-    "Admin Sistem",
-}
 STARTER_LANE = "Pemohon"
 INFRA = "Administrator Infrastruktur dan Aplikasi"
 PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
@@ -66,35 +55,6 @@ RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor
 # (app/services/sla.py `clock_kind`): a DRP instance must not set them.
 CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan"}
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
-FLOW_NODE_TAGS = (
-    "startEvent",
-    "endEvent",
-    "intermediateCatchEvent",
-    "intermediateThrowEvent",
-    "boundaryEvent",
-    "task",
-    "userTask",
-    "manualTask",
-    "scriptTask",
-    "serviceTask",
-    "businessRuleTask",
-    "sendTask",
-    "receiveTask",
-    "callActivity",
-    "subProcess",
-    "exclusiveGateway",
-    "parallelGateway",
-    "inclusiveGateway",
-    "eventBasedGateway",
-)
-TASK_TAGS = ("userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "task")
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 
@@ -671,7 +631,7 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
     assert model.start_message == START_MESSAGE
     assert model.reference_prefix == "DRP"
     assert model.escalations == {}
-    assert validate_model(model, KNOWN_ROLES) == []
+    assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
 def test_messages_link_the_procedure(tree):
@@ -694,7 +654,7 @@ def test_messages_link_the_procedure(tree):
         assert messages[definition.get("messageRef")] == DONE_MESSAGE, end.get("id")
         payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS)
         assert payload.text == PAYLOAD, end.get("id")
-        _check_restricted(payload.text)
+        diagram.check_restricted(payload.text)
         # Every end is preceded by a script task recording the outcome.
         [incoming] = end.findall("bpmn:incoming", NS)
         flow = process.find(f"bpmn:sequenceFlow[@id='{incoming.text}']", NS)
@@ -706,244 +666,13 @@ def test_messages_link_the_procedure(tree):
 # --------------------------------------------------------------------------- diagram
 
 
-def flow_nodes(tree):
-    process = tree.find("bpmn:process", NS)
-    return [el for el in process if etree.QName(el).localname in FLOW_NODE_TAGS]
-
-
-def boundary_events(tree):
-    return tree.findall("bpmn:process/bpmn:boundaryEvent", NS)
-
-
-def bounds(shape):
-    b = shape.find("dc:Bounds", NS)
-    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
-
-
-def overlaps(a, b):
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
-
-
-def on_border(point, box):
-    """Whether a waypoint lies on the border of a shape's bounding box."""
-    (px, py), (x, y, w, h) = point, box
-    inside = x <= px <= x + w and y <= py <= y + h
-    return inside and (px in (x, x + w) or py in (y, y + h))
-
-
-def plane_shapes(tree):
-    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
-    return {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
-
-
-def plane_edges(tree):
-    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
-    return {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
-
-
-def waypoints(edge):
-    return [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
-
-
-def test_diagram_has_shape_for_every_node_and_edge_for_every_flow(tree):
-    process = tree.find("bpmn:process", NS)
-    assert process.get("id") == PROCESS_ID
-    assert process.get("isExecutable") == "true"
-    assert CITATION in process.find("bpmn:documentation", NS).text
-    participants = tree.findall("bpmn:collaboration/bpmn:participant", NS)
-    assert [p.get("processRef") for p in participants] == [PROCESS_ID]
-    plane = tree.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
-    assert plane.get("bpmnElement") == tree.find("bpmn:collaboration", NS).get("id")
-    shapes = plane_shapes(tree)
-    edges = plane_edges(tree)
-    sizes = {"exclusiveGateway": (50, 50), "startEvent": (36, 36), "endEvent": (36, 36)}
-    for node in flow_nodes(tree):
-        assert node.get("id") in shapes, node.get("id")
-        kind = etree.QName(node).localname
-        _, _, w, h = bounds(shapes[node.get("id")])
-        assert (w, h) == sizes.get(kind, (100, 80)), node.get("id")
-        if kind == "exclusiveGateway":
-            assert shapes[node.get("id")].get("isMarkerVisible") == "true"
-    pool = bounds(shapes[participants[0].get("id")])
-    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
-        assert shapes[lane.get("id")].get("isHorizontal") == "true"
-        lx, ly, lw, lh = bounds(shapes[lane.get("id")])
-        assert lx == pool[0] + 30
-        assert lx + lw == pool[0] + pool[2]
-        assert pool[1] <= ly
-        assert ly + lh <= pool[1] + pool[3]
-    assert shapes[participants[0].get("id")].get("isHorizontal") == "true"
-    for flow in process.findall("bpmn:sequenceFlow", NS):
-        edge = edges.get(flow.get("id"))
-        assert edge is not None, flow.get("id")
-        points = waypoints(edge)
-        assert len(points) >= 2, flow.get("id")
-        assert on_border(points[0], bounds(shapes[flow.get("sourceRef")])), flow.get("id")
-        assert on_border(points[-1], bounds(shapes[flow.get("targetRef")])), flow.get("id")
-        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
-            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
-        if flow.get("name"):
-            assert edge.find("bpmndi:BPMNLabel", NS) is not None, flow.get("id")
-    for node in flow_nodes(tree):
-        if node.get("name") and etree.QName(node).localname not in TASK_TAGS:
-            assert shapes[node.get("id")].find("bpmndi:BPMNLabel", NS) is not None, node.get("id")
-
-
-def test_layout_has_no_overlaps_and_nodes_inside_their_lanes(tree):
-    process = tree.find("bpmn:process", NS)
-    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
-    attached = {e.get("id"): e.get("attachedToRef") for e in boundary_events(tree)}
-    node_ids = [n.get("id") for n in flow_nodes(tree)]
-    for a, b in combinations(node_ids, 2):
-        if attached.get(a) == b or attached.get(b) == a:
-            continue
-        assert not overlaps(shapes[a], shapes[b]), f"{a} overlaps {b}"
-    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
-    in_lane = {}
-    for lane in lanes:
-        lx, ly, lw, lh = shapes[lane.get("id")]
-        for ref in lane.findall("bpmn:flowNodeRef", NS):
-            nx, ny, nw, nh = shapes[ref.text]
-            assert lx <= nx, ref.text
-            assert nx + nw <= lx + lw, ref.text
-            assert ly <= ny, ref.text
-            assert ny + nh <= ly + lh, ref.text
-            assert ref.text not in in_lane, f"{ref.text} in two lanes"
-            in_lane[ref.text] = lane.get("name")
-    assert set(in_lane) == set(node_ids)
-    for a, b in combinations([lane.get("id") for lane in lanes], 2):
-        ax, ay, aw, ah = shapes[a]
-        bx, by, bw, bh = shapes[b]
-        assert ay + ah <= by or by + bh <= ay, f"lanes {a} and {b} overlap"
-
-
-def test_labels_and_edges_keep_clear_of_unrelated_shapes(tree):
-    """Tidy: no label over a shape or another label, no edge through an unrelated shape."""
-    process = tree.find("bpmn:process", NS)
-    node_ids = [n.get("id") for n in flow_nodes(tree)]
-    shapes = plane_shapes(tree)
-    boxes = {n: bounds(shapes[n]) for n in node_ids}
-    labels = {}
-    for element_id, element in [*shapes.items(), *plane_edges(tree).items()]:
-        label = element.find("bpmndi:BPMNLabel", NS)
-        if label is not None:
-            labels[element_id] = bounds(label)
-    for owner, box in labels.items():
-        for node, node_box in boxes.items():
-            assert not overlaps(box, node_box), f"label of {owner} covers {node}"
-    for (a, box_a), (b, box_b) in combinations(labels.items(), 2):
-        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"
-    attached = {e.get("id"): e.get("attachedToRef") for e in boundary_events(tree)}
-    edges = plane_edges(tree)
-    for flow in process.findall("bpmn:sequenceFlow", NS):
-        ends = {flow.get("sourceRef"), flow.get("targetRef")}
-        ends |= {attached[e] for e in ends if e in attached}
-        points = waypoints(edges[flow.get("id")])
-        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
-            segment = (min(x1, x2), min(y1, y2), abs(x2 - x1) or 0.5, abs(y2 - y1) or 0.5)
-            for node, box in boxes.items():
-                if node not in ends:
-                    assert not overlaps(segment, box), f"{flow.get('id')} crosses {node}"
-            for owner, box in labels.items():
-                if owner != flow.get("id"):
-                    assert not overlaps(segment, box), f"{flow.get('id')} crosses label of {owner}"
-
-
-def test_flow_runs_left_to_right(tree):
-    """Apart from the loops back to a merge, every flow ends right of where it starts."""
-    process = tree.find("bpmn:process", NS)
-    shapes = {k: bounds(v) for k, v in plane_shapes(tree).items()}
-    loops = {"f_pulih_belum", "f_ditetapkan_tidak"}
-    for flow in process.findall("bpmn:sequenceFlow", NS):
-        sx, _, sw, _ = shapes[flow.get("sourceRef")]
-        tx, _, tw, _ = shapes[flow.get("targetRef")]
-        if flow.get("id") in loops:
-            assert tx + tw / 2 < sx + sw / 2, flow.get("id")
-            continue
-        assert sx + sw / 2 <= tx + tw / 2, flow.get("id")
-
-
-def test_lane_names_are_known_roles(spec, tree):
-    names = [lane.get("name") for lane in tree.findall("bpmn:process/bpmn:laneSet/bpmn:lane", NS)]
-    assert names == [STARTER_LANE, INFRA, PJ_PENYEDIA, PJ_INFRA]
-    for task_spec in spec.task_specs.values():
-        if getattr(task_spec, "manual", False):
-            assert task_spec.lane in KNOWN_ROLES
-    assert spec.task_specs["pengajuan_pemulihan"].lane == STARTER_LANE
-
-
-def test_tasks_and_events_cite_the_regulation(tree):
-    for node in flow_nodes(tree):
-        kind = etree.QName(node).localname
-        if kind in TASK_TAGS or kind in ("startEvent", "boundaryEvent"):
-            doc = node.find("bpmn:documentation", NS)
-            assert doc is not None, node.get("id")
-            assert CITATION in doc.text, node.get("id")
-            assert "Tabel 9" in doc.text, node.get("id")
-            assert "Kepbup Polewali Mandar 685/2021" in doc.text, node.get("id")
-
-
-def test_gateways_have_default_flows(tree):
-    process = tree.find("bpmn:process", NS)
-    flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
-    splits = 0
-    for gw in process.findall("bpmn:exclusiveGateway", NS):
-        outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
-        incoming = [f for f in flows.values() if f.get("targetRef") == gw.get("id")]
-        if len(outgoing) > 1:
-            splits += 1
-            assert gw.get("name", "").endswith("?"), gw.get("id")
-            default = gw.get("default")
-            assert default in flows, gw.get("id")
-            assert flows[default].get("sourceRef") == gw.get("id"), gw.get("id")
-            assert flows[default].find("bpmn:conditionExpression", NS) is None
-            for flow in outgoing:
-                if flow.get("id") != default:
-                    assert flow.find("bpmn:conditionExpression", NS) is not None, flow.get("id")
-        else:
-            assert len(incoming) > 1, f"{gw.get('id')} neither splits nor merges"
-    assert splits == 4
-    # Loops go back into merge gateways, never into a task with two incoming flows.
-    for node in flow_nodes(tree):
-        if etree.QName(node).localname in TASK_TAGS:
-            assert len(node.findall("bpmn:incoming", NS)) == 1, node.get("id")
-
-
-def _check_restricted(code):
-    for node in ast.walk(ast.parse(code)):
-        assert not isinstance(node, (ast.Import, ast.ImportFrom)), code
-        name = getattr(node, "attr", None) or getattr(node, "id", None)
-        assert not (isinstance(name, str) and name.startswith("_")), code
-        if isinstance(node, ast.Name):
-            assert node.id not in {"open", "eval", "exec", "getattr", "compile", "globals"}, code
-
-
-def test_conditions_read_only_variables_set_before(tree):
-    """Every name a condition reads comes from a form, a script or the runtime start data."""
-    process = tree.find("bpmn:process", NS)
-    known = set(RUNTIME_START_VARIABLES)
-    for node in flow_nodes(tree):
-        props = {
-            p.get("name"): p.get("value")
-            for p in node.findall("bpmn:extensionElements/*/*", NS)
-            if p.get("name")
-        }
-        if "formJsonSchemaFilename" in props:
-            known |= set(load_form(props["formJsonSchemaFilename"])["properties"])
-    scripts = [s.text for s in process.findall("bpmn:scriptTask/bpmn:script", NS)]
-    scripts += [s.text for s in process.iterfind(".//spiffworkflow:preScript", NS)]
-    scripts += [s.text for s in process.iterfind(".//spiffworkflow:postScript", NS)]
-    for script in scripts:
-        _check_restricted(script)
-        for node in ast.walk(ast.parse(script)):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                known.add(node.id)
-    conditions = process.findall("bpmn:sequenceFlow/bpmn:conditionExpression", NS)
-    assert len(conditions) == 4
-    for cond in conditions:
-        _check_restricted(cond.text)
-        expr = ast.parse(cond.text, mode="eval")
-        read = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - {"True", "False", "None"}
-        assert read <= known, f"{cond.text} reads {read - known}"
+def test_the_diagram_has_its_lanes_decisions_and_loops():
+    """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
+    conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
+    shipped = diagram.load(BPMN_FILE)
+    assert shipped.lane_names() == [STARTER_LANE, INFRA, PJ_PENYEDIA, PJ_INFRA]
+    assert len(shipped.split_gateways()) == len(shipped.conditions()) == 4
+    assert shipped.loops() == {"f_pulih_belum", "f_ditetapkan_tidak"}
+    for node in shipped.cited_nodes():
+        assert CITATION in shipped.documentation(node), node.get("id")
+        assert "Tabel 9" in shipped.documentation(node), node.get("id")
