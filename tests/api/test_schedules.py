@@ -137,9 +137,17 @@ def test_cycles_and_period_labels(
 #: Each periodic procedure, the cycle its diagram's timer start event declares, the start
 #: data a PD's schedule gives it, and when its first period ends.
 PERIODIC = [
-    ("manajemen-masalah", "P1M", {"layanan": "SRIKANDI", "judul": "Reviu", "uraian": "Bulanan"}),
+    (
+        "manajemen-masalah",
+        "P1M",
+        {"layanan": "SRIKANDI", "judul": "Reviu gangguan", "uraian": "Reviu berkala bulanan"},
+    ),
     ("pemantauan-pemeliharaan", "P1M", {"layanan": "SRIKANDI"}),
-    ("perencanaan", "P1Y", {"jenis_dokumen": "daftar_kebutuhan_layanan", "judul": "Kebutuhan"}),
+    (
+        "perencanaan",
+        "P1Y",
+        {"jenis_dokumen": "daftar_kebutuhan_layanan", "judul": "Daftar kebutuhan layanan"},
+    ),
     ("evaluasi", "P6M", {}),
 ]
 LABELS = {"P1M": "2026-12", "P1Y": "2026", "P6M": "2026-S2"}
@@ -173,12 +181,27 @@ def test_each_periodic_procedure_starts_by_its_timer_start_event_on_its_own_cycl
 
 
 def test_a_pd_may_choose_another_cycle_than_the_diagram(auth: Auth, platform: Platform) -> None:
-    quarterly = auth.post("admin", "/api/v1/schedules", json={**MONTHLY, "cycle": "P3M"})
+    model, _monthly, start_data = PERIODIC[0]  # the incident review, monthly by default
+    quarterly = auth.post(
+        "admin",
+        "/api/v1/schedules",
+        json={**MONTHLY, "process_model_id": model, "start_data": start_data, "cycle": "P3M"},
+    )
+    assert quarterly.status_code == 201, quarterly.json
     assert quarterly.json["cycle"] == "P3M"
     output = tick(platform, datetime(2026, 12, 1, 2, tzinfo=UTC))
     assert "for 2026-T4" in output
     [schedule] = auth.get("admin", "/api/v1/schedules").json
     assert schedule["next_at"] == "2027-03-01T01:00:00+00:00"
+
+
+def test_a_cycle_the_start_form_cannot_label_is_refused(auth: Auth) -> None:
+    """The monitoring report's form wants a month (2026-11): a quarterly cycle would
+    label its periods 2026-T4, so the schedule is refused rather than failing later."""
+    refused = auth.post("admin", "/api/v1/schedules", json={**MONTHLY, "cycle": "P3M"})
+    assert refused.status_code == 422
+    assert "periode" in refused.json["errors"]
+    assert auth.get("admin", "/api/v1/schedules").json == []
 
 
 def test_a_start_by_hand_still_uses_the_message_start(auth: Auth) -> None:
