@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.config import INSTANCE_DIR
 from app.errors import Conflict, FormInvalid
+from app.models import Agency
 from app.request_scope import platform, session
 from app.services.attachments import DEFAULT_MAX_BYTES, AttachmentService
 from app.services.instances import InstanceService
@@ -117,6 +118,13 @@ def _page(
         if task.requires_role and task.service_id is not None
         else []
     )
+    agency = (
+        instance.service.agency
+        if instance.service is not None
+        else session().get(Agency, instance.agency_id)
+        if instance.agency_id is not None
+        else None
+    )
     shown_errors = localized_errors(schema if from_schema else None, data, errors)
     form = render_form(schema, view.ui_schema, data, shown_errors)
     return (
@@ -124,6 +132,7 @@ def _page(
             "tasks/show.html",
             task=task,
             instance=instance,
+            agency=agency,
             instructions=instructions(task.instructions, view.data),
             schema=view.schema,
             form=form,

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.engine.specs import Bundle
-from app.models import Attachment, Instance, Task, TaskState, User
+from app.models import Attachment, Instance, KnownError, Task, TaskState, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
 from app.services.deploy import DeployService
@@ -75,6 +75,27 @@ def test_task_page_shows_summary_instructions_history_and_form(
     assert "Permintaan Akun SIMPEG untuk staf baru untuk layanan Sistem Informasi" in html
     assert '<select id="f-klasifikasi" name="klasifikasi"' in html
     assert 'enctype="multipart/form-data"' in html
+
+
+def test_provider_task_shows_the_services_known_errors(client: FlaskClient, platform: Platform):
+    instance = start_request(platform)
+    task = open_task(platform, instance.id)
+    with platform.sessions() as session, session.begin():
+        session.add(
+            KnownError(
+                instance_id=instance.id,
+                service_id=instance.service_id,
+                symptoms="Tidak bisa masuk SIMPEG setelah ganti sandi",
+                root_cause="Tembolok sesi",
+                workaround="Hapus kuki peramban lalu masuk lagi",
+                recorded_at=platform.clock.now(),
+            )
+        )
+    client_sign_in(client, "admin.layanan")
+    html = client.get(f"/tugas/{task.id}").get_data(as_text=True)
+    assert "Galat yang sudah dikenal untuk layanan ini" in html
+    assert "Hapus kuki peramban lalu masuk lagi" in html
+    assert "Badan Kepegawaian" in html  # the service's PD in the summary
 
 
 def test_wrong_type_missing_field_and_unknown_choice_keep_the_task_open(
