@@ -50,7 +50,9 @@ def test_service_request_from_start_page_to_the_end(
     sign_in(page, "pengguna")
     page.goto("/layanan")
     shot(page, "layanan-katalog")
-    page.get_by_role("link", name="Ajukan permintaan: Sistem Informasi Manajemen Kepegawaian (SIMPEG)").click()
+    page.get_by_role(
+        "link", name="Ajukan permintaan: Sistem Informasi Manajemen Kepegawaian (SIMPEG)"
+    ).click()
     expect(page.get_by_label("Layanan", exact=False).first).to_have_value("SIMPEG")
     page.get_by_label("Jenis permintaan").select_option(SAMPLE_REQUEST["jenis_permintaan"])
     page.get_by_label("Judul permintaan").fill(SAMPLE_REQUEST["judul"])
