@@ -65,11 +65,21 @@ def test_language_switch_to_english_and_back(page: Page, shot: Callable[[Page, s
 
 def test_phone_layout_keeps_navigation_in_a_menu(phone: Page, shot: Callable[[Page, str], Path]):
     sign_in(phone, "admin")
-    menu = phone.locator("details.menu")
-    expect(menu.get_by_role("link", name="Beranda")).to_be_hidden()
-    menu.locator("summary").click()
-    expect(menu.get_by_role("link", name="Beranda")).to_be_visible()
+    nav = phone.get_by_role("navigation", name="Navigasi utama")
+    toggle = phone.get_by_role("button", name="Menu")
+    expect(nav.get_by_role("link", name="Beranda")).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(nav.get_by_role("link", name="Beranda")).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     shot(phone, "beranda-ponsel")
+
+
+def test_desktop_shows_the_navigation_without_a_menu_button(page: Page):
+    sign_in(page, "admin")
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    expect(nav.get_by_role("link", name="Beranda")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
 
 
 def test_a_post_without_csrf_token_is_refused(client: FlaskClient):
