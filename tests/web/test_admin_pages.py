@@ -142,6 +142,14 @@ class TestAccess:
             assert "Sesi formulir kedaluwarsa" in text(response)
         assert audit_kinds(platform) == before
 
+    def test_pages_speak_english_when_switched(self, client: FlaskClient, admin: str):
+        client.post("/bahasa", data={"lang": "en", "next": "/", "csrf_token": admin})
+        page = text(client.get("/admin/pd/"))
+        assert "Add agency" in page
+        assert "Administration navigation" in page
+        response = client.post("/admin/pd/baru", data={"csrf_token": admin, "code": "x"})
+        assert "Upper-case letters" in error_beside(text(response), "code")
+
     def test_signed_out_visitors_are_sent_to_sign_in(self, client: FlaskClient):
         response = client.get("/admin/pd/")
         assert response.status_code == 302
