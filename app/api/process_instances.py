@@ -21,6 +21,7 @@ from app.api.schemas import (
     InstanceQuerySchema,
     InstanceSchema,
     SlaExplanationSchema,
+    TerminateSchema,
 )
 from app.engine.routing import candidates
 from app.errors import NotFound
@@ -119,5 +120,19 @@ def _action(name: str) -> Any:
     return action
 
 
-for _name in ("suspend", "resume", "terminate"):
+for _name in ("suspend", "resume"):
     blp.route(f"/<int:instance_id>/{_name}", methods=["POST"], endpoint=_name)(_action(_name))
+
+
+@blp.route("/<int:instance_id>/terminate", methods=["POST"])
+@authenticated
+@blp.arguments(TerminateSchema, required=False)
+@blp.response(200, InstanceSchema)
+@blp.alt_response(403, description="Supervisors only")
+@blp.alt_response(409, description="Not in a state that allows this")
+def terminate(body: dict[str, Any] | None, instance_id: int) -> dict[str, Any]:
+    """Terminate an instance (supervisors in its scope), optionally saying why."""
+    reason = ((body or {}).get("reason") or "").strip() or None
+    instance = _service().terminate(instance_id, current_user(), reason)
+    session().commit()
+    return instance_dict(instance, platform().clock.now())

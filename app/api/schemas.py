@@ -230,6 +230,15 @@ class InstanceQuerySchema(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
+class TerminateSchema(Schema):
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "Why; kept in the instance_terminated event"},
+    )
+
+
 class InstancePageSchema(Schema):
     items = fields.List(fields.Nested(InstanceSchema))
     total = fields.Integer()

@@ -432,7 +432,7 @@ class InstanceService:
             raise NotFound(f"Instans {instance_id} tidak ada / no instance {instance_id}")
         return instance
 
-    def _may_supervise(self, user: User, instance: Instance) -> bool:
+    def may_supervise(self, user: User, instance: Instance) -> bool:
         return bool(
             self.session.scalar(
                 select(func.count())
@@ -453,17 +453,17 @@ class InstanceService:
             )
         )
 
-    def _supervised(self, instance_id: int, user: User) -> Instance:
+    def supervised(self, instance_id: int, user: User) -> Instance:
         self.get(instance_id, user)
         instance = self.lock(instance_id)
-        if not self._may_supervise(user, instance):
+        if not self.may_supervise(user, instance):
             raise NotPermitted("Hanya penyelia / supervisors only")
         return instance
 
     def suspend(self, instance_id: int, user: User) -> Instance:
         """Pause an open instance: its tasks leave inboxes and timers wait."""
         with lost_race_is_conflict():
-            instance = self._supervised(instance_id, user)
+            instance = self.supervised(instance_id, user)
             if instance.status not in OPEN_STATUSES:
                 raise status_conflict(instance)
             instance.status = InstanceStatus.SUSPENDED
@@ -480,7 +480,7 @@ class InstanceService:
     def resume(self, instance_id: int, user: User) -> Instance:
         """Continue a suspended instance."""
         with lost_race_is_conflict():
-            instance = self._supervised(instance_id, user)
+            instance = self.supervised(instance_id, user)
             if instance.status != InstanceStatus.SUSPENDED:
                 raise status_conflict(instance)
             held = self.open_tasks(instance, (TaskState.HELD,))
@@ -495,10 +495,11 @@ class InstanceService:
             self.session.flush()
         return instance
 
-    def terminate(self, instance_id: int, user: User) -> Instance:
-        """End an instance for good; its open tasks are cancelled."""
+    def terminate(self, instance_id: int, user: User, reason: str | None = None) -> Instance:
+        """End an instance for good; its open tasks are cancelled. `reason`, when given,
+        is kept in the `instance_terminated` event."""
         with lost_race_is_conflict():
-            instance = self._supervised(instance_id, user)
+            instance = self.supervised(instance_id, user)
             if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
                 raise status_conflict(instance)
             now = self.platform.clock.now()
@@ -509,6 +510,7 @@ class InstanceService:
             instance.ended_at = now
             instance.updated_at = now
             instance.next_timer_at = None
-            record(self.session, instance, "instance_terminated", now, user)
+            stated = {"reason": reason} if reason else {}
+            record(self.session, instance, "instance_terminated", now, user, data=stated)
             self.session.flush()
         return instance

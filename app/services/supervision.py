@@ -57,17 +57,7 @@ class SupervisionService:
             NotFound, NotPermitted, Conflict: as `InstanceService.terminate`.
         """
         stated = _reason(reason, required=True)
-        instance = self.instances.terminate(instance_id, user)
-        record(
-            self.session,
-            instance,
-            "termination_reason",
-            self.platform.clock.now(),
-            user,
-            data={"reason": stated},
-        )
-        self.session.flush()
-        return instance
+        return self.instances.terminate(instance_id, user, stated)
 
     def reassign(
         self, instance_id: int, task_id: str, username: str, user: User, note: str | None = None
@@ -88,7 +78,7 @@ class SupervisionService:
         """
         stated = _reason(note, required=False)
         with lost_race_is_conflict():
-            instance = self.instances._supervised(instance_id, user)
+            instance = self.instances.supervised(instance_id, user)
             task = self.session.get(Task, task_id)
             if task is None or task.instance_id != instance.id:
                 raise NotFound("Tugas tidak ditemukan / task not found")

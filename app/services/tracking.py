@@ -192,7 +192,7 @@ class TrackingService:
             NotFound, NotPermitted: as `InstanceService.get`.
         """
         instance = self.instances.get(instance_id, user)
-        return instance, self.instances._may_supervise(user, instance)
+        return instance, self.instances.may_supervise(user, instance)
 
     def view(self, instance_id: int, user: User) -> InstanceView:
         """The instance page's content.
@@ -207,7 +207,7 @@ class TrackingService:
         if instance.status in (InstanceStatus.TERMINATED, InstanceStatus.COMPLETE):
             # Nobody works on a closed instance: what the engine still holds is history.
             progress = ElementProgress(progress.completed, frozenset(), frozenset())
-        may_supervise = self.instances._may_supervise(user, instance)
+        may_supervise = self.instances.may_supervise(user, instance)
         now = self.platform.clock.now()
         tasks = []
         for task in self.instances.open_tasks(instance):

@@ -60,7 +60,6 @@ EVENT_LABELS = {
     "instance_suspended": _l("Instans ditangguhkan"),
     "instance_resumed": _l("Instans dilanjutkan"),
     "instance_terminated": _l("Instans dihentikan"),
-    "termination_reason": _l("Alasan penghentian"),
     "instance_error": _l("Galat pada instans"),
     "task_claimed": _l("Tugas diambil"),
     "task_unclaimed": _l("Tugas dilepas"),

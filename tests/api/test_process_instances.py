@@ -133,8 +133,11 @@ def test_suspend_resume_terminate_by_a_supervisor(auth: Auth) -> None:
     assert auth.get("admin.layanan", "/api/v1/tasks").json["total"] == 1
     assert auth.post("pj.layanan", f"{base}/resume").status_code == 409
 
-    terminated = auth.post("admin", f"{base}/terminate")
+    terminated = auth.post("admin", f"{base}/terminate", json={"reason": "Laporan ganda"})
     assert terminated.json["status"] == "terminated"
+    events = auth.get("admin", base).json["events"]
+    assert events[-1]["kind"] == "instance_terminated"
+    assert events[-1]["data"] == {"reason": "Laporan ganda"}
     assert terminated.json["ended_at"] is not None
     assert auth.get("admin.layanan", "/api/v1/tasks").json["total"] == 0
     assert auth.post("admin", f"{base}/terminate").status_code == 409

@@ -43,9 +43,9 @@ class TestTerminate:
         session.commit()
         instance = session.get_one(Instance, ident)
         assert instance.status == InstanceStatus.TERMINATED
-        assert kinds(session, ident)[-2:] == ["instance_terminated", "termination_reason"]
+        assert kinds(session, ident)[-1] == "instance_terminated"
         reason = session.scalars(
-            select(Event).where(Event.instance_id == ident, Event.kind == "termination_reason")
+            select(Event).where(Event.instance_id == ident, Event.kind == "instance_terminated")
         ).one()
         assert reason.data == {"reason": "Laporan ganda"}
         assert reason.user_id == user(session, "pimpinan").id

@@ -234,7 +234,7 @@ class TestActions:
         assert done.status_code == 302
         assert status_of(session, ident) == InstanceStatus.TERMINATED
         page = client.get(f"/proses/{ident}").get_data(as_text=True)
-        assert "Alasan penghentian" in page
+        assert "Instans dihentikan" in page
         assert "Laporan ganda" in page
         again = client.post(
             f"/proses/{ident}/hentikan", data={"csrf_token": token, "reason": "Lagi"}

@@ -75,7 +75,7 @@ def test_terminate_needs_a_reason_and_a_confirmation(page: Page, platform: Platf
     page.get_by_role("button", name="Ya, hentikan instans").click()
     expect(page.locator(".flash-success")).to_have_text("Instans dihentikan.")
     expect(page.locator(".instance-summary")).to_contain_text("Dihentikan")
-    expect(page.locator(".timeline")).to_contain_text("Alasan penghentian")
+    expect(page.locator(".timeline")).to_contain_text("Laporan ganda dari PD yang sama")
 
 
 def test_reassign_from_the_instance_page(page: Page, platform: Platform):
