@@ -35,9 +35,18 @@ class FormState:
     messages: list[str] = field(default_factory=list)
 
     @classmethod
-    def posted(cls, form: Mapping[str, str], names: Iterable[str]) -> FormState:
-        """The posted text of `names`, stripped (absent fields are empty)."""
-        return cls(values={name: form.get(name, "").strip() for name in names})
+    def posted(
+        cls, form: Mapping[str, str], names: Iterable[str], as_typed: Iterable[str] = ()
+    ) -> FormState:
+        """The posted text of `names`, stripped except for `as_typed` (passwords);
+        absent fields are empty."""
+        kept = set(as_typed)
+        return cls(
+            values={
+                name: form.get(name, "") if name in kept else form.get(name, "").strip()
+                for name in names
+            }
+        )
 
     @property
     def ok(self) -> bool:

@@ -106,7 +106,7 @@ def create() -> Any:
     """A new user with a password; roles are granted on the user's page."""
     if request.method == "GET":
         return render_template("admin/user_new.html", state=FormState(), **_choices())
-    state = FormState.posted(request.form, NEW_FIELDS)
+    state = FormState.posted(request.form, NEW_FIELDS, as_typed=PASSWORD_FIELDS)
     required_text(state, "username", 80)
     _check_email(state)
     _check_password(state)
@@ -217,7 +217,7 @@ def reset_password(username: str) -> Any:
     """Give the user a new password (the audit trail records that, never the password)."""
     accounts = _accounts()
     accounts.by_username(username)
-    state = FormState.posted(request.form, PASSWORD_FIELDS)
+    state = FormState.posted(request.form, PASSWORD_FIELDS, as_typed=PASSWORD_FIELDS)
     _check_password(state)
     if state.ok:
         try:
