@@ -23,6 +23,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from app.engine.timer_start import (
+    PERIOD_PROPERTY,
+    PERIODS,
     ScheduledStartEventDefinition,
     ScheduledStartEventParser,
     TimerStart,
@@ -311,7 +313,9 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
             if type(definition).__name__ == "MessageEventDefinition":
                 start_message = definition.name
             if isinstance(definition, ScheduledStartEventDefinition):
-                timer_start = _timer_start(task_spec.bpmn_id, definition, timer_start, located)
+                timer_start = _timer_start(
+                    task_spec.bpmn_id, definition, extensions, timer_start, located
+                )
             properties = extensions.get("properties") or {}
             prefix = properties.get(REFERENCE_PREFIX_PROPERTY)
             if prefix is not None and not REFERENCE_PREFIX.match(prefix):
@@ -370,6 +374,7 @@ class AppBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
 def _timer_start(
     bpmn_id: str,
     definition: ScheduledStartEventDefinition,
+    extensions: Mapping[str, Any],
     found: TimerStart | None,
     located: Callable[[str, str], DeploymentInvalid],
 ) -> TimerStart:
@@ -388,7 +393,14 @@ def _timer_start(
             '"R/P6M", "R/P1Y" / a timer start\'s timeCycle must be one of these, got '
             f"{definition.expression!r}",
         )
-    return TimerStart(bpmn_id, cycle)
+    period = (extensions.get("properties") or {}).get(PERIOD_PROPERTY, PERIODS[0])
+    if period not in PERIODS:
+        raise located(
+            bpmn_id,
+            f"{PERIOD_PROPERTY} harus previous atau next / must be previous or next, got "
+            f"{period!r}",
+        )
+    return TimerStart(bpmn_id, cycle, period)
 
 
 class SpecCache:

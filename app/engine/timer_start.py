@@ -23,6 +23,10 @@ from SpiffWorkflow.spiff.parser.event_parsers import SpiffStartEventParser
 
 #: The cycles a schedule may run on: how many months, or days for the week, each moves on.
 CYCLES = {"P1W": (0, 7), "P1M": (1, 0), "P3M": (3, 0), "P6M": (6, 0), "P1Y": (12, 0)}
+#: The start event property naming which period a start is for: the one just ended (a
+#: review, report or evaluation looks back) or the one about to begin (a plan looks ahead).
+PERIOD_PROPERTY = "schedulePeriod"
+PERIODS = ("previous", "next")
 _CYCLE_TEXT = re.compile(r"R/(P1W|P1M|P3M|P6M|P1Y)")
 
 
@@ -52,10 +56,11 @@ SERIALIZER_CONFIG = {ScheduledStartEventDefinition: TimerConditionalEventDefinit
 
 @dataclass(frozen=True)
 class TimerStart:
-    """The diagram's timer start event and the cycle it declares."""
+    """The diagram's timer start event, the cycle it declares and the period it is for."""
 
     bpmn_id: str
     cycle: str
+    period: str = "previous"
 
 
 def cycle_of(expression: str) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,24 +49,39 @@ def advance(moment: datetime, cycle: str, zone: ZoneInfo) -> datetime:
     return local.astimezone(moment.tzinfo)
 
 
-def period_label(moment: datetime, cycle: str, zone: ZoneInfo) -> str:
-    """The period a start at `moment` reviews: the one that ended the day before.
+def period_label(moment: datetime, cycle: str, zone: ZoneInfo, period: str = "previous") -> str:
+    """The period a start at `moment` is for, by the timer start's `schedulePeriod`.
 
-    Periodic procedures look back (the monthly incident review and monitoring report, the
-    semester evaluation), so a start on 1 July 2026 is for 2026-S1 and one on 1 December
-    for 2026-11. Labels: 2026-W48, 2026-11, 2026-T3, 2026-S1, 2026.
+    "previous": the one that ended the day before; reviews, reports and evaluations look
+    back, so a start on 1 July 2026 is for 2026-S1 and one on 1 December for 2026-11.
+    "next": the first one beginning on or after that day; a plan looks ahead, so a yearly
+    plan started on 1 October 2026 (or 1 January 2027) is for 2027.
+    Labels: 2026-W48, 2026-11, 2026-T3, 2026-S1, 2026.
     """
-    local = moment.astimezone(zone) - timedelta(days=1)
+    day = moment.astimezone(zone).date()
+    if period == "previous":
+        return _label(day - timedelta(days=1), cycle)
     if cycle == "P1W":
-        year, week, _ = local.isocalendar()
+        return _label(day + timedelta(days=(7 - day.weekday()) % 7), cycle)
+    months = CYCLES[cycle][0]
+    month_index = day.year * 12 + day.month - 1
+    if day.day != 1 or month_index % months:
+        month_index += months - month_index % months
+    return _label(date(month_index // 12, month_index % 12 + 1, 1), cycle)
+
+
+def _label(day: date, cycle: str) -> str:
+    """The label of the period of `cycle` that holds `day`."""
+    if cycle == "P1W":
+        year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}"
     if cycle == "P1M":
-        return f"{local.year}-{local.month:02d}"
+        return f"{day.year}-{day.month:02d}"
     if cycle == "P3M":
-        return f"{local.year}-T{(local.month - 1) // 3 + 1}"
+        return f"{day.year}-T{(day.month - 1) // 3 + 1}"
     if cycle == "P6M":
-        return f"{local.year}-S{(local.month - 1) // 6 + 1}"
-    return str(local.year)
+        return f"{day.year}-S{(day.month - 1) // 6 + 1}"
+    return str(day.year)
 
 
 @dataclass(frozen=True)
@@ -163,7 +178,8 @@ class ScheduleService:
         data = dict(start_data or {})
         schema = model.form_schema(model.start_form)
         if schema is not None:
-            label = period_label(next_at, cycle, ZoneInfo("Asia/Jakarta"))
+            zone = ZoneInfo(agency.timezone if agency is not None else "Asia/Jakarta")
+            label = period_label(next_at, cycle, zone, model.timer_start.period)
             sample = {**data, PERIOD_FIELD: label}
             errors = validate_form(schema, sample)
             if errors:
@@ -238,6 +254,13 @@ def _scoped(schedule: Schedule) -> dict[str, Any]:
     return data
 
 
+def _looks(platform: Platform, session: Session, schedule: Schedule) -> str:
+    """Which period the schedule's procedure starts for (its timer start's property)."""
+    deployments = DeployService(session, platform.clock, platform.specs)
+    timer = deployments.parsed(deployments.latest(schedule.process_model_id).id).timer_start
+    return timer.period if timer is not None else "previous"
+
+
 def fire_due_schedules(platform: Platform) -> list[Started]:
     """Start every due periodic procedure, each in its own transaction.
 
@@ -264,7 +287,7 @@ def fire_due_schedules(platform: Platform) -> list[Started]:
             due = schedule.next_at
             while advance(due, schedule.cycle, zone) <= now:  # skip the missed cycles
                 due = advance(due, schedule.cycle, zone)
-            period = period_label(due, schedule.cycle, zone)
+            period = period_label(due, schedule.cycle, zone, _looks(platform, session, schedule))
             data = {**_scoped(schedule), PERIOD_FIELD: period}
             instance = None
             try:

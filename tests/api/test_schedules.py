@@ -134,6 +134,23 @@ def test_cycles_and_period_labels(
     assert advance(start, cycle, WIB) - start >= timedelta(days=7)
 
 
+@pytest.mark.parametrize(
+    ("cycle", "start", "label"),
+    [
+        ("P1W", datetime(2026, 11, 23, 8, tzinfo=WIB), "2026-W48"),  # a Monday: this week
+        ("P1W", datetime(2026, 11, 24, 8, tzinfo=WIB), "2026-W49"),
+        ("P1M", datetime(2026, 12, 1, 8, tzinfo=WIB), "2026-12"),
+        ("P1M", datetime(2026, 11, 20, 8, tzinfo=WIB), "2026-12"),
+        ("P3M", datetime(2026, 11, 15, 8, tzinfo=WIB), "2027-T1"),
+        ("P6M", datetime(2026, 7, 1, 8, tzinfo=WIB), "2026-S2"),
+        ("P1Y", datetime(2026, 10, 1, 8, tzinfo=WIB), "2027"),
+        ("P1Y", datetime(2027, 1, 1, 8, tzinfo=WIB), "2027"),
+    ],
+)
+def test_a_plan_is_for_the_period_beginning_next(cycle: str, start: datetime, label: str) -> None:
+    assert period_label(start, cycle, WIB, "next") == label
+
+
 #: Each periodic procedure, the cycle its diagram's timer start event declares, the start
 #: data a PD's schedule gives it, and when its first period ends.
 PERIODIC = [
@@ -150,7 +167,13 @@ PERIODIC = [
     ),
     ("evaluasi", "P6M", {}),
 ]
-LABELS = {"P1M": "2026-12", "P1Y": "2026", "P6M": "2026-S2"}
+#: A start on 1 January 2027 reviews the period just ended; the yearly plan is for 2027.
+LABELS = {
+    "manajemen-masalah": "2026-12",
+    "pemantauan-pemeliharaan": "2026-12",
+    "perencanaan": "2027",
+    "evaluasi": "2026-S2",
+}
 
 
 @pytest.mark.parametrize(("model", "cycle", "start_data"), PERIODIC)
@@ -168,12 +191,12 @@ def test_each_periodic_procedure_starts_by_its_timer_start_event_on_its_own_cycl
     assert created.status_code == 201, created.json
     assert created.json["cycle"] == cycle  # the diagram's timeCycle is the default
     output = tick(platform, datetime(2027, 1, 1, 2, tzinfo=UTC))
-    assert f"for {LABELS[cycle]}" in output
+    assert f"for {LABELS[model]}" in output
     [started] = auth.get("pj.layanan", f"/api/v1/process-instances?process_model_id={model}").json[
         "items"
     ]
     assert started["status"] in ("running", "waiting")
-    assert started["data"]["periode"] == LABELS[cycle]
+    assert started["data"]["periode"] == LABELS[model]
     detail = auth.get("pj.layanan", f"/api/v1/process-instances/{started['id']}").json
     [begun] = [event for event in detail["events"] if event["kind"] == "instance_started"]
     assert begun["data"]["schedule"] == created.json["id"]

@@ -130,3 +130,21 @@ def test_two_timer_starts_are_refused():
 )
 def test_cycle_of(expression, cycle):
     assert cycle_of(expression) == cycle
+
+
+def test_the_period_a_start_is_for_is_read_and_checked():
+    looks_ahead = (
+        "<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property "
+        'name="schedulePeriod" value="{}" /></spiffworkflow:properties></bpmn:extensionElements>'
+    )
+
+    def timer(value: str) -> str:
+        return _timer("berkala", '"R/P1Y"').replace(
+            "<bpmn:timerEventDefinition>", looks_ahead.format(value) + "<bpmn:timerEventDefinition>"
+        )
+
+    assert _model(_timer("berkala", '"R/P1Y"')).timer_start.period == "previous"
+    assert _model(timer("next")).timer_start.period == "next"
+    with pytest.raises(DeploymentInvalid) as caught:
+        _model(timer("kemarin"))
+    assert "schedulePeriod" in caught.value.problems[0].message
