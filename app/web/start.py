@@ -149,13 +149,11 @@ def _start_page(
     data: dict[str, Any],
     errors: dict[str, list[str]] | None,
     status: int,
-    *,
-    from_schema: bool = True,
 ) -> Any:
-    """The start page; `from_schema` False when `errors` are not the schema's (uploads)."""
+    """The start page, with the server's field errors in the reader's language."""
     schema = item.parsed.form_schema(item.parsed.start_form) or {}
     shown, ui = _for_service(schema, item.parsed.ui_schema(item.parsed.start_form), service)
-    shown_errors = localized_errors(schema if from_schema else None, data, errors)
+    shown_errors = localized_errors(errors)
     return (
         render_template(
             "start/form.html",
@@ -200,7 +198,7 @@ def submit(model_id: str) -> Any:
         session().commit()
     except FormInvalid as err:
         session().rollback()
-        return _start_page(item, service, data, err.errors, 422, from_schema=False)
+        return _start_page(item, service, data, err.errors, 422)
     if action is not None:
         if action[0] == "add":
             data = with_blank_row(data, action[1])

@@ -105,10 +105,8 @@ def _page(
     data: dict[str, Any],
     errors: dict[str, list[str]] | None,
     status: int,
-    *,
-    from_schema: bool = True,
 ) -> Any:
-    """The task page; `from_schema` False when `errors` are not the schema's (uploads)."""
+    """The task page, with the server's field errors in the reader's language."""
     task = view.task
     instances = InstanceService(session(), platform())
     instance = instances.get(task.instance_id, me())
@@ -125,7 +123,7 @@ def _page(
         if instance.agency_id is not None
         else None
     )
-    shown_errors = localized_errors(schema if from_schema else None, data, errors)
+    shown_errors = localized_errors(errors)
     form = render_form(schema, view.ui_schema, data, shown_errors)
     return (
         render_template(
@@ -175,7 +173,7 @@ def submit(task_id: str) -> Any:
         session().commit()  # uploads are kept even when the form goes back for fixes
     except FormInvalid as err:
         session().rollback()
-        return _page(view, data, err.errors, 422, from_schema=False)
+        return _page(view, data, err.errors, 422)
     if action is not None:
         if action[0] == "add":
             data = with_blank_row(data, action[1])
