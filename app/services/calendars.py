@@ -461,7 +461,7 @@ class CalendarService:
         if not FIRST_YEAR <= start.year <= LAST_YEAR:
             raise InvalidInput(
                 "Waktu mulai di luar jangkauan / start out of range",
-                {"start": [f"tahun / year {FIRST_YEAR}..{LAST_YEAR}"]},
+                {"start": [f"tahun {FIRST_YEAR}..{LAST_YEAR} / year {FIRST_YEAR}..{LAST_YEAR}"]},
             )
         if duration < timedelta(0):
             raise InvalidInput(
@@ -503,6 +503,6 @@ class CalendarService:
             owner = service.agency.code
             raise InvalidInput(
                 f"Layanan '{code}' milik PD {owner} / the service belongs to {owner}",
-                {"service": [f"gunakan kalender / use the calendar of {owner}"]},
+                {"service": [f"gunakan kalender {owner} / use the calendar of {owner}"]},
             )
         return service

@@ -45,7 +45,7 @@ class AgencyService:
         if timezone not in TIMEZONES:
             raise InvalidInput(
                 "Zona waktu tidak dikenal / unknown time zone",
-                {"timezone": [f"salah satu dari / one of {', '.join(TIMEZONES)}"]},
+                {"timezone": [f"salah satu dari {', '.join(TIMEZONES)} / one of them"]},
             )
 
     @staticmethod
@@ -53,7 +53,7 @@ class AgencyService:
         if scheme not in SLA_SCHEMES:
             raise InvalidInput(
                 "Skema SLA tidak dikenal / unknown SLA scheme",
-                {"sla_scheme": [f"salah satu dari / one of {', '.join(SLA_SCHEMES)}"]},
+                {"sla_scheme": [f"salah satu dari {', '.join(SLA_SCHEMES)} / one of them"]},
             )
 
     @staticmethod

@@ -168,7 +168,8 @@ class ScheduleService:
         cycle = cycle or model.timer_start.cycle
         if cycle not in CYCLES:
             raise InvalidInput(
-                "Siklus tidak dikenal / unknown cycle", {"cycle": [f"one of {', '.join(CYCLES)}"]}
+                "Siklus tidak dikenal / unknown cycle",
+                {"cycle": [f"salah satu dari {', '.join(CYCLES)} / one of them"]},
             )
         agency = None
         if agency_code is not None:

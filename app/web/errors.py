@@ -14,13 +14,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
+from app.web.i18n import half
 
 
 def _page(status: int, title: str, detail: str) -> Any:
     return render_template("error.html", status=status, title=title, detail=detail), status
 
 
-def _http(err: HTTPException) -> Any:
+def _title(status: int) -> str:
     titles = {
         400: _("Permintaan tidak valid"),
         403: _("Akses ditolak"),
@@ -28,16 +29,20 @@ def _http(err: HTTPException) -> Any:
         405: _("Metode tidak diizinkan"),
         409: _("Data sudah berubah"),
     }
+    return titles.get(status, _("Tidak dapat diproses"))
+
+
+def _http(err: HTTPException) -> Any:
     details = {
         403: _("Peran Anda tidak mengizinkan halaman atau tindakan ini."),
         404: _("Alamat yang Anda buka tidak ada atau sudah dihapus."),
     }
     status = err.code or 500
-    return _page(status, titles.get(status, _("Terjadi kesalahan")), details.get(status, ""))
+    return _page(status, _title(status), details.get(status, ""))
 
 
 def _domain(err: DomainError) -> Any:
-    return _page(err.status, _("Tidak dapat diproses"), err.message)
+    return _page(err.status, _title(err.status), half(err.message))
 
 
 def _csrf(_err: CSRFError) -> Any:

@@ -24,6 +24,7 @@ from app.services.model_overview import summaries
 from app.web import nav
 from app.web.access import me, roles_required
 from app.web.formfields import render_form
+from app.web.i18n import half
 from app.web.pages import blueprint
 
 bp = blueprint("form_editor", __name__, url_prefix="/formulir")
@@ -159,7 +160,7 @@ def _save(pair: FormPair, schema_text: str, ui_text: str) -> None:
             with session().begin_nested():
                 draft = drafts.save(model_id, copy.bpmn.encode("utf-8"), me(), copy.base_version)
         except DeploymentInvalid as err:
-            refused.append((model_id, err.message))
+            refused.append((model_id, half(err.message)))
         else:
             made.append(f"{model_id} #{draft.number}")
     session().commit()

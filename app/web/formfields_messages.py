@@ -7,15 +7,7 @@ keyed by dotted path) and say why as "Indonesian / English" sentences
 
 from __future__ import annotations
 
-from flask_babel import get_locale
-
-
-def half(message: str) -> str:
-    """The reader's half of an "Indonesian / English" message."""
-    if " / " not in message:
-        return message
-    indonesian, english = message.split(" / ", 1)
-    return english if str(get_locale()) == "en" else indonesian
+from app.web.i18n import half
 
 
 def localized_errors(errors: dict[str, list[str]] | None) -> dict[str, list[str]]:

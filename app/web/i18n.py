@@ -46,6 +46,14 @@ def current_language() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def half(message: str) -> str:
+    """The reader's half of an "Indonesian / English" message from the services."""
+    if " / " not in message:
+        return message
+    indonesian, english = message.split(" / ", 1)
+    return english if current_language() == "en" else indonesian
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     """Compile the catalogs and attach Flask-Babel with the session's language."""
     compile_catalogs()

@@ -22,7 +22,7 @@ from app.services.tasks import InboxFilter, TaskService
 from app.web import nav
 from app.web.access import me
 from app.web.account import safe_next
-from app.web.formfields_messages import half
+from app.web.i18n import half
 from app.web.pages import blueprint
 
 bp = blueprint("inbox", __name__)

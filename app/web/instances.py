@@ -28,6 +28,7 @@ from app.services.tracking import InstanceFilter, TrackingService
 from app.sla.matrix import Priority
 from app.web import nav
 from app.web.access import me
+from app.web.i18n import half
 from app.web.pages import blueprint
 
 bp = blueprint("instances", __name__)
@@ -269,7 +270,7 @@ def _refused(instance_id: int, err: DomainError) -> Any:
     session().rollback()
     if err.status in (403, 404):
         raise err
-    return _show(instance_id, err.status, refusal=err.message)
+    return _show(instance_id, err.status, refusal=half(err.message))
 
 
 @bp.post("/proses/<int:instance_id>/tangguhkan")

@@ -24,6 +24,7 @@ from app.services.form_library import SCHEMA_SUFFIX, UI_SUFFIX, FormLibrary
 from app.services.model_overview import running_instances, summaries, summary
 from app.web import nav
 from app.web.access import me, roles_required
+from app.web.i18n import half
 from app.web.pages import blueprint
 
 bp = blueprint("modeler", __name__, url_prefix="/model")
@@ -154,12 +155,12 @@ def deploy(model_id: str) -> Any:
     try:
         result = _drafts().deploy(model_id, int(number), me())
     except DeploymentInvalid as err:
-        flash(_("Deploy ditolak: %(message)s", message=err.message), "error")
+        flash(_("Deploy ditolak: %(message)s", message=half(err.message)), "error")
         for problem in err.problems:
             flash(f"{problem.element_id or problem.file}: {problem.message}", "error")
         return redirect(url_for("modeler.detail", model_id=model_id))
     except (Conflict, NotFound) as err:
-        flash(err.message, "error")
+        flash(half(err.message), "error")
         return redirect(url_for("modeler.detail", model_id=model_id))
     session().commit()
     if result.created:

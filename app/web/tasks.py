@@ -38,7 +38,8 @@ from app.web.formfields import (
     with_blank_row,
     without_row,
 )
-from app.web.formfields_messages import half, localized_errors
+from app.web.formfields_messages import localized_errors
+from app.web.i18n import half
 from app.web.inbox import clock_badges, priority_badge
 from app.web.pages import blueprint
 

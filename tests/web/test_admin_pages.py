@@ -215,7 +215,7 @@ class TestAgencies:
             ({"code": "dinkes"}, "code", "Huruf besar"),
             ({"code": "DISKOMINFO"}, "code", "sudah dipakai"),
             ({"name": ""}, "name", "Wajib diisi"),
-            ({"timezone": "Europe/Paris"}, "timezone", "one of"),
+            ({"timezone": "Europe/Paris"}, "timezone", "salah satu dari Asia/Jakarta"),
             ({"escalation_warning_percent": "100"}, "escalation_warning_percent", "1..99"),
             ({"escalation_warning_percent": "tujuh"}, "escalation_warning_percent", "bulat"),
         ):
@@ -248,7 +248,7 @@ class TestAgencies:
             },
         )
         assert response.status_code == 422
-        assert "one of" in error_beside(text(response), "timezone")
+        assert "salah satu dari" in error_beside(text(response), "timezone")
         assert value_of(text(response), "name") == "Nama Baru"
         with platform.sessions() as session:
             agency = session.scalar(select(Agency).where(Agency.code == "BKPSDM"))
@@ -727,7 +727,7 @@ class TestSchedules:
         for changes, field, message in (
             ({"process_model_id": ""}, "process_model_id", "Wajib diisi"),
             ({"process_model_id": "tidak-ada"}, "process_model_id", "tidak ada"),
-            ({"cycle": "P2D"}, "cycle", "one of"),
+            ({"cycle": "P2D"}, "cycle", "salah satu dari P1W"),
             ({"next_at": "bulan depan"}, "next_at", "tidak valid"),
             ({"owner": "nobody"}, "owner", "tidak ada"),
             ({"agency": "NOPE"}, "agency", "tidak ada"),

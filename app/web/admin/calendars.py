@@ -34,6 +34,7 @@ from app.sla.calendar import DAY_NAMES
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import REFUSED, FormState, local_moment, whole_number
+from app.web.i18n import half
 
 bp = Blueprint("calendars", __name__, url_prefix="/kalender")
 
@@ -182,7 +183,7 @@ def reset_office_hours(key: str) -> Any:
         if err.status in (403, 404):
             raise
         session().rollback()
-        flash(err.message, "error")
+        flash(half(err.message), "error")
         return _render(key, REFUSED)
     session().commit()
     flash(_("PD kembali memakai jam kerja bawaan."), "success")

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.request_scope import session
+from app.web.i18n import half
 
 #: The API's rule for agency codes (app/api/schemas.py, AgencySchema.code).
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -80,14 +81,14 @@ class FormState:
             name = (aliases or {}).get(key, key)
             texts = messages if isinstance(messages, list) else [messages]
             if name in self.values:
-                self.errors.setdefault(name, []).extend(str(text) for text in texts)
+                self.errors.setdefault(name, []).extend(half(str(text)) for text in texts)
                 placed = True
             else:
-                self.messages.extend(f"{name}: {text}" for text in texts)
+                self.messages.extend(f"{name}: {half(str(text))}" for text in texts)
         if placed or default is None or default not in self.values:
-            self.messages.insert(0, err.message)
+            self.messages.insert(0, half(err.message))
         else:
-            self.add(default, err.message)
+            self.add(default, half(err.message))
 
 
 def whole_number(

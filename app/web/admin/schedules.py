@@ -21,6 +21,7 @@ from app.services.schedules import CYCLES, ScheduleService
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import REFUSED, FormState, local_moment
+from app.web.i18n import half
 
 bp = Blueprint("schedules", __name__, url_prefix="/jadwal")
 
@@ -94,7 +95,7 @@ def _place(state: FormState, err: DomainError) -> None:
         state.refuse(err, default=field or "process_model_id")
         return
     session().rollback()
-    state.messages.append(err.message)
+    state.messages.append(half(err.message))
     for key, messages in named.items():
         for text in messages:
             if key in FIELDS:
