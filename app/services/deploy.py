@@ -89,6 +89,39 @@ class DeployService:
         """Role names a lane may use."""
         return set(self.session.scalars(select(Role.name)))
 
+    def check(self, model_id: str, bundle: Bundle) -> tuple[ParsedModel, list[DeployProblem]]:
+        """Every check a deploy makes, storing nothing: sizes, the model id, parsing and
+        validation. The modeler's drafts are checked by this too.
+
+        Returns the parsed model and its warnings.
+
+        Raises:
+            DeploymentInvalid: every error found.
+        """
+        oversized = [
+            DeployProblem(name, f"berkas melebihi {MAX_FILE_BYTES // 1024} KB / file too large")
+            for name, content in bundle.files.items()
+            if len(content) > MAX_FILE_BYTES
+        ]
+        if oversized:
+            raise DeploymentInvalid(oversized)
+        if model_id and not MODEL_ID.match(model_id):
+            raise DeploymentInvalid(
+                [
+                    DeployProblem(
+                        model_id,
+                        "id model (nama berkas BPMN) harus huruf kecil, angka dan '-' / the "
+                        "model id (the BPMN file name) must be lower-case letters, digits and '-'",
+                    )
+                ]
+            )
+        parsed = parse_bundle(model_id, bundle)
+        problems = validate_model(parsed, self.known_roles())
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise DeploymentInvalid(errors)
+        return parsed, [p for p in problems if p.severity == "warning"]
+
     def deploy(
         self, bundle: Bundle, user: User | None = None, model_id: str | None = None
     ) -> DeployResult:
@@ -98,30 +131,8 @@ class DeployService:
             DeploymentInvalid: any error in any file; nothing is stored.
             Conflict: someone deployed the same model at the same moment.
         """
-        oversized = [
-            DeployProblem(name, f"berkas melebihi {MAX_FILE_BYTES // 1024} KB / file too large")
-            for name, content in bundle.files.items()
-            if len(content) > MAX_FILE_BYTES
-        ]
-        if oversized:
-            raise DeploymentInvalid(oversized)
         model_id = model_id or model_id_for(bundle)
-        if model_id and not MODEL_ID.match(model_id):
-            raise DeploymentInvalid(
-                [
-                    DeployProblem(
-                        model_id,
-                        "nama berkas BPMN harus huruf kecil, angka dan '-' / the BPMN file name "
-                        "must be lower-case letters, digits and '-'",
-                    )
-                ]
-            )
-        parsed = parse_bundle(model_id, bundle)
-        problems = validate_model(parsed, self.known_roles())
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise DeploymentInvalid(errors)
-        warnings = [p for p in problems if p.severity == "warning"]
+        parsed, warnings = self.check(model_id, bundle)
 
         content_hash = bundle.content_hash
         model = self.session.get(ProcessModel, model_id)

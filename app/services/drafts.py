@@ -16,19 +16,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.engine.specs import Bundle, ParsedModel, SpecCache, parse_bundle
-from app.engine.validation import validate_model
+from app.engine.specs import Bundle, SpecCache
 from app.engine.xmlsafe import XmlRejected, parse_xml
 from app.errors import (
     Conflict,
-    DeploymentInvalid,
-    DeployProblem,
     InvalidInput,
     NotFound,
     NotPermitted,
 )
 from app.models import ModelDraft, ProcessFile, ProcessModelVersion, RoleAssignment, User
-from app.services.deploy import MAX_FILE_BYTES, MODEL_ID, DeployResult, DeployService
+from app.services.deploy import DeployResult, DeployService
 from app.services.diagram_template import new_diagram
 from app.services.form_library import FormLibrary, form_names_in
 from app.services.history import audit
@@ -164,38 +161,6 @@ class DraftService:
                 found[row[0]] = row[1]
         return found
 
-    def check(self, model_id: str, bundle: Bundle) -> tuple[ParsedModel, list[DeployProblem]]:
-        """The checks `DeployService.deploy` makes, without storing anything.
-
-        Returns the parsed model and its warnings.
-
-        Raises:
-            DeploymentInvalid: every error found; the same errors a deploy would refuse.
-        """
-        if not MODEL_ID.match(model_id):
-            raise DeploymentInvalid(
-                [
-                    DeployProblem(
-                        model_id,
-                        "id model harus huruf kecil, angka dan '-' / the model id must be "
-                        "lower-case letters, digits and '-'",
-                    )
-                ]
-            )
-        oversized = [
-            DeployProblem(name, f"berkas melebihi {MAX_FILE_BYTES // 1024} KB / file too large")
-            for name, content in bundle.files.items()
-            if len(content) > MAX_FILE_BYTES
-        ]
-        if oversized:
-            raise DeploymentInvalid(oversized)
-        parsed = parse_bundle(model_id, bundle)
-        problems = validate_model(parsed, self.deployer.known_roles())
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise DeploymentInvalid(errors)
-        return parsed, [p for p in problems if p.severity == "warning"]
-
     def save(self, model_id: str, bpmn: bytes, user: User, base_version: int | None) -> ModelDraft:
         """Validate a diagram and store it as the model's next draft.
 
@@ -215,7 +180,7 @@ class DraftService:
                 f"version {latest} was deployed since you opened the model; reload"
             )
         bundle = self.bundle(model_id, bpmn)
-        parsed, warnings = self.check(model_id, bundle)
+        parsed, warnings = self.deployer.check(model_id, bundle)
         number = (
             self.session.scalar(
                 select(func.max(ModelDraft.number)).where(ModelDraft.process_model_id == model_id)
