@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.engine.forms import validate_form
@@ -76,38 +76,34 @@ class InstanceService:
 
     def visible_clause(self, user: User) -> Any:
         """The SQL condition for instances `user` may see: started by them, in a scope
-        they hold a staff role for, or with a task they may act on or did."""
-        roles = (
-            select(RoleAssignment)
-            .where(RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE)
-            .subquery()
-        )
-        in_scope = (
-            select(1)
-            .select_from(roles)
-            .where(
-                or_(
-                    (roles.c.service_id.is_(None) & roles.c.agency_id.is_(None)),
-                    roles.c.service_id == Instance.service_id,
-                    roles.c.agency_id == Instance.agency_id,
-                )
+        they hold a staff role for, or with a task they may act on or did.
+
+        The user's scopes are read first and the tasks are one uncorrelated `IN`, so the
+        database tests each row against small sets instead of running a subquery per row
+        (a requester's list over 100,000 instances: 230 ms before, see bench.instance_list).
+        """
+        scopes = self.session.execute(
+            select(RoleAssignment.service_id, RoleAssignment.agency_id).where(
+                RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE
             )
-            .exists()
-        )
-        worked_on = (
-            select(1)
-            .select_from(Task)
-            .where(
-                Task.instance_id == Instance.id,
-                or_(
-                    Task.completed_by_id == user.id,
-                    Task.claimed_by_id == user.id,
-                    reach_of(self.session, user, self.platform.clock.now()).clause(),
-                ),
+        ).all()
+        if any(service_id is None and agency_id is None for service_id, agency_id in scopes):
+            return true()
+        service_ids = sorted({s for s, _ in scopes if s is not None})
+        agency_ids = sorted({a for s, a in scopes if s is None and a is not None})
+        worked_on = select(Task.instance_id).where(
+            or_(
+                Task.completed_by_id == user.id,
+                Task.claimed_by_id == user.id,
+                reach_of(self.session, user, self.platform.clock.now()).clause(),
             )
-            .exists()
         )
-        return or_(Instance.started_by_id == user.id, in_scope, worked_on)
+        conditions = [Instance.started_by_id == user.id, Instance.id.in_(worked_on)]
+        if service_ids:
+            conditions.append(Instance.service_id.in_(service_ids))
+        if agency_ids:
+            conditions.append(Instance.agency_id.in_(agency_ids))
+        return or_(*conditions)
 
     def get(self, instance_id: int, user: User) -> Instance:
         """One instance the user may see.
