@@ -8,12 +8,10 @@ app/engine/timer_start.py). The report is written in five chapters, reviewed, ad
 its follow-ups tracked until all are done.
 """
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.parser import VALIDATOR
@@ -28,6 +26,7 @@ from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
 from app.services.deploy import bundle_from_directory
 from tests.engine import diagram
+from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILE = ROOT / "processes" / "evaluasi.bpmn"
@@ -163,33 +162,6 @@ def runtime():
 @pytest.fixture
 def clock():
     return FixedClock(T0)
-
-
-def load_form(filename):
-    path = FORMS_DIR / filename
-    assert path.is_file(), f"form file {filename} missing in forms/"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def form_validator(properties):
-    """Check the form files a task names and return a validator for its JSON schema."""
-    schema = load_form(properties["formJsonSchemaFilename"])
-    Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["type"] == "object"
-    assert schema.get("additionalProperties") is not False
-    ui_schema = load_form(properties["formUiSchemaFilename"])
-    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def assert_valid(properties, data):
-    errors = sorted(form_validator(properties).iter_errors(data), key=str)
-    assert not errors, [e.message for e in errors]
-
-
-def assert_invalid(properties, data):
-    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
 
 
 def start_data(**form):

@@ -38,6 +38,7 @@ from app.services.deploy import bundle_from_directory
 from app.services.known_errors import known_error_fields
 from tests.engine import diagram
 from tests.engine.diagram import NS
+from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILE = ROOT / "processes" / "manajemen-masalah.bpmn"
@@ -203,33 +204,6 @@ def runtime():
 @pytest.fixture
 def clock():
     return FixedClock(T0)
-
-
-def load_form(filename):
-    path = FORMS_DIR / filename
-    assert path.is_file(), f"form file {filename} missing in forms/"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def form_validator(properties):
-    """Check the form files a task names and return a validator for its JSON schema."""
-    schema = load_form(properties["formJsonSchemaFilename"])
-    Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["type"] == "object"
-    assert schema.get("additionalProperties") is not False
-    ui_schema = load_form(properties["formUiSchemaFilename"])
-    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def assert_valid(properties, data):
-    errors = sorted(form_validator(properties).iter_errors(data), key=str)
-    assert not errors, [e.message for e in errors]
-
-
-def assert_invalid(properties, data):
-    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
 
 
 def start_data(**form):

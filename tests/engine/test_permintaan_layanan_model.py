@@ -4,21 +4,19 @@ No Flask and no database: the model is parsed with XSD validation on and every p
 driven in memory with the default script engine, the start data set as the runtime would.
 """
 
-import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from tests.engine import diagram
+from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_FILE = ROOT / "processes" / "permintaan-layanan.bpmn"
-FORMS_DIR = ROOT / "forms"
 PROCESS_ID = "permintaan_layanan"
 
 STARTER_LANE = "Pemohon"
@@ -59,32 +57,6 @@ def spec():
 @pytest.fixture(scope="module")
 def tree():
     return etree.parse(str(BPMN_FILE))
-
-
-def load_form(filename):
-    path = FORMS_DIR / filename
-    assert path.is_file(), f"form file {filename} missing in forms/"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def form_validator(properties):
-    """Check the form files a task names and return a validator for its JSON schema."""
-    schema = load_form(properties["formJsonSchemaFilename"])
-    Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema.get("additionalProperties") is not False
-    ui_schema = load_form(properties["formUiSchemaFilename"])
-    assert sorted(ui_schema["ui:order"]) == sorted(schema["properties"])
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def assert_valid(properties, data):
-    errors = sorted(form_validator(properties).iter_errors(data), key=str)
-    assert not errors, [e.message for e in errors]
-
-
-def assert_invalid(properties, data):
-    assert list(form_validator(properties).iter_errors(data)), f"expected {data} to be rejected"
 
 
 def start(spec, **runtime_overrides):
