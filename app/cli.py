@@ -110,7 +110,7 @@ def db_upgrade(ctx: _Context, revision: str) -> None:
 @pass_context
 def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> None:
     """Deploy BPMN files (or every .bpmn in folders) with their DMN and forms."""
-    from app.services.deploy import DeployService, deploy_paths
+    from app.services.process_models.deploy import DeployService, deploy_paths
 
     with ctx.transaction() as (session, platform):
         service = DeployService(session, platform.clock, platform.specs)
@@ -178,8 +178,8 @@ def _parse_at(value: str | None) -> Clock | None:
 
 def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
     """One pass: periodic procedures that are due start, then due timers fire."""
-    from app.services.schedules import fire_due_schedules
-    from app.services.timers import TimerService
+    from app.services.instances.schedules import fire_due_schedules
+    from app.services.instances.timers import TimerService
 
     for started in fire_due_schedules(platform):
         echo(
@@ -200,7 +200,7 @@ def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> i
 @pass_context
 def tick(ctx: _Context, at: str | None, limit: int) -> None:
     """Start due periodic procedures, fire due timers, send due e-mail (SMTP_URL), once."""
-    from app.services.notifications import deliver_mail
+    from app.services.notifications.messages import deliver_mail
 
     platform = ctx.platform(_parse_at(at))
     count = _tick_once(platform, limit, click.echo)
@@ -222,7 +222,7 @@ def tick(ctx: _Context, at: str | None, limit: int) -> None:
 @pass_context
 def worker(ctx: _Context, interval: float, limit: int) -> None:
     """Fire due timers and send due e-mail in a loop; several workers may run at once."""
-    from app.services.notifications import deliver_mail
+    from app.services.notifications.messages import deliver_mail
 
     platform = ctx.platform()
     click.echo(f"worker started (every {interval}s)")
@@ -267,7 +267,7 @@ def users_create(
     agency_code: str | None,
 ) -> None:
     """Create a user."""
-    from app.services.accounts import AccountService
+    from app.services.accounts.users import AccountService
 
     with ctx.transaction() as (session, platform):
         user = AccountService(session, platform.clock).create_user(
@@ -297,7 +297,7 @@ def users_grant(
     ctx: _Context, username: str, role: str, service_code: str | None, agency_code: str | None
 ) -> None:
     """Grant ROLE to USERNAME for a service, a PD, or everywhere."""
-    from app.services.accounts import AccountService
+    from app.services.accounts.users import AccountService
 
     with ctx.transaction() as (session, platform):
         _, created = AccountService(session, platform.clock).grant(
@@ -316,7 +316,7 @@ def users_revoke(
     ctx: _Context, username: str, role: str, service_code: str | None, agency_code: str | None
 ) -> None:
     """Revoke ROLE from USERNAME for exactly that scope."""
-    from app.services.accounts import AccountService
+    from app.services.accounts.users import AccountService
 
     with ctx.transaction() as (session, platform):
         count = AccountService(session, platform.clock).revoke(
@@ -330,7 +330,7 @@ def users_revoke(
 @pass_context
 def users_deactivate(ctx: _Context, username: str) -> None:
     """Deactivate USERNAME: history stays, claimed tasks go back to the pool."""
-    from app.services.accounts import AccountService
+    from app.services.accounts.users import AccountService
 
     with ctx.transaction() as (session, platform):
         AccountService(session, platform.clock).update_user(username, active=False)

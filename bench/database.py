@@ -26,7 +26,7 @@ from app.database import make_engine
 from app.migrations import upgrade
 from app.services.context import Platform
 from app.services.demo import load_demo
-from app.services.deploy import DeployService, deploy_paths
+from app.services.process_models.deploy import DeployService, deploy_paths
 from bench.flow import BPMN_FILE, FORMS_DIR
 
 

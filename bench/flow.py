@@ -14,7 +14,7 @@ from typing import Any
 from app.config import PROJECT_ROOT
 from app.engine.specs import ParsedModel, parse_bundle
 from app.services.demo import AGENCIES, SAMPLE_REQUEST, SERVICES
-from app.services.deploy import bundle_from_directory
+from app.services.process_models.deploy import bundle_from_directory
 
 MODEL_ID = "permintaan-layanan"
 BPMN_FILE = PROJECT_ROOT / "processes" / f"{MODEL_ID}.bpmn"

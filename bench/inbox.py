@@ -44,7 +44,7 @@ from app.models import (
     User,
 )
 from app.services.context import Platform
-from app.services.tasks import TaskService
+from app.services.tasks.inbox import TaskService
 from bench.flow import MODEL_ID
 from bench.stats import Summary, repeat_for, summarize
 

@@ -22,7 +22,7 @@ from sqlalchemy import func, insert, select
 
 from app.models import Base, Instance, InstanceStatus, ProcessModelVersion, Service, User
 from app.services.context import Platform
-from app.services.tracking import InstanceFilter, TrackingService
+from app.services.instances.tracking import InstanceFilter, TrackingService
 from bench.database import (
     Backend,
     build_platform,

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, select, text
 
 from app.models import Instance, Task, TaskState, User
 from app.services.context import Platform
-from app.services.instances import InstanceService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.tasks.inbox import TaskService
 from bench.flow import MODEL_ID, REQUESTER, STEPS, request_for, user_tasks_on
 from bench.stats import Samples, Summary
 

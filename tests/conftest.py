@@ -25,7 +25,7 @@ from app.migrations import upgrade
 from app.models import Base
 from app.services.context import Platform
 from app.services.demo import DEMO_PASSWORD, load_demo
-from app.services.deploy import DeployService, deploy_paths
+from app.services.process_models.deploy import DeployService, deploy_paths
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 PROCESSES = PROJECT_ROOT / "processes"

@@ -15,7 +15,7 @@ from app.engine.specs import parse_bundle
 from app.migrations import downgrade, upgrade
 from app.models import Base
 from app.services.context import Platform
-from app.services.deploy import bundle_from_directory
+from app.services.process_models.deploy import bundle_from_directory
 from tests.conftest import FORMS, PROCESSES, T0
 from tests.engine.test_runtime import STARTED
 

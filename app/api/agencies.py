@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.api.deps import admin_accounts, authenticated, current_user, platform, session
 from app.api.present import agency_dict
 from app.api.schemas import AgencySchema, AgencyUpdateSchema
-from app.services.organisation import AgencyService
+from app.services.catalog.agencies import AgencyService
 
 blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description="Perangkat Daerah")
 

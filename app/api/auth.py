@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.api.deps import issue_token, platform, session
 from app.api.schemas import LoginSchema, TokenSchema
 from app.errors import DomainError
-from app.services.accounts import AccountService
+from app.services.accounts.users import AccountService
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in")
 

@@ -21,7 +21,13 @@ from app.api.schemas import (
     OfficeHoursSchema,
 )
 from app.errors import InvalidInput
-from app.services.calendars import DEFAULT_KEY, CalendarService, CalendarView, DayOff, Deadline
+from app.services.deadlines.calendars import (
+    DEFAULT_KEY,
+    CalendarService,
+    CalendarView,
+    DayOff,
+    Deadline,
+)
 
 blp = Blueprint(
     "calendars",

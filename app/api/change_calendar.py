@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.present import linked_dict
 from app.api.schemas import ChangeCalendarQuerySchema, ScheduledChangeSchema
-from app.services.change_calendar import scheduled_changes
+from app.services.catalog.change_calendar import scheduled_changes
 
 blp = Blueprint(
     "change_calendar",

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.schemas import DelegationQuerySchema, DelegationSchema
-from app.services.delegations import DelegationService
+from app.services.accounts.delegations import DelegationService
 
 blp = Blueprint(
     "delegations",

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.models import User
 from app.request_scope import platform, session
-from app.services.accounts import AccountService
+from app.services.accounts.users import AccountService
 
 F = TypeVar("F", bound=Callable[..., Any])
 

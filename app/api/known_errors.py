@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from app.api.deps import authenticated, current_user, session
 from app.api.schemas import KnownErrorPageSchema, KnownErrorQuerySchema
 from app.models import KnownError
-from app.services.known_errors import KnownErrorService
+from app.services.catalog.known_errors import KnownErrorService
 
 blp = Blueprint(
     "known_errors", __name__, url_prefix="/api/v1/known-errors", description="Known error"

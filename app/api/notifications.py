@@ -17,7 +17,7 @@ from app.api.schemas import (
     NotificationSchema,
 )
 from app.models import Notification
-from app.services.notifications import NotificationService
+from app.services.notifications.messages import NotificationService
 
 blp = Blueprint(
     "notifications", __name__, url_prefix="/api/v1/notifications", description="Notifikasi"

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Agency, Event, Instance, RoleAssignment, Task, User
-from app.services.sla import SlaReport, sla_summary
-from app.sla.clock import ClockReading
+from app.services.deadlines.service_levels import SlaReport, sla_summary
+from app.sla.stopwatch import ClockReading
 
 
 def task_dict(task: Task) -> dict[str, Any]:

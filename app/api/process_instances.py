@@ -25,8 +25,8 @@ from app.api.schemas import (
 )
 from app.engine.routing import candidates
 from app.errors import NotFound
-from app.services.instances import InstanceService
-from app.services.sla import SlaService
+from app.services.deadlines.service_levels import SlaService
+from app.services.instances.lifecycle import InstanceService
 
 blp = Blueprint(
     "process_instances",

@@ -18,7 +18,7 @@ from app.api.schemas import (
 from app.engine.specs import Bundle
 from app.errors import DeploymentInvalid, DeployProblem, NotPermitted
 from app.models import RoleAssignment
-from app.services.deploy import DeployService
+from app.services.process_models.deploy import DeployService
 
 blp = Blueprint(
     "process_models",

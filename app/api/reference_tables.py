@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.schemas import ReferenceTableSchema, ReferenceTableUpdateSchema
-from app.services.reference import ReferenceService
+from app.services.deadlines.reference_tables import ReferenceService
 
 blp = Blueprint(
     "reference_tables",

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.schemas import ScheduleCreateSchema, SchedulePatchSchema, ScheduleSchema
-from app.services.schedules import ScheduleService
+from app.services.instances.schedules import ScheduleService
 
 blp = Blueprint(
     "schedules", __name__, url_prefix="/api/v1/schedules", description="Jadwal prosedur berkala"

@@ -15,7 +15,7 @@ from app.api.schemas import (
     ServiceUpdateSchema,
 )
 from app.errors import InvalidInput
-from app.services.catalog import CatalogService
+from app.services.catalog.services import CatalogService
 
 blp = Blueprint(
     "services", __name__, url_prefix="/api/v1/services", description="Katalog layanan SPBE"

@@ -18,8 +18,8 @@ from app.api.schemas import (
     TaskSchema,
 )
 from app.engine.routing import candidates
-from app.services.known_errors import KnownErrorService
-from app.services.tasks import TaskService
+from app.services.catalog.known_errors import KnownErrorService
+from app.services.tasks.inbox import TaskService
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
 

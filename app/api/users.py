@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.api.deps import admin_accounts, authenticated, current_user, platform, session
 from app.api.present import user_dict
 from app.api.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
-from app.services.accounts import AccountService
+from app.services.accounts.users import AccountService
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users")
 

@@ -25,11 +25,11 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
-from app.engine.clock_bridge import engine_clock
 from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
 from app.engine.script_calendar import calendar_helpers, script_calendar
 from app.engine.serializer import dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
+from app.engine.spiff_time import engine_clock
 from app.errors import Conflict, NotFound, TaskNotReady
 from app.sla.calendar import WorkingCalendar
 

@@ -4,7 +4,7 @@ A timer start event with a `timeCycle` such as `"R/P1M"` says how often the proc
 runs. SpiffWorkflow would treat such a cycle inside one instance, adding a token every
 month to the same workflow; a periodic procedure is rather a new instance per period,
 and each PD keeps its own calendar of them. So the app's scheduler owns the cycle
-(app/services/schedules.py, one schedule per PD, defaulting to the diagram's cycle) and
+(app/services/instances/schedules.py, one schedule per PD, defaulting to the diagram's cycle) and
 fires the event when it starts an instance; the event never fires by itself. Beside it
 the procedure keeps its message start event, for people and other procedures: whichever
 fires first starts the instance and SpiffWorkflow cancels the other.

@@ -21,7 +21,7 @@ class OfficeHours(Base):
 
     A PD without a row of its own works the default row's hours; without a default row,
     the built-in government default. The database does not stop a second NULL row (NULLs
-    are distinct in a unique constraint), so `app.services.calendars` keeps it to one.
+    are distinct in a unique constraint), so `app.services.deadlines.calendars` keeps it to one.
     """
 
     __tablename__ = "working_calendar"

@@ -65,7 +65,7 @@ class Instance(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     #: Human-readable number, e.g. ADU-2026-000123 (the model's `referencePrefix`).
     reference: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
-    #: The SLA clocks' latest reading (app/services/sla.py derives it from the events).
+    #: The SLA clocks' latest reading (deadlines/service_levels.py derives it from the events).
     priority: Mapped[str | None] = mapped_column(String(20))
     response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]

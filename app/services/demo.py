@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.models import Agency, Instance, ProcessModel, Service, User
-from app.services.accounts import AccountService
-from app.services.catalog import CatalogService
+from app.services.accounts.users import AccountService
+from app.services.catalog.services import CatalogService
 from app.services.context import Platform
-from app.services.instances import InstanceService
+from app.services.instances.lifecycle import InstanceService
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo credential, demo mode only
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.request_scope import platform
 from app.request_scope import session as db_session
-from app.services.accounts import AccountService
+from app.services.accounts.users import AccountService
 from app.web.access import SignedIn
 from app.web.i18n import LANGUAGES
 from app.web.pages import blueprint

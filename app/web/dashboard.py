@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.request_scope import platform, session
-from app.services.dashboard import DASHBOARD_ROLES, DashboardService
-from app.services.deploy import DeployService
+from app.services.instances.dashboard import DASHBOARD_ROLES, DashboardService
+from app.services.process_models.deploy import DeployService
 from app.web import nav
 from app.web.access import me, roles_required
 from app.web.instances import priority_badge, status_badge

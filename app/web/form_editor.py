@@ -18,9 +18,9 @@ from markupsafe import Markup
 
 from app.errors import DeploymentInvalid, InvalidInput, NotFound
 from app.request_scope import platform, session
-from app.services.drafts import MODEL_EDITOR_ROLES, DraftService
-from app.services.form_library import FormLibrary, FormPair, FormProblem, check_form
-from app.services.model_overview import summaries
+from app.services.process_models.drafts import MODEL_EDITOR_ROLES, DraftService
+from app.services.process_models.form_library import FormLibrary, FormPair, FormProblem, check_form
+from app.services.process_models.overview import summaries
 from app.web import nav
 from app.web.access import me, roles_required
 from app.web.formfields import render_form

@@ -464,7 +464,7 @@ def parse_submission(
     stays the string the user typed (the server reports it; the page shows it again).
     A file field gives the uploaded `FileStorage`, or `{"attachment_id": n}` for a file
     uploaded by an earlier round-trip; the caller stores and checks them
-    (`app.services.attachments`).
+    (`app.services.audit.attachments`).
     """
     return _Reader(form, files, prefix, timezone).object(schema, ui_schema, "")
 

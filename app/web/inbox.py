@@ -14,11 +14,11 @@ from flask_login import login_required
 from app.errors import Conflict
 from app.models import Instance, Task
 from app.request_scope import platform, session
-from app.services.catalog import CatalogService
-from app.services.deadlines import RESPONSE, TimeLeft, time_left
-from app.services.deploy import DeployService
-from app.services.organisation import AgencyService
-from app.services.tasks import InboxFilter, TaskService
+from app.services.catalog.agencies import AgencyService
+from app.services.catalog.services import CatalogService
+from app.services.deadlines.time_left import RESPONSE, TimeLeft, time_left
+from app.services.process_models.deploy import DeployService
+from app.services.tasks.inbox import InboxFilter, TaskService
 from app.web import nav
 from app.web.access import me
 from app.web.account import safe_next

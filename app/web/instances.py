@@ -22,9 +22,9 @@ from flask_login import login_required
 from app.errors import DomainError, InvalidInput
 from app.models import InstanceStatus
 from app.request_scope import platform, session
-from app.services.instances import InstanceService
-from app.services.supervision import REASON_MAX, SupervisionService
-from app.services.tracking import InstanceFilter, TrackingService
+from app.services.instances.lifecycle import InstanceService
+from app.services.instances.supervision import REASON_MAX, SupervisionService
+from app.services.instances.tracking import InstanceFilter, TrackingService
 from app.sla.matrix import Priority
 from app.web import nav
 from app.web.access import me

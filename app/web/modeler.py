@@ -19,9 +19,9 @@ from sqlalchemy import select
 from app.errors import Conflict, DeploymentInvalid, InvalidInput, NotFound
 from app.models import REQUESTER_LANE, Role
 from app.request_scope import platform, session
-from app.services.drafts import MODEL_EDITOR_ROLES, DraftService
-from app.services.form_library import SCHEMA_SUFFIX, UI_SUFFIX, FormLibrary
-from app.services.model_overview import running_instances, summaries, summary
+from app.services.process_models.drafts import MODEL_EDITOR_ROLES, DraftService
+from app.services.process_models.form_library import SCHEMA_SUFFIX, UI_SUFFIX, FormLibrary
+from app.services.process_models.overview import running_instances, summaries, summary
 from app.web import nav
 from app.web.access import me, roles_required
 from app.web.i18n import half

@@ -18,9 +18,9 @@ from app.engine.specs import ParsedModel
 from app.errors import FormInvalid, NotFound
 from app.models import Service
 from app.request_scope import platform, session
-from app.services.catalog import CatalogService
-from app.services.deploy import DeployService
-from app.services.instances import REQUESTER_ROLE, InstanceService
+from app.services.catalog.services import CatalogService
+from app.services.instances.lifecycle import REQUESTER_ROLE, InstanceService
+from app.services.process_models.deploy import DeployService
 from app.web import nav
 from app.web.access import held_roles, me
 from app.web.formfields import (

@@ -25,10 +25,10 @@ from app.config import INSTANCE_DIR
 from app.errors import Conflict, FormInvalid
 from app.models import Agency
 from app.request_scope import platform, session
-from app.services.attachments import DEFAULT_MAX_BYTES, AttachmentService
-from app.services.instances import InstanceService
-from app.services.known_errors import KnownErrorService
-from app.services.tasks import TaskService, TaskView
+from app.services.audit.attachments import DEFAULT_MAX_BYTES, AttachmentService
+from app.services.catalog.known_errors import KnownErrorService
+from app.services.instances.lifecycle import InstanceService
+from app.services.tasks.inbox import TaskService, TaskView
 from app.web.access import me
 from app.web.formfields import (
     field_label,

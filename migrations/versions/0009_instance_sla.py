@@ -4,7 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-24 03:30:00
 
-The clocks are derived from the event history (app/services/sla.py); these columns are
+The clocks are derived from the event history (app/services/deadlines/service_levels.py); these columns are
 that derivation's latest result, kept so lists and dashboards can sort and filter on
 deadlines without reading every instance's events.
 """

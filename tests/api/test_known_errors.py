@@ -8,7 +8,7 @@ import pytest
 
 from app.engine.specs import Bundle
 from app.services.context import Platform
-from app.services.deploy import DeployService
+from app.services.process_models.deploy import DeployService
 from tests.bpmn import form, lanes, linear
 from tests.conftest import Auth
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from app.clock import FixedClock
 from app.services.context import Platform
-from app.services.notifications import MailConfig, NotificationService
+from app.services.notifications.messages import MailConfig, NotificationService
 from tests.api.test_process_instances import start
 from tests.conftest import T0, Auth
 

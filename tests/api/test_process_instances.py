@@ -85,7 +85,7 @@ def test_list_filters_and_pages(auth: Auth) -> None:
 
 
 def test_staff_see_their_scope_requesters_only_their_own(auth: Auth, platform) -> None:
-    from app.services.accounts import AccountService
+    from app.services.accounts.users import AccountService
 
     mine = start(auth).json["id"]
     with platform.sessions() as session, session.begin():

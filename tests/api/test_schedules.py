@@ -9,7 +9,7 @@ import pytest
 
 from app.clock import FixedClock
 from app.services.context import Platform
-from app.services.schedules import advance, period_label
+from app.services.instances.schedules import advance, period_label
 from tests.conftest import Auth
 from tests.ticks import tick
 

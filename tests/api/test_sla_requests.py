@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.clock import FixedClock
 from app.models import Event, Instance
 from app.services.context import Platform
+from app.services.deadlines.service_levels import SlaService
 from app.services.demo import SAMPLE_REQUEST
-from app.services.sla import SlaService
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -43,7 +43,7 @@ REGULATIONS = ("Perbup Bangka 21/2025", "Kepbup Polewali Mandar 685/2021")
 CITATION = re.compile(
     r"(Perbup Bangka 21/2025|Kepbup Polewali Mandar 685/2021), ([0-9IVX]+(?:\.[0-9a-z]+)*)"
 )
-#: Start form fields that give an instance SLA clocks (app/services/sla.py).
+#: Start form fields that give an instance SLA clocks (app/services/deadlines/service_levels.py).
 CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan"}
 
 

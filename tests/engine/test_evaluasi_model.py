@@ -24,7 +24,7 @@ from app.engine.runtime import Runtime
 from app.engine.sandbox import make_script_engine
 from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
-from app.services.deploy import bundle_from_directory
+from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
 
@@ -46,7 +46,7 @@ HEAD = "Pimpinan PD Penyedia Layanan"
 
 # What the runtime puts into the instance data at start (besides the start form).
 RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan"}
-# Data keys that give an instance SLA clocks (app/services/sla.py).
+# Data keys that give an instance SLA clocks (app/services/deadlines/service_levels.py).
 SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan", "layanan"}
 
 LOOPS = {"f_reviu_revisi", "f_pengesahan_revisi", "f_tindak_lanjut_belum"}

@@ -34,8 +34,8 @@ from app.engine.runtime import Runtime
 from app.engine.sandbox import check_script, make_script_engine
 from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
-from app.services.deploy import bundle_from_directory
-from app.services.known_errors import known_error_fields
+from app.services.catalog.known_errors import known_error_fields
+from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.diagram import NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
@@ -67,7 +67,8 @@ PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
 # `nomor_referensi` because the start event has a `referencePrefix`.
 RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
 # Fields that would give the instance a complaint's or a request's SLA clocks
-# (app/services/sla.py `clock_kind`), or start an RTO clock: a problem must not set them.
+# (`clock_kind` in app/services/deadlines/service_levels.py), or start an RTO clock:
+# a problem must not set them.
 CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan", "drp_diaktifkan", "layanan_pulih"}
 
 
@@ -437,7 +438,8 @@ def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
 
 
 def test_the_known_error_is_what_the_register_records(parser, spec):
-    """The app records a known error from the submitted form data (app/services/known_errors)."""
+    """The app records a known error from the submitted form data
+    (app/services/catalog/known_errors.py)."""
     wf = start(parser, spec)
     open_problem(wf)
     complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)

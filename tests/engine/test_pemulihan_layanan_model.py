@@ -24,7 +24,7 @@ from app.engine.runtime import Runtime
 from app.engine.sandbox import make_script_engine
 from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
-from app.services.deploy import bundle_from_directory
+from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.diagram import NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
@@ -51,7 +51,7 @@ PJ_INFRA = "Penanggung Jawab Infrastruktur dan Aplikasi"
 # `nomor_referensi` because the start event has a `referencePrefix`.
 RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
 # Fields that would give the instance a complaint's or a request's SLA clocks
-# (app/services/sla.py `clock_kind`): a DRP instance must not set them.
+# (app/services/deadlines/service_levels.py `clock_kind`): a DRP instance must not set them.
 CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan"}
 
 
@@ -369,7 +369,7 @@ def test_the_start_waits_for_its_message(parser, spec):
 
 def test_rto_fields_are_set_in_the_forms_the_app_reads(spec):
     """The RTO clock starts at a completed task with `drp_diaktifkan == True` and stops at a
-    later one with `layanan_pulih == True` (app/services/sla.py)."""
+    later one with `layanan_pulih == True` (app/services/deadlines/service_levels.py)."""
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()

@@ -35,7 +35,7 @@ from app.engine.serializer import load_state
 from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
 from app.errors import Conflict
-from app.services.deploy import bundle_from_directory
+from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.diagram import NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form

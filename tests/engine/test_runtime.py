@@ -12,7 +12,7 @@ from app.clock import FixedClock
 from app.engine.runtime import Runtime
 from app.engine.specs import Bundle, ParsedModel, parse_bundle
 from app.errors import NotFound, TaskNotReady
-from app.services.deploy import bundle_from_directory
+from app.services.process_models.deploy import bundle_from_directory
 from tests.bpmn import linear
 from tests.conftest import FORMS, PROCESSES, T0
 

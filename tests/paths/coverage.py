@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.engine.serializer import load_state
 from app.models import Instance
 from app.services.context import Platform
-from app.services.deploy import DeployService
+from app.services.process_models.deploy import DeployService
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import FormInvalid, NotFound, NotPermitted
 from app.models import Attachment, User
-from app.services.attachments import AttachmentService, reference
+from app.services.audit.attachments import AttachmentService, reference
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances import InstanceService
+from app.services.instances.lifecycle import InstanceService
 
 pytestmark = pytest.mark.usefixtures("deployed")
 

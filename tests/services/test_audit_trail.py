@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.clock import FixedClock
 from app.errors import NotFound, NotPermitted
 from app.models import User
-from app.services.accounts import AccountService
-from app.services.audit_trail import AuditTrail
-from app.services.organisation import AgencyService
+from app.services.accounts.users import AccountService
+from app.services.audit.trail import AuditTrail
+from app.services.catalog.agencies import AgencyService
 
 pytestmark = pytest.mark.usefixtures("demo")
 

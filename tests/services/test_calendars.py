@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from app.models import Agency, OfficeHours, RegionalDay, Service, User
-from app.services.calendars import (
+from app.services.context import Platform
+from app.services.deadlines.calendars import (
     CalendarService,
     calendar_for,
     parse_week,
     week_rows,
     years_around,
 )
-from app.services.context import Platform
 from app.sla.calendar import indonesian_government_default
 
 pytestmark = pytest.mark.usefixtures("demo")

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from app.errors import Conflict
 from app.models import Event, Instance, Task, User
 from app.services.context import Platform
-from app.services.instances import InstanceService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.tasks.inbox import TaskService
 from tests.api.test_permintaan_layanan_flow import CLASSIFY, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from app.clock import FixedClock
 from app.errors import NotPermitted
 from app.models import User
-from app.services.accounts import AccountService
+from app.services.accounts.users import AccountService
 from app.services.context import Platform
-from app.services.dashboard import DashboardService, PdScope
-from app.services.instances import InstanceService
+from app.services.instances.dashboard import DashboardService, PdScope
+from app.services.instances.lifecycle import InstanceService
 from tests.services.tracking_data import CLASSIFY_COMPLAINT, complaint, complete, service_request
 
 pytestmark = pytest.mark.usefixtures("deployed")

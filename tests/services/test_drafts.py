@@ -14,11 +14,11 @@ from app.errors import Conflict, DeploymentInvalid, InvalidInput, NotPermitted
 from app.models import FormFile, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.diagram_template import new_diagram
-from app.services.drafts import DraftService
-from app.services.form_library import FormLibrary, FormPair, check_form
-from app.services.instances import InstanceService
-from app.services.model_overview import running_instances, summaries
+from app.services.instances.lifecycle import InstanceService
+from app.services.process_models.diagram_template import new_diagram
+from app.services.process_models.drafts import DraftService
+from app.services.process_models.form_library import FormLibrary, FormPair, check_form
+from app.services.process_models.overview import running_instances, summaries
 from tests.conftest import FORMS, PROCESSES
 
 MODEL = "permintaan-layanan"

@@ -1,4 +1,5 @@
-"""Procedures starting and waiting for one another through BPMN messages (app/services/links.py)."""
+"""Procedures starting and waiting for one another through BPMN messages
+(app/services/instances/links.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from app.engine.specs import Bundle
 from app.errors import FormInvalid
 from app.models import Event, Instance, User
 from app.services.context import Platform
-from app.services.deploy import DeployService
-from app.services.instances import InstanceService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.process_models.deploy import DeployService
+from app.services.tasks.inbox import TaskService
 
 NS = (
     'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '

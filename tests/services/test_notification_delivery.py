@@ -24,8 +24,8 @@ from app.models import Notification, Task, User
 from app.models.notification import EmailStatus
 from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER
-from app.services.instances import InstanceService
-from app.services.notifications import (
+from app.services.instances.lifecycle import InstanceService
+from app.services.notifications.messages import (
     LEASE,
     MAX_ATTEMPTS,
     MailConfig,

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from app.engine.specs import Bundle
 from app.models import Instance, User
 from app.services.context import Platform
-from app.services.deploy import DeployService
-from app.services.instances import InstanceService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.process_models.deploy import DeployService
+from app.services.tasks.inbox import TaskService
 from tests.bpmn import linear
 
 V1 = linear('<bpmn:userTask id="satu" />', '<bpmn:userTask id="dua" />')

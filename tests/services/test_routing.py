@@ -10,11 +10,11 @@ from app.engine.routing import candidates, reach_of, role_holders
 from app.engine.specs import Bundle
 from app.errors import NotPermitted
 from app.models import Agency, Event, Service, Task, User
-from app.services.accounts import AccountService
+from app.services.accounts.users import AccountService
 from app.services.context import Platform
-from app.services.deploy import DeployService
-from app.services.instances import InstanceService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.process_models.deploy import DeployService
+from app.services.tasks.inbox import TaskService
 from tests.bpmn import lanes, linear
 from tests.conftest import T0
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.engine.specs import Bundle
 from app.models import Agency, User
 from app.services.context import Platform
-from app.services.deploy import DeployService
-from app.services.instances import InstanceService
+from app.services.instances.lifecycle import InstanceService
+from app.services.process_models.deploy import DeployService
 from tests.bpmn import linear
 
 SCRIPT = (

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import Event, Instance, InstanceStatus, Notification, Task, User
 from app.services.context import Platform
-from app.services.instances import InstanceService
-from app.services.supervision import REASON_MAX, SupervisionService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.instances.supervision import REASON_MAX, SupervisionService
+from app.services.tasks.inbox import TaskService
 from tests.services.tracking_data import complaint, complete, open_task, service_request
 
 pytestmark = pytest.mark.usefixtures("deployed")

@@ -13,9 +13,9 @@ from app.clock import FixedClock
 from app.engine.specs import Bundle
 from app.models import Event, Instance, Task, User
 from app.services.context import Platform
-from app.services.deploy import DeployService
-from app.services.instances import InstanceService
-from app.services.timers import TimerService
+from app.services.instances.lifecycle import InstanceService
+from app.services.instances.timers import TimerService
+from app.services.process_models.deploy import DeployService
 from tests.conftest import T0
 from tests.ticks import tick
 

@@ -12,7 +12,7 @@ from app.clock import FixedClock
 from app.errors import NotFound, NotPermitted
 from app.models import Agency, Instance, Service, User
 from app.services.context import Platform
-from app.services.tracking import InstanceFilter, TrackingService
+from app.services.instances.tracking import InstanceFilter, TrackingService
 from tests.conftest import T0
 from tests.services.tracking_data import (
     CLASSIFY_COMPLAINT,

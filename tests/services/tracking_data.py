@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.models import Task, TaskState, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT, SAMPLE_REQUEST
-from app.services.instances import InstanceService
-from app.services.tasks import TaskService
+from app.services.instances.lifecycle import InstanceService
+from app.services.tasks.inbox import TaskService
 
 #: The service desk's classification of the sample complaint (keeps it P3).
 CLASSIFY_COMPLAINT = {

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.models import Agency, Event, RegionalDay, RoleAssignment, Schedule, User
 from app.services.context import Platform
-from app.services.reference import ReferenceService
+from app.services.deadlines.reference_tables import ReferenceService
 from tests.web.conftest import client_sign_in
 
 pytestmark = pytest.mark.usefixtures("demo")

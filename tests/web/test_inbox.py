@@ -13,7 +13,7 @@ from app.clock import FixedClock
 from app.models import User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT
-from app.services.tasks import InboxFilter, TaskService
+from app.services.tasks.inbox import InboxFilter, TaskService
 from tests.conftest import Auth
 from tests.web.conftest import client_sign_in
 from tests.web.test_task_page import open_task, start_request
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("deployed")
 
 
 def _start_complaint(platform: Platform) -> int:
-    from app.services.instances import InstanceService
+    from app.services.instances.lifecycle import InstanceService
 
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "penyedia")).one()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Event, Instance, InstanceStatus, Task
 from app.services.context import Platform
-from app.services.tracking import PAGE_SIZE
+from app.services.instances.tracking import PAGE_SIZE
 from tests.services.tracking_data import complaint, open_task, service_request
 from tests.web.conftest import client_sign_in
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.models import Instance, User
 from app.services.context import Platform
-from app.services.instances import InstanceService
+from app.services.instances.lifecycle import InstanceService
 from tests.web.conftest import sign_in
 from tests.web.test_task_page import _holder, open_task
 

@@ -18,8 +18,8 @@ from app.engine.specs import Bundle
 from app.models import Attachment, Instance, KnownError, Task, TaskState, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.deploy import DeployService
-from app.services.instances import InstanceService
+from app.services.instances.lifecycle import InstanceService
+from app.services.process_models.deploy import DeployService
 from tests.bpmn import lanes, linear
 from tests.web.conftest import client_sign_in
 

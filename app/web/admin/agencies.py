@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 from app.request_scope import platform, session
-from app.services.organisation import (
+from app.services.catalog.agencies import (
     DEFAULT_WARNING_PERCENT,
     SLA_SCHEMES,
     TIMEZONES,

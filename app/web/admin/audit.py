@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.request_scope import platform, session
-from app.services.audit_trail import AuditEntry, AuditTrail
+from app.services.audit.trail import AuditEntry, AuditTrail
 from app.web.access import me
 
 #: How each audited change reads on a page.

@@ -20,7 +20,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import Conflict, DomainError
 from app.request_scope import platform, session
-from app.services.calendars import (
+from app.services.catalog.agencies import AgencyService
+from app.services.catalog.services import CatalogService
+from app.services.deadlines.calendars import (
     DEFAULT_KEY,
     FIRST_YEAR,
     LAST_YEAR,
@@ -28,8 +30,6 @@ from app.services.calendars import (
     CalendarView,
     Deadline,
 )
-from app.services.catalog import CatalogService
-from app.services.organisation import AgencyService
 from app.sla.calendar import DAY_NAMES
 from app.web.access import me
 from app.web.admin.audit import trail

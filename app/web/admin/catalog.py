@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from app.errors import DomainError, NotFound
 from app.models import Service
 from app.request_scope import platform, session
-from app.services.catalog import CLASSIFICATIONS, GROUPS, SUPPORT_HOURS, CatalogService
-from app.services.organisation import AgencyService
+from app.services.catalog.agencies import AgencyService
+from app.services.catalog.services import CLASSIFICATIONS, GROUPS, SUPPORT_HOURS, CatalogService
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import CODE_PATTERN, REFUSED, FormState, whole_number

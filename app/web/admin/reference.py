@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 from app.request_scope import platform, session
-from app.services.reference import ReferenceService, TableView
+from app.services.deadlines.reference_tables import ReferenceService, TableView
 from app.sla.matrix import Priority
 from app.web.access import me
 from app.web.admin.audit import trail

@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError, NotFound
 from app.request_scope import platform, session
-from app.services.accounts import AccountService
-from app.services.calendars import DEFAULT_TIME_ZONE
-from app.services.deploy import DeployService
-from app.services.organisation import AgencyService
-from app.services.schedules import CYCLES, ScheduleService
+from app.services.accounts.users import AccountService
+from app.services.catalog.agencies import AgencyService
+from app.services.deadlines.calendars import DEFAULT_TIME_ZONE
+from app.services.instances.schedules import CYCLES, ScheduleService
+from app.services.process_models.deploy import DeployService
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import REFUSED, FormState, local_moment

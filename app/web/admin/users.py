@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from app.errors import DomainError, NotFound
 from app.models import User
 from app.request_scope import platform, session
-from app.services.accounts import MIN_PASSWORD_LENGTH, AccountService
-from app.services.catalog import CatalogService
-from app.services.deploy import DeployService
-from app.services.organisation import AgencyService
+from app.services.accounts.users import MIN_PASSWORD_LENGTH, AccountService
+from app.services.catalog.agencies import AgencyService
+from app.services.catalog.services import CatalogService
+from app.services.process_models.deploy import DeployService
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import REFUSED, FormState, required_text

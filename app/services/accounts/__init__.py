@@ -1,0 +1,1 @@
+"""People: users, passwords, role assignments, acting officials."""

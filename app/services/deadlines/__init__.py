@@ -1,0 +1,2 @@
+"""Deadlines: SLA clocks and escalation per instance, working calendars, the SLA
+reference tables, working time left."""

@@ -1,0 +1,544 @@
+"""SLA clocks of complaints and requests, and escalation when a deadline nears or passes.
+
+Which instances have clocks (docs/bpmn-conventions.md, "SLA clocks and escalation"):
+those about a service (`layanan`) whose data names an impact or urgency (`dampak`,
+`urgensi`: a complaint) or a request type (`jenis_permintaan`: a request).
+
+The clocks are derived, never counted: `SlaService.read` rebuilds them from the instance's
+events alone. Whenever what the targets depend on changes (priority, service, urgency,
+the agency's scheme), `refresh` appends an `sla_changed` event holding the new inputs and
+the targets then in force, with the deadlines before and after; later edits of the
+reference tables do not move the deadlines of complaints already filed. The instance
+columns (`priority`, `response_due_at`, ...) are the latest reading, for lists.
+
+The diagram's escalation timers read the `sla` variable this module keeps in the
+workflow: the warning point and the deadline of each clock (far in the future when there
+is none), re-armed whenever the reading changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engine.routing import role_holders
+from app.engine.specs import ParsedModel
+from app.models import (
+    REQUESTER_LANE,
+    Agency,
+    Event,
+    Instance,
+    InstanceStatus,
+    RequestType,
+    Service,
+    User,
+)
+from app.services.audit.events import record
+from app.services.context import Platform
+from app.services.deadlines.calendars import calendar_for, years_around
+from app.services.deadlines.reference_tables import ReferenceService
+from app.services.notifications.messages import NotificationService
+from app.sla.calendar import ALWAYS_OPEN, WorkingCalendar, is_working_time
+from app.sla.matrix import UnknownValue, normalise_priority
+from app.sla.stopwatch import ClockReading, Pause, Target, read_clock, target_met
+from app.sla.targets import resolution_target, response_target
+from app.sla.urgency import escalation_level, normalise_urgency, urgency_resolution_target
+from app.sla.urgency import urgency_response_rule as urgency_rule
+
+COMPLAINT = "aduan"
+REQUEST = "permintaan"
+#: The workflow variable the escalation timers read (docs/bpmn-conventions.md).
+SLA_VARIABLE = "sla"
+#: The due time an escalation timer gets when its clock has no deadline.
+NEVER = "9999-12-31T23:59:59+00:00"
+SLA_CHANGED = "sla_changed"
+ESCALATED = "escalated"
+#: The reporter's confirmation that stops the resolution clock.
+CONFIRMED = "diterima"
+#: Data fields that start and stop the RTO clock of a Kritis service under its DRP.
+DRP_ACTIVATED = "drp_diaktifkan"
+SERVICE_RESTORED = "layanan_pulih"
+#: Impact to urgency, for agencies on the urgency scheme when the reporter gave none
+#: (Tabel 11: urgency 1 affects all users, as a Mayor impact does).
+URGENCY_OF_IMPACT = {"Mayor": 1, "Minor": 2}
+
+
+def scope_calendar(
+    session: Session, service: Service | None, agency_id: int | None, around: datetime
+) -> WorkingCalendar:
+    """The calendar an instance's clocks and scripts run on: its service's support hours
+    in its PD's working calendar, with the holidays of the years around `around`.
+
+    One transition asks for it several times (the engine's scripts, the clocks, the
+    timers), so it is kept for the session's life: a session is one request or one
+    tick, and a calendar edited meanwhile applies from the next one.
+    """
+    years = years_around(around)
+    key = ("scope_calendar", service.id if service else None, agency_id, years.start)
+    cached: WorkingCalendar | None = session.info.get(key)
+    if cached is None:
+        agency = service.agency if service is not None else None
+        if agency is None and agency_id is not None:
+            agency = session.get(Agency, agency_id)
+        cached = session.info[key] = calendar_for(session, agency, service, years=years)
+    return cached
+
+
+def push_variables(
+    platform: Platform,
+    instance: Instance,
+    model: ParsedModel,
+    variables: dict[str, Any],
+    calendar: WorkingCalendar,
+) -> None:
+    """Write facts the app learnt after a step into the workflow and the instance row."""
+    state, next_timer = platform.runtime.update_data(
+        model, instance.state, variables, platform.clock, calendar
+    )
+    instance.state = state
+    instance.next_timer_at = next_timer
+    instance.data = {**(instance.data or {}), **variables}
+
+
+def clock_kind(data: dict[str, Any]) -> str | None:
+    """Tell which clocks an instance has: "aduan", "permintaan", or None for none."""
+    if data.get("layanan") is None:
+        return None
+    if "dampak" in data or "urgensi" in data:
+        return COMPLAINT
+    if "jenis_permintaan" in data:
+        return REQUEST
+    return None
+
+
+@dataclass
+class SlaReport:
+    """The clocks of one instance as read from its history, with their explanation."""
+
+    kind: str
+    inputs: dict[str, Any]
+    response: ClockReading
+    resolution: ClockReading
+    rto: ClockReading | None
+    warnings: list[str]
+    changes: list[Event] = field(default_factory=list)
+    escalations: list[Event] = field(default_factory=list)
+
+    @property
+    def priority(self) -> str | None:
+        """The priority in force (P1-P6), if one was set."""
+        return self.inputs.get("prioritas")
+
+    def timer_values(self) -> dict[str, str]:
+        """The `sla` workflow variable: warnings, warning points and deadlines (ISO-8601)."""
+
+        def iso(moment: datetime | None) -> str:
+            return moment.isoformat() if moment is not None else NEVER
+
+        return {
+            "peringatan": list(self.warnings),
+            "respons_peringatan": iso(self.response.warning_at),
+            "respons_batas": iso(self.response.due_at),
+            "penyelesaian_peringatan": iso(self.resolution.warning_at),
+            "penyelesaian_batas": iso(self.resolution.due_at),
+        }
+
+
+def _target_dict(target: Target) -> dict[str, Any]:
+    return {
+        "detik": None if target.duration is None else int(target.duration.total_seconds()),
+        "dasar": target.basis,
+        "hari_kerja_berikutnya": target.end_of_next_working_day,
+    }
+
+
+def _target(stored: dict[str, Any]) -> Target:
+    seconds = stored.get("detik")
+    return Target(
+        None if seconds is None else timedelta(seconds=seconds),
+        str(stored.get("dasar", "")),
+        bool(stored.get("hari_kerja_berikutnya")),
+    )
+
+
+def _hours(duration: timedelta) -> str:
+    minutes = int(duration.total_seconds() // 60)
+    return f"{minutes} menit" if minutes < 120 else f"{minutes / 60:g} jam"
+
+
+def sla_summary(instance: Instance, now: datetime) -> dict[str, Any] | None:
+    """The `sla` object of api.md from the instance's columns; None when it has no clocks.
+
+    Lists show it for every row, so it reads no events: the columns are the latest
+    reading, and only "met" depends on `now` (a deadline passes without any event).
+    """
+    variable = (instance.data or {}).get(SLA_VARIABLE)
+    if not isinstance(variable, dict):
+        return None
+    return {
+        "priority": instance.priority,
+        "response_due_at": instance.response_due_at,
+        "resolution_due_at": instance.resolution_due_at,
+        "responded_at": instance.responded_at,
+        "resolved_at": instance.resolved_at,
+        "response_met": target_met(instance.response_due_at, instance.responded_at, now),
+        "resolution_met": target_met(instance.resolution_due_at, instance.resolved_at, now),
+        "paused": instance.status == InstanceStatus.SUSPENDED,
+        "warnings": list(variable.get("peringatan") or []),
+    }
+
+
+class SlaService:
+    """Reads, refreshes and escalates the SLA clocks of instances."""
+
+    def __init__(self, session: Session, platform: Platform) -> None:
+        self.session = session
+        self.platform = platform
+        self.tables = ReferenceService(session, platform.clock)
+
+    # -- what the targets are ------------------------------------------------------------
+
+    def _calendar(self, instance: Instance, at: datetime) -> WorkingCalendar:
+        return scope_calendar(self.session, instance.service, instance.agency_id, at)
+
+    def _inputs(self, instance: Instance, kind: str, service: Service) -> dict[str, Any]:
+        """What the targets depend on, from the instance's current data and its PD."""
+        data = instance.data or {}
+        priority = data.get("prioritas") or None
+        if kind == COMPLAINT and priority is not None:
+            try:
+                priority = normalise_priority(priority).value
+            except UnknownValue:
+                priority = None  # the form's enum prevents it; a script may not
+        return {
+            "jenis": kind,
+            "skema": service.agency.sla_scheme,
+            "layanan": service.code,
+            "prioritas": priority,
+            "urgensi": data.get("urgensi") or URGENCY_OF_IMPACT.get(str(data.get("dampak"))),
+            "jenis_permintaan": data.get("jenis_permintaan") if kind == REQUEST else None,
+            "pendampingan_lokasi": bool(data.get("pendampingan_lokasi")),
+        }
+
+    def _targets(
+        self,
+        instance: Instance,
+        inputs: dict[str, Any],
+        service: Service,
+        calendar: WorkingCalendar,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The targets in force for `inputs` (reference tables, catalog), and warnings."""
+        warnings: list[str] = []
+        if inputs["jenis"] == REQUEST:
+            # Tabel 4 and Tabel 12 time responses to complaints ("aduan", "kendala"); a
+            # request's own target is its type's fulfilment time (the catalog).
+            response = Target(None, "target respons hanya untuk aduan / complaints only")
+            resolution = self._fulfilment(service, inputs["jenis_permintaan"])
+        elif inputs["skema"] == "urgensi":
+            response = self._urgency_response(instance, inputs, calendar)
+            resolution = self._urgency_resolution(inputs["urgensi"])
+        else:
+            response = self._priority_response(inputs["prioritas"])
+            resolution = self._table_2(service)
+            if not resolution.is_set:
+                warnings.append(
+                    f"Tidak ada target penyelesaian ({resolution.basis}); administrator perlu "
+                    "menetapkannya / no resolution target: an administrator must set one"
+                )
+        targets = {"respons": _target_dict(response), "penyelesaian": _target_dict(resolution)}
+        if service.classification == "Kritis" and service.rto_minutes:
+            rto = Target(
+                timedelta(minutes=service.rto_minutes), f"RTO layanan {service.rto_minutes} menit"
+            )
+            targets["rto"] = _target_dict(rto)
+        return targets, warnings
+
+    def _priority_response(self, priority: str | None) -> Target:
+        if priority is None:
+            return Target(None, "menunggu penetapan prioritas / priority not set yet")
+        duration = response_target(priority, self.tables.table("target-respons"))
+        return Target(duration, f"Tabel 4: {priority} < {_hours(duration)}")
+
+    def _table_2(self, service: Service) -> Target:
+        cell = resolution_target(
+            service.group, service.classification, self.tables.table("target-penyelesaian")
+        )
+        where = f"Tabel 2: Layanan {service.group} / {service.classification}"
+        if cell.duration is None:
+            return Target(None, f"{where}: tidak diatur regulasi / not set")
+        return Target(cell.duration, f"{where} < {_hours(cell.duration)}")
+
+    def _urgency_resolution(self, urgency: object) -> Target:
+        if urgency is None:
+            return Target(None, "menunggu penetapan urgensi / urgency not set yet")
+        level = normalise_urgency(urgency)
+        duration = urgency_resolution_target(level, self.tables.table("skema-urgensi"))
+        return Target(duration, f"Tabel 13: urgensi {int(level)} dalam {_hours(duration)}")
+
+    def _urgency_response(
+        self, instance: Instance, inputs: dict[str, Any], calendar: WorkingCalendar
+    ) -> Target:
+        urgency = inputs["urgensi"]
+        if urgency is None:
+            return Target(None, "menunggu penetapan urgensi / urgency not set yet")
+        rule = urgency_rule(
+            urgency,
+            in_working_hours=is_working_time(instance.started_at, calendar),
+            on_site_support=inputs["pendampingan_lokasi"],
+            scheme=self.tables.table("skema-urgensi"),
+        )
+        basis = f"Tabel 12: {rule.description}"
+        if rule.duration is None:
+            return Target(None, basis, end_of_next_working_day=True)
+        return Target(rule.duration, basis)
+
+    def _fulfilment(self, service: Service, type_code: object) -> Target:
+        request_type = self.session.scalar(
+            select(RequestType).where(
+                RequestType.service_id == service.id, RequestType.code == str(type_code)
+            )
+        )
+        if request_type is None or not request_type.fulfilment_hours:
+            return Target(None, "jenis permintaan tanpa target pemenuhan / no fulfilment target")
+        duration = timedelta(hours=request_type.fulfilment_hours)
+        return Target(duration, f"Target pemenuhan {request_type.name}: {_hours(duration)}")
+
+    # -- reading from the history --------------------------------------------------------
+
+    def history(self, instance: Instance) -> list[Event]:
+        """The instance's events, those of the transaction in progress included.
+
+        Read without flushing, so that a transition's changes reach the database in one
+        flush at commit rather than one before and one after this read.
+        """
+        with self.session.no_autoflush:
+            stored = list(
+                self.session.scalars(
+                    select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
+                )
+            )
+        pending = [
+            o for o in self.session.new if isinstance(o, Event) and o.instance_id == instance.id
+        ]
+        return stored + sorted(pending, key=lambda e: e.at)
+
+    def read(self, instance: Instance, events: Sequence[Event] | None = None) -> SlaReport | None:
+        """The clocks as the history says, at the platform clock's now; None if unclocked."""
+        if events is None:
+            events = self.history(instance)
+        changes = [e for e in events if e.kind == SLA_CHANGED]
+        if not changes:
+            return None
+        latest = changes[-1].data
+        now = self.platform.clock.now()
+        calendar = self._calendar(instance, instance.started_at)
+        pauses = self._pauses(events)
+        responded, resolved, activated, restored = self._milestones(events)
+        fraction = self._warning_fraction(instance)
+        targets = latest["targets"]
+
+        def clock(
+            name: str,
+            started: datetime,
+            stopped: datetime | None,
+            cal: WorkingCalendar,
+            paused: Sequence[Pause],
+        ) -> ClockReading:
+            return read_clock(
+                name,
+                started,
+                _target(targets[name]),
+                cal,
+                now,
+                pauses=paused,
+                stopped_at=stopped,
+                warning_fraction=fraction,
+            )
+
+        rto = None
+        if activated is not None and "rto" in targets:
+            rto = clock("rto", activated, restored, ALWAYS_OPEN, ())
+        return SlaReport(
+            kind=latest["inputs"]["jenis"],
+            inputs=latest["inputs"],
+            response=clock("respons", instance.started_at, responded, calendar, pauses),
+            resolution=clock("penyelesaian", instance.started_at, resolved, calendar, pauses),
+            rto=rto,
+            warnings=list(latest.get("peringatan", [])),
+            changes=changes,
+            escalations=[e for e in events if e.kind == ESCALATED],
+        )
+
+    def _warning_fraction(self, instance: Instance) -> float:
+        agency = self.session.get(Agency, instance.agency_id) if instance.agency_id else None
+        percent = agency.escalation_warning_percent if agency is not None else 75
+        return percent / 100
+
+    @staticmethod
+    def _pauses(events: Sequence[Event]) -> list[Pause]:
+        pauses: list[Pause] = []
+        began: datetime | None = None
+        for event in events:
+            if event.kind == "instance_suspended" and began is None:
+                began = event.at
+            elif event.kind == "instance_resumed" and began is not None:
+                pauses.append(Pause(began, event.at))
+                began = None
+        if began is not None:
+            pauses.append(Pause(began, None))
+        return pauses
+
+    @staticmethod
+    def _milestones(
+        events: Sequence[Event],
+    ) -> tuple[datetime | None, datetime | None, datetime | None, datetime | None]:
+        """When the provider first acted, the reporter confirmed, the DRP was activated
+        and the service restored (in a form, or reported by the DRP procedure).
+
+        The provider side is any lane but the starter's (`Pemohon`, or no lane), as
+        routing has it; task events carry their lane for this.
+        """
+        responded = resolved = activated = restored = None
+        for event in events:
+            if event.kind == "message_received":
+                # The DRP procedure reports back: recovered, or no DRP after all (not a
+                # disaster, or activation refused), in which case no RTO clock runs.
+                result = event.data.get("payload") or {}
+                if result.get(DRP_ACTIVATED) is False and restored is None:
+                    activated = None
+                elif activated is not None and result.get(SERVICE_RESTORED) is True:
+                    # the recovery itself (the child's form), not the DRP's later sign-off
+                    recovered = event.data.get("restored_at")
+                    restored = restored or (
+                        datetime.fromisoformat(recovered) if recovered else event.at
+                    )
+                continue
+            if event.kind not in ("task_claimed", "task_completed"):
+                continue
+            provider = event.data.get("lane") not in (None, REQUESTER_LANE)
+            if provider:
+                responded = responded or event.at
+            if event.kind != "task_completed":
+                continue
+            submitted = event.data.get("data") or {}
+            if not provider and submitted.get("konfirmasi") == CONFIRMED:
+                resolved = resolved or event.at
+            if submitted.get(DRP_ACTIVATED) is True:
+                activated = activated or event.at
+            if activated is not None and submitted.get(SERVICE_RESTORED) is True:
+                restored = restored or event.at
+        return responded, resolved, activated, restored
+
+    # -- keeping it current --------------------------------------------------------------
+
+    def refresh(self, instance: Instance, model: ParsedModel, actor: User | None) -> None:
+        """Bring the clocks up to date after a transition, in the caller's transaction.
+
+        Appends `sla_changed` when the inputs changed, writes the reading into
+        the instance columns, and re-arms the escalation timers when the warning points or
+        deadlines moved.
+        """
+        kind = clock_kind(instance.data or {})
+        if kind is None or instance.service is None:
+            return
+        calendar = self._calendar(instance, instance.started_at)
+        inputs = self._inputs(instance, kind, instance.service)
+        events = self.history(instance)
+        previous = next((e for e in reversed(events) if e.kind == SLA_CHANGED), None)
+        if previous is None or previous.data["inputs"] != inputs:
+            # Targets are fixed when their inputs change: a later edit of a reference
+            # table applies to new reports, not to deadlines already given.
+            targets, warnings = self._targets(instance, inputs, instance.service, calendar)
+            before = self.read(instance, events) if previous is not None else None
+            change = record(
+                self.session,
+                instance,
+                SLA_CHANGED,
+                self.platform.clock.now(),
+                actor,
+                data={"inputs": inputs, "targets": targets, "peringatan": warnings},
+            )
+            events.append(change)
+            after = self.read(instance, events)
+            assert after is not None  # the event just appended makes it clocked
+            change.data = {
+                **change.data,
+                "sebelum": before.timer_values() if before else None,
+                "sesudah": after.timer_values(),
+            }
+        report = self.read(instance, events)
+        assert report is not None
+        instance.priority = report.priority
+        instance.response_due_at = report.response.due_at
+        instance.resolution_due_at = report.resolution.due_at
+        instance.responded_at = report.response.stopped_at
+        instance.resolved_at = report.resolution.stopped_at
+        values = report.timer_values()
+        open_ = instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED)
+        if open_ and (instance.data or {}).get(SLA_VARIABLE) != values:
+            push_variables(self.platform, instance, model, {SLA_VARIABLE: values}, calendar)
+
+    def escalate(self, instance: Instance, model: ParsedModel, fired: Sequence[str]) -> None:
+        """Record and announce the escalations among the boundary timers that fired.
+
+        A clock escalates to a level once: a later task's timer for the same clock and
+        level (the resolution clock spans several tasks) adds nothing.
+        """
+        done = {
+            (e.data.get("clock"), e.data.get("level"))
+            for e in self.history(instance)
+            if e.kind == ESCALATED
+        }
+        report = None
+        for bpmn_id in fired:
+            escalation = model.escalations.get(bpmn_id)
+            if escalation is None or (escalation.clock, escalation.level) in done:
+                continue
+            done.add((escalation.clock, escalation.level))
+            report = report or self.read(instance)
+            level = escalation_level(escalation.level, self.tables.table("skema-urgensi"))
+            now = self.platform.clock.now()
+            recipients = sorted(
+                {
+                    name
+                    for role in level.roles
+                    for name in role_holders(
+                        self.session, role, instance.service_id, instance.agency_id, now
+                    )
+                }
+            )
+            reading = None
+            if report is not None:
+                reading = report.response if escalation.clock == "respons" else report.resolution
+            due = reading.due_at.isoformat() if reading and reading.due_at else None
+            record(
+                self.session,
+                instance,
+                ESCALATED,
+                now,
+                None,
+                data={
+                    "clock": escalation.clock,
+                    "level": escalation.level,
+                    "element": bpmn_id,
+                    "roles": list(level.roles),
+                    "recipients": recipients,
+                    "due_at": due,
+                },
+            )
+            clock_name = "respons" if escalation.clock == "respons" else "penyelesaian"
+            NotificationService(self.session, self.platform.clock, self.platform.settings).notify(
+                recipients,
+                "escalation",
+                f"Eskalasi level {escalation.level}: #{instance.id} ({clock_name})",
+                f"Waktu {clock_name} permohonan #{instance.id} "
+                + (f"jatuh tempo {due}" if due else "tanpa batas waktu")
+                + f". Anda menerima eskalasi level {escalation.level} (Tabel 14).",
+                f"/api/v1/process-instances/{instance.id}",
+                instance,
+            )

@@ -1,0 +1,2 @@
+"""Process instances: their lifecycle, the links between them, numbering, recurrence,
+supervision, tracking, timers and periodic starts."""

@@ -1,0 +1,1 @@
+"""Notifications: in-app messages and their e-mail copies."""

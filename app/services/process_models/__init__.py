@@ -1,0 +1,1 @@
+"""Process models: deploy, drafts, the form library, diagram templates, versions in use."""

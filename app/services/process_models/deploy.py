@@ -1,0 +1,267 @@
+"""Deploying process models: validate, store an immutable version, cache the parse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.engine.specs import (
+    FORM_PROPERTY,
+    UI_FORM_PROPERTY,
+    Bundle,
+    ParsedModel,
+    SpecCache,
+    parse_bundle,
+)
+from app.engine.validation import validate_model
+from app.engine.xmlsafe import XmlRejected, parse_xml
+from app.errors import Conflict, DeploymentInvalid, DeployProblem, NotFound
+from app.models import ProcessFile, ProcessModel, ProcessModelVersion, Role, User
+from app.services.audit.events import audit
+
+MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class DeployResult:
+    """What a deploy did: a new version, or nothing because the content was unchanged."""
+
+    model_id: str
+    version: int
+    created: bool
+    warnings: list[DeployProblem] = field(default_factory=list)
+
+
+def model_id_for(bundle: Bundle) -> str:
+    """The model id is the BPMN file's stem, e.g. `permintaan-layanan`."""
+    bpmn = [name for name in bundle.files if bundle.kind(name) == "bpmn"]
+    return Path(bpmn[0]).stem.lower() if len(bpmn) == 1 else ""
+
+
+def bundle_from_directory(bpmn_path: Path, forms_dir: Path) -> Bundle:
+    """Gather a BPMN file with the forms it names and the DMN files beside it it calls.
+
+    Forms are looked up in `forms_dir` and then beside the BPMN file; a form that is
+    found in neither is left out, so that validation reports it as missing.
+    """
+    content = bpmn_path.read_bytes()
+    files = {bpmn_path.name: content}
+    try:
+        root = parse_xml(content)
+    except XmlRejected:
+        return Bundle(files)
+    names = {
+        prop.get("value")
+        for prop in root.iter("{*}property")
+        if prop.get("name") in (FORM_PROPERTY, UI_FORM_PROPERTY) and prop.get("value")
+    }
+    for name in sorted(n for n in names if n):
+        for folder in (forms_dir, bpmn_path.parent):
+            candidate = folder / Path(name).name
+            if candidate.is_file():
+                files[candidate.name] = candidate.read_bytes()
+                break
+    called = {(el.text or "").strip() for el in root.iter("{*}calledDecisionId")}
+    for dmn in sorted(bpmn_path.parent.glob("*.dmn")):
+        dmn_content = dmn.read_bytes()
+        if any(f'id="{decision}"'.encode() in dmn_content for decision in called if decision):
+            files[dmn.name] = dmn_content
+    return Bundle(files)
+
+
+class DeployService:
+    """Validate and store process model versions; hand out parsed models from the cache."""
+
+    def __init__(self, session: Session, clock: Clock, specs: SpecCache) -> None:
+        self.session = session
+        self.clock = clock
+        self.specs = specs
+
+    def known_roles(self) -> set[str]:
+        """Role names a lane may use."""
+        return set(self.session.scalars(select(Role.name)))
+
+    def check(self, model_id: str, bundle: Bundle) -> tuple[ParsedModel, list[DeployProblem]]:
+        """Every check a deploy makes, storing nothing: sizes, the model id, parsing and
+        validation. The modeler's drafts are checked by this too.
+
+        Returns the parsed model and its warnings.
+
+        Raises:
+            DeploymentInvalid: every error found.
+        """
+        oversized = [
+            DeployProblem(name, f"berkas melebihi {MAX_FILE_BYTES // 1024} KB / file too large")
+            for name, content in bundle.files.items()
+            if len(content) > MAX_FILE_BYTES
+        ]
+        if oversized:
+            raise DeploymentInvalid(oversized)
+        if model_id and not MODEL_ID.match(model_id):
+            raise DeploymentInvalid(
+                [
+                    DeployProblem(
+                        model_id,
+                        "id model (nama berkas BPMN) harus huruf kecil, angka dan '-' / the "
+                        "model id (the BPMN file name) must be lower-case letters, digits and '-'",
+                    )
+                ]
+            )
+        parsed = parse_bundle(model_id, bundle)
+        problems = validate_model(parsed, self.known_roles())
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise DeploymentInvalid(errors)
+        return parsed, [p for p in problems if p.severity == "warning"]
+
+    def deploy(
+        self, bundle: Bundle, user: User | None = None, model_id: str | None = None
+    ) -> DeployResult:
+        """Validate `bundle` and store it as the model's next version, unless unchanged.
+
+        Raises:
+            DeploymentInvalid: any error in any file; nothing is stored.
+            Conflict: someone deployed the same model at the same moment.
+        """
+        model_id = model_id or model_id_for(bundle)
+        parsed, warnings = self.check(model_id, bundle)
+
+        content_hash = bundle.content_hash
+        model = self.session.get(ProcessModel, model_id)
+        latest = self._latest(model_id) if model else None
+        if latest is not None and latest.content_hash == content_hash:
+            return DeployResult(model_id, latest.version, created=False, warnings=warnings)
+        now = self.clock.now()
+        if model is None:
+            model = ProcessModel(id=model_id, name=parsed.name, created_at=now)
+            self.session.add(model)
+        model.name = parsed.name
+        version = ProcessModelVersion(
+            process_model_id=model_id,
+            version=(latest.version + 1) if latest else 1,
+            process_id=parsed.process_id,
+            name=parsed.name,
+            content_hash=content_hash,
+            deployed_by_id=user.id if user else None,
+            deployed_at=now,
+            warnings=[w.as_dict() for w in warnings],
+        )
+        self.session.add(version)
+        for name, content in sorted(bundle.files.items()):
+            self.session.add(
+                ProcessFile(
+                    version=version,
+                    name=name,
+                    kind=bundle.kind(name),
+                    content=content.decode("utf-8"),
+                )
+            )
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "Model sedang di-deploy oleh orang lain / deployed concurrently, try again"
+            ) from None
+        audit(
+            self.session,
+            user,
+            "model_deployed",
+            now,
+            {
+                "model": model_id,
+                "version": version.version,
+                "content_hash": content_hash,
+                "files": sorted(bundle.files),
+            },
+        )
+        self.specs.get(version.id, lambda: parsed)
+        return DeployResult(model_id, version.version, created=True, warnings=warnings)
+
+    def _latest(self, model_id: str) -> ProcessModelVersion | None:
+        return self.session.scalar(
+            select(ProcessModelVersion)
+            .where(ProcessModelVersion.process_model_id == model_id)
+            .order_by(ProcessModelVersion.version.desc())
+            .limit(1)
+        )
+
+    def latest(self, model_id: str) -> ProcessModelVersion:
+        """The newest version of a model; raises NotFound."""
+        version = self._latest(model_id)
+        if version is None:
+            raise NotFound(f"Model proses '{model_id}' tidak ada / no process model '{model_id}'")
+        return version
+
+    def version(self, model_id: str, number: int) -> ProcessModelVersion:
+        """One version of a model; raises NotFound."""
+        version = self.session.scalar(
+            select(ProcessModelVersion).where(
+                ProcessModelVersion.process_model_id == model_id,
+                ProcessModelVersion.version == number,
+            )
+        )
+        if version is None:
+            raise NotFound(f"Versi {number} dari '{model_id}' tidak ada / no such version")
+        return version
+
+    def models(self) -> list[tuple[ProcessModel, ProcessModelVersion]]:
+        """Every model with its newest version."""
+        newest = (
+            select(
+                ProcessModelVersion.process_model_id,
+                func.max(ProcessModelVersion.version).label("version"),
+            )
+            .group_by(ProcessModelVersion.process_model_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(ProcessModel, ProcessModelVersion)
+            .join(newest, newest.c.process_model_id == ProcessModel.id)
+            .join(
+                ProcessModelVersion,
+                (ProcessModelVersion.process_model_id == ProcessModel.id)
+                & (ProcessModelVersion.version == newest.c.version),
+            )
+            .order_by(ProcessModel.id)
+        ).all()
+        return [(row[0], row[1]) for row in rows]
+
+    def parsed(self, version_id: int) -> ParsedModel:
+        """The parsed model of a version: from the cache, or parsed once from its files.
+
+        Takes the id, not the row, so a cache hit costs no query.
+        """
+
+        def load() -> ParsedModel:
+            version = self.session.get_one(ProcessModelVersion, version_id)
+            files = {f.name: f.content.encode("utf-8") for f in version.files}
+            return parse_bundle(version.process_model_id, Bundle(files))
+
+        return self.specs.get(version_id, load)
+
+    def file(self, version: ProcessModelVersion, kind: str) -> ProcessFile:
+        """The first stored file of `kind` (e.g. the BPMN)."""
+        for stored in version.files:
+            if stored.kind == kind:
+                return stored
+        raise NotFound(f"Berkas {kind} tidak ada / no {kind} file")
+
+
+def deploy_paths(
+    service: DeployService, paths: Iterable[Path], forms_dir: Path, user: User | None = None
+) -> list[tuple[Path, DeployResult]]:
+    """Deploy every .bpmn file found in `paths` (files or folders), one model each."""
+    results = []
+    for path in paths:
+        files = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        for bpmn in files:
+            results.append((bpmn, service.deploy(bundle_from_directory(bpmn, forms_dir), user)))
+    return results

@@ -1,0 +1,1 @@
+"""User tasks: the inbox, claiming and completing."""

@@ -1,0 +1,317 @@
+"""The inbox and everything a person does to a user task: read, claim, complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.engine.forms import validate_form
+from app.engine.routing import reach_of
+from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
+from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
+from app.services.audit.events import record
+from app.services.catalog.known_errors import record_known_error
+from app.services.context import Platform
+from app.services.instances.lifecycle import InstanceService, status_conflict
+from app.services.instances.races import lost_race_is_conflict
+
+
+@dataclass
+class TaskView:
+    """A task with its form and the data to prefill it with."""
+
+    task: Task
+    schema: dict[str, Any] | None
+    ui_schema: dict[str, Any] | None
+    data: dict[str, Any]
+
+
+@dataclass
+class InboxPage:
+    """One page of a user's inbox; `claimed` of `total` are held by the user."""
+
+    items: list[Task]
+    total: int
+    claimed: int = 0
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """Narrowing and order of an inbox; every field empty means the whole inbox.
+
+    `service` and `agency` are codes, `reference` the start of a record number
+    (PMT-2026-0000...). `overdue` keeps tasks whose instance has passed an open deadline
+    (response not given, or not resolved, by its due time). `sort` is "created" (newest
+    first, the API's order) or "due" (the nearest open deadline first, none last).
+    `claimed` True keeps the user's claimed tasks, False the unclaimed ones.
+    """
+
+    process_model_id: str | None = None
+    service: str | None = None
+    agency: str | None = None
+    priority: str | None = None
+    overdue: bool = False
+    reference: str | None = None
+    claimed: bool | None = None
+    sort: str = "created"
+
+
+def open_deadline() -> ColumnElement[Any]:
+    """The instance's deadline still running: response until responded, then resolution."""
+    return case(
+        (Instance.responded_at.is_(None), Instance.response_due_at),
+        else_=Instance.resolution_due_at,
+    )
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        Instance.responded_at.is_(None) & (Instance.response_due_at < now),
+        Instance.resolved_at.is_(None) & (Instance.resolution_due_at < now),
+    )
+
+
+class TaskService:
+    """User-task use cases; each public call is one transaction's worth of work."""
+
+    def __init__(self, session: Session, platform: Platform) -> None:
+        self.session = session
+        self.platform = platform
+        self.instances = InstanceService(session, platform)
+
+    def inbox(
+        self,
+        user: User,
+        page: int = 1,
+        per_page: int = 50,
+        filters: InboxFilter | None = None,
+    ) -> InboxPage:
+        """Ready tasks `user` may act on, unclaimed or claimed by them, newest first.
+
+        Tasks of suspended or failed instances are `held`, not `ready`, so without
+        filters the query reads the task table alone; the filters that need the
+        instance (priority, deadlines, record number) join it by primary key.
+        """
+        now = self.platform.clock.now()
+        query = select(Task).where(
+            Task.state == TaskState.READY,
+            reach_of(self.session, user, now).clause(),
+            or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
+        )
+        order: list[Any] = [Task.created_at.desc(), Task.id]
+        if filters is not None:
+            query, order = self._filtered(query, filters, now)
+        items = self.session.scalars(
+            query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        counted = query.with_only_columns(func.count(), func.count(Task.claimed_by_id)).order_by(
+            None
+        )
+        total, claimed = self.session.execute(counted).one()
+        return InboxPage(list(items), total or 0, claimed or 0)
+
+    def _filtered(self, query: Any, filters: InboxFilter, now: datetime) -> tuple[Any, list[Any]]:
+        """Add the filters' conditions (all in SQL) and the order they ask for."""
+        if filters.process_model_id:
+            query = query.where(Task.process_model_id == filters.process_model_id)
+        if filters.claimed is not None:
+            query = query.where(
+                Task.claimed_by_id.is_not(None) if filters.claimed else Task.claimed_by_id.is_(None)
+            )
+        if filters.service:
+            query = query.where(
+                Task.service_id.in_(select(Service.id).where(Service.code == filters.service))
+            )
+        if filters.agency:
+            query = query.where(
+                Task.agency_id.in_(select(Agency.id).where(Agency.code == filters.agency))
+            )
+        needs_instance = bool(
+            filters.priority or filters.overdue or filters.reference or filters.sort == "due"
+        )
+        if needs_instance:
+            query = query.join(Instance, Instance.id == Task.instance_id)
+        if filters.priority:
+            query = query.where(Instance.priority == filters.priority)
+        if filters.overdue:
+            query = query.where(_overdue(now))
+        if filters.reference:
+            query = query.where(
+                Instance.reference.startswith(filters.reference.strip().upper(), autoescape=True)
+            )
+        order: list[Any] = [Task.created_at.desc(), Task.id]
+        if filters.sort == "due":
+            deadline = open_deadline()
+            order = [deadline.is_(None), deadline, Task.created_at, Task.id]
+        return query, order
+
+    def instances_of(self, tasks: list[Task]) -> dict[int, Instance]:
+        """The instances of a page of tasks, with their services, in one query."""
+        ids = {task.instance_id for task in tasks}
+        if not ids:
+            return {}
+        rows = self.session.scalars(
+            select(Instance).where(Instance.id.in_(ids)).options(selectinload(Instance.service))
+        )
+        return {row.id: row for row in rows}
+
+    def _task(self, task_id: str) -> Task:
+        task = self.session.get(Task, task_id)
+        if task is None:
+            raise NotFound("Tugas tidak ditemukan / task not found")
+        return task
+
+    def _require_actor(self, task: Task, user: User) -> dict[str, Any]:
+        """Check the user is one of the task's candidates; say whom they act for.
+
+        A claim alone is not enough: a claimer who lost the role loses the task. The
+        answer is the event data that says "X sebagai Plh untuk Y" when the user acts
+        by a delegation rather than by their own role (empty otherwise).
+        """
+        reach = reach_of(self.session, user, self.platform.clock.now())
+        if not reach.may_act(task):
+            raise NotPermitted("Anda tidak berwenang atas tugas ini / you may not act on this task")
+        grant = reach.acting_for(task)
+        if grant is None:
+            return {}
+        return {
+            "acting_for": {
+                "principal": grant.acting_for,
+                "kind": grant.acting_kind,
+                "decree": grant.decree,
+                "label": f"{user.username} sebagai {grant.acting_kind} untuk {grant.acting_for}",
+            }
+        }
+
+    def get(self, task_id: str, user: User) -> TaskView:
+        """A task with its form and prefill data.
+
+        Raises:
+            NotFound: no such task.
+            NotPermitted: the user is not among its candidates.
+        """
+        task = self._task(task_id)
+        self._require_actor(task, user)
+        instance = self.session.get_one(Instance, task.instance_id)
+        model = self.instances.model_for(instance)
+        info = model.user_tasks.get(task.bpmn_id)
+        ref = info.form if info else None
+        waiting = task.state in (TaskState.READY, TaskState.HELD)
+        data = (
+            self.platform.runtime.task_data(model, instance.state, task.id)
+            if waiting
+            else dict(instance.data)
+        )
+        return TaskView(task, model.form_schema(ref), model.ui_schema(ref), data)
+
+    def claim(self, task_id: str, user: User) -> Task:
+        """Take the task so nobody else works on it; claiming one's own claim is a no-op.
+
+        Raises:
+            Conflict: someone else holds it, or it is no longer ready.
+        """
+        with lost_race_is_conflict():
+            task, instance, acting = self._locked_task(task_id, user)
+            if task.claimed_by_id not in (None, user.id):
+                raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
+            if task.claimed_by_id is None:
+                task.claimed_by_id = user.id
+                record(
+                    self.session,
+                    instance,
+                    "task_claimed",
+                    self.platform.clock.now(),
+                    user,
+                    task.id,
+                    {"task": task.bpmn_id, "lane": task.lane, **acting},
+                )
+            self.session.flush()
+        return task
+
+    def unclaim(self, task_id: str, user: User) -> Task:
+        """Give the task back to the pool (only its holder may)."""
+        with lost_race_is_conflict():
+            task, instance, acting = self._locked_task(task_id, user)
+            if task.claimed_by_id not in (None, user.id):
+                raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
+            if task.claimed_by_id == user.id:
+                task.claimed_by_id = None
+                record(
+                    self.session,
+                    instance,
+                    "task_unclaimed",
+                    self.platform.clock.now(),
+                    user,
+                    task.id,
+                    acting,
+                )
+            self.session.flush()
+        return task
+
+    def _locked_task(self, task_id: str, user: User) -> tuple[Task, Instance, dict[str, Any]]:
+        """Lock the task's instance, then re-read the task, then check the user.
+
+        Instance before task, the order the timer worker locks in too, so the two
+        cannot deadlock.
+        """
+        task = self._task(task_id)
+        instance = self.instances.lock(task.instance_id)
+        self.session.refresh(task)
+        acting = self._require_actor(task, user)
+        if instance.status not in OPEN_STATUSES:
+            raise status_conflict(instance)
+        if task.state != TaskState.READY:
+            raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
+        return task, instance, acting
+
+    def complete(self, task_id: str, data: Any, user: User) -> Instance:
+        """Validate `data` against the task's form, complete it and run the engine on.
+
+        Everything (engine state, task rows, events) is flushed together; the caller
+        commits once. A concurrent writer is detected by the instance's version column.
+
+        Raises:
+            NotFound, NotPermitted: as for `get`.
+            FormInvalid: the data fails the form (field errors in `.errors`).
+            Conflict / TaskNotReady: claimed by someone else, already completed, or lost
+                a race with another writer.
+        """
+        if not isinstance(data, dict):
+            raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
+        with lost_race_is_conflict():
+            task, instance, acting = self._locked_task(task_id, user)
+            if task.claimed_by_id not in (None, user.id):
+                raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
+            model = self.instances.model_for(instance)
+            info = model.user_tasks.get(task.bpmn_id)
+            schema = model.form_schema(info.form if info else None)
+            if schema is not None:
+                errors = validate_form(schema, data)
+                if errors:
+                    raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+            outcome = self.platform.runtime.complete(
+                model,
+                instance.state,
+                task.id,
+                data,
+                self.platform.clock,
+                self.instances.calendar_of(instance),
+            )
+            now = self.platform.clock.now()
+            record(
+                self.session,
+                instance,
+                "task_completed",
+                now,
+                user,
+                task.id,
+                {"task": task.bpmn_id, "lane": task.lane, "data": data, **acting},
+            )
+            self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
+            record_known_error(self.session, instance, data, now)
+            self.session.flush()
+        return instance
