@@ -19,7 +19,7 @@ import click
 from sqlalchemy.orm import Session
 
 from app.clock import Clock, FixedClock
-from app.config import Settings
+from app.config import SettingInvalid, Settings
 from app.database import DatabaseUnavailable
 from app.errors import DeploymentInvalid, DomainError
 from app.services.context import Platform
@@ -60,7 +60,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DatabaseUnavailable as err:
+        except (DatabaseUnavailable, SettingInvalid) as err:
             _fail(str(err), 2)
         except DeploymentInvalid as err:
             click.echo(f"spbe: {err.message}", err=True)
@@ -135,7 +135,7 @@ def demo(ctx: _Context) -> None:
     if not ctx.settings.demo:
         _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
     with ctx.transaction() as (session, platform):
-        summary = load_demo(session, platform.clock)
+        summary = load_demo(session, platform.clock, platform.passwords)
         samples = file_samples(session, platform)
     click.echo(
         f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
@@ -270,7 +270,7 @@ def users_create(
     from app.services.accounts.users import AccountService
 
     with ctx.transaction() as (session, platform):
-        user = AccountService(session, platform.clock).create_user(
+        user = AccountService(session, platform.clock, passwords=platform.passwords).create_user(
             username, password, full_name, email, agency_code
         )
     click.echo(f"created user {user.username}")

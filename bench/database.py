@@ -120,7 +120,7 @@ def build_platform(backend: Backend) -> Platform:
     platform = Platform.build(settings, SystemClock())
     upgrade(platform.engine)
     with platform.sessions() as session, session.begin():
-        load_demo(session, platform.clock)
+        load_demo(session, platform.clock, platform.passwords)
     with platform.sessions() as session, session.begin():
         deployments = DeployService(session, platform.clock, platform.specs)
         deploy_paths(deployments, [BPMN_FILE], FORMS_DIR)

@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database (SQLite, or PostgreSQL with SPBE_TEST_BACKEND),
 a platform with a fixed clock, the Flask app and client, demo data and the deployed
-processes. Each test starts from empty tables (roles stay: the migration seeds them)."""
+processes. Each test starts from the state its fixtures name, restored from a snapshot
+taken once per session (tests/snapshot.py)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.clock import FixedClock
-from app.config import PROJECT_ROOT, Settings
+from app.config import PROJECT_ROOT, PasswordCost, Settings
 from app.engine.runtime import Runtime
-from app.engine.specs import SpecCache
+from app.engine.specs import ParseCache, SpecCache
 from app.migrations import upgrade
-from app.models import Base
 from app.services.context import Platform
 from app.services.demo import DEMO_PASSWORD, load_demo
 from app.services.process_models.deploy import DeployService, deploy_paths
+from tests.snapshot import Snapshot
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 PROCESSES = PROJECT_ROOT / "processes"
@@ -41,6 +42,49 @@ def _backend_url(tmp_root: Path) -> str:
     return f"sqlite:///{tmp_root / 'test.sqlite3'}"
 
 
+#: Argon2's minimum: tests create and sign in users thousands of times.
+TEST_PASSWORD_COST = PasswordCost(time_cost=1, memory_kib=8, parallelism=1)
+#: Parses by content, shared by every test's fresh `SpecCache`: a parse depends only on
+#: the files, so sharing it changes nothing a test can see but the time.
+PARSES = ParseCache()
+
+
+class States:
+    """The database states tests start from, each taken once: `empty` (migrated; the
+    migration's roles only), `demo` (plus the demo kabupaten) and `deployed` (plus the
+    shipped processes)."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self._snapshots: dict[str, Snapshot] = {}
+
+    def snapshot(self, name: str) -> Snapshot:
+        if name not in self._snapshots:
+            self._snapshots[name] = self._build(name)
+        return self._snapshots[name]
+
+    def _build(self, name: str) -> Snapshot:
+        platform = self.platform
+        if name == "empty":
+            return Snapshot.take(platform.engine)
+        self.snapshot("demo" if name == "deployed" else "empty").restore(platform.engine)
+        clock = FixedClock(T0)
+        with platform.sessions() as db_session, db_session.begin():
+            if name == "demo":
+                load_demo(db_session, clock, platform.passwords)
+            else:
+                deployments = DeployService(db_session, clock, SpecCache(parses=PARSES))
+                deploy_paths(deployments, [PROCESSES], FORMS)
+        return Snapshot.take(platform.engine)
+
+
+def starting_state(fixturenames: list[str]) -> str:
+    """The state a test asks for by the fixtures it uses."""
+    if "deployed" in fixturenames:
+        return "deployed"
+    return "demo" if "demo" in fixturenames else "empty"
+
+
 @pytest.fixture(scope="session")
 def base_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
     settings = Settings(
@@ -48,6 +92,7 @@ def base_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
         secret_key="test-secret-key",
         demo=True,
         script_time_limit=1.0,
+        password_cost=TEST_PASSWORD_COST,
     )
     platform = Platform.build(settings, FixedClock(T0))
     with platform.engine.begin() as connection:
@@ -57,25 +102,27 @@ def base_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
     return platform
 
 
-def _empty_tables(platform: Platform) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "role"]
-    with platform.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Table names come from our own metadata, never from input.
-            names = ", ".join(tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))  # noqa: S608
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+@pytest.fixture(scope="session")
+def states(base_platform: Platform) -> States:
+    return States(base_platform)
+
+
+def reset(platform: Platform, states: States, state: str) -> None:
+    """Put the shared platform back to `state`: its rows, a fresh clock, spec cache and
+    runtime."""
+    states.snapshot(state).restore(platform.engine)
+    platform.clock = FixedClock(T0)
+    platform.specs = SpecCache(parses=PARSES)
+    platform.runtime = Runtime(time_limit=platform.settings.script_time_limit)
 
 
 @pytest.fixture
-def platform(base_platform: Platform) -> Iterator[Platform]:
-    """The shared platform, reset: empty tables, a fresh clock and spec cache."""
-    _empty_tables(base_platform)
-    base_platform.clock = FixedClock(T0)
-    base_platform.specs = SpecCache()
-    base_platform.runtime = Runtime(time_limit=base_platform.settings.script_time_limit)
+def platform(
+    base_platform: Platform, states: States, request: pytest.FixtureRequest
+) -> Iterator[Platform]:
+    """The shared platform, reset to the state the test asks for (`demo`, `deployed`,
+    else empty tables but the migration's roles)."""
+    reset(base_platform, states, starting_state(request.fixturenames))
     yield base_platform
     base_platform.engine.dispose()
 
@@ -94,22 +141,30 @@ def session(platform: Platform) -> Iterator[Session]:
 
 @pytest.fixture
 def demo(platform: Platform) -> None:
-    with platform.sessions() as db_session, db_session.begin():
-        load_demo(db_session, platform.clock)
+    """The demo kabupaten and users (restored by `platform`, which sees this fixture)."""
 
 
 @pytest.fixture
 def deployed(platform: Platform, demo: None) -> None:
-    with platform.sessions() as db_session, db_session.begin():
-        service = DeployService(db_session, platform.clock, platform.specs)
-        deploy_paths(service, [PROCESSES], FORMS)
+    """The demo data and the shipped processes (restored by `platform`)."""
+
+
+@pytest.fixture(scope="session")
+def session_app(base_platform: Platform) -> Flask:
+    """The app, built once: registering the API's OpenAPI schemas costs a fifth of a
+    second. It holds the shared platform, which `platform` resets per test."""
+    flask_app = create_app(platform=base_platform)
+    flask_app.config["TESTING"] = True
+    return flask_app
 
 
 @pytest.fixture
-def app(platform: Platform) -> Flask:
-    flask_app = create_app(platform=platform)
-    flask_app.config["TESTING"] = True
-    return flask_app
+def app(session_app: Flask, platform: Platform) -> Iterator[Flask]:
+    """The session's app over the reset platform; settings a test changes are put back."""
+    config = dict(session_app.config)
+    yield session_app
+    session_app.config.clear()
+    session_app.config.update(config)
 
 
 @pytest.fixture

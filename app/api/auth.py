@@ -26,7 +26,7 @@ class BadCredentials(DomainError):
 @blp.alt_response(401, description="Bad credentials")
 def login(credentials: dict[str, str]) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
-    accounts = AccountService(session(), platform().clock)
+    accounts = AccountService(session(), platform().clock, passwords=platform().passwords)
     user = accounts.authenticate(credentials["username"], credentials["password"])
     if user is None:
         raise BadCredentials("Nama pengguna atau kata sandi salah / wrong username or password")

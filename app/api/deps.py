@@ -71,6 +71,6 @@ def admin_accounts() -> AccountService:
     Raises:
         NotPermitted: the user does not hold Admin Sistem.
     """
-    service = AccountService(session(), platform().clock, current_user())
+    service = AccountService(session(), platform().clock, current_user(), platform().passwords)
     service.require_admin()
     return service

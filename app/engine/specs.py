@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
@@ -403,24 +403,66 @@ def _timer_start(
     return TimerStart(bpmn_id, cycle, period)
 
 
-class SpecCache:
-    """Parsed models by version id, least recently used evicted; safe across threads."""
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+    """A bounded map, least recently used evicted; safe across threads."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, load: Callable[[], V]) -> V:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+                return value
+        value = load()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return value
+
+
+class ParseCache:
+    """Parsed bundles by model id and content hash.
+
+    A parse depends on nothing but the files, so the same content is parsed once however
+    often it is checked, deployed again unchanged or stored under another version. The
+    test suite shares one across its tests; a process keeps one in its `SpecCache`.
+    """
 
     def __init__(self, capacity: int = 256) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[int, ParsedModel] = OrderedDict()
-        self._lock = threading.Lock()
+        self._parses: _Lru[tuple[str, str], ParsedModel] = _Lru(capacity)
+
+    def parse(self, model_id: str, bundle: Bundle, content_hash: str | None = None) -> ParsedModel:
+        """`parse_bundle(model_id, bundle)`, or the earlier parse of the same content.
+
+        Raises:
+            DeploymentInvalid: as `parse_bundle` (failures are not cached).
+        """
+        key = (model_id, content_hash or bundle.content_hash)
+        return self._parses.get(key, lambda: parse_bundle(model_id, bundle))
+
+    def known(self, model_id: str, content_hash: str, load: Callable[[], Bundle]) -> ParsedModel:
+        """The parse of stored content, reading its files with `load` only on a miss."""
+        key = (model_id, content_hash)
+        return self._parses.get(key, lambda: parse_bundle(model_id, load()))
+
+
+class SpecCache:
+    """Parsed models by version id (and, below that, by content), least recently used
+    evicted; safe across threads."""
+
+    def __init__(self, capacity: int = 256, parses: ParseCache | None = None) -> None:
+        self._versions: _Lru[int, ParsedModel] = _Lru(capacity)
+        self.parses = parses or ParseCache(capacity)
 
     def get(self, version_id: int, load: Callable[[], ParsedModel]) -> ParsedModel:
         """Return the cached model for `version_id`, parsing it with `load` on a miss."""
-        with self._lock:
-            model = self._items.get(version_id)
-            if model is not None:
-                self._items.move_to_end(version_id)
-                return model
-        model = load()
-        with self._lock:
-            self._items[version_id] = model
-            while len(self._items) > self._capacity:
-                self._items.popitem(last=False)
-        return model
+        return self._versions.get(version_id, load)

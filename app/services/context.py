@@ -12,11 +12,13 @@ from app.config import Settings
 from app.database import make_engine, make_session_factory
 from app.engine.runtime import Runtime
 from app.engine.specs import SpecCache
+from app.services.accounts.passwords import Passwords
 
 
 @dataclass
 class Platform:
-    """Engine, sessions, clock, spec cache and runtime: shared by API, CLI and worker."""
+    """Engine, sessions, clock, spec cache, runtime and password hashing: shared by API,
+    CLI and worker."""
 
     settings: Settings
     engine: Engine
@@ -24,6 +26,7 @@ class Platform:
     clock: Clock = field(default_factory=SystemClock)
     specs: SpecCache = field(default_factory=SpecCache)
     runtime: Runtime = field(default_factory=Runtime)
+    passwords: Passwords = field(default_factory=Passwords)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Platform:
@@ -35,4 +38,5 @@ class Platform:
             sessions=make_session_factory(engine),
             clock=clock or SystemClock(),
             runtime=Runtime(time_limit=settings.script_time_limit),
+            passwords=Passwords(settings.password_cost),
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.models import Agency, Instance, ProcessModel, Service, User
+from app.services.accounts.passwords import Passwords
 from app.services.accounts.users import AccountService
 from app.services.catalog.services import CatalogService
 from app.services.context import Platform
@@ -256,8 +257,11 @@ class DemoSummary:
     assignments: int = 0
 
 
-def load_demo(session: Session, clock: Clock) -> DemoSummary:
-    """Add the demo kabupaten; existing rows are left as they are (idempotent)."""
+def load_demo(session: Session, clock: Clock, passwords: Passwords) -> DemoSummary:
+    """Add the demo kabupaten; existing rows are left as they are (idempotent).
+
+    Every demo user has the same password, so it is hashed once (`passwords` sets the cost).
+    """
     summary = DemoSummary()
     known = set(session.scalars(select(Agency.code)))
     for code, name in AGENCIES:
@@ -272,11 +276,17 @@ def load_demo(session: Session, clock: Clock) -> DemoSummary:
             catalog.save(entry)
             summary.services += 1
     session.flush()
-    accounts = AccountService(session, clock)
+    accounts = AccountService(session, clock, passwords=passwords)
+    demo_hash = passwords.hash(DEMO_PASSWORD)
     for username, full_name, agency_code, grants in USERS:
         if session.scalar(select(User.id).where(User.username == username)) is None:
             accounts.create_user(
-                username, DEMO_PASSWORD, full_name, f"{username}@demo.go.id", agency_code
+                username,
+                DEMO_PASSWORD,
+                full_name,
+                f"{username}@demo.go.id",
+                agency_code,
+                password_hash=demo_hash,
             )
             summary.users += 1
         for role, kind, scope in grants:

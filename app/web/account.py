@@ -45,7 +45,7 @@ def login() -> Any:
     """The sign-in page; a wrong name or password says so without telling which."""
     form = SignInForm()
     if form.validate_on_submit():
-        accounts = AccountService(db_session(), platform().clock)
+        accounts = AccountService(db_session(), platform().clock, passwords=platform().passwords)
         user = accounts.authenticate(form.username.data.strip(), form.password.data)
         if user is not None:
             login_user(SignedIn(user))

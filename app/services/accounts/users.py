@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,19 +25,10 @@ from app.models import (
     TaskState,
     User,
 )
+from app.services.accounts.passwords import Passwords
 from app.services.audit.events import audit, record
 
-_HASHER = PasswordHasher()
-# Verifying against this when the user does not exist keeps the timing the same, so a
-# failed login does not reveal whether the name exists.
-_DUMMY_HASH = _HASHER.hash("not-a-real-password")
-
 MIN_PASSWORD_LENGTH = 8
-
-
-def hash_password(password: str) -> str:
-    """Argon2id hash of `password`."""
-    return _HASHER.hash(password)
 
 
 def _exactly(user: User, role: str, service_id: int | None, agency_id: int | None) -> Any:
@@ -55,10 +44,19 @@ def _exactly(user: User, role: str, service_id: int | None, agency_id: int | Non
 class AccountService:
     """Create users, check passwords, grant and revoke roles for a scope."""
 
-    def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        actor: User | None = None,
+        passwords: Passwords | None = None,
+    ) -> None:
+        """`passwords` hashes new passwords at the configured cost (`Platform.passwords`);
+        without it, at the default cost."""
         self.session = session
         self.clock = clock
         self.actor = actor
+        self.passwords = passwords or Passwords()
 
     def _audit(self, kind: str, data: dict[str, Any]) -> None:
         audit(self.session, self.actor, kind, self.clock.now(), data)
@@ -82,10 +80,7 @@ class AccountService:
     def authenticate(self, username: str, password: str) -> User | None:
         """The active user with these credentials, or None (same cost either way)."""
         user = self.session.scalar(select(User).where(User.username == username))
-        stored = user.password_hash if user is not None else _DUMMY_HASH
-        try:
-            _HASHER.verify(stored, password)
-        except (VerificationError, InvalidHashError):
+        if not self.passwords.verify(user.password_hash if user else None, password):
             return None
         if user is None or not user.active:
             return None
@@ -105,8 +100,11 @@ class AccountService:
         full_name: str = "",
         email: str | None = None,
         agency_code: str | None = None,
+        *,
+        password_hash: str | None = None,
     ) -> User:
-        """Create an active user.
+        """Create an active user. `password_hash`, when given, is a hash `passwords` made
+        of `password` already (the demo loader hashes its one password once).
 
         Raises:
             InvalidInput: the name is empty or the password too short.
@@ -123,7 +121,7 @@ class AccountService:
             username=username,
             full_name=full_name or username,
             email=email,
-            password_hash=hash_password(password),
+            password_hash=password_hash or self.passwords.hash(password),
             agency_id=agency_id,
             created_at=self.clock.now(),
         )
@@ -163,7 +161,7 @@ class AccountService:
                 changed["agency"] = agency_code
         if password is not None:
             self._check_password(password)
-            user.password_hash = hash_password(password)
+            user.password_hash = self.passwords.hash(password)
             # An audit marker; the password itself is never recorded.
             changed["password"] = "diubah / changed"  # noqa: S105
         if active is not None and active != user.active:

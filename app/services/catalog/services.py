@@ -44,6 +44,23 @@ def _agency_scope(session: Session, code: object) -> tuple[Scope, dict[str, Any]
     }
 
 
+def catalog_facts(service: Service, request_type: RequestType | None) -> dict[str, Any]:
+    """What an instance about `service` (and one of its request types) carries of the
+    catalog: `layanan_info`, and `perlu_persetujuan` when a request type is named."""
+    facts: dict[str, Any] = {
+        "layanan_info": {
+            "kode": service.code,
+            "nama": service.name,
+            "pd": service.agency.name,
+            "kelompok": service.group,
+            "klasifikasi": service.classification,
+        }
+    }
+    if request_type is not None:
+        facts["perlu_persetujuan"] = request_type.needs_approval
+    return facts
+
+
 def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[str, Any]]:
     """Scope of new instance data, and the catalog facts to add to its data.
 
@@ -63,15 +80,7 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
             "Data tidak valid / invalid data",
             {SERVICE_FIELD: [f"layanan '{code}' tidak ada di katalog / not in the catalog"]},
         )
-    facts: dict[str, Any] = {
-        "layanan_info": {
-            "kode": service.code,
-            "nama": service.name,
-            "pd": service.agency.name,
-            "kelompok": service.group,
-            "klasifikasi": service.classification,
-        }
-    }
+    request_type = None
     type_code = data.get(REQUEST_TYPE_FIELD)
     if type_code is not None:
         request_type = session.scalar(
@@ -89,8 +98,7 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
                     ]
                 },
             )
-        facts["perlu_persetujuan"] = request_type.needs_approval
-    return Scope(service.id, service.agency_id), facts
+    return Scope(service.id, service.agency_id), catalog_facts(service, request_type)
 
 
 GROUPS = ("Administrasi Pemerintahan", "Publik")

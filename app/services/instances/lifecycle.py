@@ -31,8 +31,6 @@ from app.services.catalog.services import resolve_scope
 from app.services.context import Platform
 from app.services.deadlines.service_levels import (
     COMPLAINT,
-    NEVER,
-    SLA_VARIABLE,
     SlaService,
     clock_kind,
     push_variables,
@@ -41,6 +39,7 @@ from app.services.deadlines.service_levels import (
 from app.services.instances.links import dispatch, next_reference
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
+from app.services.instances.start_data import start_variables
 from app.services.notifications.messages import notify_task_candidates
 from app.services.process_models.deploy import DeployService
 from app.sla.calendar import WorkingCalendar
@@ -218,27 +217,10 @@ class InstanceService:
                 raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         scope, facts = resolve_scope(self.session, data)
         now = self.platform.clock.now()
-        initial = {
-            **data,
-            **facts,
-            "pemohon": {"username": user.username, "nama": user.full_name},
-            "waktu_permintaan": now.isoformat(),
-        }
         reference = None
         if model.reference_prefix:
             reference = next_reference(self.session, model.reference_prefix, now)
-            initial["nomor_referensi"] = reference
-        if clock_kind(initial) is not None:
-            # Escalation timers read this before the first reading re-arms them.
-            initial[SLA_VARIABLE] = dict.fromkeys(
-                (
-                    "respons_peringatan",
-                    "respons_batas",
-                    "penyelesaian_peringatan",
-                    "penyelesaian_batas",
-                ),
-                NEVER,
-            )
+        initial = start_variables(data, facts, (user.username, user.full_name), now, reference)
         service = self.session.get(Service, scope.service_id) if scope.service_id else None
         calendar = scope_calendar(self.session, service, scope.agency_id, now)
         outcome = self.platform.runtime.start(

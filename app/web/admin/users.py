@@ -37,7 +37,7 @@ SCOPES = ("semua", "pd", "layanan")
 
 
 def _accounts() -> AccountService:
-    return AccountService(session(), platform().clock, me())
+    return AccountService(session(), platform().clock, me(), platform().passwords)
 
 
 def _roles() -> list[str]:
