@@ -6,7 +6,7 @@ SPBE := $(BIN)/spbe
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test bench lint format install install-test migrate deploy-processes demo worker
+.PHONY: help run test test-pg bench lint format install install-test migrate deploy-processes demo worker
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -51,12 +51,24 @@ run: deploy-processes demo  ## install, migrate, deploy, load demo data, serve o
 worker: migrate  ## fire timers in a loop
 	$(SPBE) worker
 
-test: install-test  ## run the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
-	$(BIN)/python -m pytest $(T)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL =="; \
-		SPBE_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(T); \
-	fi
+# `$(call phase,NAME,COMMAND)`: run COMMAND and print how long it took.
+phase = start=$$(date +%s); $(2); rc=$$?; echo "-- $(1): $$(( $$(date +%s) - start )) s"; exit $$rc
+# Two workers on this two-core machine for the whole suite; one process for T=...
+PYTEST = $(BIN)/python -m pytest -n $(if $(T),0,auto) --durations=25 $(PYTEST_ARGS)
+
+test:  ## the whole suite (or T=path) on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+	@$(call phase,install,$(MAKE) --no-print-directory install-test)
+	@sqlite=0; pg=0; \
+	($(call phase,sqlite,$(PYTEST) $(T))) || sqlite=$$?; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		($(call phase,postgresql,SPBE_TEST_BACKEND=postgresql $(PYTEST) $(T))) || pg=$$?; \
+	fi; \
+	[ $$sqlite -eq 0 ] && [ $$pg -eq 0 ]
+
+test-pg: install-test  ## the database tests (or T=path) on PostgreSQL: TEST_DATABASE_URL, else the local `test` database
+	@$(call phase,postgresql,SPBE_TEST_BACKEND=postgresql \
+		TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(PYTEST) $(T))
 
 bench: install-test  ## benchmarks: engine alone vs the app on SQLite (and PostgreSQL with BENCH_DATABASE_URL)
 	$(BIN)/python -m bench

@@ -6,6 +6,7 @@ taken once per session (tests/snapshot.py)."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -26,20 +28,71 @@ from app.migrations import upgrade
 from app.services.context import Platform
 from app.services.demo import DEMO_PASSWORD, load_demo
 from app.services.process_models.deploy import DeployService, deploy_paths
-from tests.snapshot import Snapshot
+from tests.snapshot import Snapshot, fingerprint
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 PROCESSES = PROJECT_ROOT / "processes"
 FORMS = PROJECT_ROOT / "forms"
 
 
+BACKEND = "postgresql" if os.environ.get("SPBE_TEST_BACKEND") == "postgresql" else "sqlite"
+
+
 def _backend_url(tmp_root: Path) -> str:
-    if os.environ.get("SPBE_TEST_BACKEND") == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.exit("SPBE_TEST_BACKEND=postgresql needs TEST_DATABASE_URL", returncode=2)
+    """SQLite in the session's temporary folder, or PostgreSQL: TEST_DATABASE_URL itself,
+    or, under pytest-xdist, a database of the worker's own made beside it."""
+    if BACKEND == "sqlite":
+        return f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.exit("SPBE_TEST_BACKEND=postgresql needs TEST_DATABASE_URL", returncode=2)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
         return url
-    return f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    own = make_url(url)
+    own = own.set(database=f"{own.database}_{worker}")
+    admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        # The name is the configured database's plus the worker's id (gw0, gw1...).
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that touch the database (`db`); on PostgreSQL run only those, since
+    the others (engine, SLA arithmetic, architecture...) cannot differ by database."""
+    database_tests, others = [], []
+    for item in items:
+        uses_db = "base_platform" in getattr(item, "fixturenames", ())
+        if uses_db:
+            item.add_marker(pytest.mark.db)
+        (database_tests if uses_db else others).append(item)
+    if BACKEND == "postgresql" and others:
+        config.hook.pytest_deselected(items=others)
+        items[:] = database_tests
+
+
+_STARTED = time.monotonic()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _STARTED  # noqa: PLW0603 - the session's start, for the summary line
+    _STARTED = time.monotonic()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line per database run: `== sqlite: 1555 passed, 0 failed, 3 skipped in 312 s ==`."""
+    stats = terminalreporter.stats
+    passed = len([r for r in stats.get("passed", []) if r.when == "call"])
+    failed = len([r for r in stats.get("failed", []) if r.when in ("call", "setup", "teardown")])
+    failed += len(stats.get("error", []))
+    skipped = len(stats.get("skipped", []))
+    elapsed = time.monotonic() - _STARTED
+    terminalreporter.write_line(
+        f"== {BACKEND}: {passed} passed, {failed} failed, {skipped} skipped in {elapsed:.0f} s =="
+    )
 
 
 #: Argon2's minimum: tests create and sign in users thousands of times.
@@ -57,6 +110,8 @@ class States:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self._snapshots: dict[str, Snapshot] = {}
+        #: Each state's fingerprint as building it left the database (tests/test_isolation.py).
+        self.built: dict[str, str] = {}
 
     def snapshot(self, name: str) -> Snapshot:
         if name not in self._snapshots:
@@ -66,6 +121,7 @@ class States:
     def _build(self, name: str) -> Snapshot:
         platform = self.platform
         if name == "empty":
+            self.built[name] = fingerprint(platform.engine)
             return Snapshot.take(platform.engine)
         self.snapshot("demo" if name == "deployed" else "empty").restore(platform.engine)
         clock = FixedClock(T0)
@@ -75,6 +131,7 @@ class States:
             else:
                 deployments = DeployService(db_session, clock, SpecCache(parses=PARSES))
                 deploy_paths(deployments, [PROCESSES], FORMS)
+        self.built[name] = fingerprint(platform.engine)
         return Snapshot.take(platform.engine)
 
 

@@ -65,7 +65,7 @@ def _reset_sequences(connection: Connection) -> None:
                     _SEQUENCES.append((table.name, column.name, sequence))
     # One statement for all of them; names come from our own metadata, never from input.
     setvals = ", ".join(
-        f"setval('{sequence}', COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
+        f"setval('{sequence}', COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"  # noqa: S608, E501
         for table, column, sequence in _SEQUENCES
     )
     if setvals:

@@ -12,11 +12,22 @@ from sqlalchemy import func, select
 from app.cli import main
 from app.models import ProcessModelVersion, RoleAssignment, User
 from app.services.context import Platform
-from tests.conftest import PROCESSES
+from tests.conftest import PROCESSES, TEST_PASSWORD_COST
+
+#: The tests' password cost, through the environment as an operator would set it.
+CHEAP_PASSWORDS = {
+    "PASSWORD_TIME_COST": str(TEST_PASSWORD_COST.time_cost),
+    "PASSWORD_MEMORY_KIB": str(TEST_PASSWORD_COST.memory_kib),
+    "PASSWORD_PARALLELISM": str(TEST_PASSWORD_COST.parallelism),
+}
 
 
 def spbe(platform: Platform, *args: str, demo: bool = False, stdin: str | None = None) -> Result:
-    env = {"DATABASE_URL": platform.settings.database_url, "SPBE_DEMO": "1" if demo else ""}
+    env = {
+        "DATABASE_URL": platform.settings.database_url,
+        "SPBE_DEMO": "1" if demo else "",
+        **CHEAP_PASSWORDS,
+    }
     return CliRunner().invoke(main, list(args), env=env, input=stdin)
 
 
@@ -159,3 +170,20 @@ def test_demo_after_deploy_files_one_sample_request_and_one_complaint(platform: 
         assert instances[1].response_due_at is not None
         tasks = session.scalars(select(Task).order_by(Task.instance_id)).all()
         assert [t.lane for t in tasks] == ["Administrator Layanan", "Administrator Layanan"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "banyak", "1.5"])
+def test_a_bad_password_cost_is_one_clear_line(value: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "users", "list"],
+        env={"PASSWORD_TIME_COST": value, "SECRET_KEY": "x", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "spbe: PASSWORD_TIME_COST harus bilangan bulat positif / must be a positive integer"
+    ]

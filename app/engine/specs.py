@@ -415,6 +415,9 @@ class _Lru(Generic[K, V]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def get(self, key: K, load: Callable[[], V]) -> V:
         with self._lock:
             value = self._items.get(key)
@@ -466,3 +469,7 @@ class SpecCache:
     def get(self, version_id: int, load: Callable[[], ParsedModel]) -> ParsedModel:
         """Return the cached model for `version_id`, parsing it with `load` on a miss."""
         return self._versions.get(version_id, load)
+
+    def __len__(self) -> int:
+        """How many versions are cached."""
+        return len(self._versions)
