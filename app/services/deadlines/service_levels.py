@@ -483,6 +483,15 @@ class SlaService:
         if open_ and (instance.data or {}).get(SLA_VARIABLE) != values:
             push_variables(self.platform, instance, model, {SLA_VARIABLE: values}, calendar)
 
+    def after_step(
+        self, instance: Instance, model: ParsedModel, fired: Sequence[str], actor: User | None
+    ) -> None:
+        """After an engine step: escalate for the boundary timers that fired, then bring
+        the clocks up to date."""
+        if fired:
+            self.escalate(instance, model, fired)
+        self.refresh(instance, model, actor)
+
     def escalate(self, instance: Instance, model: ParsedModel, fired: Sequence[str]) -> None:
         """Record and announce the escalations among the boundary timers that fired.
 

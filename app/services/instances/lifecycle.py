@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.engine.forms import validate_form
-from app.engine.routing import candidates, reach_of, route_for
-from app.engine.runtime import Outcome
+from app.engine.routing import reach_of
+from app.engine.runtime import Message, Outcome
 from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import (
@@ -36,11 +36,13 @@ from app.services.deadlines.service_levels import (
     push_variables,
     scope_calendar,
 )
-from app.services.instances.links import dispatch, next_reference
+from app.services.instances.links import dispatch
+from app.services.instances.numbering import next_reference
+from app.services.instances.offering import offer
+from app.services.instances.projection import project_end, project_instance, project_tasks
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
 from app.services.instances.start_data import start_variables
-from app.services.notifications.messages import notify_task_candidates
 from app.services.process_models.deploy import DeployService
 from app.sla.calendar import WorkingCalendar
 
@@ -69,7 +71,10 @@ class InstanceService:
     def __init__(self, session: Session, platform: Platform) -> None:
         self.session = session
         self.platform = platform
+        self.clock = platform.clock
+        self.mail_enabled = platform.settings.smtp_url is not None
         self.deployments = DeployService(session, platform.clock, platform.specs)
+        self.clocks = SlaService(session, platform)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -262,112 +267,57 @@ class InstanceService:
         actor: User | None,
         completed_task_id: str | None = None,
     ) -> None:
-        """Write an engine outcome into the instance, task and event tables."""
-        now = self.platform.clock.now()
-        instance.state = outcome.state
-        instance.data = outcome.data
-        instance.updated_at = now
-        instance.next_timer_at = outcome.next_timer_at
-        if instance.status != InstanceStatus.SUSPENDED or outcome.status in ("complete", "error"):
-            instance.status = outcome.status
-        if outcome.fired:
-            record(
-                self.session, instance, "timer_fired", now, None, data={"elements": outcome.fired}
-            )
-        # Before any flush below, and flushing nothing itself (its reads do not depend on
-        # this transition's rows), so the instance row is written once per transition.
-        clocks = SlaService(self.session, self.platform)
+        """Write an engine outcome into the query tables, then run its follow-ups.
+
+        In this order: the instance row; a changed service and the SLA clocks (before any
+        flush, so the row is written once per step); the task rows, the new ones offered
+        to their candidates; holds, failure and end; then the messages thrown, which may
+        start children or move the parent (each runs `apply` for its own instance).
+        """
+        now = self.clock.now()
+        project_instance(self.session, instance, outcome, now)
         with self.session.no_autoflush:
             self._follow_service(instance, model, actor)
-            if outcome.fired:
-                clocks.escalate(instance, model, outcome.fired)
-            clocks.refresh(instance, model, actor)
-        ready_ids = {task.id for task in outcome.ready}
-        rows = self.open_tasks(instance, (TaskState.READY,))
-        for row in rows:
-            if row.id in ready_ids:
-                continue
-            row.completed_at = now
-            if row.id == completed_task_id:
-                row.state = TaskState.COMPLETED
-                row.completed_by_id = actor.id if actor else None
-            else:
-                row.state = TaskState.CANCELLED
-                record(
-                    self.session,
-                    instance,
-                    "task_cancelled",
-                    now,
-                    None,
-                    row.id,
-                    {"task": row.bpmn_id},
-                )
-        existing = {row.id for row in rows}
-        for ready in outcome.ready:
-            if ready.id in existing:
-                continue
-            route = route_for(ready.info, ready.data, instance.started_by.username)
-            row = Task(
-                id=ready.id,
-                instance_id=instance.id,
-                process_model_id=instance.process_model_id,
-                bpmn_id=ready.info.bpmn_id,
-                title=ready.info.title,
-                lane=route.lane,
-                service_id=instance.service_id,
-                agency_id=instance.agency_id,
-                assignee=route.assignee,
-                requires_role=route.requires_role,
-                form_file=ready.info.form.schema_file if ready.info.form else None,
-                ui_form_file=ready.info.form.ui_file if ready.info.form else None,
-                instructions=ready.info.instructions,
-                created_at=now,
-            )
-            self.session.add(row)
-            names = candidates(self.session, row, now)
-            if names:
-                self.session.flush()
-                notify_task_candidates(
-                    self.session,
-                    self.platform.clock,
-                    self.platform.settings.smtp_url is not None,
-                    row,
-                    names,
-                )
-            else:
-                row.unroutable = True
-                record(
-                    self.session,
-                    instance,
-                    "task_unroutable",
-                    now,
-                    None,
-                    row.id,
-                    {"task": row.bpmn_id, "lane": row.lane, "assignee": row.assignee},
-                )
-            rows.append(row)
-        if instance.status in (InstanceStatus.SUSPENDED, InstanceStatus.ERROR):
-            for row in rows:
-                if row.state == TaskState.READY:
-                    row.state = TaskState.HELD
-        if outcome.failure is not None:
-            instance.error_message = outcome.failure.message
-            record(
-                self.session,
-                instance,
-                "instance_error",
-                now,
-                actor,
-                data={
-                    "message": outcome.failure.message,
-                    "kind": outcome.failure.kind,
-                    "element_id": outcome.failure.element_id,
-                },
-            )
-        if outcome.status == "complete":
-            instance.ended_at = now
-            record(self.session, instance, "instance_completed", now, None)
+            self.clocks.after_step(instance, model, outcome.fired, actor)
+        rows = project_tasks(self.session, instance, outcome, actor, completed_task_id, now)
+        offer(self.session, self.clock, self.mail_enabled, instance, rows.new)
+        project_end(self.session, instance, outcome, actor, rows, now)
         dispatch(self, instance, outcome.messages, actor)
+
+    def receive(
+        self, instance_id: int, message: Message, actor: User | None, context: dict[str, Any]
+    ) -> bool:
+        """Hand `message` to the instance waiting for it; False when it is not waiting.
+
+        `context` (who sent it, when the service was restored...) goes into the
+        `message_received` event beside the message and its payload.
+        """
+        instance = self.lock(instance_id)
+        model = self.model_for(instance)
+        try:
+            outcome = self.platform.runtime.deliver(
+                model, instance.state, message, self.clock, self.calendar_of(instance)
+            )
+        except Conflict:
+            return False
+        record(
+            self.session,
+            instance,
+            "message_received",
+            self.clock.now(),
+            actor,
+            data={"message": message.name, "payload": message.payload, **context},
+        )
+        self.apply(instance, model, outcome, actor)
+        return True
+
+    def start_message_of(self, process_model_id: str) -> str | None:
+        """The message that starts the newest version of a model (None: none does).
+
+        Raises:
+            NotFound: no such model.
+        """
+        return self.deployments.parsed(self.deployments.latest(process_model_id).id).start_message
 
     def _follow_service(self, instance: Instance, model: ParsedModel, actor: User | None) -> None:
         """Move the instance and its open tasks when a form changed the service it is about.

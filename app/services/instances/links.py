@@ -1,4 +1,4 @@
-"""Procedures starting and waiting for one another, and the numbers people quote.
+"""Procedures starting and waiting for one another.
 
 Links are BPMN messages between pools (docs/bpmn-conventions.md, "Links between
 procedures"): a message named after a model id starts that model, with the thrower as its
@@ -9,55 +9,50 @@ happen in the transaction of the step that threw them, so a link is never half m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.clock import Clock
 from app.engine.runtime import Message
-from app.errors import Conflict, DomainError, FormInvalid, NotFound
-from app.models import Instance, ReferenceSequence, User
+from app.errors import DomainError, FormInvalid, NotFound
+from app.models import Event, Instance, User
 from app.services.audit.events import record
 from app.services.deadlines.service_levels import SERVICE_RESTORED
-
-if TYPE_CHECKING:
-    from app.services.instances.lifecycle import InstanceService
 
 #: What a child throws when it is done, after its model id.
 DONE_SUFFIX = "-selesai"
 #: How deep a chain of procedures starting procedures may go in one step.
 MAX_DEPTH = 8
 _DEPTH_KEY = "link_depth"
-_NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
 
 
-def next_reference(session: Session, prefix: str, at: datetime) -> str:
-    """The next number for `prefix` in the year of `at` (WIB), e.g. ADU-2026-000123.
+class Transitions(Protocol):
+    """What links need of the instance lifecycle (`InstanceService` provides it): start
+    an instance, hand one a message, and say which message starts a model."""
 
-    The counter row is created if missing and incremented in one UPDATE ... RETURNING,
-    which holds its row lock until commit: concurrent starts take turns, numbers are
-    neither repeated nor skipped.
-    """
-    year = at.astimezone(_NUMBERING_ZONE).year
-    table = ReferenceSequence.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(table).values(prefix=prefix, year=year, last=0).on_conflict_do_nothing()
-    )
-    last = session.execute(
-        update(table)
-        .where(table.c.prefix == prefix, table.c.year == year)
-        .values(last=table.c.last + 1)
-        .returning(table.c.last)
-    ).scalar_one()
-    return f"{prefix}-{year}-{last:06d}"
+    session: Session
+    clock: Clock
+
+    def start(
+        self,
+        process_model_id: str,
+        data: dict[str, Any],
+        user: User,
+        parent: Instance | None = None,
+    ) -> Instance: ...
+
+    def receive(
+        self, instance_id: int, message: Message, actor: User | None, context: dict[str, Any]
+    ) -> bool: ...
+
+    def start_message_of(self, process_model_id: str) -> str | None: ...
+
+    def events(self, instance: Instance) -> list[Event]: ...
 
 
 def dispatch(
-    instances: InstanceService, instance: Instance, messages: Sequence[Message], actor: User | None
+    instances: Transitions, instance: Instance, messages: Sequence[Message], actor: User | None
 ) -> None:
     """Deliver the messages an instance threw in a step: start children, answer parents.
 
@@ -84,27 +79,25 @@ def dispatch(
         session.info[_DEPTH_KEY] = depth
 
 
-def _undelivered(
-    instances: InstanceService, instance: Instance, message: Message, why: str
-) -> None:
+def _undelivered(instances: Transitions, instance: Instance, message: Message, why: str) -> None:
     record(
         instances.session,
         instance,
         "message_undelivered",
-        instances.platform.clock.now(),
+        instances.clock.now(),
         None,
         data={"message": message.name, "reason": why},
     )
 
 
-def _start_child(instances: InstanceService, instance: Instance, message: Message) -> None:
+def _start_child(instances: Transitions, instance: Instance, message: Message) -> None:
     """Start the model named by the message, as the parent's starter, with the payload."""
     try:
-        model = instances.deployments.parsed(instances.deployments.latest(message.name).id)
+        start_message = instances.start_message_of(message.name)
     except NotFound:
         _undelivered(instances, instance, message, "tidak ada prosedur bernama itu / no such model")
         return
-    if model.start_message != message.name:
+    if start_message != message.name:
         _undelivered(
             instances,
             instance,
@@ -117,7 +110,7 @@ def _start_child(instances: InstanceService, instance: Instance, message: Messag
 
 
 def start_child(
-    instances: InstanceService,
+    instances: Transitions,
     parent: Instance,
     model_id: str,
     data: dict[str, Any],
@@ -142,7 +135,7 @@ def start_child(
         instances.session,
         parent,
         "child_started",
-        instances.platform.clock.now(),
+        instances.clock.now(),
         None,
         data={
             "child": child.id,
@@ -154,7 +147,7 @@ def start_child(
     return child
 
 
-def _restored_at(instances: InstanceService, child: Instance) -> dict[str, str]:
+def _restored_at(instances: Transitions, child: Instance) -> dict[str, str]:
     """When the child's form first said the service was restored (`layanan_pulih`).
 
     A DRP activation ends after its evaluation and sign-off; the RTO clock of the
@@ -168,29 +161,9 @@ def _restored_at(instances: InstanceService, child: Instance) -> dict[str, str]:
 
 
 def _answer_parent(
-    instances: InstanceService, child: Instance, message: Message, actor: User | None
+    instances: Transitions, child: Instance, message: Message, actor: User | None
 ) -> None:
     """Hand the child's result to its parent, which waits in a message catch event."""
-    parent = instances.lock(child.parent_id or 0)
-    model = instances.model_for(parent)
-    try:
-        outcome = instances.platform.runtime.deliver(
-            model, parent.state, message, instances.platform.clock, instances.calendar_of(parent)
-        )
-    except Conflict:
+    context = {"from": child.id, **_restored_at(instances, child)}
+    if not instances.receive(child.parent_id or 0, message, actor, context):
         _undelivered(instances, child, message, "induk tidak menunggu / the parent is not waiting")
-        return
-    record(
-        instances.session,
-        parent,
-        "message_received",
-        instances.platform.clock.now(),
-        actor,
-        data={
-            "message": message.name,
-            "from": child.id,
-            "payload": message.payload,
-            **_restored_at(instances, child),
-        },
-    )
-    instances.apply(parent, model, outcome, actor)

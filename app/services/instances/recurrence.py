@@ -10,28 +10,24 @@ other ways in.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from app.errors import NotFound
 from app.models import OPEN_STATUSES, Instance, InstanceStatus
-from app.services.instances.links import start_child
-
-if TYPE_CHECKING:
-    from app.services.instances.lifecycle import InstanceService
+from app.services.instances.links import Transitions, start_child
 
 PROBLEM_MODEL = "manajemen-masalah"
 RECURRING = 3
 WINDOW = timedelta(days=30)
 
 
-def open_problem_if_recurring(instances: InstanceService, complaint: Instance) -> Instance | None:
+def open_problem_if_recurring(instances: Transitions, complaint: Instance) -> Instance | None:
     """Start a problem for `complaint`'s service when its complaints recur; the problem."""
     if complaint.service_id is None or complaint.service is None:
         return None
     session = instances.session
-    now = instances.platform.clock.now()
+    now = instances.clock.now()
     recent = list(
         session.scalars(
             select(Instance.reference)
@@ -57,7 +53,7 @@ def open_problem_if_recurring(instances: InstanceService, complaint: Instance) -
     if problem_open:
         return None
     try:
-        instances.deployments.latest(PROBLEM_MODEL)
+        instances.start_message_of(PROBLEM_MODEL)
     except NotFound:
         return None  # problem management is not deployed here
     code = complaint.service.code
