@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api.deps import admin_accounts, authenticated, current_user, platform, session
+from app.api.deps import authenticated, current_user, platform, session
 from app.api.present import agency_dict
 from app.api.schemas import AgencySchema, AgencyUpdateSchema
 from app.services.catalog.agencies import AgencyService
@@ -14,9 +14,7 @@ from app.services.catalog.agencies import AgencyService
 blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description="Perangkat Daerah")
 
 
-def _service(admin: bool = False) -> AgencyService:
-    if admin:
-        admin_accounts()
+def _service() -> AgencyService:
     return AgencyService(session(), platform().clock, current_user())
 
 
@@ -36,7 +34,7 @@ def list_agencies() -> list[dict[str, Any]]:
 @blp.alt_response(409, description="Code taken")
 def create_agency(body: dict[str, Any]) -> dict[str, Any]:
     """Add an agency."""
-    agency = _service(admin=True).create(
+    agency = _service().create(
         body["code"],
         body["name"],
         body["timezone"],
@@ -63,7 +61,7 @@ def get_agency(code: str) -> dict[str, Any]:
 @blp.alt_response(422, description="Unknown time zone or scheme, warning point outside 1..99")
 def update_agency(body: dict[str, Any], code: str) -> dict[str, Any]:
     """Rename an agency, change its time zone, its SLA scheme or escalation warning point."""
-    agency = _service(admin=True).update(
+    agency = _service().update(
         code,
         body.get("name"),
         body.get("timezone"),

@@ -29,10 +29,7 @@ def _service() -> DelegationService:
 def list_delegations(query: dict[str, str]) -> list[dict[str, Any]]:
     """Delegations; Admin Sistem sees all, others those they give or receive."""
     service = _service()
-    username = query.get("username")
-    if username != current_user().username:
-        service.accounts.require_admin()
-    return [service.facts(d) for d in service.all(username)]
+    return [service.facts(d) for d in service.all(query.get("username"))]
 
 
 @blp.route("", methods=["POST"])

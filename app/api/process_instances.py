@@ -23,10 +23,10 @@ from app.api.schemas import (
     SlaExplanationSchema,
     TerminateSchema,
 )
-from app.engine.routing import candidates
 from app.errors import NotFound
 from app.services.deadlines.service_levels import SlaService
 from app.services.instances.lifecycle import InstanceService
+from app.services.tasks.inbox import TaskService
 
 blp = Blueprint(
     "process_instances",
@@ -81,8 +81,9 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     user = current_user()
     instance = service.get(instance_id, user)
     result = instance_dict(instance, platform().clock.now())
+    tasks = TaskService(session(), platform())
     result["tasks"] = [
-        {**task_dict(task), "candidates": candidates(session(), task, platform().clock.now())}
+        {**task_dict(task), "candidates": tasks.candidates(task)}
         for task in service.open_tasks(instance)
     ]
     result["events"] = [event_dict(e) for e in service.events(instance)]

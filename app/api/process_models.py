@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.schemas import (
@@ -15,9 +14,6 @@ from app.api.schemas import (
     ProcessModelSummarySchema,
     VersionQuerySchema,
 )
-from app.engine.specs import Bundle
-from app.errors import DeploymentInvalid, DeployProblem, NotPermitted
-from app.models import RoleAssignment
 from app.services.process_models.deploy import DeployService
 
 blp = Blueprint(
@@ -26,8 +22,6 @@ blp = Blueprint(
     url_prefix="/api/v1/process-models",
     description="Process models (BPMN, DMN and forms)",
 )
-
-DEPLOYER_ROLES = ("Analis Proses", "Admin Sistem")
 
 
 def _service() -> DeployService:
@@ -71,21 +65,11 @@ def list_models() -> list[dict[str, Any]]:
 @blp.alt_response(403, description="Only Analis Proses may deploy")
 def deploy() -> dict[str, Any]:
     """Deploy a BPMN file with its DMN and form files as the model's next version."""
-    user = current_user()
-    allowed = session().scalar(
-        select(RoleAssignment.id)
-        .where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(DEPLOYER_ROLES))
-        .limit(1)
-    )
-    if not allowed:
-        raise NotPermitted("Hanya Analis Proses yang dapat men-deploy / Analis Proses only")
-    uploads = request.files.getlist("file")
-    if not uploads:
-        raise DeploymentInvalid(
-            [DeployProblem("-", "tidak ada berkas / no file uploaded (multipart field 'file')")]
-        )
-    bundle = Bundle({(u.filename or "unnamed").rsplit("/", 1)[-1]: u.read() for u in uploads})
-    result = _service().deploy(bundle, user)
+    files = {
+        (upload.filename or "unnamed").rsplit("/", 1)[-1]: upload.read()
+        for upload in request.files.getlist("file")
+    }
+    result = _service().deploy_upload(files, current_user())
     session().commit()
     return {
         "id": result.model_id,

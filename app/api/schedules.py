@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.schemas import ScheduleCreateSchema, SchedulePatchSchema, ScheduleSchema
+from app.services.accounts.permissions import ADMINISTER, require
 from app.services.instances.schedules import ScheduleService
 
 blp = Blueprint(
@@ -26,8 +27,8 @@ def _service() -> ScheduleService:
 @blp.alt_response(403, description="Admin Sistem only")
 def list_schedules() -> list[dict[str, Any]]:
     """Every schedule, soonest first (Admin Sistem)."""
+    require(session(), current_user(), ADMINISTER)
     service = _service()
-    service.accounts.require_admin()
     return [service.facts(s) for s in service.all()]
 
 

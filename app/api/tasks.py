@@ -17,7 +17,6 @@ from app.api.schemas import (
     TaskDetailSchema,
     TaskSchema,
 )
-from app.engine.routing import candidates
 from app.services.catalog.known_errors import KnownErrorService
 from app.services.tasks.inbox import TaskService
 
@@ -45,7 +44,8 @@ def inbox(query: dict[str, int]) -> dict[str, Any]:
 def get_task(task_id: str) -> dict[str, Any]:
     """A task with its form, the data to prefill and, for the provider side, the newest
     known errors of the service (what problem management found, to try first)."""
-    view = _service().get(task_id, current_user())
+    service = _service()
+    view = service.get(task_id, current_user())
     task = view.task
     known = (
         KnownErrorService(session()).for_service(task.service_id)
@@ -56,7 +56,7 @@ def get_task(task_id: str) -> dict[str, Any]:
         **task_dict(task),
         "form": {"schema": view.schema, "ui_schema": view.ui_schema} if view.schema else None,
         "data": view.data,
-        "candidates": candidates(session(), task, platform().clock.now()),
+        "candidates": service.candidates(task),
         "known_errors": [known_error_dict(row) for row in known],
     }
 

@@ -43,9 +43,7 @@ def create_user(body: dict[str, Any]) -> dict[str, Any]:
 def get_user(username: str) -> dict[str, Any]:
     """A user; Admin Sistem sees anyone, everyone else only themselves."""
     accounts = AccountService(session(), platform().clock, current_user())
-    if username != current_user().username:
-        accounts.require_admin()
-    return user_dict(accounts.by_username(username))
+    return user_dict(accounts.visible_user(username))
 
 
 @blp.route("/<string:username>", methods=["PATCH"])

@@ -9,7 +9,15 @@ from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus, ReferenceSequence
 from app.models.known_error import KnownError
 from app.models.notification import Notification
-from app.models.org import ADMIN_ROLE, REQUESTER_LANE, Agency, RequestType, Role, Service
+from app.models.org import (
+    ADMIN_ROLE,
+    REQUESTER_LANE,
+    Agency,
+    RequestType,
+    Role,
+    RoleName,
+    Service,
+)
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
 from app.models.reference import ReferenceTable
 from app.models.schedule import Schedule
@@ -41,6 +49,7 @@ __all__ = [
     "RequestType",
     "Role",
     "RoleAssignment",
+    "RoleName",
     "Schedule",
     "Service",
     "Task",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,8 +11,40 @@ from app.models.base import Base
 
 #: The lane that means "the user who started the instance", not a role.
 REQUESTER_LANE = "Pemohon"
-#: The role that manages users, roles, agencies and reference tables.
-ADMIN_ROLE = "Admin Sistem"
+
+
+class RoleName(StrEnum):
+    """The roles of the regulation (Bangka Tabel 1, Polewali II.1-2), by their stored name.
+
+    The values are the `role` table's rows (migration 0001) and the names lanes use, so
+    a member compares equal to the string in the database and in a diagram.
+    """
+
+    #: Files requests and complaints, confirms fulfilment, rates satisfaction.
+    SERVICE_USER = "Pengguna Layanan"
+    #: Staff of the provider PD: escalation tickets, monitoring, approvals.
+    SERVICE_PROVIDER = "Penyedia Layanan"
+    #: The service desk: classifies, prioritises, handles; escalation level 1.
+    SERVICE_ADMINISTRATOR = "Administrator Layanan"
+    #: The technical team: handles what level 1 cannot.
+    INFRASTRUCTURE_ADMINISTRATOR = "Administrator Infrastruktur dan Aplikasi"
+    #: The service owner: approves; escalation level 2.
+    SERVICE_OWNER = "Penanggung Jawab Penyedia Layanan"
+    #: The head of infrastructure and applications; escalation level 2.
+    INFRASTRUCTURE_OWNER = "Penanggung Jawab Infrastruktur dan Aplikasi"
+    #: The head of the provider PD; escalation level 3.
+    PROVIDER_HEAD = "Pimpinan PD Penyedia Layanan"
+    #: Reviews the efficiency of a process (Polewali).
+    COORDINATOR = "Koordinator"
+    #: Edits and deploys BPMN diagrams and forms.
+    PROCESS_ANALYST = "Analis Proses"
+    #: Users, role assignments, agencies, reference tables.
+    SYSTEM_ADMINISTRATOR = "Admin Sistem"
+
+
+#: The role that manages users, roles, agencies and reference tables (the older name of
+#: `RoleName.SYSTEM_ADMINISTRATOR`, which modules still import).
+ADMIN_ROLE = RoleName.SYSTEM_ADMINISTRATOR
 
 
 class Role(Base):

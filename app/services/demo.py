@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.models import Agency, Instance, ProcessModel, Service, User
+from app.models import Agency, Instance, ProcessModel, RoleName, Service, User
 from app.services.accounts.passwords import Passwords
 from app.services.accounts.users import AccountService
 from app.services.catalog.services import CatalogService
@@ -191,59 +191,69 @@ SERVICES = [
 
 # username, full name, agency, [(role, scope kind, scope code)]
 USERS = [
-    ("pengguna", "Siti Pengguna", "BKPSDM", [("Pengguna Layanan", None, None)]),
-    ("penyedia", "Budi Penyedia", "DISKOMINFO", [("Penyedia Layanan", "agency", "DISKOMINFO")]),
+    ("pengguna", "Siti Pengguna", "BKPSDM", [(RoleName.SERVICE_USER, None, None)]),
+    (
+        "penyedia",
+        "Budi Penyedia",
+        "DISKOMINFO",
+        [(RoleName.SERVICE_PROVIDER, "agency", "DISKOMINFO")],
+    ),
     (
         "admin.layanan",
         "Rina Administrator Layanan",
         "DISKOMINFO",
-        [("Administrator Layanan", None, None)],
+        [(RoleName.SERVICE_ADMINISTRATOR, None, None)],
     ),
-    ("pelaksana", "Joko Pelaksana Layanan", "DISKOMINFO", [("Administrator Layanan", None, None)]),
+    (
+        "pelaksana",
+        "Joko Pelaksana Layanan",
+        "DISKOMINFO",
+        [(RoleName.SERVICE_ADMINISTRATOR, None, None)],
+    ),
     (
         "admin.infra",
         "Agus Administrator Infrastruktur",
         "DISKOMINFO",
-        [("Administrator Infrastruktur dan Aplikasi", None, None)],
+        [(RoleName.INFRASTRUCTURE_ADMINISTRATOR, None, None)],
     ),
     (
         "pj.layanan",
         "Dewi Penanggung Jawab Layanan",
         "DISKOMINFO",
-        [("Penanggung Jawab Penyedia Layanan", None, None)],
+        [(RoleName.SERVICE_OWNER, None, None)],
     ),
     (
         "pj.infra",
         "Hendra Penanggung Jawab Infrastruktur",
         "DISKOMINFO",
-        [("Penanggung Jawab Infrastruktur dan Aplikasi", None, None)],
+        [(RoleName.INFRASTRUCTURE_OWNER, None, None)],
     ),
     (
         "pimpinan",
         "Drs. Kepala Dinas",
         "DISKOMINFO",
-        [("Pimpinan PD Penyedia Layanan", "agency", "DISKOMINFO")],
+        [(RoleName.PROVIDER_HEAD, "agency", "DISKOMINFO")],
     ),
     (
         "petugas.siak",
         "Nur Petugas SIAK",
         "DISDUKCAPIL",
-        [("Administrator Layanan", "service", "SIAK")],
+        [(RoleName.SERVICE_ADMINISTRATOR, "service", "SIAK")],
     ),
     (
         "petugas.oss",
         "Fajar Petugas Perizinan",
         "DPMPTSP",
-        [("Administrator Layanan", "service", "OSS-PERIZINAN")],
+        [(RoleName.SERVICE_ADMINISTRATOR, "service", "OSS-PERIZINAN")],
     ),
     (
         "teknis.sipkd",
         "Wahyu Teknisi SIPKD",
         "BPKAD",
-        [("Administrator Infrastruktur dan Aplikasi", "service", "SIPKD")],
+        [(RoleName.INFRASTRUCTURE_ADMINISTRATOR, "service", "SIPKD")],
     ),
-    ("analis", "Yusuf Analis Proses", "DISKOMINFO", [("Analis Proses", None, None)]),
-    ("admin", "Admin Sistem", "DISKOMINFO", [("Admin Sistem", None, None)]),
+    ("analis", "Yusuf Analis Proses", "DISKOMINFO", [(RoleName.PROCESS_ANALYST, None, None)]),
+    ("admin", "Admin Sistem", "DISKOMINFO", [(RoleName.SYSTEM_ADMINISTRATOR, None, None)]),
 ]
 
 

@@ -1,4 +1,8 @@
-"""Who is signed in, which roles they hold, and the page-level checks built on that."""
+"""Who is signed in, which roles they hold, and the page-level checks built on that.
+
+The roles are read once per request through `permissions.held_roles`; whether they grant
+a permission is `Permission.granted_to`. A page never decides a right by itself.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from typing import Any, TypeVar
 
 from flask import abort, g
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.models import RoleAssignment, User
+from app.models import User
 from app.request_scope import session
+from app.services.accounts import permissions
+from app.services.accounts.permissions import Permission
 from app.web.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,28 +52,30 @@ def me() -> User:
     return signed_in.user
 
 
-def held_roles() -> set[str]:
+def held_roles() -> frozenset[str]:
     """The roles the signed-in user holds in any scope (cached for the request)."""
     if "held_roles" not in g:
-        if not current_user.is_authenticated:
-            g.held_roles = set()
-        else:
-            g.held_roles = set(
-                session().scalars(
-                    select(RoleAssignment.role).where(RoleAssignment.user_id == me().id)
-                )
-            )
-    roles: set[str] = g.held_roles
+        g.held_roles = (
+            permissions.held_roles(session(), me())
+            if current_user.is_authenticated
+            else frozenset()
+        )
+    roles: frozenset[str] = g.held_roles
     return roles
 
 
-def roles_required(*roles: str) -> Callable[[F], F]:
-    """Sign-in plus one of `roles` (any scope); otherwise 403. Finer checks stay in services."""
+def granted(permission: Permission) -> bool:
+    """Whether the signed-in user's roles grant `permission`."""
+    return permission.granted_to(held_roles())
+
+
+def permission_required(permission: Permission) -> Callable[[F], F]:
+    """Sign-in plus `permission`; otherwise 403. Finer checks (scope) stay in services."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not held_roles() & set(roles):
+            if not granted(permission):
                 abort(403)
             return view(*args, **kwargs)
 

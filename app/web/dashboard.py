@@ -11,19 +11,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.request_scope import platform, session
-from app.services.instances.dashboard import DASHBOARD_ROLES, DashboardService
+from app.services.accounts.permissions import VIEW_DASHBOARDS
+from app.services.instances.dashboard import DashboardService
 from app.services.process_models.deploy import DeployService
 from app.web import nav
-from app.web.access import me, roles_required
+from app.web.access import me, permission_required
 from app.web.instances import priority_badge, status_badge
 from app.web.pages import blueprint
 
 bp = blueprint("dashboard", __name__)
-nav.register("dashboard.index", _l("Dasbor"), roles=DASHBOARD_ROLES, order=45)
+nav.register("dashboard.index", _l("Dasbor"), VIEW_DASHBOARDS, order=45)
 
 
 @bp.get("/dasbor")
-@roles_required(*DASHBOARD_ROLES)
+@permission_required(VIEW_DASHBOARDS)
 def index() -> Any:
     """One PD's figures; `?pd=CODE` chooses another PD within the user's scope (403
     outside it)."""

@@ -18,17 +18,18 @@ from markupsafe import Markup
 
 from app.errors import DeploymentInvalid, InvalidInput, NotFound
 from app.request_scope import platform, session
-from app.services.process_models.drafts import MODEL_EDITOR_ROLES, DraftService
+from app.services.accounts.permissions import EDIT_MODELS
+from app.services.process_models.drafts import DraftService
 from app.services.process_models.form_library import FormLibrary, FormPair, FormProblem, check_form
 from app.services.process_models.overview import summaries
 from app.web import nav
-from app.web.access import me, roles_required
+from app.web.access import me, permission_required
 from app.web.formfields import render_form
 from app.web.i18n import half
 from app.web.pages import blueprint
 
 bp = blueprint("form_editor", __name__, url_prefix="/formulir")
-nav.register("form_editor.index", _l("Formulir"), roles=MODEL_EDITOR_ROLES, order=61)
+nav.register("form_editor.index", _l("Formulir"), EDIT_MODELS, order=61)
 
 
 def _library() -> FormLibrary:
@@ -91,7 +92,7 @@ def _preview(schema: dict[str, Any] | None, ui: dict[str, Any] | None) -> Markup
 
 
 @bp.get("")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def index() -> Any:
     """Every form with the models that use it."""
     pairs = _library().pairs()
@@ -101,7 +102,7 @@ def index() -> Any:
 
 
 @bp.post("/baru")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def create() -> Any:
     """A new empty form, opened in the editor; a bad or taken name is said on the list."""
     stem = request.form.get("stem", "").strip()
@@ -116,7 +117,7 @@ def create() -> Any:
 
 
 @bp.route("/<stem>", methods=["GET", "POST"])
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def edit(stem: str) -> Any:
     """View and edit one form; a save that fails validation keeps the analyst's text."""
     pair = _pair_or_404(stem)
@@ -180,7 +181,7 @@ def _save(pair: FormPair, schema_text: str, ui_text: str) -> None:
 
 
 @bp.post("/<stem>/pratinjau")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def preview(stem: str) -> Any:
     """Live preview and validation while typing: JSON in, HTML and problems out."""
     pair = _pair_or_404(stem)

@@ -22,6 +22,7 @@ from flask_login import login_required
 from app.errors import DomainError, InvalidInput
 from app.models import InstanceStatus
 from app.request_scope import platform, session
+from app.services.accounts.permissions import STAFF
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.supervision import REASON_MAX, SupervisionService
 from app.services.instances.tracking import InstanceFilter, TrackingService
@@ -33,19 +34,7 @@ from app.web.pages import blueprint
 
 bp = blueprint("instances", __name__)
 
-#: Everyone but a plain requester works with instances of others.
-STAFF_ROLES = (
-    "Penyedia Layanan",
-    "Administrator Layanan",
-    "Administrator Infrastruktur dan Aplikasi",
-    "Penanggung Jawab Penyedia Layanan",
-    "Penanggung Jawab Infrastruktur dan Aplikasi",
-    "Pimpinan PD Penyedia Layanan",
-    "Koordinator",
-    "Analis Proses",
-    "Admin Sistem",
-)
-nav.register("instances.index", _l("Proses"), roles=STAFF_ROLES, order=40)
+nav.register("instances.index", _l("Proses"), STAFF, order=40)
 
 STATUS_LABELS = {
     InstanceStatus.RUNNING: (_l("Berjalan"), "badge-ok"),

@@ -19,16 +19,17 @@ from sqlalchemy import select
 from app.errors import Conflict, DeploymentInvalid, InvalidInput, NotFound
 from app.models import REQUESTER_LANE, Role
 from app.request_scope import platform, session
-from app.services.process_models.drafts import MODEL_EDITOR_ROLES, DraftService
+from app.services.accounts.permissions import EDIT_MODELS
+from app.services.process_models.drafts import DraftService
 from app.services.process_models.form_library import SCHEMA_SUFFIX, UI_SUFFIX, FormLibrary
 from app.services.process_models.overview import running_instances, summaries, summary
 from app.web import nav
-from app.web.access import me, roles_required
+from app.web.access import me, permission_required
 from app.web.i18n import half
 from app.web.pages import blueprint
 
 bp = blueprint("modeler", __name__, url_prefix="/model")
-nav.register("modeler.index", _l("Model proses"), roles=MODEL_EDITOR_ROLES, order=60)
+nav.register("modeler.index", _l("Model proses"), EDIT_MODELS, order=60)
 
 STATUS_LABELS = {
     "running": _l("berjalan"),
@@ -49,14 +50,14 @@ def _lane_choices() -> list[str]:
 
 
 @bp.get("")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def index() -> Any:
     """Every model with its versions, who deployed each, and the instances still on it."""
     return render_template("modeler/index.html", models=summaries(session()))
 
 
 @bp.get("/<model_id>")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def detail(model_id: str) -> Any:
     """One model: versions, drafts, and its running instances by version."""
     found = summary(session(), model_id)
@@ -72,7 +73,7 @@ def detail(model_id: str) -> Any:
 
 
 @bp.get("/<model_id>/ubah")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def edit(model_id: str) -> Any:
     """The bpmn-js modeler on the pending draft, else the newest version."""
     try:
@@ -119,7 +120,7 @@ def _problems(err: DeploymentInvalid) -> list[dict[str, Any]]:
 
 
 @bp.post("/<model_id>/simpan")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def save(model_id: str) -> Any:
     """Validate the posted diagram and store it as a draft (JSON in, JSON out).
 
@@ -146,7 +147,7 @@ def save(model_id: str) -> Any:
 
 
 @bp.post("/<model_id>/deploy")
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def deploy(model_id: str) -> Any:
     """Deploy a draft as the version new instances start on; back to the model page."""
     number = request.form.get("draft", "")
@@ -185,7 +186,7 @@ def deploy(model_id: str) -> Any:
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@roles_required(*MODEL_EDITOR_ROLES)
+@permission_required(EDIT_MODELS)
 def new() -> Any:
     """A new diagram from the template: id, name and lanes; opens in the editor."""
     lanes = _lane_choices()

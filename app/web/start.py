@@ -14,15 +14,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from app.engine.specs import ParsedModel
 from app.errors import FormInvalid, NotFound
 from app.models import Service
 from app.request_scope import platform, session
+from app.services.accounts.permissions import STAFF
 from app.services.catalog.services import CatalogService
-from app.services.instances.lifecycle import REQUESTER_ROLE, InstanceService
+from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
 from app.web import nav
-from app.web.access import held_roles, me
+from app.web.access import granted, me
 from app.web.formfields import (
     field_label,
     parse_submission,
@@ -49,11 +49,12 @@ ACTIONS = {
 
 @dataclass(frozen=True)
 class Startable:
-    """A procedure that can be started by hand, with its start form."""
+    """A procedure that can be started by hand, with its start form's schemas."""
 
     model_id: str
     name: str
-    parsed: ParsedModel
+    schema: dict[str, Any]
+    ui_schema: dict[str, Any] | None
 
     @property
     def action(self) -> str:
@@ -63,12 +64,11 @@ class Startable:
     @property
     def per_service(self) -> bool:
         """Its start form asks which service it is about."""
-        schema = self.parsed.form_schema(self.parsed.start_form) or {}
-        return "layanan" in (schema.get("properties") or {})
+        return "layanan" in (self.schema.get("properties") or {})
 
 
 def _is_staff() -> bool:
-    return bool(held_roles() - {REQUESTER_ROLE})
+    return granted(STAFF)
 
 
 def _startables() -> list[Startable]:
@@ -83,7 +83,14 @@ def _startables() -> list[Startable]:
         parsed = deploy.parsed(version.id)
         if parsed.start_form is None:
             continue
-        found.append(Startable(model.id, version.name or model.name, parsed))
+        found.append(
+            Startable(
+                model.id,
+                version.name or model.name,
+                parsed.form_schema(parsed.start_form) or {},
+                parsed.ui_schema(parsed.start_form),
+            )
+        )
     rank = {model_id: i for i, model_id in enumerate(PUBLIC_MODELS)}
     found.sort(key=lambda s: (rank.get(s.model_id, len(rank)), s.name))
     return found
@@ -151,8 +158,8 @@ def _start_page(
     status: int,
 ) -> Any:
     """The start page, with the server's field errors in the reader's language."""
-    schema = item.parsed.form_schema(item.parsed.start_form) or {}
-    shown, ui = _for_service(schema, item.parsed.ui_schema(item.parsed.start_form), service)
+    schema = item.schema
+    shown, ui = _for_service(schema, item.ui_schema, service)
     shown_errors = localized_errors(errors)
     return (
         render_template(
@@ -185,8 +192,8 @@ def submit(model_id: str) -> Any:
     item = _startable(model_id)
     service = _service_arg()
     user = me()
-    schema = item.parsed.form_schema(item.parsed.start_form) or {}
-    ui = item.parsed.ui_schema(item.parsed.start_form)
+    schema = item.schema
+    ui = item.ui_schema
     posted: MultiDict[str, str] = MultiDict(request.form)
     action = row_action(posted)
     if action is not None and action[0] == "remove":

@@ -106,6 +106,18 @@ def test_upload_without_files_is_422(auth: Auth) -> None:
         "analis", "/api/v1/process-models", data={}, content_type="multipart/form-data"
     )
     assert response.status_code == 422
+    [problem] = response.json["errors"]
+    assert problem["message"] == "tidak ada berkas / no file uploaded (multipart field 'file')"
+
+
+def test_a_refused_deploy_is_403_before_the_files_are_looked_at(auth: Auth) -> None:
+    response = auth.post(
+        "pengguna", "/api/v1/process-models", data={}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 403
+    assert response.json["message"] == (
+        "Hanya Analis Proses yang dapat men-deploy / Analis Proses only"
+    )
 
 
 def test_deploy_with_a_warning_reports_it(auth: Auth) -> None:

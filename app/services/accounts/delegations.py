@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.errors import InvalidInput, NotFound
-from app.models import Agency, Delegation, RoleAssignment, Service, User
+from app.models import Agency, Delegation, Service, User
+from app.services.accounts.permissions import ADMINISTER, holds_at, require
 from app.services.accounts.users import AccountService
 from app.services.audit.events import audit
 
@@ -46,7 +47,17 @@ class DelegationService:
         }
 
     def all(self, username: str | None = None) -> list[Delegation]:
-        """Delegations, optionally those a user gives or receives; newest first."""
+        """Delegations, optionally those a user gives or receives; newest first.
+
+        Admin Sistem sees every delegation; anyone else only their own (`username` is
+        their name).
+
+        Raises:
+            NotPermitted: someone else's or everyone's, and the actor is not Admin Sistem.
+            NotFound: nobody is called `username`.
+        """
+        if self.actor is not None and username != self.actor.username:
+            require(self.session, self.actor, ADMINISTER)
         query = select(Delegation)
         if username:
             user = self.accounts.by_username(username)
@@ -78,7 +89,7 @@ class DelegationService:
             InvalidInput: wrong kind, empty decree, a range that ends before it starts,
                 the same person twice, or a principal who does not hold that role there.
         """
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         errors: dict[str, list[str]] = {}
         if kind not in KINDS:
             errors["kind"] = ["Plt atau Plh / Plt or Plh"]
@@ -93,15 +104,7 @@ class DelegationService:
         if stand_in.id == holder.id:
             errors["delegate"] = ["tidak boleh orang yang sama / must be someone else"]
         service_id, agency_id = self.accounts.scope_ids(service_code, agency_code)
-        held = self.session.scalar(
-            select(RoleAssignment.id).where(
-                RoleAssignment.user_id == holder.id,
-                RoleAssignment.role == role,
-                RoleAssignment.service_id.is_not_distinct_from(service_id),
-                RoleAssignment.agency_id.is_not_distinct_from(agency_id),
-            )
-        )
-        if held is None:
+        if not holds_at(self.session, holder, role, service_id, agency_id):
             errors["principal"] = [
                 f"{principal} tidak memegang peran {role} pada lingkup itu / "
                 "does not hold that role at that scope"
@@ -133,7 +136,7 @@ class DelegationService:
 
     def end(self, delegation_id: int) -> Delegation:
         """End a delegation now (or remove one that has not started); audited."""
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         delegation = self.session.get(Delegation, delegation_id)
         if delegation is None:
             raise NotFound(f"Penugasan {delegation_id} tidak ada / no delegation {delegation_id}")

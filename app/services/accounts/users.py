@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from app.errors import Conflict, InvalidInput, NotFound
 from app.models import (
-    ADMIN_ROLE,
     Agency,
     Instance,
     Role,
@@ -26,6 +25,7 @@ from app.models import (
     User,
 )
 from app.services.accounts.passwords import Passwords
+from app.services.accounts.permissions import ADMINISTER, held_roles, require
 from app.services.audit.events import audit, record
 
 MIN_PASSWORD_LENGTH = 8
@@ -64,18 +64,25 @@ class AccountService:
     def require_admin(self) -> None:
         """Only Admin Sistem changes users, roles and agencies (the CLI acts as system).
 
+        The check is `permissions.require(..., ADMINISTER)`; other services call that
+        directly rather than building an `AccountService` for it.
+
         Raises:
             NotPermitted: the actor does not hold Admin Sistem.
         """
-        if self.actor is None:
-            return
-        held = self.session.scalar(
-            select(RoleAssignment.id)
-            .where(RoleAssignment.user_id == self.actor.id, RoleAssignment.role == ADMIN_ROLE)
-            .limit(1)
-        )
-        if not held:
-            raise NotPermitted("Hanya Admin Sistem / Admin Sistem only")
+        require(self.session, self.actor, ADMINISTER)
+
+    def visible_user(self, username: str) -> User:
+        """The user called `username` as the actor may see them: anyone for Admin Sistem,
+        otherwise only themselves.
+
+        Raises:
+            NotPermitted: someone else's account, and the actor is not Admin Sistem.
+            NotFound: nobody has this name.
+        """
+        if self.actor is None or username != self.actor.username:
+            self.require_admin()
+        return self.by_username(username)
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The active user with these credentials, or None (same cost either way)."""
@@ -314,11 +321,5 @@ class AccountService:
         return len(assignments)
 
     def roles_of(self, user: User) -> list[str]:
-        """Distinct role names the user holds at any scope."""
-        return sorted(
-            set(
-                self.session.scalars(
-                    select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
-                )
-            )
-        )
+        """Distinct role names the user holds at any scope, sorted."""
+        return sorted(held_roles(self.session, user))

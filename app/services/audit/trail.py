@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.errors import NotFound
 from app.models import Event, User
-from app.services.accounts.users import AccountService
+from app.services.accounts.permissions import ADMINISTER, require
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,10 @@ class AuditTrail:
     """Read the audit trail of an object (Admin Sistem only, like the changes themselves)."""
 
     def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+        """`clock` is unused: reading the trail needs no time. It stays so that every
+        administrator's service is built the same way."""
         self.session = session
-        self.accounts = AccountService(session, clock, actor)
+        self.actor = actor
 
     def of(self, subject: str, name: object, limit: int = 50) -> list[AuditEntry]:
         """The newest `limit` audit events about one object, newest first.
@@ -90,7 +92,7 @@ class AuditTrail:
             NotPermitted: the actor is not Admin Sistem.
             NotFound: `subject` is not a known kind of object.
         """
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         about = SUBJECTS.get(subject)
         if about is None:
             raise NotFound(f"Jenis objek '{subject}' tidak dikenal / unknown object kind")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Agency, User
+from app.services.accounts.permissions import ADMINISTER, require
 from app.services.audit.events import audit
 
 #: Indonesia's three time zones (WIB, WITA, WIT); a PD's deadlines run on its own.
@@ -19,7 +20,7 @@ DEFAULT_WARNING_PERCENT = 75
 
 
 class AgencyService:
-    """List, create and change agencies; every change is an audit event."""
+    """List, create and change agencies; changes are Admin Sistem's, each an audit event."""
 
     def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
         self.session = session
@@ -76,10 +77,12 @@ class AgencyService:
         """Add an agency.
 
         Raises:
+            NotPermitted: the actor is not Admin Sistem.
             Conflict: the code is taken.
             InvalidInput: the time zone is not an Indonesian one, an unknown SLA scheme, or
                 a warning point outside 1..99 percent.
         """
+        require(self.session, self.actor, ADMINISTER)
         self._check_timezone(timezone)
         if self.session.scalar(select(Agency.id).where(Agency.code == code)):
             raise Conflict(f"Kode PD '{code}' sudah dipakai / agency code taken")
@@ -117,9 +120,11 @@ class AgencyService:
         """Rename an agency, move it to another time zone, or change its SLA settings.
 
         Raises:
+            NotPermitted: the actor is not Admin Sistem.
             NotFound: no agency has this code.
             InvalidInput: as `create`.
         """
+        require(self.session, self.actor, ADMINISTER)
         agency = self.get(code)
         changed: dict[str, object] = {}
         if name is not None and name != agency.name:

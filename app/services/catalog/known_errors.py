@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, NotPermitted
-from app.models import Instance, KnownError, RoleAssignment, Service, User
-from app.services.instances.lifecycle import REQUESTER_ROLE
+from app.errors import NotFound
+from app.models import Instance, KnownError, Service, User
+from app.services.accounts.permissions import STAFF, require
 
 WORKAROUND = "solusi_sementara"
 ROOT_CAUSE = "akar_masalah"
@@ -100,13 +100,7 @@ class KnownErrorService:
             NotPermitted: the user holds no staff role.
             NotFound: `service_code` names no service.
         """
-        staff = self.session.scalar(
-            select(func.count())
-            .select_from(RoleAssignment)
-            .where(RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE)
-        )
-        if not staff:
-            raise NotPermitted("Hanya petugas / staff only")
+        require(self.session, user, STAFF)
         query = select(KnownError)
         if service_code:
             service = self.session.scalar(select(Service).where(Service.code == service_code))

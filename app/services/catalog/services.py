@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.errors import FormInvalid, InvalidInput, NotFound
-from app.models import Agency, RequestType, RoleAssignment, Service, User
+from app.models import Agency, RequestType, RoleAssignment, RoleName, Service, User
+from app.services.accounts.permissions import ADMINISTER, require
 from app.services.accounts.users import AccountService
 from app.services.audit.events import audit
 from app.services.catalog.spreadsheet import read_catalog, write_csv, write_xlsx
@@ -104,8 +105,6 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
 GROUPS = ("Administrasi Pemerintahan", "Publik")
 CLASSIFICATIONS = ("Kritis", "Esensial", "Normal")
 SUPPORT_HOURS = ("24x7", "kalender")
-SERVICE_ADMIN_ROLE = "Administrator Layanan"
-INFRA_ADMIN_ROLE = "Administrator Infrastruktur dan Aplikasi"
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 _TEXT_FIELDS = (
     "description",
@@ -278,7 +277,7 @@ class CatalogService:
             FormInvalid: field errors (a Kritis service without RPO, RTO or DRP included).
             NotFound: `code` names no service, or an administrator is no user.
         """
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         if code is not None:
             self.get(code)
             raw = {**raw, "code": code}
@@ -303,8 +302,10 @@ class CatalogService:
                 }
                 for t in service.request_types
             ],
-            service_administrators=self.holders(service, SERVICE_ADMIN_ROLE),
-            infrastructure_administrators=self.holders(service, INFRA_ADMIN_ROLE),
+            service_administrators=self.holders(service, RoleName.SERVICE_ADMINISTRATOR),
+            infrastructure_administrators=self.holders(
+                service, RoleName.INFRASTRUCTURE_ADMINISTRATOR
+            ),
         )
         return result
 
@@ -326,7 +327,7 @@ class CatalogService:
         Raises:
             InvalidInput: `errors` lists {row, field, message} for every problem found.
         """
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         agencies = self._agencies()
         usernames = set(self.session.scalars(select(User.username)))
         problems = list(problems or [])
@@ -374,8 +375,8 @@ class CatalogService:
         self.session.flush()
         self._sync_request_types(service, clean["request_types"])
         for key, role in (
-            ("service_administrators", SERVICE_ADMIN_ROLE),
-            ("infrastructure_administrators", INFRA_ADMIN_ROLE),
+            ("service_administrators", RoleName.SERVICE_ADMINISTRATOR),
+            ("infrastructure_administrators", RoleName.INFRASTRUCTURE_ADMINISTRATOR),
         ):
             if key in clean:
                 self._sync_holders(service, role, clean[key])

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock, SystemClock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Agency, OfficeHours, RegionalDay, Service, User
-from app.services.accounts.users import AccountService
+from app.services.accounts.permissions import ADMINISTER, require
 from app.services.audit.events import audit
 from app.sla.calendar import (
     DAY_NAMES,
@@ -278,9 +278,6 @@ class CalendarService:
         self.clock = clock
         self.actor = actor
 
-    def _require_admin(self) -> None:
-        AccountService(self.session, self.clock, self.actor).require_admin()
-
     def _audit(self, kind: str, data: dict[str, Any]) -> None:
         audit(self.session, self.actor, kind, self.clock.now(), data)
 
@@ -329,7 +326,7 @@ class CalendarService:
             NotFound: no agency has this code.
             InvalidInput: as `parse_week`.
         """
-        self._require_admin()
+        require(self.session, self.actor, ADMINISTER)
         agency = self._agency(agency_code)
         rows = week_rows(parse_week(week))
         before = self.view(agency_code)
@@ -360,7 +357,7 @@ class CalendarService:
             NotFound: no agency has this code.
             InvalidInput: `agency_code` is None: the default has nothing to fall back to.
         """
-        self._require_admin()
+        require(self.session, self.actor, ADMINISTER)
         agency = self._agency(agency_code)
         if agency is None:
             raise InvalidInput(
@@ -386,7 +383,7 @@ class CalendarService:
             InvalidInput: an empty name.
             Conflict: that day is already a regional day of this calendar.
         """
-        self._require_admin()
+        require(self.session, self.actor, ADMINISTER)
         agency = self._agency(agency_code)
         name = name.strip()
         if not name:
@@ -408,7 +405,7 @@ class CalendarService:
             NotPermitted: the actor is not Admin Sistem.
             NotFound: no such agency, or no such regional day in this calendar.
         """
-        self._require_admin()
+        require(self.session, self.actor, ADMINISTER)
         agency = self._agency(agency_code)
         regional = self._regional_day(agency, day)
         if regional is None:

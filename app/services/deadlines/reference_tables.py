@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.errors import InvalidInput, NotFound
 from app.models import ReferenceTable, User
-from app.services.accounts.users import AccountService
+from app.services.accounts.permissions import ADMINISTER, require
 from app.services.audit.events import audit
 from app.sla.matrix import DEFAULT_PRIORITY_MATRIX, PriorityMatrix, TableInvalid
 from app.sla.targets import (
@@ -134,7 +134,7 @@ class ReferenceService:
             InvalidInput: the rows do not make a complete, valid table (every problem
                 listed, with its row).
         """
-        AccountService(self.session, self.clock, self.actor).require_admin()
+        require(self.session, self.actor, ADMINISTER)
         kind = self._kind(name)
         self.session.info.pop(_CACHE_KEY, None)
         try:
@@ -162,7 +162,7 @@ class ReferenceService:
 
     def reset(self, name: str) -> TableView:
         """Return a table to the regulation's values (audited)."""
-        AccountService(self.session, self.clock, self.actor).require_admin()
+        require(self.session, self.actor, ADMINISTER)
         self._kind(name)
         self.session.info.pop(_CACHE_KEY, None)
         stored = self.session.get(ReferenceTable, name)

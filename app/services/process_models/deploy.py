@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +23,13 @@ from app.engine.validation import validate_model
 from app.engine.xmlsafe import XmlRejected, parse_xml
 from app.errors import Conflict, DeploymentInvalid, DeployProblem, NotFound
 from app.models import ProcessFile, ProcessModel, ProcessModelVersion, Role, User
+from app.services.accounts.permissions import DEPLOY_MODELS, require
 from app.services.audit.events import audit
 
 MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_FILE_BYTES = 2 * 1024 * 1024
+#: What an upload without files is refused with (the API names its multipart field).
+NO_FILES = "tidak ada berkas / no file uploaded (multipart field 'file')"
 
 
 @dataclass
@@ -184,6 +187,28 @@ class DeployService:
         )
         self.specs.get(version.id, lambda: parsed)
         return DeployResult(model_id, version.version, created=True, warnings=warnings)
+
+    def deploy_upload(self, files: Mapping[str, bytes], user: User) -> DeployResult:
+        """Deploy what a person uploaded, a BPMN file with its DMN and form files, as the
+        model's next version.
+
+        `deploy` itself checks no permission: the `spbe deploy` command and
+        `DraftService` (which checks its own) call it. A person's upload needs
+        `DEPLOY_MODELS`, checked before anything else.
+
+        Args:
+            files: file name (without folders) -> content.
+            user: who uploads.
+
+        Raises:
+            NotPermitted: the user may not deploy models.
+            DeploymentInvalid: no file, or any error in any file; nothing is stored.
+            Conflict: someone deployed the same model at the same moment.
+        """
+        require(self.session, user, DEPLOY_MODELS)
+        if not files:
+            raise DeploymentInvalid([DeployProblem("-", NO_FILES)])
+        return self.deploy(Bundle(dict(files)), user)
 
     def _latest(self, model_id: str) -> ProcessModelVersion | None:
         return self.session.scalar(

@@ -18,20 +18,13 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.engine.specs import Bundle, SpecCache
 from app.engine.xmlsafe import XmlRejected, parse_xml
-from app.errors import (
-    Conflict,
-    InvalidInput,
-    NotFound,
-    NotPermitted,
-)
-from app.models import ModelDraft, ProcessFile, ProcessModelVersion, RoleAssignment, User
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import ModelDraft, ProcessFile, ProcessModelVersion, User
+from app.services.accounts.permissions import EDIT_MODELS, require
 from app.services.audit.events import audit
 from app.services.process_models.deploy import DeployResult, DeployService
 from app.services.process_models.diagram_template import new_diagram
 from app.services.process_models.form_library import FormLibrary, form_names_in
-
-#: Who may save and deploy models (as the API's deploy endpoint allows).
-MODEL_EDITOR_ROLES = ("Analis Proses", "Admin Sistem")
 
 
 @dataclass(frozen=True)
@@ -56,18 +49,6 @@ def is_pending(draft: ModelDraft | None, newest_version: int | None) -> bool:
     )
 
 
-def may_edit_models(session: Session, user: User) -> bool:
-    """Whether `user` holds a role that may save and deploy models."""
-    return (
-        session.scalar(
-            select(RoleAssignment.id)
-            .where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(MODEL_EDITOR_ROLES))
-            .limit(1)
-        )
-        is not None
-    )
-
-
 class DraftService:
     """Drafts of one or more models: open, save, deploy."""
 
@@ -76,12 +57,6 @@ class DraftService:
         self.clock = clock
         self.deployer = DeployService(session, clock, specs)
         self.forms = FormLibrary(session, clock, forms_dir)
-
-    def _require_editor(self, user: User) -> None:
-        if not may_edit_models(self.session, user):
-            raise NotPermitted(
-                "Hanya Analis Proses yang dapat menyimpan model / Analis Proses only"
-            )
 
     def latest_number(self, model_id: str) -> int | None:
         """The newest deployed version number, or None before the first deploy."""
@@ -172,7 +147,7 @@ class DraftService:
             Conflict: the model was deployed since the editor opened it.
             DeploymentInvalid: the diagram or its forms fail validation; nothing stored.
         """
-        self._require_editor(user)
+        require(self.session, user, EDIT_MODELS)
         latest = self.latest_number(model_id)
         if latest != base_version:
             raise Conflict(
@@ -223,7 +198,7 @@ class DraftService:
             InvalidInput: a bad or taken id, no name, no lanes (`errors` by field).
             DeploymentInvalid: a lane names no known role.
         """
-        self._require_editor(user)
+        require(self.session, user, EDIT_MODELS)
         taken = self.latest_number(model_id) is not None or bool(self.drafts(model_id))
         if taken:
             raise InvalidInput(
@@ -241,7 +216,7 @@ class DraftService:
             Conflict: the draft is deployed already, or a newer draft or version exists.
             DeploymentInvalid: validation refuses it now (e.g. a role was removed).
         """
-        self._require_editor(user)
+        require(self.session, user, EDIT_MODELS)
         draft = self.session.scalar(
             select(ModelDraft).where(
                 ModelDraft.process_model_id == model_id, ModelDraft.number == number

@@ -23,6 +23,7 @@ from app.engine.specs import FORM_PROPERTY, UI_FORM_PROPERTY
 from app.engine.xmlsafe import XmlRejected, parse_xml
 from app.errors import InvalidInput, NotFound
 from app.models import FormFile, ProcessFile, ProcessModelVersion, User
+from app.services.accounts.permissions import EDIT_MODELS, require
 from app.services.audit.events import audit
 
 SCHEMA_SUFFIX = ".schema.json"
@@ -202,8 +203,10 @@ class FormLibrary:
         """A new, empty form `stem` (an object schema without fields) for the analyst to edit.
 
         Raises:
+            NotPermitted: the user may not edit models.
             InvalidInput: the stem breaks the naming convention or is taken (`errors["stem"]`).
         """
+        require(self.session, user, EDIT_MODELS)
         if not STEM.match(stem):
             raise InvalidInput(
                 "Data tidak valid / invalid data",
@@ -221,15 +224,22 @@ class FormLibrary:
             "type": "object",
             "properties": {},
         }
-        self.save(pair, json.dumps(schema, indent=2) + "\n", '{\n  "ui:order": []\n}\n', user)
+        self._store(pair, json.dumps(schema, indent=2) + "\n", '{\n  "ui:order": []\n}\n', user)
         return pair
 
     def save(self, pair: FormPair, schema_text: str, ui_text: str | None, user: User) -> list[str]:
         """Store an edited form after `check_form`; returns the file names that changed.
 
         Raises:
+            NotPermitted: the user may not edit models.
             InvalidInput: the form has problems (`errors` lists them); nothing is stored.
         """
+        require(self.session, user, EDIT_MODELS)
+        return self._store(pair, schema_text, ui_text, user)
+
+    def _store(
+        self, pair: FormPair, schema_text: str, ui_text: str | None, user: User
+    ) -> list[str]:
         problems, _schema, _ui = check_form(pair, schema_text, ui_text)
         if problems:
             raise InvalidInput(

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.engine.forms import validate_form
+from app.engine.routing import candidates as candidates_of
 from app.engine.routing import reach_of
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
 from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
@@ -186,6 +187,15 @@ class TaskService:
                 "label": f"{user.username} sebagai {grant.acting_kind} untuk {grant.acting_for}",
             }
         }
+
+    def candidates(self, task: Task) -> list[str]:
+        """The usernames who may act on `task` now, by the routing rules (lane -> role ->
+        holders for the instance's scope, acting officials included).
+
+        No permission check: callers show them with a task or an instance the user may
+        already see.
+        """
+        return candidates_of(self.session, task, self.platform.clock.now())
 
     def get(self, task_id: str, user: User) -> TaskView:
         """A task with its form and prefill data.

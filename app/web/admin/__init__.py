@@ -14,9 +14,9 @@ from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.models import ADMIN_ROLE
+from app.services.accounts.permissions import ADMINISTER
 from app.web import nav
-from app.web.access import held_roles
+from app.web.access import granted
 from app.web.admin import agencies, calendars, catalog, reference, schedules, users
 from app.web.extensions import login_manager
 from app.web.pages import blueprint
@@ -24,7 +24,7 @@ from app.web.pages import blueprint
 bp = blueprint("admin", __name__, url_prefix="/admin")
 for _group in (agencies, users, catalog, reference, calendars, schedules):
     bp.register_blueprint(_group.bp)
-nav.register("admin.index", _l("Administrasi"), roles=(ADMIN_ROLE,), order=90)
+nav.register("admin.index", _l("Administrasi"), ADMINISTER, order=90)
 
 #: The page groups in the order the overview and the sub-navigation show them.
 GROUPS = (
@@ -43,7 +43,7 @@ def admins_only() -> Any:
     """Sign-in, then Admin Sistem (any scope); everyone else gets 403."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if ADMIN_ROLE not in held_roles():
+    if not granted(ADMINISTER):
         abort(403)
     return None
 

@@ -1,0 +1,177 @@
+"""Who may do what: the house's permissions, and the one place a role is checked.
+
+A permission is a set of roles, any one of them held at any scope, and what a refusal
+says. Services call `require` before they act; the API and the pages ask the same
+functions, or `Permission.granted_to` with the roles a request has read once
+(`held_roles`), to hide a link or refuse a page early. Nothing else queries role
+assignments to decide a right.
+
+No user (`None`) is the system itself acting: the `spbe` command, the demo loader, the
+worker. Every permission allows it, as `AccountService` always has for its actor.
+
+Which tasks a user may act on is routing, not a permission: it follows the lane's role
+for the instance's scope and lives in `app.engine.routing` (see `TaskService`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import NotPermitted
+from app.models import RoleAssignment, RoleName, User
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A right: the roles that carry it (held at any scope) and what a refusal says."""
+
+    roles: frozenset[RoleName]
+    refusal: str
+
+    def granted_to(self, held: Collection[str]) -> bool:
+        """Whether someone holding the roles `held` has this right.
+
+        Args:
+            held: role names, e.g. from `held_roles`.
+
+        Returns:
+            True when `held` names one of the permission's roles.
+        """
+        return not self.roles.isdisjoint(held)
+
+
+#: Users, roles, agencies, the service catalog, the SLA reference tables, the working
+#: calendars, periodic schedules, delegations, and reading the audit trail.
+ADMINISTER = Permission(
+    frozenset({RoleName.SYSTEM_ADMINISTRATOR}), "Hanya Admin Sistem / Admin Sistem only"
+)
+#: The roles that edit and deploy process models and forms.
+MODEL_EDITORS = frozenset({RoleName.PROCESS_ANALYST, RoleName.SYSTEM_ADMINISTRATOR})
+#: Save a diagram as a draft, create a model, deploy a draft, edit form files.
+EDIT_MODELS = Permission(
+    MODEL_EDITORS, "Hanya Analis Proses yang dapat menyimpan model / Analis Proses only"
+)
+#: Deploy an uploaded bundle as a model's next version (the API's upload).
+DEPLOY_MODELS = Permission(
+    MODEL_EDITORS, "Hanya Analis Proses yang dapat men-deploy / Analis Proses only"
+)
+#: Work with other people's requests: every role but a plain requester's. Staff search
+#: the known-error register, follow instances and may start internal procedures.
+STAFF = Permission(frozenset(RoleName) - {RoleName.SERVICE_USER}, "Hanya petugas / staff only")
+#: Open a PD's dashboard: supervisors, coordinators and administrators. Which PDs follows
+#: from the scope of each grant (`DashboardService.scopes`).
+VIEW_DASHBOARDS = Permission(
+    frozenset(
+        {
+            RoleName.SERVICE_OWNER,
+            RoleName.PROVIDER_HEAD,
+            RoleName.INFRASTRUCTURE_OWNER,
+            RoleName.COORDINATOR,
+            RoleName.SYSTEM_ADMINISTRATOR,
+        }
+    ),
+    "Hanya penyelia / supervisors only",
+)
+
+
+def held_roles(session: Session, user: User) -> frozenset[str]:
+    """The roles `user` is assigned, at any scope.
+
+    Grants lent by a delegation (Plt/Plh) are not among them: they let the delegate act
+    on tasks, which routing decides, and carry no permission.
+
+    Args:
+        session: the database session.
+        user: whose roles.
+
+    Returns:
+        The distinct role names.
+    """
+    return frozenset(
+        session.scalars(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id))
+    )
+
+
+def holds(session: Session, user: User, *roles: str) -> bool:
+    """Whether `user` is assigned one of `roles`, at any scope.
+
+    Args:
+        session: the database session.
+        user: who.
+        *roles: role names (`RoleName` members).
+
+    Returns:
+        True when such an assignment exists.
+    """
+    return (
+        session.scalar(
+            select(RoleAssignment.id)
+            .where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(roles))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def holds_at(
+    session: Session, user: User, role: str, service_id: int | None, agency_id: int | None
+) -> bool:
+    """Whether `user` is assigned `role` at exactly one scope.
+
+    Args:
+        session: the database session.
+        user: who.
+        role: a role name.
+        service_id: the service of the scope, or None.
+        agency_id: the PD of the scope, or None (both None: everywhere).
+
+    Returns:
+        True when an assignment at exactly this level exists; one at a wider or a
+        narrower level does not count.
+    """
+    return (
+        session.scalar(
+            select(RoleAssignment.id)
+            .where(
+                RoleAssignment.user_id == user.id,
+                RoleAssignment.role == role,
+                RoleAssignment.service_id.is_not_distinct_from(service_id),
+                RoleAssignment.agency_id.is_not_distinct_from(agency_id),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def allows(session: Session, user: User | None, permission: Permission) -> bool:
+    """Whether `user` has `permission`; the system (`None`) has every permission.
+
+    Args:
+        session: the database session.
+        user: who acts, or None for the system.
+        permission: the right asked for.
+
+    Returns:
+        True when the user holds one of the permission's roles, or is the system.
+    """
+    return user is None or holds(session, user, *permission.roles)
+
+
+def require(session: Session, user: User | None, permission: Permission) -> None:
+    """Refuse unless `user` has `permission`; the system (`None`) always passes.
+
+    Args:
+        session: the database session.
+        user: who acts, or None for the system.
+        permission: the right the action needs.
+
+    Raises:
+        NotPermitted: the user holds none of its roles (message: its `refusal`).
+    """
+    if not allows(session, user, permission):
+        raise NotPermitted(permission.refusal)
