@@ -136,7 +136,7 @@ def demo(ctx: _Context) -> None:
         _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
     with ctx.transaction() as (session, platform):
         summary = load_demo(session, platform.clock, platform.passwords)
-        samples = file_samples(session, platform)
+        samples = file_samples(platform.instances(session))
     click.echo(
         f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
         f"+{summary.users} users, +{summary.assignments} role assignments "
@@ -179,14 +179,13 @@ def _parse_at(value: str | None) -> Clock | None:
 def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
     """One pass: periodic procedures that are due start, then due timers fire."""
     from app.services.instances.schedules import fire_due_schedules
-    from app.services.instances.timers import TimerService
 
-    for started in fire_due_schedules(platform):
+    for started in fire_due_schedules(platform.sessions, platform.instances):
         echo(
             f"schedule {started.schedule_id}: started instance {started.instance_id} "
             f"for {started.period}"
         )
-    fired = TimerService(platform).tick(limit)
+    fired = platform.timers().tick(limit)
     for item in fired:
         echo(
             f"instance {item.instance_id}: fired {', '.join(item.elements) or '-'} -> {item.status}"
@@ -206,7 +205,7 @@ def tick(ctx: _Context, at: str | None, limit: int) -> None:
     count = _tick_once(platform, limit, click.echo)
     click.echo(f"{count} instance(s) advanced")
     try:
-        mail = deliver_mail(platform, limit)
+        mail = deliver_mail(platform.sessions, platform.clock, platform.settings, limit)
     except ValueError as err:  # a malformed SMTP_URL
         _fail(str(err))
         return
@@ -236,7 +235,7 @@ def worker(ctx: _Context, interval: float, limit: int) -> None:
             except Exception:  # noqa: BLE001 - the worker loop must survive one bad pass
                 log.exception("timer pass failed")
             try:  # apart from timers: a broken mail server must not stop the timers
-                mail = deliver_mail(platform, limit)
+                mail = deliver_mail(platform.sessions, platform.clock, platform.settings, limit)
                 if mail is not None and any(mail):
                     log.info("e-mail: %s sent, %s failed", *mail)
             except Exception:  # noqa: BLE001 - nor may a mail problem end the loop

@@ -44,7 +44,6 @@ from app.models import (
     User,
 )
 from app.services.context import Platform
-from app.services.tasks.inbox import TaskService
 from bench.flow import MODEL_ID
 from bench.stats import Summary, repeat_for, summarize
 
@@ -370,7 +369,7 @@ def measure_inbox(
     def once() -> float:
         with platform.sessions() as session:
             account = session.get_one(User, user.id)
-            service = TaskService(session, platform)
+            service = platform.tasks(session)
             began = time.perf_counter()
             page = service.inbox(account, 1, PAGE_SIZE)
             elapsed = time.perf_counter() - began

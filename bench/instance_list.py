@@ -108,7 +108,7 @@ def measure(platform: Platform, count: int, max_seconds: float) -> list[tuple[st
             ) -> float:
                 with platform.sessions() as session:
                     user = session.scalars(select(User).where(User.username == username)).one()
-                    tracking = TrackingService(session, platform)
+                    tracking = platform.tracking(session)
                     return timed(lambda: query(tracking, user))[1]
 
             results.append((username, name, summarize(repeat_for(once, count, max_seconds))))

@@ -17,8 +17,6 @@ from sqlalchemy import Connection, select, text
 
 from app.models import Instance, Task, TaskState, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
-from app.services.tasks.inbox import TaskService
 from bench.flow import MODEL_ID, REQUESTER, STEPS, request_for, user_tasks_on
 from bench.stats import Samples, Summary
 
@@ -65,7 +63,7 @@ class ServiceDriver:
         """Start one instance as the requester; returns its id."""
 
         def call(session: Any, user: User) -> int:
-            service = InstanceService(session, self.platform)
+            service = self.platform.instances(session)
             return service.start(MODEL_ID, dict(self.request), user).id
 
         return self._request(REQUESTER, call)
@@ -75,7 +73,7 @@ class ServiceDriver:
         step = STEPS[bpmn_id]
 
         def call(session: Any, user: User) -> None:
-            TaskService(session, self.platform).complete(task_id, dict(step.data), user)
+            self.platform.tasks(session).complete(task_id, dict(step.data), user)
 
         return self._request(step.username, call)[1]
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from app.models import Instance, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
 from tests.conftest import T0, States, reset
 from tests.snapshot import fingerprint
 
@@ -19,7 +18,7 @@ from tests.snapshot import fingerprint
 def _file_request(platform: Platform) -> tuple[int, str | None]:
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "pengguna")).one()
-        instance = InstanceService(session, platform).start(
+        instance = platform.instances(session).start(
             "permintaan-layanan", dict(SAMPLE_REQUEST), user
         )
         return instance.id, instance.reference

@@ -27,7 +27,9 @@ blp = Blueprint(
 @blp.alt_response(422, description="`to` not after `from`, or more than a year")
 def calendar(query: dict[str, Any]) -> list[dict[str, Any]]:
     """Changes the caller may see whose window overlaps [from, to), earliest first."""
-    changes = scheduled_changes(session(), platform(), current_user(), query["from_"], query["to"])
+    changes = scheduled_changes(
+        platform().instances(session()), current_user(), query["from_"], query["to"]
+    )
     return [
         {
             **linked_dict(change.instance),

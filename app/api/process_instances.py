@@ -24,7 +24,6 @@ from app.api.schemas import (
     TerminateSchema,
 )
 from app.errors import NotFound
-from app.services.deadlines.service_levels import SlaService
 from app.services.instances.lifecycle import InstanceService
 from app.services.tasks.inbox import TaskService
 
@@ -37,7 +36,7 @@ blp = Blueprint(
 
 
 def _service() -> InstanceService:
-    return InstanceService(session(), platform())
+    return platform().instances(session())
 
 
 @blp.route("", methods=["POST"])
@@ -99,7 +98,7 @@ def explain_sla(instance_id: int) -> dict[str, Any]:
     """The SLA clocks rebuilt from the history: each deadline, its target and its basis,
     and the segments counted and not counted with the calendar rule that applied."""
     instance = _service().get(instance_id, current_user())
-    report = SlaService(session(), platform()).read(instance)
+    report = platform().instances(session()).clocks.read(instance)
     if report is None:
         raise NotFound("Instans ini tanpa jam SLA / this instance has no SLA clocks")
     return sla_explanation_dict(report)

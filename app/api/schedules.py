@@ -18,7 +18,7 @@ blp = Blueprint(
 
 
 def _service() -> ScheduleService:
-    return ScheduleService(session(), platform(), current_user())
+    return platform().schedules(session(), current_user())
 
 
 @blp.route("", methods=["GET"])

@@ -24,7 +24,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User
 
 
 def _service() -> TaskService:
-    return TaskService(session(), platform())
+    return platform().tasks(session())
 
 
 @blp.route("", methods=["GET"])

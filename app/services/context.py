@@ -1,4 +1,6 @@
-"""The long-lived parts every service needs, built once per process."""
+"""The long-lived parts services are built from, made once per process, and the one
+place that wires them into services: the faces (API, pages, CLI, worker) ask the platform
+for a service (`platform.instances(session)`), never build one from the platform's parts."""
 
 from __future__ import annotations
 
@@ -12,7 +14,15 @@ from app.config import Settings
 from app.database import make_engine, make_session_factory
 from app.engine.runtime import Runtime
 from app.engine.specs import SpecCache
+from app.models import User
 from app.services.accounts.passwords import Passwords
+from app.services.instances.lifecycle import InstanceService
+from app.services.instances.schedules import ScheduleService
+from app.services.instances.supervision import SupervisionService
+from app.services.instances.timers import TimerService
+from app.services.instances.tracking import TrackingService
+from app.services.notifications.messages import MailConfig
+from app.services.tasks.inbox import TaskService
 
 
 @dataclass
@@ -40,3 +50,32 @@ class Platform:
             runtime=Runtime(time_limit=settings.script_time_limit),
             passwords=Passwords(settings.password_cost),
         )
+
+    @property
+    def mail(self) -> MailConfig:
+        """Whether notifications also go out by e-mail, and from whom."""
+        return MailConfig.from_settings(self.settings)
+
+    def instances(self, session: Session) -> InstanceService:
+        """The instance lifecycle in `session`."""
+        return InstanceService(session, self.clock, self.specs, self.runtime, self.mail)
+
+    def tasks(self, session: Session) -> TaskService:
+        """The inbox and task actions in `session`."""
+        return TaskService(session, self.clock, self.specs, self.runtime, self.mail)
+
+    def supervision(self, session: Session) -> SupervisionService:
+        """Supervisors' actions on instances in `session`."""
+        return SupervisionService(session, self.clock, self.specs, self.runtime, self.mail)
+
+    def tracking(self, session: Session) -> TrackingService:
+        """The supervisors' instance list and page in `session`."""
+        return TrackingService(session, self.clock, self.specs, self.runtime, self.mail)
+
+    def schedules(self, session: Session, actor: User | None = None) -> ScheduleService:
+        """Periodic schedules in `session`, changed by `actor` (None: the system)."""
+        return ScheduleService(session, self.clock, self.specs, actor)
+
+    def timers(self) -> TimerService:
+        """The timer pass of `spbe tick` and `spbe worker`, a transaction per instance."""
+        return TimerService(self.sessions, self.instances)

@@ -13,7 +13,6 @@ from app.models import Agency, Instance, ProcessModel, RoleName, Service, User
 from app.services.accounts.passwords import Passwords
 from app.services.accounts.users import AccountService
 from app.services.catalog.services import CatalogService
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo credential, demo mode only
@@ -311,9 +310,10 @@ def load_demo(session: Session, clock: Clock, passwords: Passwords) -> DemoSumma
 
 
 def _file_once(
-    session: Session, platform: Platform, model: str, username: str, data: dict[str, Any]
+    instances: InstanceService, model: str, username: str, data: dict[str, Any]
 ) -> Instance | None:
     """Start `model` as `username` unless it is not deployed or they already filed one."""
+    session = instances.session
     user = session.scalar(select(User).where(User.username == username))
     if user is None or session.get(ProcessModel, model) is None:
         return None
@@ -322,10 +322,10 @@ def _file_once(
     )
     if session.scalar(filed):
         return None
-    return InstanceService(session, platform).start(model, data, user)
+    return instances.start(model, data, user)
 
 
-def file_samples(session: Session, platform: Platform) -> dict[str, Instance]:
+def file_samples(instances: InstanceService) -> dict[str, Instance]:
     """File one service request and one complaint, so the demo inboxes, clocks and
     escalations are not empty.
 
@@ -333,9 +333,9 @@ def file_samples(session: Session, platform: Platform) -> dict[str, Instance]:
     `spbe demo` again adds nothing. Returns the instances filed now, by kind.
     """
     filed = {
-        "request": _file_once(session, platform, SAMPLE_MODEL, SAMPLE_REQUESTER, SAMPLE_REQUEST),
+        "request": _file_once(instances, SAMPLE_MODEL, SAMPLE_REQUESTER, SAMPLE_REQUEST),
         "complaint": _file_once(
-            session, platform, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER, SAMPLE_COMPLAINT
+            instances, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER, SAMPLE_COMPLAINT
         ),
     }
     return {kind: instance for kind, instance in filed.items() if instance is not None}

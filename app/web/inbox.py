@@ -18,7 +18,7 @@ from app.services.catalog.agencies import AgencyService
 from app.services.catalog.services import CatalogService
 from app.services.deadlines.time_left import RESPONSE, TimeLeft, time_left
 from app.services.process_models.deploy import DeployService
-from app.services.tasks.inbox import InboxFilter, TaskService
+from app.services.tasks.inbox import InboxFilter
 from app.web import nav
 from app.web.access import me
 from app.web.account import safe_next
@@ -114,7 +114,7 @@ def _page_number() -> int:
 def index() -> Any:
     """The inbox: my claimed tasks and my roles' unclaimed ones, filtered and sorted."""
     user = me()
-    tasks = TaskService(session(), platform())
+    tasks = platform().tasks(session())
     filters = _filters()
     page_number = _page_number()
     page = tasks.inbox(user, page_number, PER_PAGE, filters)
@@ -156,7 +156,7 @@ def _back() -> Any:
 def claim(task_id: str) -> Any:
     """Take a task (409 as a message when someone else was quicker)."""
     try:
-        task = TaskService(session(), platform()).claim(task_id, me())
+        task = platform().tasks(session()).claim(task_id, me())
     except Conflict as err:
         flash(_("Tugas tidak dapat diambil: %(reason)s", reason=half(err.message)), "error")
         return _back()
@@ -169,7 +169,7 @@ def claim(task_id: str) -> Any:
 @login_required
 def release(task_id: str) -> Any:
     """Give a task back to the others who hold the role."""
-    task = TaskService(session(), platform()).unclaim(task_id, me())
+    task = platform().tasks(session()).unclaim(task_id, me())
     session().commit()
     flash(_("Tugas \u201c%(title)s\u201d dikembalikan ke kelompok.", title=task.title), "info")
     return _back()

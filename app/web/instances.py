@@ -23,8 +23,7 @@ from app.errors import DomainError, InvalidInput
 from app.models import InstanceStatus
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
-from app.services.instances.lifecycle import InstanceService
-from app.services.instances.supervision import REASON_MAX, SupervisionService
+from app.services.instances.supervision import REASON_MAX
 from app.services.instances.tracking import InstanceFilter, TrackingService
 from app.sla.matrix import Priority
 from app.web import nav
@@ -130,7 +129,7 @@ def _helpers() -> dict[str, Any]:
 
 
 def _tracking() -> TrackingService:
-    return TrackingService(session(), platform())
+    return platform().tracking(session())
 
 
 # -- the list ---------------------------------------------------------------------------
@@ -267,7 +266,7 @@ def _refused(instance_id: int, err: DomainError) -> Any:
 def suspend(instance_id: int) -> Any:
     """Suspend (supervisors in scope; 409 unless running or waiting)."""
     try:
-        InstanceService(session(), platform()).suspend(instance_id, me())
+        platform().instances(session()).suspend(instance_id, me())
     except DomainError as err:
         return _refused(instance_id, err)
     session().commit()
@@ -280,7 +279,7 @@ def suspend(instance_id: int) -> Any:
 def resume(instance_id: int) -> Any:
     """Resume a suspended instance (supervisors in scope; 409 unless suspended)."""
     try:
-        InstanceService(session(), platform()).resume(instance_id, me())
+        platform().instances(session()).resume(instance_id, me())
     except DomainError as err:
         return _refused(instance_id, err)
     session().commit()
@@ -300,7 +299,7 @@ def terminate(instance_id: int) -> Any:
     status = 200
     if request.method == "POST":
         try:
-            SupervisionService(session(), platform()).terminate(instance_id, me(), reason)
+            platform().supervision(session()).terminate(instance_id, me(), reason)
         except InvalidInput as err:
             session().rollback()
             error = (
@@ -331,8 +330,10 @@ def reassign(instance_id: int, task_id: str) -> Any:
     """Hand an open task to another holder of its lane's role."""
     username = request.form.get("username", "")
     try:
-        task = SupervisionService(session(), platform()).reassign(
-            instance_id, task_id, username, me(), request.form.get("note")
+        task = (
+            platform()
+            .supervision(session())
+            .reassign(instance_id, task_id, username, me(), request.form.get("note"))
         )
     except InvalidInput as err:
         session().rollback()

@@ -19,7 +19,6 @@ from app.models import Service
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
 from app.services.catalog.services import CatalogService
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
 from app.web import nav
 from app.web.access import granted, me
@@ -211,7 +210,7 @@ def submit(model_id: str) -> Any:
             data = with_blank_row(data, action[1])
         return _start_page(item, service, data, None, 200)
     try:
-        instance = InstanceService(session(), platform()).start(model_id, data, user)
+        instance = platform().instances(session()).start(model_id, data, user)
     except FormInvalid as err:
         session().rollback()
         flash(_("Periksa isian yang ditandai; pengajuan belum terkirim."), "error")
@@ -225,7 +224,7 @@ def submit(model_id: str) -> Any:
 @login_required
 def started(instance_id: int) -> Any:
     """The new record's number, for the user to quote."""
-    instances = InstanceService(session(), platform())
+    instances = platform().instances(session())
     instance = instances.get(instance_id, me())
     return render_template(
         "start/started.html", instance=instance, tasks=instances.open_tasks(instance)

@@ -27,8 +27,7 @@ from app.models import Agency
 from app.request_scope import platform, session
 from app.services.audit.attachments import DEFAULT_MAX_BYTES, AttachmentService
 from app.services.catalog.known_errors import KnownErrorService
-from app.services.instances.lifecycle import InstanceService
-from app.services.tasks.inbox import TaskService, TaskView
+from app.services.tasks.inbox import TaskView
 from app.web.access import me
 from app.web.formfields import (
     field_label,
@@ -80,7 +79,7 @@ def attachment_service() -> AttachmentService:
     limit = config.get("ATTACHMENT_MAX_BYTES") or os.environ.get("ATTACHMENT_MAX_BYTES")
     return AttachmentService(
         session(),
-        platform(),
+        platform().instances(session()),
         Path(directory) if directory else INSTANCE_DIR / "attachments",
         int(limit) if limit else DEFAULT_MAX_BYTES,
     )
@@ -109,7 +108,7 @@ def _page(
 ) -> Any:
     """The task page, with the server's field errors in the reader's language."""
     task = view.task
-    instances = InstanceService(session(), platform())
+    instances = platform().instances(session())
     instance = instances.get(task.instance_id, me())
     schema = view.schema or NO_FORM
     known = (
@@ -152,7 +151,7 @@ def _page(
 @login_required
 def show(task_id: str) -> Any:
     """The task page (403 for anyone who is not among the task's candidates)."""
-    view = TaskService(session(), platform()).get(task_id, me())
+    view = platform().tasks(session()).get(task_id, me())
     return _page(view, view.data, None, 200)
 
 
@@ -161,7 +160,7 @@ def show(task_id: str) -> Any:
 def submit(task_id: str) -> Any:
     """Complete the task with the posted form, or add / remove a row and show it again."""
     user = me()
-    tasks = TaskService(session(), platform())
+    tasks = platform().tasks(session())
     view = tasks.get(task_id, user)
     schema = view.schema or NO_FORM
     posted: MultiDict[str, str] = MultiDict(request.form)

@@ -17,7 +17,6 @@ from app.models import Attachment, User
 from app.services.audit.attachments import AttachmentService, reference
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -41,7 +40,9 @@ def _user(session: Session, username: str) -> User:
 
 @pytest.fixture
 def service(session: Session, platform: Platform, tmp_path: Path) -> AttachmentService:
-    return AttachmentService(session, platform, tmp_path / "lampiran", max_bytes=100)
+    return AttachmentService(
+        session, platform.instances(session), tmp_path / "lampiran", max_bytes=100
+    )
 
 
 def test_store_writes_under_a_chosen_name_and_records_the_file(
@@ -101,9 +102,7 @@ def test_link_and_open_follow_who_may_see_the_instance(
 ):
     requester = _user(session, "pengguna")
     upload = service.store(FakeUpload(b"isi"), requester, None)
-    instance = InstanceService(session, platform).start(
-        "permintaan-layanan", SAMPLE_REQUEST, requester
-    )
+    instance = platform.instances(session).start("permintaan-layanan", SAMPLE_REQUEST, requester)
     service.link({"bukti": reference(upload)}, requester, instance)
     session.flush()
     session.refresh(upload)

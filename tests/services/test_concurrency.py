@@ -11,8 +11,6 @@ from sqlalchemy import func, select
 from app.errors import Conflict
 from app.models import Event, Instance, Task, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
-from app.services.tasks.inbox import TaskService
 from tests.api.test_permintaan_layanan_flow import CLASSIFY, REQUEST
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -21,9 +19,7 @@ pytestmark = pytest.mark.usefixtures("deployed")
 def _start(platform: Platform) -> tuple[int, str]:
     with platform.sessions() as session, session.begin():
         requester = session.scalars(select(User).where(User.username == "pengguna")).one()
-        instance = InstanceService(session, platform).start(
-            "permintaan-layanan", REQUEST, requester
-        )
+        instance = platform.instances(session).start("permintaan-layanan", REQUEST, requester)
         task = session.scalars(select(Task).where(Task.instance_id == instance.id)).one()
         return instance.id, task.id
 
@@ -37,7 +33,7 @@ def _race(platform: Platform, task_id: str, usernames: list[str]) -> list[Any]:
             actor = session.scalars(select(User).where(User.username == username)).one()
             barrier.wait(timeout=10)
             try:
-                TaskService(session, platform).complete(task_id, CLASSIFY, actor)
+                platform.tasks(session).complete(task_id, CLASSIFY, actor)
                 session.commit()
                 results[index] = "ok"
             except Conflict as err:

@@ -14,7 +14,6 @@ from app.models import User
 from app.services.accounts.users import AccountService
 from app.services.context import Platform
 from app.services.instances.dashboard import DashboardService, PdScope
-from app.services.instances.lifecycle import InstanceService
 from tests.services.tracking_data import CLASSIFY_COMPLAINT, complaint, complete, service_request
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -39,7 +38,7 @@ def test_figures_count_open_work_and_deadlines(
     service_request(platform)  # SIMPEG: BKPSDM, not counted for DISKOMINFO
     clock.advance(timedelta(minutes=20))
     complete(platform, met, "admin.layanan", CLASSIFY_COMPLAINT)
-    InstanceService(session, platform).terminate(ended, user(session, "pj.layanan"))
+    platform.instances(session).terminate(ended, user(session, "pj.layanan"))
     session.commit()
     clock.advance(timedelta(hours=3))  # the P5 response deadline passed unanswered
 

@@ -14,7 +14,6 @@ from app.errors import Conflict, DeploymentInvalid, InvalidInput, NotPermitted
 from app.models import FormFile, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.diagram_template import new_diagram
 from app.services.process_models.drafts import DraftService
 from app.services.process_models.form_library import FormLibrary, FormPair, check_form
@@ -134,7 +133,7 @@ class TestDraftService:
         with platform.sessions() as session, session.begin():
             service = drafts(session, platform)
             analyst = user(session, "analis")
-            old = InstanceService(session, platform).start(
+            old = platform.instances(session).start(
                 MODEL, SAMPLE_REQUEST, user(session, "pengguna")
             )
             draft = service.save(MODEL, XML.replace(b"Prioritasi", b"Prioritas"), analyst, 1)
@@ -144,7 +143,7 @@ class TestDraftService:
             result = service.deploy(MODEL, draft.number, analyst)
             assert (result.version, result.created) == (2, True)
             assert service.pending(MODEL) is None
-            new = InstanceService(session, platform).start(
+            new = platform.instances(session).start(
                 MODEL, SAMPLE_REQUEST, user(session, "pengguna")
             )
             assert (old.version.version, new.version.version) == (1, 2)

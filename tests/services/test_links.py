@@ -12,9 +12,7 @@ from app.engine.specs import Bundle
 from app.errors import FormInvalid
 from app.models import Event, Instance, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
-from app.services.tasks.inbox import TaskService
 
 NS = (
     'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -99,7 +97,7 @@ def linked(platform: Platform, demo: None) -> Platform:
 def start_parent(platform: Platform, data: dict) -> int:
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "pengguna")).one()
-        return InstanceService(session, platform).start("induk-uji", data, user).id
+        return platform.instances(session).start("induk-uji", data, user).id
 
 
 def kinds(platform: Platform, instance_id: int) -> list[str]:
@@ -122,11 +120,11 @@ def test_a_parent_starts_a_child_waits_and_receives_its_result(linked: Platform)
         assert child.data["x"] == 7
         assert child.started_by.username == "pengguna"
         child_id = child.id
-        [task_id] = [t.id for t in InstanceService(session, linked).open_tasks(child)]
+        [task_id] = [t.id for t in linked.instances(session).open_tasks(child)]
     with linked.sessions() as session, session.begin():
         # the child's task is in the starter's lane (no lane): the parent's starter does it
         user = session.scalars(select(User).where(User.username == "pengguna")).one()
-        TaskService(session, linked).complete(task_id, {}, user)
+        linked.tasks(session).complete(task_id, {}, user)
     with linked.sessions() as session:
         done = session.get_one(Instance, parent_id)
         assert done.status == "complete"

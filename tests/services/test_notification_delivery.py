@@ -24,7 +24,6 @@ from app.models import Notification, Task, User
 from app.models.notification import EmailStatus
 from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER
-from app.services.instances.lifecycle import InstanceService
 from app.services.notifications.messages import (
     LEASE,
     MAX_ATTEMPTS,
@@ -167,9 +166,7 @@ class TestNotify:
     ) -> None:
         with platform.sessions() as session, session.begin():
             requester = user(session, "pengguna")
-            instance = InstanceService(session, platform).start(
-                "permintaan-layanan", REQUEST, requester
-            )
+            instance = platform.instances(session).start("permintaan-layanan", REQUEST, requester)
             task = session.scalars(select(Task).where(Task.instance_id == instance.id)).one()
             created = notify_task_candidates(
                 session, platform.clock, True, task, ["admin.layanan", "pelaksana"]
@@ -442,7 +439,7 @@ def test_an_escalation_fired_by_tick_is_mailed_to_the_levels_holders(
     platform: Platform, smtp_server: SmtpServer
 ) -> None:
     with platform.sessions() as session, session.begin():
-        instance = InstanceService(session, platform).start(
+        instance = platform.instances(session).start(
             SAMPLE_COMPLAINT_MODEL, SAMPLE_COMPLAINT, user(session, SAMPLE_REPORTER)
         )
         instance_id = instance.id

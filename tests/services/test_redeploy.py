@@ -7,9 +7,7 @@ from sqlalchemy import select
 from app.engine.specs import Bundle
 from app.models import Instance, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
-from app.services.tasks.inbox import TaskService
 from tests.bpmn import linear
 
 V1 = linear('<bpmn:userTask id="satu" />', '<bpmn:userTask id="dua" />')
@@ -27,7 +25,7 @@ def deploy(platform: Platform, bpmn: bytes) -> None:
 def start(platform: Platform) -> tuple[int, str]:
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "pengguna")).one()
-        service = InstanceService(session, platform)
+        service = platform.instances(session)
         instance = service.start("ulang", {}, user)
         return instance.id, service.open_tasks(instance)[0].bpmn_id
 
@@ -35,9 +33,9 @@ def start(platform: Platform) -> tuple[int, str]:
 def complete_open(platform: Platform, instance_id: int) -> list[str]:
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "pengguna")).one()
-        service = InstanceService(session, platform)
+        service = platform.instances(session)
         [task] = service.open_tasks(session.get_one(Instance, instance_id))
-        TaskService(session, platform).complete(task.id, {}, user)
+        platform.tasks(session).complete(task.id, {}, user)
         return [t.bpmn_id for t in service.open_tasks(session.get_one(Instance, instance_id))]
 
 

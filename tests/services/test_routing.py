@@ -12,9 +12,7 @@ from app.errors import NotPermitted
 from app.models import Agency, Event, Service, Task, User
 from app.services.accounts.users import AccountService
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
-from app.services.tasks.inbox import TaskService
 from tests.bpmn import lanes, linear
 from tests.conftest import T0
 
@@ -87,7 +85,7 @@ def user(session: Session, name: str) -> User:
 
 def start(platform: Platform, service: str = "SIMPEG", **data: object) -> int:
     with platform.sessions() as session, session.begin():
-        instance = InstanceService(session, platform).start(
+        instance = platform.instances(session).start(
             "routing", {"layanan": service, **data}, user(session, "requester")
         )
         return instance.id
@@ -114,7 +112,7 @@ def routed_to(session: Session, task: Task) -> list[str]:
 
 
 def inbox_of(platform: Platform, session: Session, name: str) -> list[str]:
-    return [t.id for t in TaskService(session, platform).inbox(user(session, name)).items]
+    return [t.id for t in platform.tasks(session).inbox(user(session, name)).items]
 
 
 def test_service_holder_beats_pd_and_global_holders(world: Platform) -> None:
@@ -126,7 +124,7 @@ def test_service_holder_beats_pd_and_global_holders(world: Platform) -> None:
         for other in ("pd_admin", "glob_admin", "other_pd", "requester"):
             assert inbox_of(world, session, other) == []
             with pytest.raises(NotPermitted):
-                TaskService(session, world).get(task.id, user(session, other))
+                world.tasks(session).get(task.id, user(session, other))
 
 
 def test_pd_holder_when_no_service_holder_then_global(world: Platform) -> None:
@@ -179,7 +177,7 @@ def test_requester_lane_goes_to_the_starter_only(world: Platform) -> None:
     instance_id = start(world, pelaksana="pd_admin")
     with world.sessions() as session, session.begin():
         task = open_task(session, instance_id)
-        TaskService(session, world).complete(task.id, {}, user(session, "svc_admin"))
+        world.tasks(session).complete(task.id, {}, user(session, "svc_admin"))
     with world.sessions() as session:
         task = open_task(session, instance_id)
         assert task.lane == "Pemohon"
@@ -192,7 +190,7 @@ def _to_assigned_task(world: Platform, pelaksana: str) -> str:
     for actor in ("svc_admin", "requester"):
         with world.sessions() as session, session.begin():
             task = open_task(session, instance_id)
-            TaskService(session, world).complete(task.id, {}, user(session, actor))
+            world.tasks(session).complete(task.id, {}, user(session, actor))
     with world.sessions() as session:
         return open_task(session, instance_id).id
 

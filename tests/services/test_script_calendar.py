@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app.engine.specs import Bundle
 from app.models import Agency, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
 from tests.bpmn import linear
 
@@ -37,7 +36,7 @@ def deployed_script(platform: Platform, demo: None) -> Platform:
 def run(platform: Platform, service: str) -> dict:
     with platform.sessions() as session, session.begin():
         starter = session.scalars(select(User).where(User.username == "pengguna")).one()
-        instance = InstanceService(session, platform).start(
+        instance = platform.instances(session).start(
             "hitung-batas", {"layanan": service, "mulai": MULAI}, starter
         )
         assert instance.status == "complete", instance.error_message

@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import Event, Instance, InstanceStatus, Notification, Task, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
 from app.services.instances.supervision import REASON_MAX, SupervisionService
-from app.services.tasks.inbox import TaskService
 from tests.services.tracking_data import complaint, complete, open_task, service_request
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -31,7 +29,7 @@ def kinds(session: Session, instance_id: int) -> list[str]:
 
 @pytest.fixture
 def supervision(session: Session, platform: Platform) -> SupervisionService:
-    return SupervisionService(session, platform)
+    return platform.supervision(session)
 
 
 class TestTerminate:
@@ -98,7 +96,7 @@ class TestReassign:
             "to": "pelaksana",
             "note": "Cuti",
         }
-        tasks = TaskService(session, platform)
+        tasks = platform.tasks(session)
         assert task_id in {t.id for t in tasks.inbox(user(session, "pelaksana")).items}
         assert task_id not in {t.id for t in tasks.inbox(user(session, "admin.layanan")).items}
         notices = session.scalars(
@@ -111,7 +109,7 @@ class TestReassign:
     ):
         ident = complaint(platform)
         task_id = open_task(platform, ident)
-        TaskService(session, platform).claim(task_id, user(session, "admin.layanan"))
+        platform.tasks(session).claim(task_id, user(session, "admin.layanan"))
         session.commit()
         supervision.reassign(ident, task_id, "pelaksana", user(session, "pimpinan"))
         session.commit()
@@ -143,7 +141,7 @@ class TestReassign:
         session.commit()
         task = session.get_one(Task, task_id)
         assert task.assignee == "admin.layanan"
-        inbox = TaskService(session, platform).inbox(user(session, "admin.layanan")).items
+        inbox = platform.tasks(session).inbox(user(session, "admin.layanan")).items
         assert task_id in {t.id for t in inbox}
 
     @pytest.mark.parametrize("username", ["pengguna", "pj.infra", "tidak.ada"])
@@ -208,7 +206,7 @@ class TestReassign:
     ):
         ident = complaint(platform)
         task_id = open_task(platform, ident)
-        InstanceService(session, platform).terminate(ident, user(session, "pj.layanan"))
+        platform.instances(session).terminate(ident, user(session, "pj.layanan"))
         session.commit()
         with pytest.raises(Conflict):
             supervision.reassign(ident, task_id, "pelaksana", user(session, "pj.layanan"))
@@ -218,7 +216,7 @@ class TestReassign:
     ):
         ident = complaint(platform)
         task_id = open_task(platform, ident)
-        InstanceService(session, platform).suspend(ident, user(session, "pj.layanan"))
+        platform.instances(session).suspend(ident, user(session, "pj.layanan"))
         session.commit()
         supervision.reassign(ident, task_id, "pelaksana", user(session, "pj.layanan"))
         session.commit()

@@ -13,8 +13,6 @@ from app.clock import FixedClock
 from app.engine.specs import Bundle
 from app.models import Event, Instance, Task, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
-from app.services.instances.timers import TimerService
 from app.services.process_models.deploy import DeployService
 from tests.conftest import T0
 from tests.ticks import tick
@@ -36,7 +34,7 @@ def start(platform: Platform, count: int = 1) -> list[int]:
     with platform.sessions() as session, session.begin():
         starter = session.scalars(select(User).where(User.username == "pengguna")).one()
         for _ in range(count):
-            instance = InstanceService(session, platform).start(
+            instance = platform.instances(session).start(
                 "pengingat",
                 {
                     "mulai_pada": (T0 + timedelta(hours=1)).isoformat(),
@@ -70,7 +68,7 @@ def test_interrupting_timer_cancels_the_task_and_escalates(timed: Platform) -> N
     assert isinstance(clock, FixedClock)
     for hours in (1, 3, 5):
         clock.set(T0 + timedelta(hours=hours, seconds=hours))
-        TimerService(timed).tick()
+        timed.timers().tick()
     with timed.sessions() as session:
         tasks = {
             t.bpmn_id: t.state
@@ -92,7 +90,7 @@ def test_suspended_instances_do_not_fire(timed: Platform) -> None:
     with timed.sessions() as session, session.begin():
         session.get_one(Instance, instance_id).status = "suspended"
     timed.clock.set(T0 + timedelta(hours=2))  # type: ignore[attr-defined]
-    assert TimerService(timed).tick() == []
+    assert timed.timers().tick() == []
 
 
 def test_several_workers_never_fire_a_timer_twice(timed: Platform) -> None:
@@ -103,7 +101,7 @@ def test_several_workers_never_fire_a_timer_twice(timed: Platform) -> None:
 
     def work(index: int) -> None:
         barrier.wait(timeout=10)
-        results[index] = [f.instance_id for f in TimerService(timed).tick()]
+        results[index] = [f.instance_id for f in timed.timers().tick()]
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
     for thread in threads:

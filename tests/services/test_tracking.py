@@ -35,7 +35,7 @@ def ids(tracking: TrackingService, username: str, **filters: object) -> list[int
 
 @pytest.fixture
 def tracking(session: Session, platform: Platform) -> TrackingService:
-    return TrackingService(session, platform)
+    return platform.tracking(session)
 
 
 class TestPage:

@@ -9,8 +9,6 @@ from sqlalchemy import select
 from app.models import Task, TaskState, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT, SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
-from app.services.tasks.inbox import TaskService
 
 #: The service desk's classification of the sample complaint (keeps it P3).
 CLASSIFY_COMPLAINT = {
@@ -27,7 +25,7 @@ def start(platform: Platform, model: str, username: str, data: dict[str, Any]) -
     """Start `model` as `username`; returns the instance id."""
     with platform.sessions() as session, session.begin():
         user = session.scalar(select(User).where(User.username == username))
-        return InstanceService(session, platform).start(model, data, user).id
+        return platform.instances(session).start(model, data, user).id
 
 
 def complaint(platform: Platform, **changes: Any) -> int:
@@ -60,4 +58,4 @@ def complete(platform: Platform, instance_id: int, username: str, data: dict[str
     task_id = open_task(platform, instance_id)
     with platform.sessions() as session, session.begin():
         user = session.scalar(select(User).where(User.username == username))
-        TaskService(session, platform).complete(task_id, data, user)
+        platform.tasks(session).complete(task_id, data, user)

@@ -13,7 +13,7 @@ from app.clock import FixedClock
 from app.models import User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_COMPLAINT
-from app.services.tasks.inbox import InboxFilter, TaskService
+from app.services.tasks.inbox import InboxFilter
 from tests.conftest import Auth
 from tests.web.conftest import client_sign_in
 from tests.web.test_task_page import open_task, start_request
@@ -22,19 +22,16 @@ pytestmark = pytest.mark.usefixtures("deployed")
 
 
 def _start_complaint(platform: Platform) -> int:
-    from app.services.instances.lifecycle import InstanceService
 
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "penyedia")).one()
-        return (
-            InstanceService(session, platform).start("penanganan-aduan", SAMPLE_COMPLAINT, user).id
-        )
+        return platform.instances(session).start("penanganan-aduan", SAMPLE_COMPLAINT, user).id
 
 
 def _inbox(platform: Platform, username: str, **filters: object) -> list[str]:
     with platform.sessions() as session:
         user = session.scalars(select(User).where(User.username == username)).one()
-        page = TaskService(session, platform).inbox(user, filters=InboxFilter(**filters))
+        page = platform.tasks(session).inbox(user, filters=InboxFilter(**filters))
         return [task.process_model_id for task in page.items]
 
 

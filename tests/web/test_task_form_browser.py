@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.models import Instance, User
 from app.services.context import Platform
-from app.services.instances.lifecycle import InstanceService
 from tests.web.conftest import sign_in
 from tests.web.test_task_page import _holder, open_task
 
@@ -26,7 +25,7 @@ def _planning(platform: Platform) -> tuple[int, str, str]:
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "penyedia")).one()
         instance_id = (
-            InstanceService(session, platform)
+            platform.instances(session)
             .start(
                 "perencanaan",
                 {

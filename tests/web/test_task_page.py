@@ -18,7 +18,6 @@ from app.engine.specs import Bundle
 from app.models import Attachment, Instance, KnownError, Task, TaskState, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService
 from tests.bpmn import lanes, linear
 from tests.web.conftest import client_sign_in
@@ -37,7 +36,7 @@ def start_request(platform: Platform, data: dict[str, Any] | None = None) -> Ins
     """A service request filed by `pengguna` (through the service, as the API does)."""
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "pengguna")).one()
-        instance = InstanceService(session, platform).start(
+        instance = platform.instances(session).start(
             "permintaan-layanan", data or SAMPLE_REQUEST, user
         )
         session.flush()
@@ -217,7 +216,7 @@ def test_add_and_remove_rows_without_javascript(client: FlaskClient, platform: P
     """The planning form's list of service needs, grown and shrunk by server round-trips."""
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == "penyedia")).one()
-        instance = InstanceService(session, platform).start(
+        instance = platform.instances(session).start(
             "perencanaan",
             {
                 "perangkat_daerah": "DISKOMINFO",
@@ -319,9 +318,7 @@ def _file_model(platform: Platform) -> int:
         analyst = session.scalars(select(User).where(User.username == "analis")).one()
         result = DeployService(session, platform.clock, platform.specs).deploy(bundle, analyst)
         user = session.scalars(select(User).where(User.username == "penyedia")).one()
-        instance = InstanceService(session, platform).start(
-            result.model_id, {"layanan": "SIMPEG"}, user
-        )
+        instance = platform.instances(session).start(result.model_id, {"layanan": "SIMPEG"}, user)
         return instance.id
 
 

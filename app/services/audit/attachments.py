@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from app.errors import FormInvalid, NotFound, NotPermitted
 from app.models import Attachment, Instance, User
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService
 
 #: Default largest file accepted, in bytes.
@@ -66,12 +65,13 @@ class AttachmentService:
     def __init__(
         self,
         session: Session,
-        platform: Platform,
+        instances: InstanceService,
         directory: Path,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
+        """`instances` decides who may read an instance's files."""
         self.session = session
-        self.platform = platform
+        self.instances = instances
         self.directory = directory
         self.max_bytes = max_bytes
 
@@ -116,7 +116,7 @@ class AttachmentService:
             size=size,
             sha256=digest.hexdigest(),
             stored_name=stored_name,
-            uploaded_at=self.platform.clock.now(),
+            uploaded_at=self.instances.clock.now(),
         )
         self.session.add(attachment)
         self.session.flush()
@@ -185,7 +185,7 @@ class AttachmentService:
         if attachment.uploaded_by_id != user.id:
             if attachment.instance_id is None:
                 raise NotPermitted("Lampiran bukan milik Anda / not your attachment")
-            InstanceService(self.session, self.platform).get(attachment.instance_id, user)
+            self.instances.get(attachment.instance_id, user)
         path = self.directory / attachment.stored_name
         if not path.is_file():
             raise NotFound("Berkas lampiran hilang / the attachment's file is missing")

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
 from app.models import Instance, InstanceStatus, User
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService
 
 CHANGE_MODEL = "manajemen-perubahan"
@@ -38,7 +36,7 @@ def _moment(value: object) -> datetime | None:
 
 
 def scheduled_changes(
-    session: Session, platform: Platform, user: User, start: datetime, end: datetime
+    instances: InstanceService, user: User, start: datetime, end: datetime
 ) -> list[ScheduledChange]:
     """Changes the user may see whose window overlaps [start, end), earliest first.
 
@@ -52,15 +50,15 @@ def scheduled_changes(
         raise InvalidInput(
             "Rentang tidak valid / invalid range", {"to": ["after 'from', at most a year"]}
         )
-    instances = session.scalars(
+    changes = instances.session.scalars(
         select(Instance).where(
             Instance.process_model_id == CHANGE_MODEL,
             Instance.status != InstanceStatus.TERMINATED,
-            InstanceService(session, platform).visible_clause(user),
+            instances.visible_clause(user),
         )
     )
     found = []
-    for instance in instances:
+    for instance in changes:
         starts, ends = _moment(instance.data.get(STARTS)), _moment(instance.data.get(ENDS))
         if starts is not None and ends is not None and starts < end and ends > start:
             found.append(ScheduledChange(instance, starts, ends))

@@ -26,7 +26,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import Clock
 from app.engine.routing import role_holders
+from app.engine.runtime import Runtime
 from app.engine.specs import ParsedModel
 from app.models import (
     REQUESTER_LANE,
@@ -39,10 +41,9 @@ from app.models import (
     User,
 )
 from app.services.audit.events import record
-from app.services.context import Platform
 from app.services.deadlines.calendars import calendar_for, years_around
 from app.services.deadlines.reference_tables import ReferenceService
-from app.services.notifications.messages import NotificationService
+from app.services.notifications.messages import MailConfig, NotificationService
 from app.sla.calendar import ALWAYS_OPEN, WorkingCalendar, is_working_time
 from app.sla.matrix import UnknownValue, normalise_priority
 from app.sla.stopwatch import ClockReading, Pause, Target, read_clock, target_met
@@ -90,16 +91,15 @@ def scope_calendar(
 
 
 def push_variables(
-    platform: Platform,
+    runtime: Runtime,
+    clock: Clock,
     instance: Instance,
     model: ParsedModel,
     variables: dict[str, Any],
     calendar: WorkingCalendar,
 ) -> None:
     """Write facts the app learnt after a step into the workflow and the instance row."""
-    state, next_timer = platform.runtime.update_data(
-        model, instance.state, variables, platform.clock, calendar
-    )
+    state, next_timer = runtime.update_data(model, instance.state, variables, clock, calendar)
     instance.state = state
     instance.next_timer_at = next_timer
     instance.data = {**(instance.data or {}), **variables}
@@ -196,10 +196,12 @@ def sla_summary(instance: Instance, now: datetime) -> dict[str, Any] | None:
 class SlaService:
     """Reads, refreshes and escalates the SLA clocks of instances."""
 
-    def __init__(self, session: Session, platform: Platform) -> None:
+    def __init__(self, session: Session, clock: Clock, runtime: Runtime, mail: MailConfig) -> None:
         self.session = session
-        self.platform = platform
-        self.tables = ReferenceService(session, platform.clock)
+        self.clock = clock
+        self.runtime = runtime
+        self.mail = mail
+        self.tables = ReferenceService(session, clock)
 
     # -- what the targets are ------------------------------------------------------------
 
@@ -335,7 +337,7 @@ class SlaService:
         if not changes:
             return None
         latest = changes[-1].data
-        now = self.platform.clock.now()
+        now = self.clock.now()
         calendar = self._calendar(instance, instance.started_at)
         pauses = self._pauses(events)
         responded, resolved, activated, restored = self._milestones(events)
@@ -459,7 +461,7 @@ class SlaService:
                 self.session,
                 instance,
                 SLA_CHANGED,
-                self.platform.clock.now(),
+                self.clock.now(),
                 actor,
                 data={"inputs": inputs, "targets": targets, "peringatan": warnings},
             )
@@ -481,7 +483,9 @@ class SlaService:
         values = report.timer_values()
         open_ = instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED)
         if open_ and (instance.data or {}).get(SLA_VARIABLE) != values:
-            push_variables(self.platform, instance, model, {SLA_VARIABLE: values}, calendar)
+            push_variables(
+                self.runtime, self.clock, instance, model, {SLA_VARIABLE: values}, calendar
+            )
 
     def after_step(
         self, instance: Instance, model: ParsedModel, fired: Sequence[str], actor: User | None
@@ -511,7 +515,7 @@ class SlaService:
             done.add((escalation.clock, escalation.level))
             report = report or self.read(instance)
             level = escalation_level(escalation.level, self.tables.table("skema-urgensi"))
-            now = self.platform.clock.now()
+            now = self.clock.now()
             recipients = sorted(
                 {
                     name
@@ -541,7 +545,7 @@ class SlaService:
                 },
             )
             clock_name = "respons" if escalation.clock == "respons" else "penyelesaian"
-            NotificationService(self.session, self.platform.clock, self.platform.settings).notify(
+            NotificationService(self.session, self.clock, self.mail).notify(
                 recipients,
                 "escalation",
                 f"Eskalasi level {escalation.level}: #{instance.id} ({clock_name})",

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
+from app.clock import Clock
 from app.engine.forms import validate_form
 from app.engine.routing import reach_of
-from app.engine.runtime import Message, Outcome
+from app.engine.runtime import Message, Outcome, Runtime
 from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import (
@@ -28,7 +29,6 @@ from app.models import (
 )
 from app.services.audit.events import record
 from app.services.catalog.services import resolve_scope
-from app.services.context import Platform
 from app.services.deadlines.service_levels import (
     COMPLAINT,
     SlaService,
@@ -43,6 +43,8 @@ from app.services.instances.projection import project_end, project_instance, pro
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
 from app.services.instances.start_data import start_variables
+from app.services.notifications.messages import MailConfig
+from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
 from app.sla.calendar import WorkingCalendar
 
@@ -68,13 +70,16 @@ def status_conflict(instance: Instance) -> Conflict:
 class InstanceService:
     """Everything that changes or reads an instance as a whole."""
 
-    def __init__(self, session: Session, platform: Platform) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, specs: Specs, runtime: Runtime, mail: MailConfig
+    ) -> None:
         self.session = session
-        self.platform = platform
-        self.clock = platform.clock
-        self.mail_enabled = platform.settings.smtp_url is not None
-        self.deployments = DeployService(session, platform.clock, platform.specs)
-        self.clocks = SlaService(session, platform)
+        self.clock = clock
+        self.specs = specs
+        self.runtime = runtime
+        self.mail = mail
+        self.deployments = DeployService(session, clock, specs)
+        self.clocks = SlaService(session, clock, runtime, mail)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -99,7 +104,7 @@ class InstanceService:
             or_(
                 Task.completed_by_id == user.id,
                 Task.claimed_by_id == user.id,
-                reach_of(self.session, user, self.platform.clock.now()).clause(),
+                reach_of(self.session, user, self.clock.now()).clause(),
             )
         )
         conditions = [Instance.started_by_id == user.id, Instance.id.in_(worked_on)]
@@ -183,9 +188,7 @@ class InstanceService:
 
     def calendar_of(self, instance: Instance) -> WorkingCalendar:
         """The working calendar the instance's scripts and clocks use."""
-        return scope_calendar(
-            self.session, instance.service, instance.agency_id, self.platform.clock.now()
-        )
+        return scope_calendar(self.session, instance.service, instance.agency_id, self.clock.now())
 
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
@@ -221,15 +224,15 @@ class InstanceService:
             if errors:
                 raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         scope, facts = resolve_scope(self.session, data)
-        now = self.platform.clock.now()
+        now = self.clock.now()
         reference = None
         if model.reference_prefix:
             reference = next_reference(self.session, model.reference_prefix, now)
         initial = start_variables(data, facts, (user.username, user.full_name), now, reference)
         service = self.session.get(Service, scope.service_id) if scope.service_id else None
         calendar = scope_calendar(self.session, service, scope.agency_id, now)
-        outcome = self.platform.runtime.start(
-            model, initial, self.platform.clock, calendar, by_timer=schedule_id is not None
+        outcome = self.runtime.start(
+            model, initial, self.clock, calendar, by_timer=schedule_id is not None
         )
         instance = Instance(
             process_model_id=process_model_id,
@@ -280,7 +283,7 @@ class InstanceService:
             self._follow_service(instance, model, actor)
             self.clocks.after_step(instance, model, outcome.fired, actor)
         rows = project_tasks(self.session, instance, outcome, actor, completed_task_id, now)
-        offer(self.session, self.clock, self.mail_enabled, instance, rows.new)
+        offer(self.session, self.clock, self.mail.enabled, instance, rows.new)
         project_end(self.session, instance, outcome, actor, rows, now)
         dispatch(self, instance, outcome.messages, actor)
 
@@ -295,7 +298,7 @@ class InstanceService:
         instance = self.lock(instance_id)
         model = self.model_for(instance)
         try:
-            outcome = self.platform.runtime.deliver(
+            outcome = self.runtime.deliver(
                 model, instance.state, message, self.clock, self.calendar_of(instance)
             )
         except Conflict:
@@ -334,7 +337,7 @@ class InstanceService:
             self.session,
             instance,
             "service_changed",
-            self.platform.clock.now(),
+            self.clock.now(),
             actor,
             data={"from": current, "to": str(code)},
         )
@@ -346,7 +349,9 @@ class InstanceService:
             row.service_id = scope.service_id
             row.agency_id = scope.agency_id
         if instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
-            push_variables(self.platform, instance, model, facts, self.calendar_of(instance))
+            push_variables(
+                self.runtime, self.clock, instance, model, facts, self.calendar_of(instance)
+            )
 
     def lock(self, instance_id: int) -> Instance:
         """Load an instance with a row lock (PostgreSQL) so writers take turns."""
@@ -395,13 +400,11 @@ class InstanceService:
             if instance.status not in OPEN_STATUSES:
                 raise status_conflict(instance)
             instance.status = InstanceStatus.SUSPENDED
-            instance.updated_at = self.platform.clock.now()
+            instance.updated_at = self.clock.now()
             for row in self.open_tasks(instance, (TaskState.READY,)):
                 row.state = TaskState.HELD
             record(self.session, instance, "instance_suspended", instance.updated_at, user)
-            SlaService(self.session, self.platform).refresh(
-                instance, self.model_for(instance), user
-            )
+            self.clocks.refresh(instance, self.model_for(instance), user)
             self.session.flush()
         return instance
 
@@ -415,11 +418,9 @@ class InstanceService:
             for row in held:
                 row.state = TaskState.READY
             instance.status = InstanceStatus.RUNNING if held else InstanceStatus.WAITING
-            instance.updated_at = self.platform.clock.now()
+            instance.updated_at = self.clock.now()
             record(self.session, instance, "instance_resumed", instance.updated_at, user)
-            SlaService(self.session, self.platform).refresh(
-                instance, self.model_for(instance), user
-            )
+            self.clocks.refresh(instance, self.model_for(instance), user)
             self.session.flush()
         return instance
 
@@ -430,7 +431,7 @@ class InstanceService:
             instance = self.supervised(instance_id, user)
             if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
                 raise status_conflict(instance)
-            now = self.platform.clock.now()
+            now = self.clock.now()
             for row in self.open_tasks(instance):
                 row.state = TaskState.CANCELLED
                 row.completed_at = now

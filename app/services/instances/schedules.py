@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import Clock
 from app.engine.forms import validate_form
 from app.engine.timer_start import CYCLES
 from app.errors import DomainError, InvalidInput, NotFound
@@ -27,9 +29,9 @@ from app.models import Agency, Schedule, User
 from app.services.accounts.users import AccountService
 from app.services.audit.events import audit
 from app.services.catalog.services import AGENCY_FIELD, SERVICE_FIELD
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.races import lost_race_is_conflict
+from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
 
 log = logging.getLogger(__name__)
@@ -96,11 +98,14 @@ class Started:
 class ScheduleService:
     """Admin Sistem configures schedules; the worker fires them."""
 
-    def __init__(self, session: Session, platform: Platform, actor: User | None = None) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, specs: Specs, actor: User | None = None
+    ) -> None:
         self.session = session
-        self.platform = platform
+        self.clock = clock
+        self.specs = specs
         self.actor = actor
-        self.accounts = AccountService(session, platform.clock, actor)
+        self.accounts = AccountService(session, clock, actor)
 
     @staticmethod
     def _zone(schedule: Schedule) -> ZoneInfo:
@@ -157,7 +162,7 @@ class ScheduleService:
                 data the start form refuses.
         """
         self.accounts.require_admin()
-        deployments = DeployService(self.session, self.platform.clock, self.platform.specs)
+        deployments = DeployService(self.session, self.clock, self.specs)
         model = deployments.parsed(deployments.latest(process_model_id).id)
         if model.timer_start is None:
             raise InvalidInput(
@@ -193,7 +198,7 @@ class ScheduleService:
             owner=self.accounts.by_username(owner),
             start_data=data,
             active=True,
-            created_at=self.platform.clock.now(),
+            created_at=self.clock.now(),
         )
         self.session.add(schedule)
         self.session.flush()
@@ -215,7 +220,7 @@ class ScheduleService:
             self.session,
             self.actor,
             "schedule_resumed" if active else "schedule_paused",
-            self.platform.clock.now(),
+            self.clock.now(),
             {"id": schedule.id},
         )
         return schedule
@@ -228,7 +233,7 @@ class ScheduleService:
             self.session,
             self.actor,
             "schedule_deleted",
-            self.platform.clock.now(),
+            self.clock.now(),
             self._logged(schedule),
         )
         self.session.delete(schedule)
@@ -237,7 +242,7 @@ class ScheduleService:
 
     def due_ids(self) -> list[int]:
         """Active schedules due now (a snapshot; each is re-checked under lock)."""
-        now = self.platform.clock.now()
+        now = self.clock.now()
         return list(
             self.session.scalars(
                 select(Schedule.id)
@@ -255,26 +260,33 @@ def _scoped(schedule: Schedule) -> dict[str, Any]:
     return data
 
 
-def _looks(platform: Platform, session: Session, schedule: Schedule) -> str:
+def _looks(deployments: DeployService, schedule: Schedule) -> str:
     """Which period the schedule's procedure starts for (its timer start's property)."""
-    deployments = DeployService(session, platform.clock, platform.specs)
     timer = deployments.parsed(deployments.latest(schedule.process_model_id).id).timer_start
     return timer.period if timer is not None else "previous"
 
 
-def fire_due_schedules(platform: Platform) -> list[Started]:
+def fire_due_schedules(
+    sessions: Callable[[], Session], instances_for: Callable[[Session], InstanceService]
+) -> list[Started]:
     """Start every due periodic procedure, each in its own transaction.
 
     A schedule missed for several cycles (the worker was down) starts once, for the
     period now due, and moves past the missed ones. Several workers may run at once:
     the row is locked with SKIP LOCKED, so nothing starts twice.
+
+    Args:
+        sessions: opens a session (one per schedule).
+        instances_for: the instance service for a session (`Platform.instances`).
     """
-    with platform.sessions() as session:
-        ids = ScheduleService(session, platform).due_ids()
+    with sessions() as session:
+        probe = instances_for(session)
+        ids = ScheduleService(session, probe.clock, probe.specs).due_ids()
     started: list[Started] = []
     for schedule_id in ids:
-        with platform.sessions() as session, session.begin(), lost_race_is_conflict():
-            now = platform.clock.now()
+        with sessions() as session, session.begin(), lost_race_is_conflict():
+            instances = instances_for(session)
+            now = instances.clock.now()
             schedule = session.scalar(
                 select(Schedule)
                 .where(
@@ -288,12 +300,14 @@ def fire_due_schedules(platform: Platform) -> list[Started]:
             due = schedule.next_at
             while advance(due, schedule.cycle, zone) <= now:  # skip the missed cycles
                 due = advance(due, schedule.cycle, zone)
-            period = period_label(due, schedule.cycle, zone, _looks(platform, session, schedule))
+            period = period_label(
+                due, schedule.cycle, zone, _looks(instances.deployments, schedule)
+            )
             data = {**_scoped(schedule), PERIOD_FIELD: period}
             instance = None
             try:
                 with session.begin_nested():  # a failed start leaves nothing behind
-                    instance = InstanceService(session, platform).start(
+                    instance = instances.start(
                         schedule.process_model_id, data, schedule.owner, schedule_id=schedule.id
                     )
             except DomainError as err:

@@ -10,14 +10,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import Clock
 from app.engine.routing import reach_of
+from app.engine.runtime import Runtime
 from app.errors import Conflict, FormInvalid, NotFound, TaskNotReady
 from app.models import REQUESTER_LANE, Instance, InstanceStatus, Task, TaskState, User
 from app.services.audit.events import record
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.races import lost_race_is_conflict
-from app.services.notifications.messages import notify_task_candidates
+from app.services.notifications.messages import MailConfig, notify_task_candidates
+from app.services.ports import Specs
 
 #: Longest reason or note kept with a supervisor's action.
 REASON_MAX = 500
@@ -43,10 +45,13 @@ def _reason(text: str | None, required: bool) -> str:
 class SupervisionService:
     """Supervisor actions that the instance service offers no reason or target for."""
 
-    def __init__(self, session: Session, platform: Platform) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, specs: Specs, runtime: Runtime, mail: MailConfig
+    ) -> None:
         self.session = session
-        self.platform = platform
-        self.instances = InstanceService(session, platform)
+        self.clock = clock
+        self.mail = mail
+        self.instances = InstanceService(session, clock, specs, runtime, mail)
 
     def terminate(self, instance_id: int, user: User, reason: str | None) -> Instance:
         """End an instance for good and record why, in one transaction.
@@ -102,7 +107,7 @@ class SupervisionService:
                 task.assignee = target.username
             task.claimed_by_id = target.id
             task.unroutable = False
-            now = self.platform.clock.now()
+            now = self.clock.now()
             record(
                 self.session,
                 instance,
@@ -121,8 +126,8 @@ class SupervisionService:
             self.session.flush()
             notify_task_candidates(
                 self.session,
-                self.platform.clock,
-                self.platform.settings.smtp_url is not None,
+                self.clock,
+                self.mail.enabled,
                 task,
                 [target.username],
             )
@@ -142,7 +147,7 @@ class SupervisionService:
                 "Pengguna tidak dikenal / unknown user",
                 {"username": ["Pengguna tidak dikenal atau tidak aktif."]},
             )
-        reach = reach_of(self.session, target, self.platform.clock.now())
+        reach = reach_of(self.session, target, self.clock.now())
         if task.assignee is None:
             allowed = reach.may_act(task)
         else:

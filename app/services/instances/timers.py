@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import Conflict
 from app.models import OPEN_STATUSES, Instance
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.races import lost_race_is_conflict
 
@@ -33,18 +34,24 @@ class TimerService:
     another worker's rows. SQLite has one writer at a time, which serialises ticks.
     """
 
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
+    def __init__(
+        self, sessions: Callable[[], Session], instances_for: Callable[[Session], InstanceService]
+    ) -> None:
+        """`sessions` opens a session (one per instance fired); `instances_for` gives the
+        instance service for a session (`Platform.instances`)."""
+        self.sessions = sessions
+        self.instances_for = instances_for
 
     def due_ids(self, limit: int) -> list[int]:
         """Ids of open instances with a timer due now (a snapshot; re-checked under lock)."""
-        with self.platform.sessions() as session:
+        with self.sessions() as session:
+            now = self.instances_for(session).clock.now()
             return list(
                 session.scalars(
                     select(Instance.id)
                     .where(
                         Instance.status.in_(OPEN_STATUSES),
-                        Instance.next_timer_at <= self.platform.clock.now(),
+                        Instance.next_timer_at <= now,
                     )
                     .order_by(Instance.next_timer_at)
                     .limit(limit)
@@ -74,8 +81,9 @@ class TimerService:
             return None
 
     def _fire_in_transaction(self, instance_id: int) -> Fired | None:
-        now = self.platform.clock.now()
-        with self.platform.sessions() as session, session.begin():
+        with self.sessions() as session, session.begin():
+            service = self.instances_for(session)
+            now = service.clock.now()
             instance = session.scalar(
                 select(Instance)
                 .where(
@@ -87,10 +95,9 @@ class TimerService:
             )
             if instance is None:
                 return None  # another worker has it, or it moved on
-            service = InstanceService(session, self.platform)
             model = service.model_for(instance)
-            outcome = self.platform.runtime.fire_timers(
-                model, instance.state, self.platform.clock, service.calendar_of(instance)
+            outcome = service.runtime.fire_timers(
+                model, instance.state, service.clock, service.calendar_of(instance)
             )
             if outcome is None:
                 return None

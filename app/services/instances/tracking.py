@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import Clock
 from app.engine.progress import ElementProgress, element_progress
 from app.engine.routing import role_holders
+from app.engine.runtime import Runtime
 from app.models import (
     REQUESTER_LANE,
     Agency,
@@ -27,9 +29,10 @@ from app.models import (
     Task,
     User,
 )
-from app.services.context import Platform
-from app.services.deadlines.service_levels import SlaReport, SlaService
+from app.services.deadlines.service_levels import SlaReport
 from app.services.instances.lifecycle import InstanceService
+from app.services.notifications.messages import MailConfig
+from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
 
 #: Statuses whose clocks still run, so a passed deadline makes them overdue.
@@ -93,10 +96,13 @@ class InstanceView:
 class TrackingService:
     """Read side of supervision: lists and instance views, no changes."""
 
-    def __init__(self, session: Session, platform: Platform) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, specs: Specs, runtime: Runtime, mail: MailConfig
+    ) -> None:
         self.session = session
-        self.platform = platform
-        self.instances = InstanceService(session, platform)
+        self.clock = clock
+        self.specs = specs
+        self.instances = InstanceService(session, clock, specs, runtime, mail)
 
     # -- the list ----------------------------------------------------------------------
 
@@ -120,7 +126,7 @@ class TrackingService:
         if filters.started_before is not None:
             conditions.append(Instance.started_at < filters.started_before)
         if filters.overdue:
-            conditions.append(overdue_clause(self.platform.clock.now()))
+            conditions.append(overdue_clause(self.clock.now()))
         return conditions
 
     def page(
@@ -166,7 +172,7 @@ class TrackingService:
     def options(self) -> dict[str, Any]:
         """What the list's filters offer: procedures, and PDs and services as
         (id, code, name), by name."""
-        deployments = DeployService(self.session, self.platform.clock, self.platform.specs)
+        deployments = DeployService(self.session, self.clock, self.specs)
         return {
             "procedures": {model.id: model.name for model, _ in deployments.models()},
             "agencies": [
@@ -208,7 +214,7 @@ class TrackingService:
             # Nobody works on a closed instance: what the engine still holds is history.
             progress = ElementProgress(progress.completed, frozenset(), frozenset())
         may_supervise = self.instances.may_supervise(user, instance)
-        now = self.platform.clock.now()
+        now = self.clock.now()
         tasks = []
         for task in self.instances.open_tasks(instance):
             reassignable = task.requires_role and task.lane not in (None, REQUESTER_LANE)
@@ -230,7 +236,7 @@ class TrackingService:
             element_names=model_element_names(model.roots),
             tasks=tasks,
             events=self.instances.events(instance),
-            sla=SlaService(self.session, self.platform).read(instance),
+            sla=self.instances.clocks.read(instance),
             parent=instance.parent,
             children=self.instances.children(instance, user),
             may_supervise=may_supervise,
@@ -239,7 +245,7 @@ class TrackingService:
     def diagram(self, instance_id: int, user: User) -> str:
         """The BPMN XML of the version the instance runs on (same checks as `view`)."""
         instance = self.instances.get(instance_id, user)
-        deployments = DeployService(self.session, self.platform.clock, self.platform.specs)
+        deployments = DeployService(self.session, self.clock, self.specs)
         return deployments.file(instance.version, "bpmn").content
 
 

@@ -11,25 +11,22 @@ import builtins
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.clock import Clock
 from app.config import DEFAULT_MAIL_FROM, Settings
 from app.errors import NotFound
 from app.models import Instance, Notification, Task, User
 from app.models.notification import EmailStatus
-
-if TYPE_CHECKING:
-    from app.clock import Clock
-    from app.services.context import Platform
 
 log = logging.getLogger(__name__)
 
@@ -468,7 +465,9 @@ def notify_task_candidates(
     )
 
 
-def deliver_mail(platform: Platform, limit: int = 100) -> tuple[int, int] | None:
+def deliver_mail(
+    sessions: Callable[[], Session], clock: Clock, settings: Settings, limit: int = 100
+) -> tuple[int, int] | None:
     """One pass of the e-mail queue for `spbe tick` and `spbe worker`.
 
     Returns:
@@ -477,9 +476,9 @@ def deliver_mail(platform: Platform, limit: int = 100) -> tuple[int, int] | None
     Raises:
         ValueError: SMTP_URL is malformed.
     """
-    if platform.settings.smtp_url is None:
+    if settings.smtp_url is None:
         return None
-    sender = SmtpSender(platform.settings.smtp_url)
-    with platform.sessions() as session:
-        service = NotificationService(session, platform.clock, platform.settings)
+    sender = SmtpSender(settings.smtp_url)
+    with sessions() as session:
+        service = NotificationService(session, clock, settings)
         return service.deliver_pending(sender, limit)

@@ -9,16 +9,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import Clock
 from app.engine.forms import validate_form
 from app.engine.routing import candidates as candidates_of
 from app.engine.routing import reach_of
+from app.engine.runtime import Runtime
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
 from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
 from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
-from app.services.context import Platform
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.races import lost_race_is_conflict
+from app.services.notifications.messages import MailConfig
+from app.services.ports import Specs
 
 
 @dataclass
@@ -79,10 +82,13 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
 class TaskService:
     """User-task use cases; each public call is one transaction's worth of work."""
 
-    def __init__(self, session: Session, platform: Platform) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, specs: Specs, runtime: Runtime, mail: MailConfig
+    ) -> None:
         self.session = session
-        self.platform = platform
-        self.instances = InstanceService(session, platform)
+        self.clock = clock
+        self.runtime = runtime
+        self.instances = InstanceService(session, clock, specs, runtime, mail)
 
     def inbox(
         self,
@@ -97,7 +103,7 @@ class TaskService:
         filters the query reads the task table alone; the filters that need the
         instance (priority, deadlines, record number) join it by primary key.
         """
-        now = self.platform.clock.now()
+        now = self.clock.now()
         query = select(Task).where(
             Task.state == TaskState.READY,
             reach_of(self.session, user, now).clause(),
@@ -173,7 +179,7 @@ class TaskService:
         answer is the event data that says "X sebagai Plh untuk Y" when the user acts
         by a delegation rather than by their own role (empty otherwise).
         """
-        reach = reach_of(self.session, user, self.platform.clock.now())
+        reach = reach_of(self.session, user, self.clock.now())
         if not reach.may_act(task):
             raise NotPermitted("Anda tidak berwenang atas tugas ini / you may not act on this task")
         grant = reach.acting_for(task)
@@ -212,7 +218,7 @@ class TaskService:
         ref = info.form if info else None
         waiting = task.state in (TaskState.READY, TaskState.HELD)
         data = (
-            self.platform.runtime.task_data(model, instance.state, task.id)
+            self.runtime.task_data(model, instance.state, task.id)
             if waiting
             else dict(instance.data)
         )
@@ -234,7 +240,7 @@ class TaskService:
                     self.session,
                     instance,
                     "task_claimed",
-                    self.platform.clock.now(),
+                    self.clock.now(),
                     user,
                     task.id,
                     {"task": task.bpmn_id, "lane": task.lane, **acting},
@@ -254,7 +260,7 @@ class TaskService:
                     self.session,
                     instance,
                     "task_unclaimed",
-                    self.platform.clock.now(),
+                    self.clock.now(),
                     user,
                     task.id,
                     acting,
@@ -303,15 +309,15 @@ class TaskService:
                 errors = validate_form(schema, data)
                 if errors:
                     raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
-            outcome = self.platform.runtime.complete(
+            outcome = self.runtime.complete(
                 model,
                 instance.state,
                 task.id,
                 data,
-                self.platform.clock,
+                self.clock,
                 self.instances.calendar_of(instance),
             )
-            now = self.platform.clock.now()
+            now = self.clock.now()
             record(
                 self.session,
                 instance,

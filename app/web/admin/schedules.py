@@ -38,7 +38,7 @@ _NOT_FOUND_FIELDS = (("PD ", "agency"), ("Pengguna", "owner"))
 
 
 def _service() -> ScheduleService:
-    return ScheduleService(session(), platform(), me())
+    return platform().schedules(session(), me())
 
 
 def _render(state: FormState, status: int = 200) -> Any:

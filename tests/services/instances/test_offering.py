@@ -10,15 +10,12 @@ from app.engine.routing import candidates
 from app.models import Event, Instance, Notification, Task, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
 from app.services.instances.offering import offer
 
 
 def _instance_and_task(session: Session, platform: Platform) -> tuple[Instance, Task]:
     user = session.scalars(select(User).where(User.username == "pengguna")).one()
-    instance = InstanceService(session, platform).start(
-        "permintaan-layanan", dict(SAMPLE_REQUEST), user
-    )
+    instance = platform.instances(session).start("permintaan-layanan", dict(SAMPLE_REQUEST), user)
     (task,) = session.scalars(select(Task).where(Task.instance_id == instance.id)).all()
     return instance, task
 

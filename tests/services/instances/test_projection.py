@@ -14,7 +14,6 @@ from app.engine.specs import FormRef, UserTaskInfo
 from app.models import Event, Instance, InstanceStatus, Task, TaskState, User
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
-from app.services.instances.lifecycle import InstanceService
 from app.services.instances.projection import (
     TaskRows,
     project_end,
@@ -37,9 +36,7 @@ BY_REQUESTER = replace(REVIEW, bpmn_id="lengkapi", title="Lengkapi", lane="Pemoh
 
 def _started(session: Session, platform: Platform) -> tuple[Instance, Task, User]:
     user = session.scalars(select(User).where(User.username == "pengguna")).one()
-    instance = InstanceService(session, platform).start(
-        "permintaan-layanan", dict(SAMPLE_REQUEST), user
-    )
+    instance = platform.instances(session).start("permintaan-layanan", dict(SAMPLE_REQUEST), user)
     (row,) = session.scalars(select(Task).where(Task.instance_id == instance.id)).all()
     return instance, row, user
 
