@@ -7,6 +7,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import grimp
+
 from app.config import PROJECT_ROOT
 
 
@@ -36,3 +38,28 @@ def test_the_faces_may_not_import_the_engine() -> None:
     ]
     assert set(contract["source_modules"]) == {"app.api", "app.web", "app.cli"}
     assert not contract.get("ignore_imports")
+
+
+def test_services_import_one_another_without_loops() -> None:
+    """A loop (lifecycle -> links -> recurrence -> lifecycle was one) means a service calls
+    back into another; links reach the lifecycle through a protocol instead."""
+    graph = grimp.build_graph("app")
+    services = [m for m in graph.modules if m.startswith("app.services.")]
+    loops = sorted(
+        (importer, imported)
+        for importer in services
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if imported.startswith("app.services.")
+        and graph.find_shortest_chain(importer=imported, imported=importer)
+    )
+    assert loops == []
+
+
+def test_no_service_is_built_from_the_platform() -> None:
+    """Services name their collaborators; only app/services/context.py knows `Platform`."""
+    users = [
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for path in (PROJECT_ROOT / "app" / "services").rglob("*.py")
+        if path.name != "context.py" and "import Platform" in path.read_text()
+    ]
+    assert users == []
