@@ -25,7 +25,6 @@ from app.api.schemas import (
 )
 from app.errors import NotFound
 from app.services.instances.lifecycle import InstanceService
-from app.services.tasks.inbox import TaskService
 
 blp = Blueprint(
     "process_instances",
@@ -80,7 +79,7 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     user = current_user()
     instance = service.get(instance_id, user)
     result = instance_dict(instance, platform().clock.now())
-    tasks = TaskService(session(), platform())
+    tasks = platform().tasks(session())
     result["tasks"] = [
         {**task_dict(task), "candidates": tasks.candidates(task)}
         for task in service.open_tasks(instance)

@@ -10,7 +10,6 @@ from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus, Referen
 from app.models.known_error import KnownError
 from app.models.notification import Notification
 from app.models.org import (
-    ADMIN_ROLE,
     REQUESTER_LANE,
     Agency,
     RequestType,
@@ -25,7 +24,6 @@ from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, User
 
 __all__ = [
-    "ADMIN_ROLE",
     "OPEN_STATUSES",
     "REQUESTER_LANE",
     "Agency",

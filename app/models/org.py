@@ -42,11 +42,6 @@ class RoleName(StrEnum):
     SYSTEM_ADMINISTRATOR = "Admin Sistem"
 
 
-#: The role that manages users, roles, agencies and reference tables (the older name of
-#: `RoleName.SYSTEM_ADMINISTRATOR`, which modules still import).
-ADMIN_ROLE = RoleName.SYSTEM_ADMINISTRATOR
-
-
 class Role(Base):
     """A role from the regulation (Bangka Tabel 1); lanes name roles by `name`."""
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import FixedClock
 from app.errors import DeploymentInvalid, NotPermitted
-from app.models import ADMIN_ROLE, Agency, Role, RoleName, Service, User
+from app.models import Agency, Role, RoleName, Service, User
 from app.services.accounts.delegations import DelegationService
 from app.services.accounts.permissions import (
     ADMINISTER,
@@ -25,12 +25,11 @@ from app.services.accounts.permissions import (
     holds,
     holds_at,
     require,
+    supervises,
 )
 from app.services.accounts.users import AccountService
 from app.services.catalog.agencies import AgencyService
 from app.services.context import Platform
-from app.services.instances.dashboard import DASHBOARD_ROLES
-from app.services.instances.lifecycle import REQUESTER_ROLE, SUPERVISOR_ROLES
 from app.services.process_models.deploy import NO_FILES, DeployService
 from app.services.process_models.form_library import FormLibrary, FormPair
 from app.sla.urgency import DEFAULT_URGENCY_SCHEME
@@ -57,16 +56,12 @@ class TestRoleName:
     def test_a_member_is_the_stored_string(self):
         assert RoleName.PROCESS_ANALYST == "Analis Proses"
         assert f"{RoleName.SYSTEM_ADMINISTRATOR}" == "Admin Sistem"
-        assert ADMIN_ROLE is RoleName.SYSTEM_ADMINISTRATOR
 
     def test_the_names_kept_elsewhere_are_members(self):
         """Role names still written out where `RoleName` cannot reach (the SLA tables are
-        plain values) or not yet (the instance services) must stay real roles."""
+        plain values) must stay real roles."""
         escalation = {role for level in DEFAULT_URGENCY_SCHEME.escalation for role in level.roles}
         assert escalation <= set(RoleName)
-        assert set(SUPERVISOR_ROLES) <= set(RoleName)
-        assert REQUESTER_ROLE == RoleName.SERVICE_USER
-        assert frozenset(DASHBOARD_ROLES) == VIEW_DASHBOARDS.roles
 
 
 @pytest.mark.usefixtures("demo")
@@ -247,3 +242,28 @@ class TestTheServicesAsk:
         with pytest.raises(NotPermitted):
             library.save(FormPair("formulir-baru"), "{}", None, desk)
         assert library.create("formulir-baru", user(session, "analis")).stem == "formulir-baru"
+
+
+@pytest.mark.usefixtures("demo")
+class TestSupervises:
+    @staticmethod
+    def _scope(session: Session, agency: str) -> tuple[None, int]:
+        return None, session.scalars(select(Agency.id).where(Agency.code == agency)).one()
+
+    def test_a_supervisor_everywhere_and_admin_sistem_supervise_any_scope(self, session: Session):
+        scope = self._scope(session, "BKPSDM")
+        assert supervises(session, user(session, "pj.layanan"), *scope)
+        assert supervises(session, user(session, "admin"), *scope)
+
+    def test_a_pd_head_supervises_only_their_pd(self, session: Session):
+        """Also for an instance without a service (a PD's evaluation): comparing the
+        grant's empty service with the instance's once let any PD head in."""
+        head = user(session, "pimpinan")
+        assert supervises(session, head, *self._scope(session, "DISKOMINFO"))
+        assert not supervises(session, head, *self._scope(session, "BKPSDM"))
+        assert not supervises(session, head, None, None)
+
+    def test_other_roles_do_not_supervise(self, session: Session):
+        scope = self._scope(session, "DISKOMINFO")
+        for name in ("pengguna", "admin.layanan", "analis", "pj.infra"):
+            assert not supervises(session, user(session, name), *scope), name

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotPermitted
@@ -62,6 +62,10 @@ DEPLOY_MODELS = Permission(
 #: Work with other people's requests: every role but a plain requester's. Staff search
 #: the known-error register, follow instances and may start internal procedures.
 STAFF = Permission(frozenset(RoleName) - {RoleName.SERVICE_USER}, "Hanya petugas / staff only")
+#: The roles that suspend, resume and terminate instances and hand their tasks to
+#: someone else, within the scope they hold them for (`supervises`); Admin Sistem anywhere.
+SUPERVISORS = frozenset({RoleName.SERVICE_OWNER, RoleName.PROVIDER_HEAD})
+SUPERVISE = Permission(SUPERVISORS, "Hanya penyelia / supervisors only")
 #: Open a PD's dashboard: supervisors, coordinators and administrators. Which PDs follows
 #: from the scope of each grant (`DashboardService.scopes`).
 VIEW_DASHBOARDS = Permission(
@@ -175,3 +179,40 @@ def require(session: Session, user: User | None, permission: Permission) -> None
     """
     if not allows(session, user, permission):
         raise NotPermitted(permission.refusal)
+
+
+def supervises(session: Session, user: User, service_id: int | None, agency_id: int | None) -> bool:
+    """Whether `user` may supervise an instance of this service and PD: Admin Sistem, or a
+    supervisor role held everywhere, for the service or for the PD.
+
+    Args:
+        session: the database session.
+        user: who.
+        service_id: the instance's service, or None.
+        agency_id: the instance's PD, or None.
+
+    Returns:
+        True when such an assignment exists.
+    """
+    # An instance without a service or PD matches only grants held everywhere (comparing
+    # with None would match every PD-wide grant: `service_id IS NULL`).
+    scopes = [RoleAssignment.service_id.is_(None) & RoleAssignment.agency_id.is_(None)]
+    if service_id is not None:
+        scopes.append(RoleAssignment.service_id == service_id)
+    if agency_id is not None:
+        scopes.append(RoleAssignment.agency_id == agency_id)
+    in_scope = or_(*scopes)
+    return (
+        session.scalar(
+            select(RoleAssignment.id)
+            .where(
+                RoleAssignment.user_id == user.id,
+                or_(
+                    RoleAssignment.role == RoleName.SYSTEM_ADMINISTRATOR,
+                    RoleAssignment.role.in_(SUPERVISE.roles) & in_scope,
+                ),
+            )
+            .limit(1)
+        )
+        is not None
+    )

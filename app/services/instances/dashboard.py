@@ -18,16 +18,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotPermitted
-from app.models import ADMIN_ROLE, Agency, Instance, InstanceStatus, RoleAssignment, Service, User
-from app.services.instances.lifecycle import SUPERVISOR_ROLES
+from app.models import Agency, Instance, InstanceStatus, RoleAssignment, Service, User
+from app.services.accounts.permissions import VIEW_DASHBOARDS
 
-#: Roles that may open a PD's dashboard (supervisors, coordinators and administrators).
-DASHBOARD_ROLES = (
-    *SUPERVISOR_ROLES,
-    "Penanggung Jawab Infrastruktur dan Aplikasi",
-    "Koordinator",
-    ADMIN_ROLE,
-)
 #: Not ended: someone, a timer or a supervisor still has to act.
 OPEN = (
     InstanceStatus.RUNNING,
@@ -84,7 +77,7 @@ class DashboardService:
         """The PDs `user` may see a dashboard of, by name."""
         grants = self.session.execute(
             select(RoleAssignment.agency_id, RoleAssignment.service_id).where(
-                RoleAssignment.user_id == user.id, RoleAssignment.role.in_(DASHBOARD_ROLES)
+                RoleAssignment.user_id == user.id, RoleAssignment.role.in_(VIEW_DASHBOARDS.roles)
             )
         ).all()
         agencies = {a.id: a for a in self.session.scalars(select(Agency))}

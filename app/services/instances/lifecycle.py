@@ -16,17 +16,18 @@ from app.engine.runtime import Message, Outcome, Runtime
 from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import (
-    ADMIN_ROLE,
     OPEN_STATUSES,
     Event,
     Instance,
     InstanceStatus,
     RoleAssignment,
+    RoleName,
     Service,
     Task,
     TaskState,
     User,
 )
+from app.services.accounts.permissions import SUPERVISE, supervises
 from app.services.audit.events import record
 from app.services.catalog.services import resolve_scope
 from app.services.deadlines.service_levels import (
@@ -47,11 +48,6 @@ from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
 from app.sla.calendar import WorkingCalendar
-
-#: Roles that may suspend, resume and terminate instances in their scope.
-SUPERVISOR_ROLES = ("Penanggung Jawab Penyedia Layanan", "Pimpinan PD Penyedia Layanan")
-#: Holding this role lets one file requests, not read other people's instances.
-REQUESTER_ROLE = "Pengguna Layanan"
 
 
 @dataclass
@@ -93,7 +89,7 @@ class InstanceService:
         """
         scopes = self.session.execute(
             select(RoleAssignment.service_id, RoleAssignment.agency_id).where(
-                RoleAssignment.user_id == user.id, RoleAssignment.role != REQUESTER_ROLE
+                RoleAssignment.user_id == user.id, RoleAssignment.role != RoleName.SERVICE_USER
             )
         ).all()
         if any(service_id is None and agency_id is None for service_id, agency_id in scopes):
@@ -366,31 +362,14 @@ class InstanceService:
         return instance
 
     def may_supervise(self, user: User, instance: Instance) -> bool:
-        return bool(
-            self.session.scalar(
-                select(func.count())
-                .select_from(RoleAssignment)
-                .where(
-                    RoleAssignment.user_id == user.id,
-                    or_(
-                        RoleAssignment.role == ADMIN_ROLE,
-                        RoleAssignment.role.in_(SUPERVISOR_ROLES)
-                        & or_(
-                            RoleAssignment.service_id.is_(None)
-                            & RoleAssignment.agency_id.is_(None),
-                            RoleAssignment.service_id == instance.service_id,
-                            RoleAssignment.agency_id == instance.agency_id,
-                        ),
-                    ),
-                )
-            )
-        )
+        """Whether `user` may suspend, resume, terminate and reassign in `instance`."""
+        return supervises(self.session, user, instance.service_id, instance.agency_id)
 
     def supervised(self, instance_id: int, user: User) -> Instance:
         self.get(instance_id, user)
         instance = self.lock(instance_id)
         if not self.may_supervise(user, instance):
-            raise NotPermitted("Hanya penyelia / supervisors only")
+            raise NotPermitted(SUPERVISE.refusal)
         return instance
 
     def suspend(self, instance_id: int, user: User) -> Instance:

@@ -26,6 +26,7 @@ from app.engine.forms import validate_form
 from app.engine.timer_start import CYCLES
 from app.errors import DomainError, InvalidInput, NotFound
 from app.models import Agency, Schedule, User
+from app.services.accounts.permissions import ADMINISTER, require
 from app.services.accounts.users import AccountService
 from app.services.audit.events import audit
 from app.services.catalog.services import AGENCY_FIELD, SERVICE_FIELD
@@ -161,7 +162,7 @@ class ScheduleService:
             InvalidInput: a model without a timer start event, an unknown cycle, or start
                 data the start form refuses.
         """
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         deployments = DeployService(self.session, self.clock, self.specs)
         model = deployments.parsed(deployments.latest(process_model_id).id)
         if model.timer_start is None:
@@ -213,7 +214,7 @@ class ScheduleService:
 
     def set_active(self, schedule_id: int, active: bool) -> Schedule:
         """Pause or resume a schedule (Admin Sistem)."""
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         schedule = self.get(schedule_id)
         schedule.active = active
         audit(
@@ -227,7 +228,7 @@ class ScheduleService:
 
     def delete(self, schedule_id: int) -> None:
         """Remove a schedule (Admin Sistem); instances it started stay."""
-        self.accounts.require_admin()
+        require(self.session, self.actor, ADMINISTER)
         schedule = self.get(schedule_id)
         audit(
             self.session,

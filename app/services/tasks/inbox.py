@@ -201,7 +201,7 @@ class TaskService:
         No permission check: callers show them with a task or an instance the user may
         already see.
         """
-        return candidates_of(self.session, task, self.platform.clock.now())
+        return candidates_of(self.session, task, self.clock.now())
 
     def get(self, task_id: str, user: User) -> TaskView:
         """A task with its form and prefill data.
