@@ -1,38 +1,33 @@
 """Engine-only checks of processes/evaluasi.bpmn and its forms.
 
-No Flask and no database. The procedure starts with a message start event (`evaluasi`): the
-start data are put into the workflow and the start message is delivered, as `Runtime.start`
-does for a start by hand. Beside it the timer start event declares the evaluation per
-semester, which only the app's scheduler fires (`Runtime.start(..., by_timer=True)`,
-app/engine/timer_start.py). The report is written in five chapters, reviewed, adopted, and
-its follow-ups tracked until all are done.
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py). The procedure starts with a message start event
+(`evaluasi`), which `Runtime.start` delivers for a start by hand. Beside it the timer start
+event declares the evaluation per semester, which only the app's scheduler fires
+(`Runtime.start(..., by_timer=True)`, app/engine/timer_start.py). The report is written in
+five chapters, reviewed, adopted, and its follow-ups tracked until all are done.
+
+An evaluation is about a PD, not a service: the app adds `perangkat_daerah_info` from the
+PD register (`resolve_scope`), which needs the database, so the harness leaves it out; no
+script or expression of the diagram reads it.
 """
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
-from app.engine.sandbox import make_script_engine
-from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "evaluasi.bpmn"
-FORMS_DIR = ROOT / "forms"
-PROCESS_ID = "evaluasi"
 MODEL_ID = "evaluasi"
+BPMN_FILE = bpmn_file(MODEL_ID)
+PROCESS_ID = "evaluasi"
 START_EVENT = "mulai_evaluasi"
 TIMER_START = "jadwal_evaluasi_semesteran"
 CITATION = "Perbup Bangka 21/2025, 2.3"
@@ -44,8 +39,16 @@ INFRA = "Administrator Infrastruktur dan Aplikasi"
 OFFICIAL = "Penanggung Jawab Penyedia Layanan"
 HEAD = "Pimpinan PD Penyedia Layanan"
 
-# What the runtime puts into the instance data at start (besides the start form).
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan"}
+# What the runtime may put into the instance data at start (besides the start form):
+# `layanan_info` when a service is named, `perangkat_daerah_info` for a PD, and
+# `nomor_referensi` because the start event has a `referencePrefix`.
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "perangkat_daerah_info",
+    "pemohon",
+    "waktu_permintaan",
+    "nomor_referensi",
+}
 # Data keys that give an instance SLA clocks (app/services/deadlines/service_levels.py).
 SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan", "layanan"}
 
@@ -55,9 +58,8 @@ SPLIT_GATEWAYS = 4
 CONDITIONS = 4
 
 T0 = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
-PEMOHON = {"username": "penjadwal", "nama": "Penjadwal Aplikasi"}
+STARTER = "admin.layanan"
 MULAI = {"periode": "2026-S2", "perangkat_daerah": "BKPSDM"}
-LAYANAN_INFO = {}
 
 
 def bab(jumlah, tercapai, **extra):
@@ -130,131 +132,35 @@ def tracked(*statuses):
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = AppBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester=STARTER, parallel=True)
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
+def write_and_approve(run, laporan=LAPORAN):
+    assert run.ready_ids() == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
+    run.complete("evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
+    run.complete("evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
+    run.complete("penyusunan_laporan", ADMIN, laporan)
+    run.complete("reviu_penanggung_jawab", OFFICIAL, DISETUJUI)
+    run.complete("pengesahan_pimpinan", HEAD, DISAHKAN)
 
 
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    data = {**MULAI, **form}
-    if data.get("layanan"):
-        data["layanan_info"] = dict(LAYANAN_INFO)
-    return {**data, "pemohon": dict(PEMOHON), "waktu_permintaan": T0.isoformat()}
-
-
-def start(parser, spec, **form):
-    """Start an instance in memory: start data in the workflow, then the start message."""
-    start_spec = spec.task_specs[START_EVENT]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data(**form)
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf), "the message start event must wait for its message"
-    waiting = wf.get_tasks(state=TaskState.WAITING)
-    # The timer start waits too: only the scheduler fires it.
-    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
-    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the ready user task `bpmn_id` after checking its lane and form."""
-    ready = [t for t in ready_user_tasks(wf) if t.task_spec.bpmn_id == bpmn_id]
-    assert len(ready) == 1, [t.task_spec.bpmn_id for t in ready_user_tasks(wf)]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def ready_ids(wf):
-    return sorted(t.task_spec.bpmn_id for t in ready_user_tasks(wf))
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def write_and_approve(wf, laporan=LAPORAN):
-    assert ready_ids(wf) == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
-    complete(wf, "evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
-    complete(wf, "evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
-    complete(wf, "penyusunan_laporan", ADMIN, laporan)
-    complete(wf, "reviu_penanggung_jawab", OFFICIAL, DISETUJUI)
-    complete(wf, "pengesahan_pimpinan", HEAD, DISAHKAN)
-
-
-def assert_closed(wf):
-    assert wf.is_completed()
-    assert reached(wf, "evaluasi_selesai") == 1
-    assert wf.data["status_evaluasi"] == "selesai"
-    assert wf.data["keputusan_pengesahan"] == "disahkan"
+def assert_closed(run):
+    assert run.completed
+    assert run.reached("evaluasi_selesai") == 1
+    assert run.data["status_evaluasi"] == "selesai"
+    assert run.data["keputusan_pengesahan"] == "disahkan"
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def test_follow_ups_are_tracked_until_all_are_done(parser, spec):
-    wf = start(parser, spec)
-    write_and_approve(wf)
-    assert ready_ids(wf) == ["pemantauan_tindak_lanjut"]
-    complete(
-        wf,
+def test_follow_ups_are_tracked_until_all_are_done(procedure):
+    run = procedure.start(MULAI)
+    write_and_approve(run)
+    assert run.ready_ids() == ["pemantauan_tindak_lanjut"]
+    run.complete(
         "pemantauan_tindak_lanjut",
         ADMIN,
         {
@@ -262,81 +168,91 @@ def test_follow_ups_are_tracked_until_all_are_done(parser, spec):
             "tindak_lanjut_selesai": False,
         },
     )
-    assert ready_ids(wf) == ["pemantauan_tindak_lanjut"]
-    [task] = ready_user_tasks(wf)
+    assert run.ready_ids() == ["pemantauan_tindak_lanjut"]
+    task = run.task("pemantauan_tindak_lanjut")
     assert task.data["daftar_tindak_lanjut"][1]["status_tindak_lanjut"] == "selesai"
-    complete(
-        wf,
+    run.complete(
         "pemantauan_tindak_lanjut",
         ADMIN,
         {"daftar_tindak_lanjut": tracked("selesai", "selesai"), "tindak_lanjut_selesai": True},
     )
-    assert_closed(wf)
-    assert reached(wf, "pemantauan_tindak_lanjut") == 2
-    assert wf.data["tindak_lanjut_selesai"] is True
+    assert_closed(run)
+    assert run.reached("pemantauan_tindak_lanjut") == 2
+    assert run.data["tindak_lanjut_selesai"] is True
 
 
-def test_without_follow_ups_the_evaluation_closes_when_adopted(parser, spec):
-    wf = start(parser, spec)
-    write_and_approve(wf, TANPA_TINDAK_LANJUT)
-    assert_closed(wf)
-    assert not reached(wf, "pemantauan_tindak_lanjut")
+def test_without_follow_ups_the_evaluation_closes_when_adopted(procedure):
+    run = procedure.start(MULAI)
+    write_and_approve(run, TANPA_TINDAK_LANJUT)
+    assert_closed(run)
+    assert not run.reached("pemantauan_tindak_lanjut")
 
 
-def test_official_sends_the_report_back_and_both_chapters_are_revised(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
-    complete(wf, "evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
-    complete(wf, "penyusunan_laporan", ADMIN, TANPA_TINDAK_LANJUT)
+def test_official_sends_the_report_back_and_both_chapters_are_revised(procedure):
+    run = procedure.start(MULAI)
+    run.complete("evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
+    run.complete("evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
+    run.complete("penyusunan_laporan", ADMIN, TANPA_TINDAK_LANJUT)
     revisi = {"keputusan_reviu": "revisi", "catatan_reviu": "Bab pemulihan belum memuat RTO."}
-    complete(wf, "reviu_penanggung_jawab", OFFICIAL, revisi)
+    run.complete("reviu_penanggung_jawab", OFFICIAL, revisi)
     # Both chapter tasks open again, prefilled with what was written.
-    assert ready_ids(wf) == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
-    assert ready_user_tasks(wf)[0].data["catatan_reviu"] == revisi["catatan_reviu"]
-    write_and_approve(wf, TANPA_TINDAK_LANJUT)
-    assert_closed(wf)
-    assert reached(wf, "reviu_penanggung_jawab") == 2
-    assert reached(wf, "pengesahan_pimpinan") == 1
+    assert run.ready_ids() == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
+    for chapter in run.ready:
+        assert chapter.data["catatan_reviu"] == revisi["catatan_reviu"]
+    write_and_approve(run, TANPA_TINDAK_LANJUT)
+    assert_closed(run)
+    assert run.reached("reviu_penanggung_jawab") == 2
+    assert run.reached("pengesahan_pimpinan") == 1
 
 
-def test_head_sends_the_report_back_then_adopts_it(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
-    complete(wf, "evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
-    complete(wf, "penyusunan_laporan", ADMIN, LAPORAN)
-    complete(wf, "reviu_penanggung_jawab", OFFICIAL, DISETUJUI)
+def test_head_sends_the_report_back_then_adopts_it(procedure):
+    run = procedure.start(MULAI)
+    run.complete("evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
+    run.complete("evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
+    run.complete("penyusunan_laporan", ADMIN, LAPORAN)
+    run.complete("reviu_penanggung_jawab", OFFICIAL, DISETUJUI)
     revisi = {
         "keputusan_pengesahan": "revisi",
         "catatan_pengesahan": "Tambahkan komitmen anggaran.",
     }
-    complete(wf, "pengesahan_pimpinan", HEAD, revisi)
-    assert ready_ids(wf) == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
-    write_and_approve(wf)
-    complete(
-        wf,
+    run.complete("pengesahan_pimpinan", HEAD, revisi)
+    assert run.ready_ids() == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
+    write_and_approve(run)
+    run.complete(
         "pemantauan_tindak_lanjut",
         ADMIN,
         {"daftar_tindak_lanjut": tracked("selesai", "selesai"), "tindak_lanjut_selesai": True},
     )
-    assert_closed(wf)
-    assert reached(wf, "pengesahan_pimpinan") == 2
-    assert reached(wf, "reviu_penanggung_jawab") == 2
+    assert_closed(run)
+    assert run.reached("pengesahan_pimpinan") == 2
+    assert run.reached("reviu_penanggung_jawab") == 2
 
 
-def test_runtime_starts_by_the_start_message(model, runtime, clock):
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(MULAI))
+    assert not wf.get_tasks(state=TaskState.READY, manual=True), (
+        "the message start event must wait for its message"
+    )
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    # The timer start waits too: only the scheduler fires it.
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
+    with pytest.raises(Exception, match="not waiting"):
+        wf.send_event(BpmnEvent(MessageEventDefinition("perencanaan"), {}))
+
+
+def test_runtime_starts_by_the_start_message(procedure):
+    model = procedure.model
     assert model.start_message == MODEL_ID
     assert model.reference_prefix == "EVA"
-    outcome = runtime.start(model, start_data(), clock)
-    assert outcome.failure is None, outcome.failure
-    assert sorted(t.info.bpmn_id for t in outcome.ready) == [
-        "evaluasi_pelayanan_pengguna",
-        "evaluasi_pengoperasian",
-    ]
-    assert outcome.messages == []
+    run = procedure.start(MULAI)
+    assert run.ready_ids() == ["evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"]
+    assert run.thrown() == []
 
 
-def test_tasks_are_routed_to_their_lanes(model):
-    data = start_data()
+def test_tasks_are_routed_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(MULAI)
     for bpmn_id, lane in (
         ("evaluasi_pelayanan_pengguna", ADMIN),
         ("evaluasi_pengoperasian", INFRA),
@@ -345,7 +261,7 @@ def test_tasks_are_routed_to_their_lanes(model):
         ("pengesahan_pimpinan", HEAD),
         ("pemantauan_tindak_lanjut", ADMIN),
     ):
-        route = route_for(model.user_tasks[bpmn_id], data, PEMOHON["username"])
+        route = route_for(model.user_tasks[bpmn_id], data, STARTER)
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
@@ -362,7 +278,8 @@ def form_properties(spec):
     }
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = form_properties(spec)
     assert set(props) == {
         START_EVENT,
@@ -417,7 +334,8 @@ def test_forms_reject_invalid_submissions(spec):
     )
 
 
-def test_report_has_the_five_chapters_of_2_3(spec):
+def test_report_has_the_five_chapters_of_2_3(procedure):
+    spec = procedure.model.spec
     props = form_properties(spec)
     chapters = set()
     for bpmn_id in ("evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"):
@@ -440,18 +358,21 @@ def test_report_has_the_five_chapters_of_2_3(spec):
     }
 
 
-def test_start_form_and_no_sla_clock_fields(spec):
+def test_start_form_and_no_sla_clock_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "EVA"
     schema = load_form(start_props["formJsonSchemaFilename"])
     assert schema["required"] == ["periode"]
+    assert set(procedure.start_data(MULAI)) - set(MULAI) <= RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])
     for props in form_properties(spec).values():
         fields = set(load_form(props["formJsonSchemaFilename"])["properties"])
         assert not SLA_TRIGGERS & fields, props["formJsonSchemaFilename"]
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 6
     for task_spec in user_tasks:
@@ -461,24 +382,25 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"evaluasi.bpmn"}
     assert model.start_form.schema_file == "evaluasi-mulai.schema.json"
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_the_timer_start_declares_the_evaluation_per_semester(model):
+def test_the_timer_start_declares_the_evaluation_per_semester(procedure):
+    model = procedure.model
     assert model.timer_start is not None
     assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P6M")
     # The message start stays for a start by hand.
     assert model.start_message == MODEL_ID
 
 
-def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
-    by_message = runtime.start(model, start_data(), clock)
-    by_timer = runtime.start(model, start_data(periode="2026-S1"), clock, by_timer=True)
-    assert by_timer.failure is None, by_timer.failure
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
+    by_message = procedure.start(MULAI)
+    by_timer = procedure.start({**MULAI, "periode": "2026-S1"}, by_timer=True)
     assert by_timer.status == "running"
     assert sorted((t.info.bpmn_id, t.info.lane) for t in by_timer.ready) == sorted(
         (t.info.bpmn_id, t.info.lane) for t in by_message.ready

@@ -1,15 +1,13 @@
 """Engine-only checks of processes/manajemen-masalah.bpmn (periodic incident review and
 problem management) and its forms.
 
-No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
-`pemohon`, `waktu_permintaan`, `nomor_referensi`), then the start message delivered, since
-the model starts with a message start event (docs/bpmn-conventions.md, "Links between
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py); the model starts with a message start event, which
+`Runtime.start` delivers for a start by hand (docs/bpmn-conventions.md, "Links between
 procedures"). Beside it a timer start event declares the monthly review, which only the
-app's scheduler fires (app/engine/timer_start.py, "Periodic procedures"). The same model
-also runs through `Runtime`, whose `Outcome` carries the `manajemen-perubahan` message the
-instance throws when a permanent fix needs a change; the problem does not wait for the
-change.
+app's scheduler fires (app/engine/timer_start.py, "Periodic procedures"). The runtime's
+`Outcome` carries the `manajemen-perubahan` message the instance throws when a permanent fix
+needs a change; the problem does not wait for the change.
 
 A problem that is not solved (the permanent fix is not effective, or the provider does not
 accept the report) goes back to the root-cause investigation.
@@ -18,34 +16,27 @@ accept the report) goes back to the root-cause investigation.
 import ast
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
-from app.engine.sandbox import check_script, make_script_engine
-from app.engine.specs import AppBpmnParser, parse_bundle
+from app.engine.sandbox import check_script
 from app.engine.validation import validate_model
 from app.services.catalog.known_errors import known_error_fields
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
-from tests.engine.diagram import NS
+from tests.engine.diagram import FORMS_DIR, NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file, gateway_flows
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "manajemen-masalah.bpmn"
-FORMS_DIR = ROOT / "forms"
+MODEL_ID = "manajemen-masalah"
+BPMN_FILE = bpmn_file(MODEL_ID)
 CHANGE_START_FORM = FORMS_DIR / "manajemen-perubahan-pengajuan.schema.json"
 PROCESS_ID = "manajemen_masalah"
-MODEL_ID = "manajemen-masalah"
 START_EVENT = "pengajuan_reviu"
 TIMER_START = "jadwal_reviu_bulanan"
 CHANGE_MESSAGE = "manajemen-perubahan"
@@ -73,7 +64,7 @@ CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan", "drp_diaktifkan", "laya
 
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
-NOMOR = "MSL-2026-000007"
+NOMOR = "MSL-2026-000001"
 
 PENGAJUAN = {
     "layanan": "SIMPEG",
@@ -82,13 +73,6 @@ PENGAJUAN = {
     "sumber_identifikasi": "reviu_berkala",
     "nomor_aduan": "ADU-2026-000120",
     "pola_insiden": "Login gagal (galat 504) pada Senin 08.00-09.00, empat pekan berturut-turut.",
-}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
 }
 REVIU_ADA = {
     "periode_reviu_mulai": "2026-11-01",
@@ -173,217 +157,102 @@ DITOLAK = {"laporan_diterima": False, "catatan_penyedia": "Pengguna masih melapo
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = AppBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester="admin.layanan")
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
+def open_problem(run):
+    run.complete("reviu_gangguan", ADMIN, REVIU_ADA)
+    run.complete("klasifikasi_masalah", ADMIN, KLASIFIKASI)
 
 
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    return {
-        **PENGAJUAN,
-        **form,
-        "layanan_info": dict(LAYANAN_INFO),
-        "pemohon": {"username": "admin.simpeg", "nama": "Rina Wulandari"},
-        "waktu_permintaan": T0.isoformat(),
-        "nomor_referensi": NOMOR,
-    }
+def report_and_close(run):
+    run.complete("laporan_penyelesaian", ADMIN, LAPORAN)
+    run.complete("penerimaan_laporan", PJ_PENYEDIA, DITERIMA)
 
 
-def start(parser, spec, data=None):
-    """Start an instance in memory: start data, then the start message, as the runtime does."""
-    start_spec = spec.task_specs[START_EVENT]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data() if data is None else data
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    # Both start events wait: the message for its message, the timer for the scheduler.
-    assert not ready_user_tasks(wf)
-    waiting = wf.get_tasks(state=TaskState.WAITING)
-    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
-    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
-    wf.do_engine_steps()
-    return wf
+def run_no_problem(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("reviu_gangguan", ADMIN, REVIU_TIDAK)
+    return run
 
 
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
+def run_fixed_directly(procedure):
+    run = procedure.start(PENGAJUAN)
+    open_problem(run)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    run.complete("pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    run.complete("penanganan_akar_masalah", ADMIN, PENANGANAN)
+    run.complete("pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    report_and_close(run)
+    return run
 
 
-def complete(wf, bpmn_id, lane, data):
-    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
-    ready = ready_user_tasks(wf)
-    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def taken_flows(wf, tree):
-    """Ids of the gateways' outgoing flows this run took."""
-    process = tree.find("bpmn:process", NS)
-    by_ends = {
-        (f.get("sourceRef"), f.get("targetRef")): f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-    }
-    taken = set()
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
-        source = task.task_spec.bpmn_id
-        if not (source or "").startswith("gw_"):
-            continue
-        for child in task.children:
-            if child.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
-                flow = by_ends.get((source, child.task_spec.bpmn_id))
-                if flow is not None:
-                    taken.add(flow)
-    return taken
-
-
-def open_problem(wf):
-    complete(wf, "reviu_gangguan", ADMIN, REVIU_ADA)
-    complete(wf, "klasifikasi_masalah", ADMIN, KLASIFIKASI)
-
-
-def report_and_close(wf):
-    complete(wf, "laporan_penyelesaian", ADMIN, LAPORAN)
-    complete(wf, "penerimaan_laporan", PJ_PENYEDIA, DITERIMA)
-
-
-def run_no_problem(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "reviu_gangguan", ADMIN, REVIU_TIDAK)
-    return wf
-
-
-def run_fixed_directly(parser, spec):
-    wf = start(parser, spec)
-    open_problem(wf)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
-    complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
-    complete(wf, "penanganan_akar_masalah", ADMIN, PENANGANAN)
-    complete(wf, "pemantauan_solusi_permanen", ADMIN, EFEKTIF)
-    report_and_close(wf)
-    return wf
-
-
-def run_escalated_changed_and_reinvestigated(parser, spec):
+def run_escalated_changed_and_reinvestigated(procedure):
     """Escalated investigation, a change, a fix that does not work, a report sent back."""
-    wf = start(parser, spec)
-    open_problem(wf)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_TIDAK)
-    complete(wf, "investigasi_teknis", INFRA, TEKNIS)
-    complete(wf, "pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+    run = procedure.start(PENGAJUAN)
+    open_problem(run)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_TIDAK)
+    run.complete("investigasi_teknis", INFRA, TEKNIS)
+    run.complete("pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
     # The change procedure is started by the message; the problem does not wait for it.
-    complete(wf, "pemantauan_solusi_permanen", ADMIN, TIDAK_EFEKTIF)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
-    complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
-    complete(wf, "penanganan_akar_masalah", ADMIN, PENANGANAN)
-    complete(wf, "pemantauan_solusi_permanen", ADMIN, EFEKTIF)
-    complete(wf, "laporan_penyelesaian", ADMIN, LAPORAN)
-    complete(wf, "penerimaan_laporan", PJ_PENYEDIA, DITOLAK)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
-    complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
-    complete(wf, "penanganan_akar_masalah", ADMIN, PENANGANAN)
-    complete(wf, "pemantauan_solusi_permanen", ADMIN, EFEKTIF)
-    report_and_close(wf)
-    return wf
+    run.complete("pemantauan_solusi_permanen", ADMIN, TIDAK_EFEKTIF)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    run.complete("pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    run.complete("penanganan_akar_masalah", ADMIN, PENANGANAN)
+    run.complete("pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    run.complete("laporan_penyelesaian", ADMIN, LAPORAN)
+    run.complete("penerimaan_laporan", PJ_PENYEDIA, DITOLAK)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    run.complete("pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    run.complete("penanganan_akar_masalah", ADMIN, PENANGANAN)
+    run.complete("pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    report_and_close(run)
+    return run
 
 
-def assert_closed(wf):
-    assert wf.is_completed()
-    assert reached(wf, "masalah_ditutup") == 1
-    assert not reached(wf, "reviu_selesai")
-    assert wf.data["status_masalah"] == "ditutup"
-    assert wf.data["nomor_masalah"] == NOMOR
+def assert_closed(run):
+    assert run.completed
+    assert run.reached("masalah_ditutup") == 1
+    assert not run.reached("reviu_selesai")
+    assert run.data["status_masalah"] == "ditutup"
+    assert run.data["nomor_masalah"] == NOMOR
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_review_without_problem_ends(parser, spec):
-    wf = run_no_problem(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "reviu_selesai") == 1
-    assert not reached(wf, "klasifikasi_masalah")
-    assert wf.data["status_masalah"] == "tidak_ada_masalah"
-    assert thrown_messages(wf) == []
+def test_run_review_without_problem_ends(procedure):
+    run = run_no_problem(procedure)
+    assert run.completed
+    assert run.reached("reviu_selesai") == 1
+    assert not run.reached("klasifikasi_masalah")
+    assert run.data["status_masalah"] == "tidak_ada_masalah"
+    assert run.thrown() == []
 
 
-def test_run_known_error_fixed_without_a_change(parser, spec):
-    wf = run_fixed_directly(parser, spec)
-    assert_closed(wf)
-    assert not reached(wf, "investigasi_teknis")
-    assert not reached(wf, "ajukan_perubahan")
-    assert reached(wf, "penanganan_akar_masalah") == 1
-    assert wf.data["known_error"] == KNOWN_ERROR
-    assert wf.data["prioritas_masalah"] == "P2"
-    assert thrown_messages(wf) == []
+def test_run_known_error_fixed_without_a_change(procedure):
+    run = run_fixed_directly(procedure)
+    assert_closed(run)
+    assert not run.reached("investigasi_teknis")
+    assert not run.reached("ajukan_perubahan")
+    assert run.reached("penanganan_akar_masalah") == 1
+    assert run.data["known_error"] == KNOWN_ERROR
+    assert run.data["prioritas_masalah"] == "P2"
+    assert run.thrown() == []
 
 
-def test_run_escalated_with_a_change_and_investigated_again(parser, spec):
-    wf = run_escalated_changed_and_reinvestigated(parser, spec)
-    assert_closed(wf)
-    assert reached(wf, "investigasi_teknis") == 1
-    assert reached(wf, "ajukan_perubahan") == 1
-    assert reached(wf, "investigasi_akar_masalah") == 3
-    assert reached(wf, "pemantauan_solusi_permanen") == 3
-    assert reached(wf, "penerimaan_laporan") == 2
-    assert reached(wf, "klasifikasi_masalah") == 1
-    assert thrown_messages(wf) == [
+def test_run_escalated_with_a_change_and_investigated_again(procedure):
+    run = run_escalated_changed_and_reinvestigated(procedure)
+    assert_closed(run)
+    assert run.reached("investigasi_teknis") == 1
+    assert run.reached("ajukan_perubahan") == 1
+    assert run.reached("investigasi_akar_masalah") == 3
+    assert run.reached("pemantauan_solusi_permanen") == 3
+    assert run.reached("penerimaan_laporan") == 2
+    assert run.reached("klasifikasi_masalah") == 1
+    assert run.thrown() == [
         (
             CHANGE_MESSAGE,
             {
@@ -397,84 +266,81 @@ def test_run_escalated_with_a_change_and_investigated_again(parser, spec):
     ]
 
 
-def test_the_change_request_satisfies_the_change_start_form(parser, spec):
-    wf = start(parser, spec)
-    open_problem(wf)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
-    complete(wf, "pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+def test_the_change_request_satisfies_the_change_start_form(procedure):
+    run = procedure.start(PENGAJUAN)
+    open_problem(run)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    run.complete("pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
     # Thrown, not waited for: the monitoring task is ready at once.
-    assert [t.task_spec.bpmn_id for t in ready_user_tasks(wf)] == ["pemantauan_solusi_permanen"]
-    assert not wf.get_tasks(state=TaskState.WAITING, spec_name="ajukan_perubahan")
-    [(name, payload)] = thrown_messages(wf)
+    assert run.ready_ids() == ["pemantauan_solusi_permanen"]
+    assert "ajukan_perubahan" not in run.waiting_ids()
+    [(name, payload)] = run.thrown()
     assert name == CHANGE_MESSAGE
     schema = json.loads(CHANGE_START_FORM.read_text(encoding="utf-8"))
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert not list(validator.iter_errors(payload))
 
 
-def test_without_a_reference_number_the_problem_number_is_empty(parser, spec):
-    data = start_data()
+def test_without_a_reference_number_the_problem_number_is_empty(procedure):
+    data = procedure.start_data(PENGAJUAN)
     del data["nomor_referensi"]
-    wf = start(parser, spec, data)
-    open_problem(wf)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
-    complete(wf, "pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
-    [(_, payload)] = thrown_messages(wf)
+    run = procedure.start_from(data)
+    assert run.outcome.failure is None, run.outcome.failure
+    open_problem(run)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    run.complete("pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+    [(_, payload)] = run.thrown()
     assert payload["nomor_masalah"] == ""
 
 
-def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
-    process = tree.find("bpmn:process", NS)
-    gateways = {g.get("id") for g in process.findall("bpmn:exclusiveGateway", NS)}
-    expected = {
-        f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-        if f.get("sourceRef") in gateways
-    }
+def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     taken = set()
-    for run in (run_no_problem, run_fixed_directly, run_escalated_changed_and_reinvestigated):
-        taken |= taken_flows(run(parser, spec), tree)
-    assert taken == expected
+    for drive in (run_no_problem, run_fixed_directly, run_escalated_changed_and_reinvestigated):
+        taken |= drive(procedure).taken_flows()
+    assert taken == gateway_flows(BPMN_FILE)
 
 
-def test_the_known_error_is_what_the_register_records(parser, spec):
+def test_the_known_error_is_what_the_register_records(procedure):
     """The app records a known error from the submitted form data
     (app/services/catalog/known_errors.py)."""
-    wf = start(parser, spec)
-    open_problem(wf)
-    complete(wf, "investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
-    task = complete(wf, "pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
-    assert known_error_fields(dict(task.data)) == {
+    run = procedure.start(PENGAJUAN)
+    open_problem(run)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    done = run.complete("pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    assert known_error_fields(done) == {
         "workaround": KNOWN_ERROR["solusi_sementara"],
         "root_cause": KNOWN_ERROR["akar_masalah"],
         "symptoms": KNOWN_ERROR["gejala_known_error"],
     }
-    assert task.data["status_masalah"] == "known_error"
+    assert done["status_masalah"] == "known_error"
     # No earlier form submits a workaround: nothing is recorded before this task.
     for earlier in (REVIU_ADA, KLASIFIKASI, AKAR_DITEMUKAN, TEKNIS):
         assert known_error_fields(earlier) is None
 
 
-def test_the_start_waits_for_its_message(parser, spec):
-    wf = BpmnWorkflow(spec, script_engine=make_script_engine(time_limit=1.0))
-    wf.task_tree.data.update(start_data())
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf)
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(PENGAJUAN))
+    # Both start events wait: the message for its message, the timer for the scheduler.
+    assert not wf.get_tasks(state=TaskState.READY, manual=True)
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
     with pytest.raises(Exception, match="not waiting"):
         wf.send_event(BpmnEvent(MessageEventDefinition("manajemen-perubahan"), {}))
 
 
-def test_no_form_sets_clock_fields(spec):
+def test_no_form_sets_clock_fields(procedure):
     """A problem has no SLA or RTO clock: no form may name the fields that start one."""
-    for name, task_spec in spec.task_specs.items():
+    for name, task_spec in procedure.model.spec.task_specs.items():
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
         if "formJsonSchemaFilename" in properties:
             fields = set(load_form(properties["formJsonSchemaFilename"])["properties"])
             assert not CLOCK_FIELDS & fields, name
 
 
-def test_tasks_route_to_their_lanes(model):
-    data = start_data()
+def test_tasks_route_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(PENGAJUAN)
     expected = {
         "reviu_gangguan": ADMIN,
         "klasifikasi_masalah": ADMIN,
@@ -488,54 +354,47 @@ def test_tasks_route_to_their_lanes(model):
     }
     assert set(model.user_tasks) == set(expected)
     for bpmn_id, lane in expected.items():
-        route = route_for(model.user_tasks[bpmn_id], data, "admin.simpeg")
+        route = route_for(model.user_tasks[bpmn_id], data, "admin.layanan")
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
 # --------------------------------------------------------------------------- through the runtime
 
 
-def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
-    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
-    done = runtime.complete(model, outcome.state, task.id, data, clock)
-    assert done.failure is None, done.failure
-    return done
-
-
-def test_runtime_starts_by_the_message_and_reports_the_change_request(model, runtime, clock):
+def test_runtime_starts_by_the_message_and_reports_the_change_request(procedure):
+    model = procedure.model
     assert model.start_message == MODEL_ID
     assert model.reference_prefix == "MSL"
-    outcome = runtime.start(model, start_data(), clock)
-    assert outcome.failure is None, outcome.failure
+    run = procedure.start(PENGAJUAN)
     # "waiting" with nothing ready means the start message was not delivered.
-    assert outcome.status == "running"
-    assert [t.info.bpmn_id for t in outcome.ready] == ["reviu_gangguan"]
+    assert run.status == "running"
+    assert run.ready_ids() == ["reviu_gangguan"]
     for bpmn_id, data in (
         ("reviu_gangguan", REVIU_ADA),
         ("klasifikasi_masalah", KLASIFIKASI),
         ("investigasi_akar_masalah", AKAR_DITEMUKAN),
     ):
-        assert outcome.messages == []
-        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "pencatatan_known_error", DENGAN_PERUBAHAN
-    )
-    assert [m.name for m in outcome.messages] == [CHANGE_MESSAGE]
-    assert outcome.messages[0].payload["nomor_masalah"] == NOMOR
-    assert [t.info.bpmn_id for t in outcome.ready] == ["pemantauan_solusi_permanen"]
-    assert outcome.status == "running"
-    for bpmn_id, data in (
-        ("pemantauan_solusi_permanen", EFEKTIF),
-        ("laporan_penyelesaian", LAPORAN),
-        ("penerimaan_laporan", DITERIMA),
+        assert run.outcome.messages == []
+        run.complete(bpmn_id, ADMIN, data)
+    run.complete("pencatatan_known_error", ADMIN, DENGAN_PERUBAHAN)
+    messages = run.outcome.messages
+    assert [m.name for m in messages] == [CHANGE_MESSAGE]
+    assert messages[0].payload["nomor_masalah"] == NOMOR
+    assert run.ready_ids() == ["pemantauan_solusi_permanen"]
+    assert run.status == "running"
+    for bpmn_id, lane, data in (
+        ("pemantauan_solusi_permanen", ADMIN, EFEKTIF),
+        ("laporan_penyelesaian", ADMIN, LAPORAN),
+        ("penerimaan_laporan", PJ_PENYEDIA, DITERIMA),
     ):
-        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
-        assert outcome.messages == []
-    assert outcome.status == "complete"
-    assert outcome.data["status_masalah"] == "ditutup"
+        run.complete(bpmn_id, lane, data)
+        assert run.outcome.messages == []
+    assert run.status == "complete"
+    assert run.data["status_masalah"] == "ditutup"
 
 
-def test_the_timer_start_declares_the_monthly_review(model):
+def test_the_timer_start_declares_the_monthly_review(procedure):
+    model = procedure.model
     assert model.timer_start is not None
     assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P1M")
     # The message start stays for people and for Penanganan Aduan.
@@ -543,15 +402,14 @@ def test_the_timer_start_declares_the_monthly_review(model):
     assert model.start_form.schema_file == "manajemen-masalah-pengajuan.schema.json"
 
 
-def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
-    by_message = runtime.start(model, start_data(), clock)
-    by_timer = runtime.start(model, {**start_data(), "periode": "2026-11"}, clock, by_timer=True)
-    assert by_timer.failure is None, by_timer.failure
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
+    by_message = procedure.start(PENGAJUAN)
+    by_timer = procedure.start({**PENGAJUAN, "periode": "2026-11"}, by_timer=True)
     assert by_timer.status == "running"
     assert [(t.info.bpmn_id, t.info.lane) for t in by_timer.ready] == [
         (t.info.bpmn_id, t.info.lane) for t in by_message.ready
     ]
-    assert [t.info.bpmn_id for t in by_timer.ready] == ["reviu_gangguan"]
+    assert by_timer.ready_ids() == ["reviu_gangguan"]
     assert by_timer.data["nomor_masalah"] == NOMOR
     assert by_timer.data["status_masalah"] == "reviu"
     assert by_timer.data["periode"] == "2026-11"
@@ -560,7 +418,8 @@ def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, cl
 # --------------------------------------------------------------------------- forms
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -622,7 +481,8 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(props["penerimaan_laporan"], {"laporan_diterima": False})
 
 
-def test_start_form_declares_the_start_fields(spec):
+def test_start_form_declares_the_start_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "MSL"
     schema = load_form(start_props["formJsonSchemaFilename"])
@@ -632,10 +492,12 @@ def test_start_form_declares_the_start_fields(spec):
     assert fields["nomor_aduan"]["type"] == "string"
     assert fields["pola_insiden"]["type"] == "string"
     # The runtime sets these; the starter must not be asked for them.
+    assert set(procedure.start_data(PENGAJUAN)) - set(PENGAJUAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(fields)
 
 
-def test_known_error_form_uses_the_register_field_names(spec):
+def test_known_error_form_uses_the_register_field_names(procedure):
+    spec = procedure.model.spec
     props = spec.task_specs["pencatatan_known_error"].extensions["properties"]
     schema = load_form(props["formJsonSchemaFilename"])
     known_error = schema["properties"]["known_error"]
@@ -650,7 +512,8 @@ def test_known_error_form_uses_the_register_field_names(spec):
     assert sorted(ui_schema["known_error"]["ui:order"]) == sorted(known_error["properties"])
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 9
     for task_spec in user_tasks:
@@ -660,7 +523,8 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"manajemen-masalah.bpmn"}
     assert model.start_form.schema_file == "manajemen-masalah-pengajuan.schema.json"
@@ -670,7 +534,8 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_messages_link_the_procedure(tree):
+def test_messages_link_the_procedure():
+    tree = etree.parse(str(BPMN_FILE))
     """Started by the message named after the model; throws the change request, no wait."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}

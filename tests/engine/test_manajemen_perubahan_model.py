@@ -1,13 +1,11 @@
 """Engine-only checks of processes/manajemen-perubahan.bpmn (change management) and its forms.
 
-No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
-`pemohon`, `waktu_permintaan`, `nomor_referensi`), then the start message delivered, since
-the model starts with a message start event (docs/bpmn-conventions.md, "Links between
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py); the model starts with a message start event, which
+`Runtime.start` delivers for a start by hand (docs/bpmn-conventions.md, "Links between
 procedures"). A change that needs a deployment throws `rilis-layanan` and waits for
-`rilis-layanan-selesai`; the tests deliver that message themselves, in memory with
-`send_event` and through `Runtime.deliver` on the stored state, as the app will when the
-release instance ends.
+`rilis-layanan-selesai`; the tests deliver that message through `Runtime.deliver` on the
+stored state, as the app does when the release instance ends.
 
 A standard change is pre-approved (no assessment, no approval). A failed verification goes
 back to scheduling; a release that ends failed (Rilis Layanan has rolled it back and chosen
@@ -17,35 +15,27 @@ not to plan it again) closes the change as failed.
 import ast
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Message, Runtime
-from app.engine.sandbox import check_script, make_script_engine
-from app.engine.serializer import load_state
-from app.engine.specs import parse_bundle
+from app.engine.sandbox import check_script
 from app.engine.validation import validate_model
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
-from tests.engine.diagram import NS
+from tests.engine.diagram import FORMS_DIR, NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file, gateway_flows
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "manajemen-perubahan.bpmn"
-FORMS_DIR = ROOT / "forms"
+MODEL_ID = "manajemen-perubahan"
+BPMN_FILE = bpmn_file(MODEL_ID)
 RELEASE_START_FORM = FORMS_DIR / "rilis-layanan-pengajuan.schema.json"
 PROBLEM_KNOWN_ERROR_FORM = FORMS_DIR / "manajemen-masalah-known-error.schema.json"
 PROCESS_ID = "manajemen_perubahan"
-MODEL_ID = "manajemen-perubahan"
 START_EVENT = "pengajuan_perubahan"
 RELEASE_MESSAGE = "rilis-layanan"
 RELEASE_DONE = "rilis-layanan-selesai"
@@ -73,7 +63,7 @@ CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan", "drp_diaktifkan", "laya
 
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
-NOMOR = "PRB-2026-000015"
+NOMOR = "PRB-2026-000001"
 
 PENGAJUAN = {
     "layanan": "SIMPEG",
@@ -83,13 +73,6 @@ PENGAJUAN = {
     "nomor_masalah": "MSL-2026-000007",
     "sumber_perubahan": "manajemen_masalah",
     "komponen_konfigurasi": ["srv-simpeg-01", "db-simpeg"],
-}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
 }
 
 
@@ -154,195 +137,78 @@ RILIS_GAGAL = {"rilis_berhasil": False, "laporan_rilis": "Rilis gagal dan dikemb
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester="admin.layanan")
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
-
-
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    return {
-        **PENGAJUAN,
-        **form,
-        "layanan_info": dict(LAYANAN_INFO),
-        "pemohon": {"username": "admin.simpeg", "nama": "Rina Wulandari"},
-        "waktu_permintaan": T0.isoformat(),
-        "nomor_referensi": NOMOR,
-    }
-
-
-def start(parser, spec, data=None):
-    """Start an instance in memory: start data, then the start message, as the runtime does."""
-    start_spec = spec.task_specs[START_EVENT]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data() if data is None else data
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    # A message start event waits for its message; nothing runs before it arrives.
-    assert not ready_user_tasks(wf)
-    [waiting] = wf.get_tasks(state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == START_EVENT
-    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
-    ready = ready_user_tasks(wf)
-    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def taken_flows(wf, tree):
-    """Ids of the gateways' outgoing flows this run took."""
-    process = tree.find("bpmn:process", NS)
-    by_ends = {
-        (f.get("sourceRef"), f.get("targetRef")): f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-    }
-    taken = set()
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
-        source = task.task_spec.bpmn_id
-        if not (source or "").startswith("gw_"):
-            continue
-        for child in task.children:
-            if child.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
-                flow = by_ends.get((source, child.task_spec.bpmn_id))
-                if flow is not None:
-                    taken.add(flow)
-    return taken
-
-
-def deliver_release_result(wf, payload):
+def deliver_release_result(run, payload):
     """What the app does when the release instance ends: the done message to this one."""
-    [waiting] = wf.get_tasks(state=TaskState.WAITING, spec_name="tunggu_rilis")
+    [waiting] = run.workflow().get_tasks(state=TaskState.WAITING, spec_name="tunggu_rilis")
     assert waiting.task_spec.event_definition.name == RELEASE_DONE
-    wf.send_event(BpmnEvent(MessageEventDefinition(RELEASE_DONE), payload))
-    wf.do_engine_steps()
+    run.deliver(RELEASE_DONE, payload)
 
 
-def assess_and_approve(wf, kategori="normal"):
-    complete(wf, "kategorisasi_perubahan", ADMIN, kategorisasi(kategori))
-    complete(wf, "kajian_perubahan", INFRA, KAJIAN)
-    complete(wf, "persetujuan_perubahan", PJ_PENYEDIA, SETUJU)
+def assess_and_approve(run, kategori="normal"):
+    run.complete("kategorisasi_perubahan", ADMIN, kategorisasi(kategori))
+    run.complete("kajian_perubahan", INFRA, KAJIAN)
+    run.complete("persetujuan_perubahan", PJ_PENYEDIA, SETUJU)
 
 
-def release(wf, payload):
-    complete(wf, "penjadwalan_perubahan", INFRA, penjadwalan(True))
+def release(run, payload):
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(True))
     # Thrown, then waiting: no user task until the release reports back.
-    assert ready_user_tasks(wf) == []
-    assert not wf.is_completed()
-    deliver_release_result(wf, payload)
+    assert run.ready == []
+    assert not run.completed
+    deliver_release_result(run, payload)
 
 
-def verify_and_accept(wf):
-    complete(wf, "verifikasi_perubahan", ADMIN, TERVERIFIKASI)
-    complete(wf, "penerimaan_perubahan", PJ_PENYEDIA, PENERIMAAN)
+def verify_and_accept(run):
+    run.complete("verifikasi_perubahan", ADMIN, TERVERIFIKASI)
+    run.complete("penerimaan_perubahan", PJ_PENYEDIA, PENERIMAAN)
 
 
-def run_approved_and_released(parser, spec):
-    wf = start(parser, spec)
-    assess_and_approve(wf)
-    release(wf, RILIS_BERHASIL)
-    verify_and_accept(wf)
-    return wf
+def run_approved_and_released(procedure):
+    run = procedure.start(PENGAJUAN)
+    assess_and_approve(run)
+    release(run, RILIS_BERHASIL)
+    verify_and_accept(run)
+    return run
 
 
-def run_standard_direct_then_released(parser, spec):
+def run_standard_direct_then_released(procedure):
     """Standard (pre-approved), implemented directly, fails verification, then released."""
-    wf = start(parser, spec)
-    complete(wf, "kategorisasi_perubahan", ADMIN, kategorisasi("standar"))
-    complete(wf, "penjadwalan_perubahan", INFRA, penjadwalan(False))
-    complete(wf, "implementasi_perubahan", INFRA, IMPLEMENTASI)
-    complete(wf, "verifikasi_perubahan", ADMIN, GAGAL_VERIFIKASI)
-    release(wf, RILIS_BERHASIL)
-    verify_and_accept(wf)
-    return wf
+    run = procedure.start(PENGAJUAN)
+    run.complete("kategorisasi_perubahan", ADMIN, kategorisasi("standar"))
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(False))
+    run.complete("implementasi_perubahan", INFRA, IMPLEMENTASI)
+    run.complete("verifikasi_perubahan", ADMIN, GAGAL_VERIFIKASI)
+    release(run, RILIS_BERHASIL)
+    verify_and_accept(run)
+    return run
 
 
-def run_rejected(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "kategorisasi_perubahan", ADMIN, kategorisasi("darurat"))
-    complete(
-        wf,
+def run_rejected(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("kategorisasi_perubahan", ADMIN, kategorisasi("darurat"))
+    run.complete(
         "kajian_perubahan",
         INFRA,
         {**KAJIAN, "rekomendasi_kajian": "tolak", "catatan_rekomendasi": "Risiko terlalu besar."},
     )
-    complete(wf, "persetujuan_perubahan", PJ_PENYEDIA, TOLAK)
-    return wf
+    run.complete("persetujuan_perubahan", PJ_PENYEDIA, TOLAK)
+    return run
 
 
-def run_release_failed(parser, spec):
-    wf = start(parser, spec)
-    assess_and_approve(wf)
-    release(wf, RILIS_GAGAL)
-    return wf
+def run_release_failed(procedure):
+    run = procedure.start(PENGAJUAN)
+    assess_and_approve(run)
+    release(run, RILIS_GAGAL)
+    return run
 
 
-def release_messages(wf):
-    return [(name, payload) for name, payload in thrown_messages(wf) if name == RELEASE_MESSAGE]
+def release_messages(run):
+    return [(name, payload) for name, payload in run.thrown() if name == RELEASE_MESSAGE]
 
 
 EXPECTED_RELEASE = {
@@ -355,105 +221,99 @@ EXPECTED_RELEASE = {
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_approved_released_verified_and_accepted(parser, spec):
-    wf = run_approved_and_released(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "perubahan_selesai") == 1
-    assert wf.data["status_perubahan"] == "selesai"
-    assert wf.data["nomor_perubahan"] == NOMOR
-    assert wf.data["tingkat_persetujuan"] == "penanggung_jawab_penyedia_layanan"
-    assert wf.data["hasil_rilis"] == RILIS_BERHASIL
-    assert wf.data["rilis_berhasil"] is True
-    assert wf.data["laporan_rilis"] == RILIS_BERHASIL["laporan_rilis"]
-    assert not reached(wf, "implementasi_perubahan")
-    assert release_messages(wf) == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
+def test_run_approved_released_verified_and_accepted(procedure):
+    run = run_approved_and_released(procedure)
+    assert run.completed
+    assert run.reached("perubahan_selesai") == 1
+    assert run.data["status_perubahan"] == "selesai"
+    assert run.data["nomor_perubahan"] == NOMOR
+    assert run.data["tingkat_persetujuan"] == "penanggung_jawab_penyedia_layanan"
+    assert run.data["hasil_rilis"] == RILIS_BERHASIL
+    assert run.data["rilis_berhasil"] is True
+    assert run.data["laporan_rilis"] == RILIS_BERHASIL["laporan_rilis"]
+    assert not run.reached("implementasi_perubahan")
+    assert release_messages(run) == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
 
 
-def test_run_standard_change_skips_assessment_and_is_rescheduled(parser, spec):
-    wf = run_standard_direct_then_released(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "perubahan_selesai") == 1
-    assert not reached(wf, "kajian_perubahan")
-    assert not reached(wf, "persetujuan_perubahan")
-    assert wf.data["tingkat_persetujuan"] == "pra_disetujui"
-    assert reached(wf, "penjadwalan_perubahan") == 2
-    assert reached(wf, "implementasi_perubahan") == 1
-    assert reached(wf, "verifikasi_perubahan") == 2
-    assert release_messages(wf) == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
+def test_run_standard_change_skips_assessment_and_is_rescheduled(procedure):
+    run = run_standard_direct_then_released(procedure)
+    assert run.completed
+    assert run.reached("perubahan_selesai") == 1
+    assert not run.reached("kajian_perubahan")
+    assert not run.reached("persetujuan_perubahan")
+    assert run.data["tingkat_persetujuan"] == "pra_disetujui"
+    assert run.reached("penjadwalan_perubahan") == 2
+    assert run.reached("implementasi_perubahan") == 1
+    assert run.reached("verifikasi_perubahan") == 2
+    assert release_messages(run) == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
 
 
-def test_run_rejected_with_reason(parser, spec):
-    wf = run_rejected(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "perubahan_ditolak") == 1
-    assert wf.data["status_perubahan"] == "ditolak"
-    assert wf.data["alasan_penolakan"] == TOLAK["alasan_penolakan"]
-    assert wf.data["tingkat_persetujuan"] == "penanggung_jawab_penyedia_layanan_segera"
-    assert not reached(wf, "penjadwalan_perubahan")
-    assert thrown_messages(wf) == []
+def test_run_rejected_with_reason(procedure):
+    run = run_rejected(procedure)
+    assert run.completed
+    assert run.reached("perubahan_ditolak") == 1
+    assert run.data["status_perubahan"] == "ditolak"
+    assert run.data["alasan_penolakan"] == TOLAK["alasan_penolakan"]
+    assert run.data["tingkat_persetujuan"] == "penanggung_jawab_penyedia_layanan_segera"
+    assert not run.reached("penjadwalan_perubahan")
+    assert run.thrown() == []
 
 
-def test_run_failed_release_closes_the_change_as_failed(parser, spec):
-    wf = run_release_failed(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "perubahan_gagal") == 1
-    assert not reached(wf, "verifikasi_perubahan")
-    assert wf.data["status_perubahan"] == "gagal"
-    assert wf.data["rilis_berhasil"] is False
-    assert wf.data["laporan_rilis"] == RILIS_GAGAL["laporan_rilis"]
+def test_run_failed_release_closes_the_change_as_failed(procedure):
+    run = run_release_failed(procedure)
+    assert run.completed
+    assert run.reached("perubahan_gagal") == 1
+    assert not run.reached("verifikasi_perubahan")
+    assert run.data["status_perubahan"] == "gagal"
+    assert run.data["rilis_berhasil"] is False
+    assert run.data["laporan_rilis"] == RILIS_GAGAL["laporan_rilis"]
 
 
-def test_an_incomplete_release_result_counts_as_failed(parser, spec):
-    wf = start(parser, spec)
-    assess_and_approve(wf)
-    release(wf, {"laporan_rilis": "?"})
-    assert reached(wf, "perubahan_gagal") == 1
+def test_an_incomplete_release_result_counts_as_failed(procedure):
+    run = procedure.start(PENGAJUAN)
+    assess_and_approve(run)
+    release(run, {"laporan_rilis": "?"})
+    assert run.reached("perubahan_gagal") == 1
 
 
-def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
-    process = tree.find("bpmn:process", NS)
-    gateways = {g.get("id") for g in process.findall("bpmn:exclusiveGateway", NS)}
-    expected = {
-        f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-        if f.get("sourceRef") in gateways
-    }
+def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     taken = set()
-    for run in (
+    for drive in (
         run_approved_and_released,
         run_standard_direct_then_released,
         run_rejected,
         run_release_failed,
     ):
-        taken |= taken_flows(run(parser, spec), tree)
-    assert taken == expected
+        taken |= drive(procedure).taken_flows()
+    assert taken == gateway_flows(BPMN_FILE)
 
 
-def test_the_release_request_satisfies_the_release_start_form(parser, spec):
-    wf = start(parser, spec)
-    assess_and_approve(wf)
-    complete(wf, "penjadwalan_perubahan", INFRA, penjadwalan(True))
-    [(name, payload)] = thrown_messages(wf)
+def test_the_release_request_satisfies_the_release_start_form(procedure):
+    run = procedure.start(PENGAJUAN)
+    assess_and_approve(run)
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(True))
+    [(name, payload)] = run.thrown()
     assert (name, payload) == (RELEASE_MESSAGE, EXPECTED_RELEASE)
     schema = json.loads(RELEASE_START_FORM.read_text(encoding="utf-8"))
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert not list(validator.iter_errors(payload))
-    [waiting] = wf.get_tasks(state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == "tunggu_rilis"
+    assert run.waiting_ids() == ["tunggu_rilis"]
 
 
-def test_without_a_reference_number_the_change_number_is_empty(parser, spec):
-    data = start_data()
+def test_without_a_reference_number_the_change_number_is_empty(procedure):
+    data = procedure.start_data(PENGAJUAN)
     del data["nomor_referensi"]
-    wf = start(parser, spec, data)
-    assess_and_approve(wf)
-    complete(wf, "penjadwalan_perubahan", INFRA, penjadwalan(True))
-    [(_, payload)] = thrown_messages(wf)
+    run = procedure.start_from(data)
+    assert run.outcome.failure is None, run.outcome.failure
+    assess_and_approve(run)
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(True))
+    [(_, payload)] = run.thrown()
     assert payload["nomor_perubahan"] == ""
 
 
-def test_a_problem_started_change_satisfies_the_start_form(spec):
+def test_a_problem_started_change_satisfies_the_start_form(procedure):
     """What Manajemen Masalah sends (its known-error form's fields) starts a change."""
+    spec = procedure.model.spec
     problem_form = json.loads(PROBLEM_KNOWN_ERROR_FORM.read_text(encoding="utf-8"))
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     start_form = load_form(start_props["formJsonSchemaFilename"])
@@ -478,26 +338,29 @@ def test_a_problem_started_change_satisfies_the_start_form(spec):
     )
 
 
-def test_the_start_waits_for_its_message(parser, spec):
-    wf = BpmnWorkflow(spec, script_engine=make_script_engine(time_limit=1.0))
-    wf.task_tree.data.update(start_data())
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf)
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(PENGAJUAN))
+    # A message start event waits for its message; nothing runs before it arrives.
+    assert not wf.get_tasks(state=TaskState.READY, manual=True)
+    [waiting] = wf.get_tasks(state=TaskState.WAITING)
+    assert waiting.task_spec.bpmn_id == START_EVENT
     with pytest.raises(Exception, match="not waiting"):
         wf.send_event(BpmnEvent(MessageEventDefinition(RELEASE_DONE), RILIS_BERHASIL))
 
 
-def test_no_form_sets_clock_fields(spec):
+def test_no_form_sets_clock_fields(procedure):
     """A change has no SLA or RTO clock: no form may name the fields that start one."""
-    for name, task_spec in spec.task_specs.items():
+    for name, task_spec in procedure.model.spec.task_specs.items():
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
         if "formJsonSchemaFilename" in properties:
             fields = set(load_form(properties["formJsonSchemaFilename"])["properties"])
             assert not CLOCK_FIELDS & fields, name
 
 
-def test_tasks_route_to_their_lanes(model):
-    data = start_data()
+def test_tasks_route_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(PENGAJUAN)
     expected = {
         "kategorisasi_perubahan": ADMIN,
         "kajian_perubahan": INFRA,
@@ -509,18 +372,11 @@ def test_tasks_route_to_their_lanes(model):
     }
     assert set(model.user_tasks) == set(expected)
     for bpmn_id, lane in expected.items():
-        route = route_for(model.user_tasks[bpmn_id], data, "admin.simpeg")
+        route = route_for(model.user_tasks[bpmn_id], data, "admin.layanan")
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
 # --------------------------------------------------------------------------- through the runtime
-
-
-def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
-    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
-    done = runtime.complete(model, outcome.state, task.id, data, clock)
-    assert done.failure is None, done.failure
-    return done
 
 
 @pytest.mark.parametrize(
@@ -529,52 +385,51 @@ def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
         (
             RILIS_BERHASIL,
             "selesai",
-            [("verifikasi_perubahan", TERVERIFIKASI), ("penerimaan_perubahan", PENERIMAAN)],
+            [
+                ("verifikasi_perubahan", ADMIN, TERVERIFIKASI),
+                ("penerimaan_perubahan", PJ_PENYEDIA, PENERIMAAN),
+            ],
         ),
         (RILIS_GAGAL, "gagal", []),
     ],
     ids=["berhasil", "gagal"],
 )
-def test_runtime_waits_for_the_release_and_takes_its_result(
-    model, runtime, clock, result, end, steps_after
-):
+def test_runtime_waits_for_the_release_and_takes_its_result(procedure, result, end, steps_after):
+    model = procedure.model
     assert model.start_message == MODEL_ID
     assert model.reference_prefix == "PRB"
-    outcome = runtime.start(model, start_data(), clock)
-    assert outcome.failure is None, outcome.failure
+    run = procedure.start(PENGAJUAN)
     # "waiting" with nothing ready means the start message was not delivered.
-    assert outcome.status == "running"
-    for bpmn_id, data in (
-        ("kategorisasi_perubahan", kategorisasi("normal")),
-        ("kajian_perubahan", KAJIAN),
-        ("persetujuan_perubahan", SETUJU),
+    assert run.status == "running"
+    for bpmn_id, lane, data in (
+        ("kategorisasi_perubahan", ADMIN, kategorisasi("normal")),
+        ("kajian_perubahan", INFRA, KAJIAN),
+        ("persetujuan_perubahan", PJ_PENYEDIA, SETUJU),
     ):
-        assert outcome.messages == []
-        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "penjadwalan_perubahan", penjadwalan(True)
-    )
-    assert [(m.name, m.payload) for m in outcome.messages] == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
-    assert outcome.status == "waiting"
-    assert outcome.ready == []
-    wf = load_state(outcome.state, model.spec, model.subprocess_specs)
-    [waiting] = wf.get_tasks(state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == "tunggu_rilis"
+        assert run.outcome.messages == []
+        run.complete(bpmn_id, lane, data)
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(True))
+    messages = run.outcome.messages
+    assert [(m.name, m.payload) for m in messages] == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
+    assert run.status == "waiting"
+    assert run.ready == []
+    assert run.waiting_ids() == ["tunggu_rilis"]
 
-    outcome = runtime.deliver(model, outcome.state, Message(RELEASE_DONE, result), clock)
+    outcome = run.deliver(RELEASE_DONE, result)
     assert outcome.failure is None, outcome.failure
     assert outcome.messages == []
-    for bpmn_id, data in steps_after:
-        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
-    assert outcome.status == "complete"
-    assert outcome.data["status_perubahan"] == end
-    assert outcome.data["hasil_rilis"] == result
+    for bpmn_id, lane, data in steps_after:
+        run.complete(bpmn_id, lane, data)
+    assert run.status == "complete"
+    assert run.data["status_perubahan"] == end
+    assert run.data["hasil_rilis"] == result
 
 
 # --------------------------------------------------------------------------- forms
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -634,8 +489,9 @@ def test_forms_reject_invalid_submissions(spec):
     assert_valid(props["penerimaan_perubahan"], {"pengguna_diinformasikan": False})
 
 
-def test_assessment_covers_the_13_points_of_polewali_ii_4_g(spec):
+def test_assessment_covers_the_13_points_of_polewali_ii_4_g(procedure):
     """One field per point: 1)-9) in the assessment, 10)-13) in the later steps."""
+    spec = procedure.model.spec
     fields = {}
     for task_spec in spec.task_specs.values():
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
@@ -674,7 +530,8 @@ def test_assessment_covers_the_13_points_of_polewali_ii_4_g(spec):
         assert point in doc, task
 
 
-def test_start_form_declares_the_start_fields(spec):
+def test_start_form_declares_the_start_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "PRB"
     schema = load_form(start_props["formJsonSchemaFilename"])
@@ -691,10 +548,12 @@ def test_start_form_declares_the_start_fields(spec):
         assert jadwal[field]["format"] == "date-time"
     assert jadwal["perlu_rilis"]["type"] == "boolean"
     # The runtime sets these; the starter must not be asked for them.
+    assert set(procedure.start_data(PENGAJUAN)) - set(PENGAJUAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(fields)
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 7
     for task_spec in user_tasks:
@@ -704,7 +563,8 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"manajemen-perubahan.bpmn"}
     assert model.start_form.schema_file == "manajemen-perubahan-pengajuan.schema.json"
@@ -714,7 +574,8 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_messages_link_the_procedure(tree):
+def test_messages_link_the_procedure():
+    tree = etree.parse(str(BPMN_FILE))
     """Started by its own message; throws `rilis-layanan` and waits for its done message."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}

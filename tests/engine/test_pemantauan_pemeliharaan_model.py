@@ -1,44 +1,35 @@
 """Engine-only checks of processes/pemantauan-pemeliharaan.bpmn and its forms.
 
-No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses. The procedure starts with a message start event
-(`pemantauan-pemeliharaan`): the start data are put into the workflow and the start message
-is delivered, as `Runtime.start` does for a start by hand. Beside it the timer start event
-declares the monthly report, which only the app's scheduler fires (`Runtime.start(...,
-by_timer=True)`, app/engine/timer_start.py). An anomaly throws the message
-`penanganan-aduan`; the engine only queues it (`wf.get_events()`, `Outcome.messages`): the
-app delivers it.
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py). The procedure starts with a message start event
+(`pemantauan-pemeliharaan`), which `Runtime.start` delivers for a start by hand. Beside it
+the timer start event declares the monthly report, which only the app's scheduler fires
+(`Runtime.start(..., by_timer=True)`, app/engine/timer_start.py). An anomaly throws the
+message `penanganan-aduan`; the engine only reports it (`Outcome.messages`): the app
+delivers it.
 """
 
 import ast
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
-from app.engine.sandbox import make_script_engine
-from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
-from tests.engine.diagram import NS
-from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.diagram import FORMS_DIR, NS
+from tests.engine.forms_check import assert_invalid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "pemantauan-pemeliharaan.bpmn"
-FORMS_DIR = ROOT / "forms"
-PROCESS_ID = "pemantauan_pemeliharaan"
 MODEL_ID = "pemantauan-pemeliharaan"
+BPMN_FILE = bpmn_file(MODEL_ID)
+PROCESS_ID = "pemantauan_pemeliharaan"
 START_EVENT = "mulai_pemantauan"
 TIMER_START = "jadwal_pemantauan_bulanan"
 CITATION = "Perbup Bangka 21/2025, 2.2.2.1"
@@ -51,8 +42,9 @@ PROVIDER = "Penyedia Layanan"
 INFRA = "Administrator Infrastruktur dan Aplikasi"
 OFFICIAL = "Penanggung Jawab Penyedia Layanan"
 
-# What the runtime puts into the instance data at start (besides the start form).
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan"}
+# What the runtime puts into the instance data at start (besides the start form);
+# `nomor_referensi` because the start event has a `referencePrefix`.
+RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
 # Data keys that give an instance SLA clocks (app/services/deadlines/service_levels.py):
 # a monitoring period must not carry them, or the app would time it like a complaint or a request.
 SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan"}
@@ -63,16 +55,9 @@ SPLIT_GATEWAYS = 2
 CONDITIONS = 2
 
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
-PEMOHON = {"username": "penjadwal", "nama": "Penjadwal Aplikasi"}
+STARTER = "penyedia"
 
 MULAI = {"layanan": "SIMPEG", "periode": "2026-11"}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
-}
 PEMANTAUAN_LAYANAN = {
     "alat_pemantauan": "Zabbix",
     "keberlanjutan_infrastruktur": "Server aplikasi dan basis data berjalan di pusat data utama.",
@@ -141,151 +126,56 @@ REVISI = {"keputusan_laporan": "revisi", "catatan_reviu": "Lengkapi penyebab wak
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = AppBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester=STARTER, parallel=True)
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
+def monitor(run, layanan=PEMANTAUAN_LAYANAN, infra=PEMANTAUAN_INFRA):
+    assert run.ready_ids() == ["pemantauan_infrastruktur", "pemantauan_layanan"]
+    run.complete("pemantauan_layanan", PROVIDER, layanan)
+    assert run.ready_ids() == ["pemantauan_infrastruktur"]
+    run.complete("pemantauan_infrastruktur", INFRA, infra)
 
 
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    data = {**MULAI, **form}
-    if data.get("layanan"):
-        data["layanan_info"] = dict(LAYANAN_INFO)
-    return {**data, "pemohon": dict(PEMOHON), "waktu_permintaan": T0.isoformat()}
-
-
-def start(parser, spec, **form):
-    """Start an instance in memory: start data in the workflow, then the start message."""
-    start_spec = spec.task_specs[START_EVENT]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data(**form)
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf), "the message start event must wait for its message"
-    waiting = wf.get_tasks(state=TaskState.WAITING)
-    # The timer start waits too: only the scheduler fires it.
-    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
-    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the ready user task `bpmn_id` after checking its lane and form."""
-    ready = [t for t in ready_user_tasks(wf) if t.task_spec.bpmn_id == bpmn_id]
-    assert len(ready) == 1, [t.task_spec.bpmn_id for t in ready_user_tasks(wf)]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def ready_ids(wf):
-    return sorted(t.task_spec.bpmn_id for t in ready_user_tasks(wf))
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def monitor(wf, layanan=PEMANTAUAN_LAYANAN, infra=PEMANTAUAN_INFRA):
-    assert ready_ids(wf) == ["pemantauan_infrastruktur", "pemantauan_layanan"]
-    complete(wf, "pemantauan_layanan", PROVIDER, layanan)
-    assert ready_ids(wf) == ["pemantauan_infrastruktur"]
-    complete(wf, "pemantauan_infrastruktur", INFRA, infra)
-
-
-def assert_closed(wf):
-    assert wf.is_completed()
-    assert reached(wf, "pemantauan_selesai") == 1
-    assert wf.data["status_pemantauan"] == "selesai"
-    assert wf.data["keputusan_laporan"] == "disetujui"
+def assert_closed(run):
+    assert run.completed
+    assert run.reached("pemantauan_selesai") == 1
+    assert run.data["status_pemantauan"] == "selesai"
+    assert run.data["keputusan_laporan"] == "disetujui"
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_without_anomaly_analyses_and_reports(parser, spec):
-    wf = start(parser, spec)
-    monitor(wf)
-    assert ready_ids(wf) == ["analisis_pemantauan"]
-    complete(wf, "analisis_pemantauan", INFRA, ANALISIS)
+def test_run_without_anomaly_analyses_and_reports(procedure):
+    run = procedure.start(MULAI)
+    monitor(run)
+    assert run.ready_ids() == ["analisis_pemantauan"]
+    run.complete("analisis_pemantauan", INFRA, ANALISIS)
     # The utilisation measured by the infrastructure administrator prefills the report.
-    [report] = ready_user_tasks(wf)
-    assert report.task_spec.bpmn_id == "laporan_ketersediaan"
+    assert run.ready_ids() == ["laporan_ketersediaan"]
+    report = run.task("laporan_ketersediaan")
     assert report.data["utilisasi_ram_persen"] == 71
     assert report.data["ada_anomali"] is False
-    complete(wf, "laporan_ketersediaan", PROVIDER, LAPORAN)
-    complete(wf, "reviu_laporan", OFFICIAL, DISETUJUI)
-    assert_closed(wf)
-    assert not reached(wf, "penanganan_anomali")
-    assert not reached(wf, "ajukan_aduan")
-    assert thrown_messages(wf) == []
+    run.complete("laporan_ketersediaan", PROVIDER, LAPORAN)
+    run.complete("reviu_laporan", OFFICIAL, DISETUJUI)
+    assert_closed(run)
+    assert not run.reached("penanganan_anomali")
+    assert not run.reached("ajukan_aduan")
+    assert run.thrown() == []
 
 
-def test_anomaly_starts_a_complaint_without_waiting(parser, spec):
-    wf = start(parser, spec)
-    monitor(wf, infra=ANOMALI_INFRA)
-    assert ready_ids(wf) == ["penanganan_anomali"]
-    complete(wf, "penanganan_anomali", PROVIDER, PENANGANAN)
+def test_anomaly_starts_a_complaint_without_waiting(procedure):
+    run = procedure.start(MULAI)
+    monitor(run, infra=ANOMALI_INFRA)
+    assert run.ready_ids() == ["penanganan_anomali"]
+    run.complete("penanganan_anomali", PROVIDER, PENANGANAN)
     # The throw ran and the flow went on to the report: nothing waits for the complaint.
-    assert reached(wf, "ajukan_aduan") == 1
-    assert ready_ids(wf) == ["laporan_ketersediaan"]
-    assert not wf.get_tasks(state=TaskState.WAITING, spec_name="ajukan_aduan")
-    [(name, payload)] = thrown_messages(wf)
+    assert run.reached("ajukan_aduan") == 1
+    assert run.ready_ids() == ["laporan_ketersediaan"]
+    assert "ajukan_aduan" not in run.waiting_ids()
+    [(name, payload)] = run.thrown()
     assert name == COMPLAINT_MESSAGE
     assert payload == {
         "layanan": "SIMPEG",
@@ -302,75 +192,82 @@ def test_anomaly_starts_a_complaint_without_waiting(parser, spec):
     complaint_form = json.loads(COMPLAINT_START_FORM.read_text(encoding="utf-8"))
     errors = list(Draft202012Validator(complaint_form).iter_errors(payload))
     assert not errors, [e.message for e in errors]
-    complete(wf, "laporan_ketersediaan", PROVIDER, LAPORAN_TIDAK_TERCAPAI)
-    complete(wf, "reviu_laporan", OFFICIAL, DISETUJUI)
-    assert_closed(wf)
-    assert not reached(wf, "analisis_pemantauan")
-    assert wf.data["target_ketersediaan_tercapai"] is False
+    run.complete("laporan_ketersediaan", PROVIDER, LAPORAN_TIDAK_TERCAPAI)
+    run.complete("reviu_laporan", OFFICIAL, DISETUJUI)
+    assert_closed(run)
+    assert not run.reached("analisis_pemantauan")
+    assert run.data["target_ketersediaan_tercapai"] is False
 
 
-def test_an_anomaly_seen_by_the_provider_alone_is_handled(parser, spec):
-    wf = start(parser, spec)
+def test_an_anomaly_seen_by_the_provider_alone_is_handled(procedure):
+    run = procedure.start(MULAI)
     monitor(
-        wf,
+        run,
         layanan={
             **PEMANTAUAN_LAYANAN,
             "anomali_layanan": True,
             "uraian_anomali_layanan": "Peringatan gagal masuk beruntun dari satu alamat IP.",
         },
     )
-    assert ready_ids(wf) == ["penanganan_anomali"]
-    assert ready_user_tasks(wf)[0].data["ada_anomali"] is True
-    complete(wf, "penanganan_anomali", PROVIDER, {**PENANGANAN, "kategori_gangguan": "keamanan"})
-    [(name, payload)] = thrown_messages(wf)
+    assert run.ready_ids() == ["penanganan_anomali"]
+    assert run.task("penanganan_anomali").data["ada_anomali"] is True
+    run.complete("penanganan_anomali", PROVIDER, {**PENANGANAN, "kategori_gangguan": "keamanan"})
+    [(name, payload)] = run.thrown()
     assert (name, payload["kategori"]) == (COMPLAINT_MESSAGE, "keamanan")
 
 
-def test_report_sent_back_for_revision_then_approved(parser, spec):
-    wf = start(parser, spec)
-    monitor(wf)
-    complete(wf, "analisis_pemantauan", INFRA, ANALISIS)
-    complete(wf, "laporan_ketersediaan", PROVIDER, LAPORAN)
-    complete(wf, "reviu_laporan", OFFICIAL, REVISI)
-    assert not wf.is_completed()
-    [again] = ready_user_tasks(wf)
-    assert again.task_spec.bpmn_id == "laporan_ketersediaan"
-    assert again.data["catatan_reviu"] == REVISI["catatan_reviu"]
-    complete(wf, "laporan_ketersediaan", PROVIDER, {**LAPORAN, "waktu_henti_menit": 25})
-    complete(wf, "reviu_laporan", OFFICIAL, DISETUJUI)
-    assert_closed(wf)
-    assert reached(wf, "laporan_ketersediaan") == 2
-    assert reached(wf, "reviu_laporan") == 2
+def test_report_sent_back_for_revision_then_approved(procedure):
+    run = procedure.start(MULAI)
+    monitor(run)
+    run.complete("analisis_pemantauan", INFRA, ANALISIS)
+    run.complete("laporan_ketersediaan", PROVIDER, LAPORAN)
+    run.complete("reviu_laporan", OFFICIAL, REVISI)
+    assert not run.completed
+    assert run.ready_ids() == ["laporan_ketersediaan"]
+    assert run.task("laporan_ketersediaan").data["catatan_reviu"] == REVISI["catatan_reviu"]
+    run.complete("laporan_ketersediaan", PROVIDER, {**LAPORAN, "waktu_henti_menit": 25})
+    run.complete("reviu_laporan", OFFICIAL, DISETUJUI)
+    assert_closed(run)
+    assert run.reached("laporan_ketersediaan") == 2
+    assert run.reached("reviu_laporan") == 2
 
 
-def test_runtime_starts_by_the_start_message_and_reports_the_thrown_complaint(
-    model, runtime, clock
-):
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(MULAI))
+    assert not wf.get_tasks(state=TaskState.READY, manual=True), (
+        "the message start event must wait for its message"
+    )
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    # The timer start waits too: only the scheduler fires it.
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
+    with pytest.raises(Exception, match="not waiting"):
+        wf.send_event(BpmnEvent(MessageEventDefinition(COMPLAINT_MESSAGE), {}))
+
+
+def test_runtime_starts_by_the_start_message_and_reports_the_thrown_complaint(procedure):
     """Through `Runtime`, state serialized between calls, as the app drives it."""
+    model = procedure.model
     assert model.start_message == MODEL_ID
     assert model.reference_prefix == "PMN"
-    outcome = runtime.start(model, start_data(), clock)
-    assert outcome.failure is None, outcome.failure
-    assert sorted(t.info.bpmn_id for t in outcome.ready) == [
-        "pemantauan_infrastruktur",
-        "pemantauan_layanan",
-    ]
-    for bpmn_id, data in (
-        ("pemantauan_layanan", PEMANTAUAN_LAYANAN),
-        ("pemantauan_infrastruktur", ANOMALI_INFRA),
-        ("penanganan_anomali", PENANGANAN),
+    run = procedure.start(MULAI)
+    assert run.ready_ids() == ["pemantauan_infrastruktur", "pemantauan_layanan"]
+    for bpmn_id, lane, data in (
+        ("pemantauan_layanan", PROVIDER, PEMANTAUAN_LAYANAN),
+        ("pemantauan_infrastruktur", INFRA, ANOMALI_INFRA),
+        ("penanganan_anomali", PROVIDER, PENANGANAN),
     ):
-        [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
-        outcome = runtime.complete(model, outcome.state, task.id, data, clock)
-        assert outcome.failure is None, outcome.failure
-    assert [t.info.bpmn_id for t in outcome.ready] == ["laporan_ketersediaan"]
-    assert [m.name for m in outcome.messages] == [COMPLAINT_MESSAGE]
-    assert outcome.messages[0].payload["judul"] == PENANGANAN["judul_aduan"]
-    assert outcome.status == "running"
+        run.complete(bpmn_id, lane, data)
+    assert run.ready_ids() == ["laporan_ketersediaan"]
+    messages = run.outcome.messages
+    assert [m.name for m in messages] == [COMPLAINT_MESSAGE]
+    assert messages[0].payload["judul"] == PENANGANAN["judul_aduan"]
+    assert run.status == "running"
 
 
-def test_tasks_are_routed_to_their_lanes(model):
-    data = start_data()
+def test_tasks_are_routed_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(MULAI)
     for bpmn_id, lane in (
         ("pemantauan_layanan", PROVIDER),
         ("pemantauan_infrastruktur", INFRA),
@@ -379,7 +276,7 @@ def test_tasks_are_routed_to_their_lanes(model):
         ("laporan_ketersediaan", PROVIDER),
         ("reviu_laporan", OFFICIAL),
     ):
-        route = route_for(model.user_tasks[bpmn_id], data, PEMOHON["username"])
+        route = route_for(model.user_tasks[bpmn_id], data, STARTER)
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
@@ -396,7 +293,8 @@ def form_properties(spec):
     }
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = form_properties(spec)
     assert set(props) == {
         START_EVENT,
@@ -448,8 +346,9 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(reviu, {"keputusan_laporan": "ditolak"})
 
 
-def test_report_form_has_the_six_items_of_the_monitoring_form(spec):
+def test_report_form_has_the_six_items_of_the_monitoring_form(procedure):
     """Bangka 2.2.2.1, Formulir Pemantauan dan Pemeliharaan Layanan butir 1-6."""
+    spec = procedure.model.spec
     props = form_properties(spec)["laporan_ketersediaan"]
     schema = load_form(props["formJsonSchemaFilename"])
     fields = set(schema["properties"])
@@ -465,19 +364,22 @@ def test_report_form_has_the_six_items_of_the_monitoring_form(spec):
     assert {"rencana_pemeliharaan_perangkat", "rencana_peningkatan_kapasitas"} <= fields  # 6
 
 
-def test_start_form_and_no_sla_clock_fields(spec):
+def test_start_form_and_no_sla_clock_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "PMN"
     schema = load_form(start_props["formJsonSchemaFilename"])
     assert schema["properties"]["layanan"]["type"] == "string"
     assert set(schema["required"]) == {"layanan", "periode"}
+    assert set(procedure.start_data(MULAI)) - set(MULAI) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])
     for props in form_properties(spec).values():
         fields = set(load_form(props["formJsonSchemaFilename"])["properties"])
         assert not SLA_TRIGGERS & fields, props["formJsonSchemaFilename"]
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 6
     for task_spec in user_tasks:
@@ -487,14 +389,16 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"pemantauan-pemeliharaan.bpmn"}
     assert model.start_form.schema_file == "pemantauan-pemeliharaan-mulai.schema.json"
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_start_event_and_complaint_throw_use_the_model_ids_as_message_names(tree):
+def test_start_event_and_complaint_throw_use_the_model_ids_as_message_names():
+    tree = etree.parse(str(BPMN_FILE))
     messages = {m.get("id"): m.get("name") for m in tree.findall("bpmn:message", NS)}
     process = tree.find("bpmn:process", NS)
     starts = {s.get("id"): s for s in process.findall("bpmn:startEvent", NS)}
@@ -514,17 +418,17 @@ def test_start_event_and_complaint_throw_use_the_model_ids_as_message_names(tree
     assert not process.findall("bpmn:intermediateCatchEvent", NS)
 
 
-def test_the_timer_start_declares_the_monthly_report(model):
+def test_the_timer_start_declares_the_monthly_report(procedure):
+    model = procedure.model
     assert model.timer_start is not None
     assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P1M")
     # The message start stays for a start by hand.
     assert model.start_message == MODEL_ID
 
 
-def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
-    by_message = runtime.start(model, start_data(), clock)
-    by_timer = runtime.start(model, start_data(periode="2026-11"), clock, by_timer=True)
-    assert by_timer.failure is None, by_timer.failure
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
+    by_message = procedure.start(MULAI)
+    by_timer = procedure.start({**MULAI, "periode": "2026-11"}, by_timer=True)
     assert by_timer.status == "running"
     assert sorted((t.info.bpmn_id, t.info.lane) for t in by_timer.ready) == sorted(
         (t.info.bpmn_id, t.info.lane) for t in by_message.ready

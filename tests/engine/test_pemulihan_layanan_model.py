@@ -1,39 +1,31 @@
 """Engine-only checks of processes/pemulihan-layanan.bpmn (DRP activation) and its forms.
 
-No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
-`pemohon`, `waktu_permintaan`), then the start message delivered, since the model starts
-with a message start event (docs/bpmn-conventions.md, "Links between procedures"). The
-same paths also run through `Runtime`, whose `Outcome` carries the message the instance
-throws when it ends (`pemulihan-layanan-selesai`).
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py); the model starts with a message start event, which
+`Runtime.start` delivers for a start by hand (docs/bpmn-conventions.md, "Links between
+procedures"). The runtime's `Outcome` carries the message the instance throws when it ends
+(`pemulihan-layanan-selesai`).
 """
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
-from app.engine.sandbox import make_script_engine
-from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.diagram import NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file, gateway_flows
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "pemulihan-layanan.bpmn"
-FORMS_DIR = ROOT / "forms"
-PROCESS_ID = "pemulihan_layanan"
 MODEL_ID = "pemulihan-layanan"
+BPMN_FILE = bpmn_file(MODEL_ID)
+PROCESS_ID = "pemulihan_layanan"
+START_EVENT = "pengajuan_pemulihan"
 START_MESSAGE = "pemulihan-layanan"
 DONE_MESSAGE = "pemulihan-layanan-selesai"
 PAYLOAD = (
@@ -56,6 +48,7 @@ CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan"}
 
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
+NOMOR = "DRP-2026-000001"
 
 PENGAJUAN = {
     "layanan": "SIMPEG",
@@ -64,13 +57,6 @@ PENGAJUAN = {
     "waktu_kejadian": "2026-11-23T04:00:00+07:00",
     "lokasi_terdampak": "Ruang server Diskominfo lantai 1",
     "nomor_aduan": "ADU-2026-000123",
-}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
 }
 ASESMEN = {
     "kondisi_fisik_pusat_data": "rusak_berat",
@@ -135,178 +121,63 @@ DITETAPKAN = {
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester="admin.infra")
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
+def drive_to_activation(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("asesmen_pusat_data", INFRA, ASESMEN)
+    run.complete("analisa_asesmen", INFRA, BENCANA)
+    run.complete("persetujuan_aktivasi", PJ_PENYEDIA, DISETUJUI)
+    return run
 
 
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    return {
-        **PENGAJUAN,
-        **form,
-        "layanan_info": dict(LAYANAN_INFO),
-        "pemohon": {"username": "infra", "nama": "Budi Santoso"},
-        "waktu_permintaan": T0.isoformat(),
-        "nomor_referensi": "DRP-2026-000001",
-    }
+def run_recovered(procedure):
+    run = drive_to_activation(procedure)
+    run.complete("aktivasi_drp", INFRA, AKTIVASI)
+    run.complete("normalisasi_operasional", INFRA, BELUM_PULIH)
+    run.complete("normalisasi_operasional", INFRA, PULIH)
+    run.complete("evaluasi_drp", INFRA, EVALUASI)
+    run.complete("penetapan_drp", PJ_INFRA, BELUM_DITETAPKAN)
+    run.complete("evaluasi_drp", INFRA, {**EVALUASI, "kendala_pemulihan": "Biaya dianalisa."})
+    run.complete("penetapan_drp", PJ_INFRA, DITETAPKAN)
+    return run
 
 
-def start(parser, spec, **form):
-    """Start an instance in memory: start data, then the start message, as the runtime does."""
-    start_spec = spec.task_specs["pengajuan_pemulihan"]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data(**form)
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    # A message start event waits for its message; nothing runs before it arrives.
-    assert not ready_user_tasks(wf)
-    [waiting] = wf.get_tasks(state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == "pengajuan_pemulihan"
-    wf.send_event(BpmnEvent(MessageEventDefinition(START_MESSAGE), {}))
-    wf.do_engine_steps()
-    return wf
+def run_not_a_disaster(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("asesmen_pusat_data", INFRA, {**ASESMEN, "kondisi_fisik_pusat_data": "baik"})
+    run.complete("analisa_asesmen", INFRA, BUKAN_BENCANA)
+    return run
 
 
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
-    ready = ready_user_tasks(wf)
-    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def taken_flows(wf, tree):
-    """Ids of the gateways' outgoing flows this run took."""
-    process = tree.find("bpmn:process", NS)
-    by_ends = {
-        (f.get("sourceRef"), f.get("targetRef")): f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-    }
-    taken = set()
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
-        source = task.task_spec.bpmn_id
-        if not (source or "").startswith("gw_"):
-            continue
-        for child in task.children:
-            if child.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
-                flow = by_ends.get((source, child.task_spec.bpmn_id))
-                if flow is not None:
-                    taken.add(flow)
-    return taken
-
-
-def drive_to_activation(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "asesmen_pusat_data", INFRA, ASESMEN)
-    complete(wf, "analisa_asesmen", INFRA, BENCANA)
-    complete(wf, "persetujuan_aktivasi", PJ_PENYEDIA, DISETUJUI)
-    return wf
-
-
-def run_recovered(parser, spec):
-    wf = drive_to_activation(parser, spec)
-    complete(wf, "aktivasi_drp", INFRA, AKTIVASI)
-    complete(wf, "normalisasi_operasional", INFRA, BELUM_PULIH)
-    complete(wf, "normalisasi_operasional", INFRA, PULIH)
-    complete(wf, "evaluasi_drp", INFRA, EVALUASI)
-    complete(wf, "penetapan_drp", PJ_INFRA, BELUM_DITETAPKAN)
-    complete(wf, "evaluasi_drp", INFRA, {**EVALUASI, "kendala_pemulihan": "Biaya dianalisa."})
-    complete(wf, "penetapan_drp", PJ_INFRA, DITETAPKAN)
-    return wf
-
-
-def run_not_a_disaster(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "asesmen_pusat_data", INFRA, {**ASESMEN, "kondisi_fisik_pusat_data": "baik"})
-    complete(wf, "analisa_asesmen", INFRA, BUKAN_BENCANA)
-    return wf
-
-
-def run_rejected(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "asesmen_pusat_data", INFRA, ASESMEN)
-    complete(wf, "analisa_asesmen", INFRA, BENCANA)
-    complete(wf, "persetujuan_aktivasi", PJ_PENYEDIA, DITOLAK)
-    return wf
+def run_rejected(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("asesmen_pusat_data", INFRA, ASESMEN)
+    run.complete("analisa_asesmen", INFRA, BENCANA)
+    run.complete("persetujuan_aktivasi", PJ_PENYEDIA, DITOLAK)
+    return run
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_disaster_approved_recovered_and_established(parser, spec):
-    wf = run_recovered(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "selesai_pulih") == 1
-    assert reached(wf, "normalisasi_operasional") == 2
-    assert reached(wf, "evaluasi_drp") == 2
-    assert reached(wf, "penetapan_drp") == 2
-    assert not reached(wf, "catat_penolakan_drp")
-    assert not reached(wf, "catat_bukan_bencana")
-    assert wf.data["status_pemulihan"] == "selesai"
-    assert wf.data["nomor_referensi"] == "DRP-2026-000001"
-    assert wf.data["versi_drp"] == "DRP-SIMPEG-2026 revisi 1"
-    assert wf.data["nomor_aduan"] == "ADU-2026-000123"
-    assert thrown_messages(wf) == [
+def test_run_disaster_approved_recovered_and_established(procedure):
+    run = run_recovered(procedure)
+    assert run.completed
+    assert run.reached("selesai_pulih") == 1
+    assert run.reached("normalisasi_operasional") == 2
+    assert run.reached("evaluasi_drp") == 2
+    assert run.reached("penetapan_drp") == 2
+    assert not run.reached("catat_penolakan_drp")
+    assert not run.reached("catat_bukan_bencana")
+    assert run.data["status_pemulihan"] == "selesai"
+    assert run.data["nomor_referensi"] == NOMOR
+    assert run.data["versi_drp"] == "DRP-SIMPEG-2026 revisi 1"
+    assert run.data["nomor_aduan"] == "ADU-2026-000123"
+    assert run.thrown() == [
         (
             DONE_MESSAGE,
             {
@@ -318,58 +189,53 @@ def test_run_disaster_approved_recovered_and_established(parser, spec):
     ]
 
 
-def test_run_not_a_disaster_ends_without_drp(parser, spec):
-    wf = run_not_a_disaster(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "selesai_bukan_bencana") == 1
-    assert not reached(wf, "persetujuan_aktivasi")
-    assert wf.data["status_pemulihan"] == "bukan_bencana"
-    [(name, payload)] = thrown_messages(wf)
+def test_run_not_a_disaster_ends_without_drp(procedure):
+    run = run_not_a_disaster(procedure)
+    assert run.completed
+    assert run.reached("selesai_bukan_bencana") == 1
+    assert not run.reached("persetujuan_aktivasi")
+    assert run.data["status_pemulihan"] == "bukan_bencana"
+    [(name, payload)] = run.thrown()
     assert name == DONE_MESSAGE
     assert payload["drp_diaktifkan"] is False
     assert payload["layanan_pulih"] is False
     assert BUKAN_BENCANA["alasan_bukan_bencana"] in payload["ringkasan_pemulihan"]
 
 
-def test_run_activation_rejected_by_the_provider(parser, spec):
-    wf = run_rejected(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "selesai_ditolak") == 1
-    assert not reached(wf, "aktivasi_drp")
-    assert wf.data["status_pemulihan"] == "ditolak"
-    [(name, payload)] = thrown_messages(wf)
+def test_run_activation_rejected_by_the_provider(procedure):
+    run = run_rejected(procedure)
+    assert run.completed
+    assert run.reached("selesai_ditolak") == 1
+    assert not run.reached("aktivasi_drp")
+    assert run.data["status_pemulihan"] == "ditolak"
+    [(name, payload)] = run.thrown()
     assert name == DONE_MESSAGE
     assert payload["drp_diaktifkan"] is False
     assert payload["layanan_pulih"] is False
     assert DITOLAK["catatan_persetujuan_drp"] in payload["ringkasan_pemulihan"]
 
 
-def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
-    process = tree.find("bpmn:process", NS)
-    gateways = {g.get("id") for g in process.findall("bpmn:exclusiveGateway", NS)}
-    expected = {
-        f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-        if f.get("sourceRef") in gateways
-    }
+def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     taken = set()
-    for run in (run_recovered, run_not_a_disaster, run_rejected):
-        taken |= taken_flows(run(parser, spec), tree)
-    assert taken == expected
+    for drive in (run_recovered, run_not_a_disaster, run_rejected):
+        taken |= drive(procedure).taken_flows()
+    assert taken == gateway_flows(BPMN_FILE)
 
 
-def test_the_start_waits_for_its_message(parser, spec):
-    wf = BpmnWorkflow(spec, script_engine=make_script_engine(time_limit=1.0))
-    wf.task_tree.data.update(start_data())
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf)
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(PENGAJUAN))
+    assert not wf.get_tasks(state=TaskState.READY, manual=True)
+    [waiting] = wf.get_tasks(state=TaskState.WAITING)
+    assert waiting.task_spec.bpmn_id == START_EVENT
     with pytest.raises(Exception, match="not waiting"):
         wf.send_event(BpmnEvent(MessageEventDefinition("rilis-layanan"), {}))
 
 
-def test_rto_fields_are_set_in_the_forms_the_app_reads(spec):
+def test_rto_fields_are_set_in_the_forms_the_app_reads(procedure):
     """The RTO clock starts at a completed task with `drp_diaktifkan == True` and stops at a
     later one with `layanan_pulih == True` (app/services/deadlines/service_levels.py)."""
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -389,14 +255,15 @@ def test_rto_fields_are_set_in_the_forms_the_app_reads(spec):
         if name != "normalisasi_operasional":
             assert "layanan_pulih" not in fields, name
         assert not CLOCK_FIELDS & fields, name
-    start_props = spec.task_specs["pengajuan_pemulihan"].extensions["properties"]
+    start_props = spec.task_specs[START_EVENT].extensions["properties"]
     start_fields = set(load_form(start_props["formJsonSchemaFilename"])["properties"])
     assert not CLOCK_FIELDS & start_fields
     assert not {"drp_diaktifkan", "layanan_pulih"} & start_fields
 
 
-def test_tasks_route_to_their_lanes(model):
-    data = start_data()
+def test_tasks_route_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(PENGAJUAN)
     for bpmn_id, lane in (
         ("asesmen_pusat_data", INFRA),
         ("analisa_asesmen", INFRA),
@@ -406,7 +273,7 @@ def test_tasks_route_to_their_lanes(model):
         ("evaluasi_drp", INFRA),
         ("penetapan_drp", PJ_INFRA),
     ):
-        route = route_for(model.user_tasks[bpmn_id], data, "infra")
+        route = route_for(model.user_tasks[bpmn_id], data, "admin.infra")
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
     assert set(model.user_tasks) == {
         "asesmen_pusat_data",
@@ -422,26 +289,13 @@ def test_tasks_route_to_their_lanes(model):
 # --------------------------------------------------------------------------- through the runtime
 
 
-def ready_ids(outcome):
-    return [t.info.bpmn_id for t in outcome.ready]
-
-
-def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
-    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
-    done = runtime.complete(model, outcome.state, task.id, data, clock)
-    assert done.failure is None, done.failure
-    assert done.messages == [] or done.status == "complete"
-    return done
-
-
-def test_runtime_start_delivers_the_start_message(model, runtime, clock):
-    outcome = runtime.start(model, start_data(), clock)
-    assert outcome.failure is None
+def test_runtime_start_delivers_the_start_message(procedure):
+    run = procedure.start(PENGAJUAN)
     # "waiting" with nothing ready means the start message was not delivered.
-    assert outcome.status == "running"
-    assert ready_ids(outcome) == ["asesmen_pusat_data"]
-    assert outcome.messages == []
-    assert outcome.data["judul"] == PENGAJUAN["judul"]
+    assert run.status == "running"
+    assert run.ready_ids() == ["asesmen_pusat_data"]
+    assert run.thrown() == []
+    assert run.data["judul"] == PENGAJUAN["judul"]
 
 
 @pytest.mark.parametrize(
@@ -449,13 +303,13 @@ def test_runtime_start_delivers_the_start_message(model, runtime, clock):
     [
         (
             [
-                ("asesmen_pusat_data", ASESMEN),
-                ("analisa_asesmen", BENCANA),
-                ("persetujuan_aktivasi", DISETUJUI),
-                ("aktivasi_drp", AKTIVASI),
-                ("normalisasi_operasional", PULIH),
-                ("evaluasi_drp", EVALUASI),
-                ("penetapan_drp", DITETAPKAN),
+                ("asesmen_pusat_data", INFRA, ASESMEN),
+                ("analisa_asesmen", INFRA, BENCANA),
+                ("persetujuan_aktivasi", PJ_PENYEDIA, DISETUJUI),
+                ("aktivasi_drp", INFRA, AKTIVASI),
+                ("normalisasi_operasional", INFRA, PULIH),
+                ("evaluasi_drp", INFRA, EVALUASI),
+                ("penetapan_drp", PJ_INFRA, DITETAPKAN),
             ],
             "selesai",
             {
@@ -466,9 +320,9 @@ def test_runtime_start_delivers_the_start_message(model, runtime, clock):
         ),
         (
             [
-                ("asesmen_pusat_data", ASESMEN),
-                ("analisa_asesmen", BENCANA),
-                ("persetujuan_aktivasi", DITOLAK),
+                ("asesmen_pusat_data", INFRA, ASESMEN),
+                ("analisa_asesmen", INFRA, BENCANA),
+                ("persetujuan_aktivasi", PJ_PENYEDIA, DITOLAK),
             ],
             "ditolak",
             {
@@ -479,7 +333,7 @@ def test_runtime_start_delivers_the_start_message(model, runtime, clock):
             },
         ),
         (
-            [("asesmen_pusat_data", ASESMEN), ("analisa_asesmen", BUKAN_BENCANA)],
+            [("asesmen_pusat_data", INFRA, ASESMEN), ("analisa_asesmen", INFRA, BUKAN_BENCANA)],
             "bukan_bencana",
             {
                 "layanan_pulih": False,
@@ -491,21 +345,23 @@ def test_runtime_start_delivers_the_start_message(model, runtime, clock):
     ],
     ids=["pulih", "ditolak", "bukan-bencana"],
 )
-def test_runtime_ends_with_the_done_message(model, runtime, clock, steps, end, payload):
-    outcome = runtime.start(model, start_data(), clock)
-    for bpmn_id, data in steps:
-        assert outcome.messages == []
-        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
-    assert outcome.status == "complete"
-    assert outcome.ready == []
-    assert outcome.data["status_pemulihan"] == end
-    assert [(m.name, m.payload) for m in outcome.messages] == [(DONE_MESSAGE, payload)]
+def test_runtime_ends_with_the_done_message(procedure, steps, end, payload):
+    run = procedure.start(PENGAJUAN)
+    for bpmn_id, lane, data in steps:
+        assert run.outcome.messages == []
+        run.complete(bpmn_id, lane, data)
+        assert run.outcome.messages == [] or run.status == "complete"
+    assert run.status == "complete"
+    assert run.ready == []
+    assert run.data["status_pemulihan"] == end
+    assert [(m.name, m.payload) for m in run.outcome.messages] == [(DONE_MESSAGE, payload)]
 
 
 # --------------------------------------------------------------------------- forms
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -573,7 +429,8 @@ def test_forms_reject_invalid_submissions(spec):
     assert_valid(penetapan, BELUM_DITETAPKAN)
 
 
-def test_start_form_declares_the_start_fields(spec):
+def test_start_form_declares_the_start_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs["pengajuan_pemulihan"].extensions["properties"]
     assert start_props["referencePrefix"] == "DRP"
     schema = load_form(start_props["formJsonSchemaFilename"])
@@ -583,10 +440,12 @@ def test_start_form_declares_the_start_fields(spec):
     assert fields["nomor_aduan"]["type"] == "string"
     assert fields["waktu_kejadian"]["format"] == "date-time"
     # The runtime sets these; the starter must not be asked for them.
+    assert set(procedure.start_data(PENGAJUAN)) - set(PENGAJUAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(fields)
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 7
     for task_spec in user_tasks:
@@ -596,7 +455,8 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"pemulihan-layanan.bpmn"}
     assert model.start_form.schema_file == "pemulihan-layanan-pengajuan.schema.json"
@@ -606,7 +466,8 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_messages_link_the_procedure(tree):
+def test_messages_link_the_procedure():
+    tree = etree.parse(str(BPMN_FILE))
     """Started by the message named after the model, ends throwing `<model-id>-selesai`."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}

@@ -1,60 +1,53 @@
 """Engine-only checks of processes/penanganan-aduan.bpmn, its forms and its escalation timers.
 
-No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses, the start data set as the runtime does (start form, `layanan_info`,
-`pemohon`, `waktu_permintaan`, `nomor_referensi`) plus the `sla` dict of escalation times.
-The timers are driven through `Runtime` with a `FixedClock`, state serialized between calls
-as in production.
+No Flask and no database. The paths are driven through the runtime the app uses, with the
+starting data `InstanceService.start` adds (tests/engine/harness.py): the start form,
+`layanan_info` from the catalog, `pemohon`, `waktu_permintaan`, `nomor_referensi` and the
+`sla` dict of escalation times, which starts with no deadline. The app sets the deadlines
+of the service's SLA after the first step (`Runtime.update_data`); the timer tests do the
+same with a `FixedClock`, the state serialized between calls as in production.
 
 The complaint links to two other procedures with BPMN messages: it starts Pemulihan Layanan
 (`pemulihan-layanan`) when the DRP is activated and waits for `pemulihan-layanan-selesai`,
 and it starts Manajemen Masalah (`manajemen-masalah`) after the reporter accepts when the
-service desk asked for a root-cause analysis. Here the thrown messages are read with
-`workflow.get_events()` (or `Outcome.messages`) and the answer is delivered as the app does.
+service desk asked for a root-cause analysis. Here the thrown messages are read from the
+runtime's `Outcome.messages` and the answer is delivered as the app does (`Runtime.deliver`).
+
+The reported service is SIPKD, Administrasi Pemerintahan and Kritis in the demo catalog: a
+Mayor disruption of it is P2 (Perbup Bangka 21/2025, Tabel 3).
 """
 
 import ast
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Message, Runtime
-from app.engine.sandbox import make_script_engine
-from app.engine.serializer import load_state
-from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
 from app.errors import Conflict
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
-from tests.engine.diagram import NS
+from tests.engine.diagram import FORMS_DIR, NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "penanganan-aduan.bpmn"
-DMN_FILE = ROOT / "processes" / "prioritas-aduan.dmn"
-FORMS_DIR = ROOT / "forms"
-PROCESS_ID = "penanganan_aduan"
 MODEL_ID = "penanganan-aduan"
+BPMN_FILE = bpmn_file(MODEL_ID)
+PROCESS_ID = "penanganan_aduan"
+START_EVENT = "pelaporan_aduan"
 CITATION = "Perbup Bangka 21/2025, 2.2.1.2"
 
 STARTER_LANE = "Pemohon"
 ADMIN = "Administrator Layanan"
 INFRA = "Administrator Infrastruktur dan Aplikasi"
+REPORTER = "penyedia"
 
 # What the runtime puts into the instance data at start (besides the start form).
 RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "sla", "nomor_referensi"}
-NOMOR = "ADU-2026-000123"
+NOMOR = "ADU-2026-000001"
 DRP_MESSAGE = "pemulihan-layanan"
 DRP_DONE = "pemulihan-layanan-selesai"
 PROBLEM_MESSAGE = "manajemen-masalah"
@@ -73,34 +66,27 @@ SLA_P2 = {
 NO_DEADLINE = dict.fromkeys(SLA_P2, FAR_FUTURE)
 
 PELAPORAN = {
-    "layanan": "SIMPEG",
-    "judul": "SIMPEG tidak dapat diakses",
+    "layanan": "SIPKD",
+    "judul": "SIPKD tidak dapat diakses",
     "nip_nik": "198703122010011002",
-    "instansi": "Badan Kepegawaian dan Pengembangan SDM",
-    "jabatan": "Kepala Bidang Data dan Informasi",
+    "instansi": "Badan Pengelolaan Keuangan dan Aset Daerah",
+    "jabatan": "Kepala Bidang Anggaran",
     "telepon": "081234567890",
-    "email": "kabid.data@bangka.go.id",
+    "email": "kabid.anggaran@bangka.go.id",
     "metode_pelaporan": "telepon",
     "kategori": "aplikasi",
-    "gejala": "Sejak pukul 08.30 halaman masuk SIMPEG menampilkan galat 502 bagi semua pengguna.",
+    "gejala": "Sejak pukul 08.30 halaman masuk SIPKD menampilkan galat 502 bagi semua pengguna.",
     "dampak": "Mayor",
     "urgensi": 1,
-    "komponen_konfigurasi": ["srv-simpeg-01", "db-simpeg"],
-}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
+    "komponen_konfigurasi": ["srv-sipkd-01", "db-sipkd"],
 }
 KLASIFIKASI = {
     "kategori": "aplikasi",
     "dampak": "Mayor",
     "prioritas": "P2",
-    "analisis": "Layanan aplikasi SIMPEG berhenti setelah pembaruan sistem operasi semalam.",
+    "analisis": "Layanan aplikasi SIPKD berhenti setelah pembaruan sistem operasi semalam.",
     "estimasi_selesai": "2026-11-23T11:00:00+07:00",
-    "komponen_konfigurasi": ["srv-simpeg-01", "db-simpeg"],
+    "komponen_konfigurasi": ["srv-sipkd-01", "db-sipkd"],
 }
 TERSELESAIKAN = {
     "aktivitas_penanganan": "Layanan aplikasi dijalankan ulang dan konfigurasi dikembalikan.",
@@ -116,7 +102,7 @@ DITERIMA = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon"}
 AKAR_MASALAH = {
     **TERSELESAIKAN,
     "perlu_analisis_akar_masalah": True,
-    "pola_insiden": "Ketiga kalinya bulan ini halaman masuk SIMPEG galat 502 setelah pembaruan.",
+    "pola_insiden": "Ketiga kalinya bulan ini halaman masuk SIPKD galat 502 setelah pembaruan.",
 }
 #: What Pemulihan Layanan throws when it ends (its message end events).
 PULIH = {
@@ -128,6 +114,14 @@ BUKAN_BENCANA = {
     "layanan_pulih": False,
     "drp_diaktifkan": False,
     "ringkasan_pemulihan": "Bukan kondisi bencana; DRP tidak diaktifkan. Pusat data berfungsi.",
+}
+#: A catalog entry outside the regulation's classes: no rule of the decision table matches.
+UNCLASSIFIED = {
+    "code": "UJI-TANPA-KELAS",
+    "name": "Layanan uji tanpa kelompok dan klasifikasi",
+    "agency": "DISKOMINFO",
+    "group": None,
+    "classification": None,
 }
 
 
@@ -147,152 +141,52 @@ def penanganan_infra(drp):
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    parser.add_dmn_file(str(DMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms and the DMN it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester=REPORTER)
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
-
-
-def start_data(layanan_info=None, sla=None, **form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    return {
-        **PELAPORAN,
-        **form,
-        "layanan_info": {**LAYANAN_INFO, **(layanan_info or {})},
-        "pemohon": {"username": "penyedia", "nama": "Siti Aminah"},
-        "waktu_permintaan": T0.isoformat(),
-        "nomor_referensi": NOMOR,
-        "sla": dict(NO_DEADLINE if sla is None else sla),
-    }
-
-
-def start(parser, spec, **kwargs):
-    """Start an instance in memory with the restricted script engine."""
-    start_spec = spec.task_specs["pelaporan_aduan"]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data(**kwargs)
-    form = {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES}
-    assert_valid(start_spec.extensions["properties"], form)
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    # a message start event: a start by hand delivers the start message (as the runtime does)
-    wf.send_event(BpmnEvent(MessageEventDefinition("penanganan-aduan"), {}))
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
-    ready = ready_user_tasks(wf)
-    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    """The messages thrown since the last call, for the app to deliver (as the runtime reads)."""
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def deliver(wf, name, payload):
-    """Hand the workflow a message from another instance, as `Runtime.deliver` does."""
-    wf.send_event(BpmnEvent(MessageEventDefinition(name), payload))
-    wf.do_engine_steps()
-
-
-def assert_closed(wf):
-    assert wf.is_completed()
-    assert reached(wf, "aduan_ditutup") == 1
-    assert wf.data["status"] == "ditutup"
-    assert wf.data["konfirmasi"] == "diterima"
+def assert_closed(run):
+    assert run.completed
+    assert run.reached("aduan_ditutup") == 1
+    assert run.data["status"] == "ditutup"
+    assert run.data["konfirmasi"] == "diterima"
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_solved_by_service_admin_and_accepted(parser, spec):
-    wf = start(parser, spec)
-    [task] = ready_user_tasks(wf)
-    assert task.task_spec.bpmn_id == "klasifikasi_aduan"
+def test_run_solved_by_service_admin_and_accepted(procedure):
+    run = procedure.start(PELAPORAN)
+    assert run.ready_ids() == ["klasifikasi_aduan"]
+    task = run.task("klasifikasi_aduan")
     # The decision table ran before the first user task: Mayor x Administrasi x Kritis = P2.
     assert task.data["prioritas"] == "P2"
     assert task.data["status"] == "terbuka"
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert reached(wf, "penanganan_aduan_admin") == 1
-    assert not reached(wf, "penanganan_aduan_infra")
-    assert not reached(wf, "mulai_pemulihan_layanan")
-    assert wf.data["cara_konfirmasi"] == "telepon"
-    assert wf.data["penyebab"] == TERSELESAIKAN["penyebab"]
-    assert wf.data["komponen_konfigurasi"] == ["srv-simpeg-01", "db-simpeg"]
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.reached("penanganan_aduan_admin") == 1
+    assert not run.reached("penanganan_aduan_infra")
+    assert not run.reached("mulai_pemulihan_layanan")
+    assert run.data["cara_konfirmasi"] == "telepon"
+    assert run.data["penyebab"] == TERSELESAIKAN["penyebab"]
+    assert run.data["komponen_konfigurasi"] == ["srv-sipkd-01", "db-sipkd"]
     # No timer fired: no escalation branch ran.
-    completed = wf.get_tasks(state=TaskState.COMPLETED)
+    completed = run.workflow().get_tasks(state=TaskState.COMPLETED)
     assert not [t for t in completed if t.task_spec.name.startswith("eskalasi")]
     # No root-cause analysis asked for: the default closes without starting anything.
-    assert wf.data["perlu_analisis_akar_masalah"] is False
-    assert not reached(wf, "mulai_manajemen_masalah")
-    assert thrown_messages(wf) == []
+    assert run.data["perlu_analisis_akar_masalah"] is False
+    assert not run.reached("mulai_manajemen_masalah")
+    assert run.thrown() == []
 
 
-def test_run_rejected_by_reporter_goes_back_to_service_admin(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
-    complete(
-        wf,
+def test_run_rejected_by_reporter_goes_back_to_service_admin(procedure):
+    run = procedure.start(PELAPORAN)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    run.complete(
         "konfirmasi_aduan",
         STARTER_LANE,
         {
@@ -301,75 +195,74 @@ def test_run_rejected_by_reporter_goes_back_to_service_admin(parser, spec):
             "alasan_penolakan": "Halaman laporan masih galat 500.",
         },
     )
-    assert not wf.is_completed()
-    complete(
-        wf,
+    assert not run.completed
+    run.complete(
         "penanganan_aduan_admin",
         ADMIN,
         {"aktivitas_penanganan": "Modul laporan diperbaiki dan diuji.", "terselesaikan": True},
     )
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert reached(wf, "penanganan_aduan_admin") == 2
-    assert reached(wf, "konfirmasi_aduan") == 2
-    assert reached(wf, "klasifikasi_aduan") == 1
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.reached("penanganan_aduan_admin") == 2
+    assert run.reached("konfirmasi_aduan") == 2
+    assert run.reached("klasifikasi_aduan") == 1
 
 
-def test_run_escalated_to_infrastructure_without_drp(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
-    complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=False))
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert reached(wf, "penanganan_aduan_infra") == 1
-    assert not reached(wf, "mulai_pemulihan_layanan")
-    assert wf.data["drp_diaktifkan"] is False
-    assert thrown_messages(wf) == []
+def test_run_escalated_to_infrastructure_without_drp(procedure):
+    run = procedure.start(PELAPORAN)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    run.complete("penanganan_aduan_infra", INFRA, penanganan_infra(drp=False))
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.reached("penanganan_aduan_infra") == 1
+    assert not run.reached("mulai_pemulihan_layanan")
+    assert run.data["drp_diaktifkan"] is False
+    assert run.thrown() == []
 
 
-def _waiting_for_recovery(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
-    complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=True))
-    return wf
+def _waiting_for_recovery(procedure, run=None):
+    run = procedure.start(PELAPORAN) if run is None else run
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    run.complete("penanganan_aduan_infra", INFRA, penanganan_infra(drp=True))
+    return run
 
 
-def test_drp_activation_starts_pemulihan_layanan_and_waits_for_it(parser, spec):
-    wf = _waiting_for_recovery(parser, spec)
+def test_drp_activation_starts_pemulihan_layanan_and_waits_for_it(procedure):
+    run = _waiting_for_recovery(procedure)
     # The recovery runs in its own procedure: nothing for a person here meanwhile.
-    assert ready_user_tasks(wf) == []
-    assert reached(wf, "mulai_pemulihan_layanan") == 1
-    [waiting] = wf.get_tasks(spec_name="tunggu_pemulihan_layanan", state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == "tunggu_pemulihan_layanan"
-    assert thrown_messages(wf) == [
+    assert run.ready == []
+    assert run.reached("mulai_pemulihan_layanan") == 1
+    assert run.waiting_ids().count("tunggu_pemulihan_layanan") == 1
+    assert run.thrown() == [
         (
             DRP_MESSAGE,
             {
-                "layanan": "SIMPEG",
+                "layanan": PELAPORAN["layanan"],
                 "judul": PELAPORAN["judul"],
                 "uraian_kejadian": penanganan_infra(drp=True)["kajian_drp"],
                 "nomor_aduan": NOMOR,
             },
         )
     ]
-    deliver(wf, DRP_DONE, PULIH)
-    assert wf.data.get("hasil_pemulihan_layanan") is None  # still running: see the task
-    [task] = ready_user_tasks(wf)
-    assert task.data["hasil_pemulihan_layanan"] == PULIH
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert reached(wf, "tunggu_pemulihan_layanan") == 1
-    assert wf.data["drp_diaktifkan"] is True
-    assert wf.data["hasil_pemulihan_layanan"]["layanan_pulih"] is True
-    assert thrown_messages(wf) == []
+    run.deliver(DRP_DONE, PULIH)
+    # still running: the answer is in the task's data, not yet the workflow's
+    assert run.workflow().data.get("hasil_pemulihan_layanan") is None
+    assert run.ready_ids() == ["konfirmasi_aduan"]
+    assert run.task("konfirmasi_aduan").data["hasil_pemulihan_layanan"] == PULIH
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.reached("tunggu_pemulihan_layanan") == 1
+    assert run.data["drp_diaktifkan"] is True
+    assert run.data["hasil_pemulihan_layanan"]["layanan_pulih"] is True
+    assert run.thrown() == []
 
 
-def test_drp_start_data_satisfies_the_pemulihan_layanan_start_form(parser, spec):
+def test_drp_start_data_satisfies_the_pemulihan_layanan_start_form(procedure):
     """The payload is the child's start data: the app refuses the step if it fails the form."""
-    wf = _waiting_for_recovery(parser, spec)
-    [(_, payload)] = thrown_messages(wf)
+    run = _waiting_for_recovery(procedure)
+    [(_, payload)] = run.thrown()
     start_form = load_form("pemulihan-layanan-pengajuan.schema.json")
     validator = Draft202012Validator(start_form, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert not list(validator.iter_errors(payload))
@@ -381,46 +274,45 @@ def test_drp_start_data_satisfies_the_pemulihan_layanan_start_form(parser, spec)
     )
 
 
-def test_no_disaster_after_all_still_goes_to_the_reporter(parser, spec):
-    wf = _waiting_for_recovery(parser, spec)
-    thrown_messages(wf)
-    deliver(wf, DRP_DONE, BUKAN_BENCANA)
-    complete(
-        wf,
+def test_no_disaster_after_all_still_goes_to_the_reporter(procedure):
+    run = _waiting_for_recovery(procedure)
+    run.thrown()
+    run.deliver(DRP_DONE, BUKAN_BENCANA)
+    run.complete(
         "konfirmasi_aduan",
         STARTER_LANE,
         {"konfirmasi": "ditolak", "cara_konfirmasi": "web", "alasan_penolakan": "Masih galat."},
     )
-    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert wf.data["hasil_pemulihan_layanan"] == BUKAN_BENCANA
-    assert reached(wf, "mulai_pemulihan_layanan") == 1
+    run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.data["hasil_pemulihan_layanan"] == BUKAN_BENCANA
+    assert run.reached("mulai_pemulihan_layanan") == 1
 
 
-def test_a_message_for_another_procedure_is_not_caught_here(parser, spec):
-    wf = _waiting_for_recovery(parser, spec)
-    thrown_messages(wf)
-    with pytest.raises(WorkflowException, match="not waiting"):
-        wf.send_event(BpmnEvent(MessageEventDefinition("rilis-layanan-selesai"), {}))
-    assert ready_user_tasks(wf) == []
-    assert wf.get_tasks(spec_name="tunggu_pemulihan_layanan", state=TaskState.WAITING)
+def test_a_message_for_another_procedure_is_not_caught_here(procedure):
+    run = _waiting_for_recovery(procedure)
+    run.thrown()
+    with pytest.raises(Conflict, match="tidak menunggu"):
+        run.deliver("rilis-layanan-selesai", {})
+    assert run.ready == []
+    assert "tunggu_pemulihan_layanan" in run.waiting_ids()
 
 
-def test_root_cause_analysis_starts_manajemen_masalah_after_the_reporter_accepts(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, AKAR_MASALAH)
+def test_root_cause_analysis_starts_manajemen_masalah_after_the_reporter_accepts(procedure):
+    run = procedure.start(PELAPORAN)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, AKAR_MASALAH)
     # Nothing is started before the reporter accepts.
-    assert thrown_messages(wf) == []
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert reached(wf, "mulai_manajemen_masalah") == 1
-    assert thrown_messages(wf) == [
+    assert run.thrown() == []
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.reached("mulai_manajemen_masalah") == 1
+    assert run.thrown() == [
         (
             PROBLEM_MESSAGE,
             {
-                "layanan": "SIMPEG",
+                "layanan": PELAPORAN["layanan"],
                 "judul": PELAPORAN["judul"],
                 "uraian": f"Gejala: {PELAPORAN['gejala']} "
                 f"Penanganan: {TERSELESAIKAN['aktivitas_penanganan']}",
@@ -432,18 +324,18 @@ def test_root_cause_analysis_starts_manajemen_masalah_after_the_reporter_accepts
     ]
 
 
-def test_problem_start_data_satisfies_the_manajemen_masalah_start_form(parser, spec):
+def test_problem_start_data_satisfies_the_manajemen_masalah_start_form(procedure):
     """Even from the longest texts the forms allow: `uraian` is cut to the child's limit."""
     problem_form = FORMS_DIR / "manajemen-masalah-pengajuan.schema.json"
     if not problem_form.is_file():
         pytest.skip("manajemen-masalah is not shipped yet")
-    wf = start(parser, spec, gejala="g" * 5000)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(
-        wf, "penanganan_aduan_admin", ADMIN, {**AKAR_MASALAH, "aktivitas_penanganan": "a" * 5000}
+    run = procedure.start({**PELAPORAN, "gejala": "g" * 5000})
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete(
+        "penanganan_aduan_admin", ADMIN, {**AKAR_MASALAH, "aktivitas_penanganan": "a" * 5000}
     )
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    [(name, payload)] = thrown_messages(wf)
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    [(name, payload)] = run.thrown()
     assert name == PROBLEM_MESSAGE
     assert len(payload["uraian"]) == 5000
     schema = json.loads(problem_form.read_text(encoding="utf-8"))
@@ -451,121 +343,105 @@ def test_problem_start_data_satisfies_the_manajemen_masalah_start_form(parser, s
     assert not [e.message for e in validator.iter_errors(payload)]
 
 
-def test_root_cause_analysis_waits_for_the_final_acceptance(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, AKAR_MASALAH)
-    complete(
-        wf,
+def test_root_cause_analysis_waits_for_the_final_acceptance(procedure):
+    run = procedure.start(PELAPORAN)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, AKAR_MASALAH)
+    run.complete(
         "konfirmasi_aduan",
         STARTER_LANE,
         {"konfirmasi": "ditolak", "cara_konfirmasi": "web", "alasan_penolakan": "Masih galat."},
     )
-    assert thrown_messages(wf) == []
+    assert run.thrown() == []
     # The flag set in the first round stays unless the service desk clears it.
-    assert ready_user_tasks(wf)[0].data["perlu_analisis_akar_masalah"] is True
-    complete(
-        wf,
+    assert run.task("penanganan_aduan_admin").data["perlu_analisis_akar_masalah"] is True
+    run.complete(
         "penanganan_aduan_admin",
         ADMIN,
         {**TERSELESAIKAN, "perlu_analisis_akar_masalah": False},
     )
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert not reached(wf, "mulai_manajemen_masalah")
-    assert thrown_messages(wf) == []
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert not run.reached("mulai_manajemen_masalah")
+    assert run.thrown() == []
 
 
-def test_run_rejected_after_infrastructure_returns_to_service_admin(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    complete(wf, "penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
-    complete(wf, "penanganan_aduan_infra", INFRA, penanganan_infra(drp=False))
-    complete(
-        wf,
+def test_run_rejected_after_infrastructure_returns_to_service_admin(procedure):
+    run = procedure.start(PELAPORAN)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    run.complete("penanganan_aduan_infra", INFRA, penanganan_infra(drp=False))
+    run.complete(
         "konfirmasi_aduan",
         STARTER_LANE,
         {"konfirmasi": "ditolak", "cara_konfirmasi": "email", "alasan_penolakan": "Masih lambat."},
     )
-    complete(wf, "penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
-    complete(wf, "konfirmasi_aduan", STARTER_LANE, DITERIMA)
-    assert_closed(wf)
-    assert reached(wf, "penanganan_aduan_infra") == 1
+    run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert_closed(run)
+    assert run.reached("penanganan_aduan_infra") == 1
 
 
 @pytest.mark.parametrize(
-    ("dampak", "kelompok", "klasifikasi", "prioritas"),
+    ("dampak", "layanan", "kelompok", "klasifikasi", "prioritas"),
     [
-        ("Mayor", "Publik", "Kritis", "P1"),
-        ("Mayor", "Administrasi Pemerintahan", "Esensial", "P3"),
-        ("Minor", "Publik", "Esensial", "P4"),
-        ("Minor", "Administrasi Pemerintahan", "Normal", "P6"),
+        ("Mayor", "SIAK", "Publik", "Kritis", "P1"),
+        ("Mayor", "SIMPEG", "Administrasi Pemerintahan", "Esensial", "P3"),
+        ("Minor", "OSS-PERIZINAN", "Publik", "Esensial", "P4"),
+        ("Minor", "JARINGAN", "Administrasi Pemerintahan", "Normal", "P6"),
     ],
 )
 def test_decision_table_sets_priority_from_tabel_3(
-    parser, spec, dampak, kelompok, klasifikasi, prioritas
+    procedure, dampak, layanan, kelompok, klasifikasi, prioritas
 ):
-    wf = start(
-        parser,
-        spec,
-        dampak=dampak,
-        layanan_info={"kelompok": kelompok, "klasifikasi": klasifikasi},
-    )
-    [task] = ready_user_tasks(wf)
-    assert task.task_spec.bpmn_id == "klasifikasi_aduan"
+    run = procedure.start({**PELAPORAN, "dampak": dampak, "layanan": layanan})
+    assert run.ready_ids() == ["klasifikasi_aduan"]
+    task = run.task("klasifikasi_aduan")
     assert task.data["prioritas"] == prioritas
     assert task.data["kelompok_layanan"] == kelompok
     assert task.data["klasifikasi_layanan"] == klasifikasi
 
 
-def test_service_admin_may_change_the_priority(parser, spec):
-    wf = start(parser, spec, dampak="Minor")
-    assert ready_user_tasks(wf)[0].data["prioritas"] == "P4"
-    complete(
-        wf,
+def test_service_admin_may_change_the_priority(procedure):
+    run = procedure.start({**PELAPORAN, "dampak": "Minor"})
+    assert run.task("klasifikasi_aduan").data["prioritas"] == "P4"
+    run.complete(
         "klasifikasi_aduan",
         ADMIN,
         {**KLASIFIKASI, "prioritas": "P1", "alasan_prioritas": "Batas unggah data BKN hari ini."},
     )
-    assert ready_user_tasks(wf)[0].data["prioritas"] == "P1"
+    assert run.ready_ids() == ["penanganan_aduan_admin"]
+    assert run.task("penanganan_aduan_admin").data["prioritas"] == "P1"
 
 
-def test_without_a_matching_rule_the_admin_sets_the_priority(parser, spec):
-    wf = start(parser, spec, layanan_info={"kelompok": None, "klasifikasi": None})
-    [task] = ready_user_tasks(wf)
-    assert "prioritas" not in task.data
-    props = task.task_spec.extensions["properties"]
+def test_without_a_matching_rule_the_admin_sets_the_priority():
+    procedure = Procedure(MODEL_ID, T0, requester=REPORTER, services=[UNCLASSIFIED])
+    run = procedure.start({**PELAPORAN, "layanan": UNCLASSIFIED["code"]})
+    assert run.ready_ids() == ["klasifikasi_aduan"]
+    assert "prioritas" not in run.task("klasifikasi_aduan").data
+    props = procedure.model.spec.task_specs["klasifikasi_aduan"].extensions["properties"]
     assert_invalid(props, {k: v for k, v in KLASIFIKASI.items() if k != "prioritas"})
-    complete(wf, "klasifikasi_aduan", ADMIN, KLASIFIKASI)
-    assert ready_user_tasks(wf)[0].data["prioritas"] == "P2"
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    assert run.task("penanganan_aduan_admin").data["prioritas"] == "P2"
 
 
-def test_reporter_tasks_go_to_the_starter(model):
-    data = start_data()
-    start_lane = model.spec.task_specs["pelaporan_aduan"].lane
+def test_reporter_tasks_go_to_the_starter(procedure):
+    model = procedure.model
+    data = procedure.start_data(PELAPORAN)
+    start_lane = model.spec.task_specs[START_EVENT].lane
     assert start_lane == STARTER_LANE
-    route = route_for(model.user_tasks["konfirmasi_aduan"], data, "penyedia")
-    assert (route.lane, route.assignee, route.requires_role) == (STARTER_LANE, "penyedia", False)
+    route = route_for(model.user_tasks["konfirmasi_aduan"], data, REPORTER)
+    assert (route.lane, route.assignee, route.requires_role) == (STARTER_LANE, REPORTER, False)
     for bpmn_id, lane in (
         ("klasifikasi_aduan", ADMIN),
         ("penanganan_aduan_admin", ADMIN),
         ("penanganan_aduan_infra", INFRA),
     ):
-        route = route_for(model.user_tasks[bpmn_id], data, "penyedia")
+        route = route_for(model.user_tasks[bpmn_id], data, REPORTER)
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
 # --------------------------------------------------------------------------- escalation timers
-
-
-def ready_ids(outcome):
-    return [t.info.bpmn_id for t in outcome.ready]
-
-
-def waiting_ids(model, outcome):
-    wf = load_state(outcome.state, model.spec, model.subprocess_specs)
-    waiting = wf.get_tasks(state=TaskState.WAITING)
-    return sorted(t.task_spec.bpmn_id for t in waiting if t.task_spec.bpmn_id)
 
 
 def at(key):
@@ -577,103 +453,109 @@ def just_after(key):
     return at(key) + timedelta(seconds=1)
 
 
-def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
-    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
-    done = runtime.complete(model, outcome.state, task.id, data, clock)
-    assert done.failure is None, done.failure
-    return done
+def start_with_deadlines(procedure):
+    """Start, then set the P2 deadlines where the timers read them, as the app's SLA clocks
+    do after the first step (`Runtime.update_data`)."""
+    run = procedure.start(PELAPORAN)
+    assert run.outcome.next_timer_at == datetime.fromisoformat(FAR_FUTURE)
+    run.set_variables({"sla": SLA_P2})
+    return run
 
 
-def test_response_warning_escalates_to_level_1_and_the_task_stays_ready(model, runtime, clock):
-    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
-    assert outcome.failure is None
-    assert ready_ids(outcome) == ["klasifikasi_aduan"]
-    assert waiting_ids(model, outcome) == ["eskalasi_respons_1", "eskalasi_respons_2"]
-    assert outcome.next_timer_at == at("respons_peringatan")
+def test_the_deadlines_start_unset_until_the_app_reads_the_clocks(procedure):
+    run = procedure.start(PELAPORAN)
+    assert run.data["sla"] == NO_DEADLINE
+    assert run.set_variables({"sla": SLA_P2}) == at("respons_peringatan")
+    assert run.task_data("klasifikasi_aduan")["sla"] == SLA_P2
+
+
+def test_response_warning_escalates_to_level_1_and_the_task_stays_ready(procedure):
+    clock = procedure.clock
+    run = start_with_deadlines(procedure)
+    assert run.ready_ids() == ["klasifikasi_aduan"]
+    assert run.waiting_ids() == ["eskalasi_respons_1", "eskalasi_respons_2"]
+    assert run.outcome.next_timer_at == at("respons_peringatan")
 
     clock.set(at("respons_peringatan") - timedelta(seconds=1))
-    assert runtime.fire_timers(model, outcome.state, clock) is None
+    assert run.fire_timers() is None
     clock.set(at("respons_peringatan"))
-    on_the_dot = runtime.fire_timers(model, outcome.state, clock)
+    on_the_dot = run.fire_timers()
     assert on_the_dot is None or on_the_dot.fired == []
 
     clock.set(just_after("respons_peringatan"))
-    warned = runtime.fire_timers(model, outcome.state, clock)
+    warned = run.fire_timers()
     assert warned is not None
     assert warned.failure is None
     assert warned.fired == ["eskalasi_respons_1"]
-    assert ready_ids(warned) == ["klasifikasi_aduan"]
+    assert run.ready_ids() == ["klasifikasi_aduan"]
     assert warned.status == "running"
-    assert waiting_ids(model, warned) == ["eskalasi_respons_2"]
+    assert run.waiting_ids() == ["eskalasi_respons_2"]
     assert warned.next_timer_at == at("respons_batas")
 
     clock.set(just_after("respons_batas"))
-    breached = runtime.fire_timers(model, warned.state, clock)
+    breached = run.fire_timers()
     assert breached.fired == ["eskalasi_respons_2"]
-    assert ready_ids(breached) == ["klasifikasi_aduan"]
+    assert run.ready_ids() == ["klasifikasi_aduan"]
     assert breached.next_timer_at is None
 
     # The response is given late; the resolution clock now waits on the handling task.
-    handled = complete_ready(runtime, model, breached, clock, "klasifikasi_aduan", KLASIFIKASI)
-    assert ready_ids(handled) == ["penanganan_aduan_admin"]
-    assert handled.next_timer_at == at("penyelesaian_peringatan")
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    assert run.ready_ids() == ["penanganan_aduan_admin"]
+    assert run.outcome.next_timer_at == at("penyelesaian_peringatan")
 
 
-def test_response_timers_stop_once_the_complaint_is_classified(model, runtime, clock):
-    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+def test_response_timers_stop_once_the_complaint_is_classified(procedure):
+    clock = procedure.clock
+    run = start_with_deadlines(procedure)
     clock.advance(timedelta(minutes=10))
-    classified = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
-    assert ready_ids(classified) == ["penanganan_aduan_admin"]
-    assert waiting_ids(model, classified) == [
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    assert run.ready_ids() == ["penanganan_aduan_admin"]
+    assert run.waiting_ids() == [
         "eskalasi_penyelesaian_2_admin",
         "eskalasi_penyelesaian_3_admin",
     ]
-    assert classified.next_timer_at == at("penyelesaian_peringatan")
+    assert run.outcome.next_timer_at == at("penyelesaian_peringatan")
     for key in ("respons_peringatan", "respons_batas"):
         clock.set(just_after(key))
-        assert runtime.fire_timers(model, classified.state, clock) is None
-    wf = load_state(classified.state, model.spec, model.subprocess_specs)
+        assert run.fire_timers() is None
+    wf = run.workflow()
     for name in ("eskalasi_respons_1", "eskalasi_respons_2"):
         assert [t.state for t in wf.get_tasks(spec_name=name)] == [TaskState.CANCELLED]
 
 
-def test_resolution_timers_escalate_to_levels_2_and_3_until_the_reporter_confirms(
-    model, runtime, clock
-):
-    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+def test_resolution_timers_escalate_to_levels_2_and_3_until_the_reporter_confirms(procedure):
+    clock = procedure.clock
+    run = start_with_deadlines(procedure)
     clock.advance(timedelta(minutes=10))
-    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "penanganan_aduan_admin", TERSELESAIKAN
-    )
-    assert ready_ids(outcome) == ["konfirmasi_aduan"]
-    assert waiting_ids(model, outcome) == [
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    assert run.ready_ids() == ["konfirmasi_aduan"]
+    assert run.waiting_ids() == [
         "eskalasi_penyelesaian_2_konfirmasi",
         "eskalasi_penyelesaian_3_konfirmasi",
     ]
 
     clock.set(just_after("penyelesaian_peringatan"))
-    warned = runtime.fire_timers(model, outcome.state, clock)
+    warned = run.fire_timers()
     assert warned.fired == ["eskalasi_penyelesaian_2_konfirmasi"]
-    assert ready_ids(warned) == ["konfirmasi_aduan"]
+    assert run.ready_ids() == ["konfirmasi_aduan"]
 
     clock.set(just_after("penyelesaian_batas"))
-    breached = runtime.fire_timers(model, warned.state, clock)
+    breached = run.fire_timers()
     assert breached.fired == ["eskalasi_penyelesaian_3_konfirmasi"]
-    assert ready_ids(breached) == ["konfirmasi_aduan"]
+    assert run.ready_ids() == ["konfirmasi_aduan"]
     assert breached.next_timer_at is None
 
     # The escalation branches ended by themselves; confirming still closes the ticket.
-    closed = complete_ready(runtime, model, breached, clock, "konfirmasi_aduan", DITERIMA)
-    assert closed.status == "complete"
-    assert closed.data["status"] == "ditutup"
-    wf = load_state(closed.state, model.spec, model.subprocess_specs)
-    assert reached(wf, "eskalasi_penyelesaian_2_konfirmasi_tercatat") == 1
-    assert reached(wf, "eskalasi_penyelesaian_3_konfirmasi_tercatat") == 1
-    assert reached(wf, "aduan_ditutup") == 1
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert run.status == "complete"
+    assert run.data["status"] == "ditutup"
+    assert run.reached("eskalasi_penyelesaian_2_konfirmasi_tercatat") == 1
+    assert run.reached("eskalasi_penyelesaian_3_konfirmasi_tercatat") == 1
+    assert run.reached("aduan_ditutup") == 1
 
 
-def test_a_task_reached_after_a_deadline_fires_its_timer_at_once(model, runtime, clock):
+def test_a_task_reached_after_a_deadline_fires_its_timer_at_once(procedure):
     """The deadlines are absolute and every later task carries the resolution timers.
 
     A task that becomes ready after `penyelesaian_peringatan` has passed fires its level-2
@@ -681,94 +563,79 @@ def test_a_task_reached_after_a_deadline_fires_its_timer_at_once(model, runtime,
     timer starts waiting), not in a later `fire_timers`. Whoever records escalations must
     count one per clock and level per instance, and look for such timers after `complete`.
     """
-    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
+    clock = procedure.clock
+    run = start_with_deadlines(procedure)
     clock.advance(timedelta(minutes=10))
-    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
     clock.set(just_after("penyelesaian_peringatan"))
-    warned = runtime.fire_timers(model, outcome.state, clock)
+    warned = run.fire_timers()
     assert warned.fired == ["eskalasi_penyelesaian_2_admin"]
 
     clock.advance(timedelta(minutes=5))
-    escalated = complete_ready(
-        runtime, model, warned, clock, "penanganan_aduan_admin", TIDAK_TERSELESAIKAN
-    )
-    assert ready_ids(escalated) == ["penanganan_aduan_infra"]
-    wf = load_state(escalated.state, model.spec, model.subprocess_specs)
-    assert reached(wf, "eskalasi_penyelesaian_2_infra_tercatat") == 1
-    assert waiting_ids(model, escalated) == ["eskalasi_penyelesaian_3_infra"]
-    assert escalated.next_timer_at == at("penyelesaian_batas")
+    run.complete("penanganan_aduan_admin", ADMIN, TIDAK_TERSELESAIKAN)
+    assert run.ready_ids() == ["penanganan_aduan_infra"]
+    assert run.reached("eskalasi_penyelesaian_2_infra_tercatat") == 1
+    assert run.waiting_ids() == ["eskalasi_penyelesaian_3_infra"]
+    assert run.outcome.next_timer_at == at("penyelesaian_batas")
 
 
-def test_escalation_timers_keep_watching_while_the_recovery_runs(model, runtime, clock):
+def test_escalation_timers_keep_watching_while_the_recovery_runs(procedure):
     """The wait for Pemulihan Layanan is a receive task carrying the resolution clock's
     level 2 and 3 timers, so a complaint waiting on a long recovery still escalates. The
     confirmation task's own timers fire at once when it is reached after both points (the
     app records each clock's level once)."""
-    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
-    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "penanganan_aduan_admin", TIDAK_TERSELESAIKAN
-    )
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "penanganan_aduan_infra", penanganan_infra(drp=True)
-    )
-    assert outcome.status == "waiting"
-    assert ready_ids(outcome) == []
-    assert sorted(waiting_ids(model, outcome)) == [
+    clock = procedure.clock
+    run = _waiting_for_recovery(procedure, start_with_deadlines(procedure))
+    assert run.status == "waiting"
+    assert run.ready_ids() == []
+    assert run.waiting_ids() == [
         "eskalasi_penyelesaian_2_drp",
         "eskalasi_penyelesaian_3_drp",
         "tunggu_pemulihan_layanan",
     ]
-    assert outcome.next_timer_at == datetime.fromisoformat(SLA_P2["penyelesaian_peringatan"])
-    assert [(m.name, m.payload["nomor_aduan"]) for m in outcome.messages] == [(DRP_MESSAGE, NOMOR)]
+    assert run.outcome.next_timer_at == at("penyelesaian_peringatan")
+    messages = run.outcome.messages
+    assert [(m.name, m.payload["nomor_aduan"]) for m in messages] == [(DRP_MESSAGE, NOMOR)]
 
     clock.set(just_after("penyelesaian_peringatan"))
-    warned = runtime.fire_timers(model, outcome.state, clock)
+    warned = run.fire_timers()
     assert warned is not None
     assert warned.fired == ["eskalasi_penyelesaian_2_drp"]
     clock.set(just_after("penyelesaian_batas"))
-    breached = runtime.fire_timers(model, warned.state, clock)
+    breached = run.fire_timers()
     assert breached is not None
     assert breached.fired == ["eskalasi_penyelesaian_3_drp"]
-    assert sorted(waiting_ids(model, breached)) == ["tunggu_pemulihan_layanan"]
+    assert run.waiting_ids() == ["tunggu_pemulihan_layanan"]
 
     with pytest.raises(Conflict, match="tidak menunggu"):
-        runtime.deliver(model, breached.state, Message("rilis-layanan-selesai", {}), clock)
-    recovered = runtime.deliver(model, breached.state, Message(DRP_DONE, PULIH), clock)
+        run.deliver("rilis-layanan-selesai", {})
+    recovered = run.deliver(DRP_DONE, PULIH)
     assert recovered.failure is None
-    assert ready_ids(recovered) == ["konfirmasi_aduan"]
+    assert run.ready_ids() == ["konfirmasi_aduan"]
     assert recovered.data["hasil_pemulihan_layanan"] == PULIH
     assert sorted(recovered.fired) == [
         "eskalasi_penyelesaian_2_konfirmasi",
         "eskalasi_penyelesaian_3_konfirmasi",
     ]
     assert recovered.messages == []
-    closed = complete_ready(runtime, model, recovered, clock, "konfirmasi_aduan", DITERIMA)
-    assert closed.status == "complete"
-    assert closed.messages == []
+    run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
+    assert run.status == "complete"
+    assert run.outcome.messages == []
 
 
-def test_the_recovery_ending_early_cancels_the_wait_timers(model, runtime, clock):
-    outcome = runtime.start(model, start_data(sla=SLA_P2), clock)
-    outcome = complete_ready(runtime, model, outcome, clock, "klasifikasi_aduan", KLASIFIKASI)
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "penanganan_aduan_admin", TIDAK_TERSELESAIKAN
-    )
-    outcome = complete_ready(
-        runtime, model, outcome, clock, "penanganan_aduan_infra", penanganan_infra(drp=True)
-    )
-    recovered = runtime.deliver(model, outcome.state, Message(DRP_DONE, PULIH), clock)
+def test_the_recovery_ending_early_cancels_the_wait_timers(procedure):
+    run = _waiting_for_recovery(procedure, start_with_deadlines(procedure))
+    recovered = run.deliver(DRP_DONE, PULIH)
     assert recovered.fired == []
-    assert "eskalasi_penyelesaian_2_drp" not in waiting_ids(model, recovered)
-    assert ready_ids(recovered) == ["konfirmasi_aduan"]
+    assert "eskalasi_penyelesaian_2_drp" not in run.waiting_ids()
+    assert run.ready_ids() == ["konfirmasi_aduan"]
 
 
-def test_no_deadline_means_the_timers_never_fire(model, runtime, clock):
-    outcome = runtime.start(model, start_data(sla=NO_DEADLINE), clock)
-    assert outcome.failure is None
-    assert outcome.next_timer_at == datetime.fromisoformat(FAR_FUTURE)
-    clock.advance(timedelta(days=3650))
-    assert runtime.fire_timers(model, outcome.state, clock) is None
+def test_no_deadline_means_the_timers_never_fire(procedure):
+    run = procedure.start(PELAPORAN)
+    assert run.outcome.next_timer_at == datetime.fromisoformat(FAR_FUTURE)
+    procedure.clock.advance(timedelta(days=3650))
+    assert run.fire_timers() is None
 
 
 def boundary_events(tree):
@@ -795,7 +662,9 @@ TABEL_14 = {
 }
 
 
-def test_escalation_boundary_events_are_non_interrupting_timers_on_sla(tree, spec):
+def test_escalation_boundary_events_are_non_interrupting_timers_on_sla(procedure):
+    tree = etree.parse(str(BPMN_FILE))
+    spec = procedure.model.spec
     process = tree.find("bpmn:process", NS)
     flows = {f.get("id"): f for f in process.findall("bpmn:sequenceFlow", NS)}
     nodes = {n.get("id"): n for n in process}
@@ -830,19 +699,20 @@ def test_escalation_boundary_events_are_non_interrupting_timers_on_sla(tree, spe
     assert found == EXPECTED_ESCALATIONS
 
 
-def test_start_without_sla_fails_on_the_first_timer(model, runtime, clock):
+def test_start_without_sla_fails_on_the_first_timer(procedure):
     """`sla` is the app's to provide: without it the first escalation timer cannot be set."""
-    data = start_data()
+    data = procedure.start_data(PELAPORAN)
     del data["sla"]
-    outcome = runtime.start(model, data, clock)
-    assert outcome.status == "error"
-    assert "sla" in outcome.failure.message
+    run = procedure.start_from(data)
+    assert run.status == "error"
+    assert "sla" in run.outcome.failure.message
 
 
 # --------------------------------------------------------------------------- forms
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -865,7 +735,7 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(start_form, {**PELAPORAN, "dampak": "Major"})
     assert_invalid(start_form, {**PELAPORAN, "urgensi": 4})
     assert_invalid(start_form, {**PELAPORAN, "urgensi": "1"})
-    assert_invalid(start_form, {**PELAPORAN, "komponen_konfigurasi": "srv-simpeg-01"})
+    assert_invalid(start_form, {**PELAPORAN, "komponen_konfigurasi": "srv-sipkd-01"})
     assert_invalid(start_form, {**PELAPORAN, "nip_nik": "12345"})
 
     klasifikasi = props["klasifikasi_aduan"]
@@ -902,7 +772,8 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(konfirmasi, {"konfirmasi": "diterima", "cara_konfirmasi": "sms"})
 
 
-def test_start_form_declares_the_ticket_fields(spec):
+def test_start_form_declares_the_ticket_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs["pelaporan_aduan"].extensions["properties"]
     schema = load_form(start_props["formJsonSchemaFilename"])
     fields = schema["properties"]
@@ -920,13 +791,15 @@ def test_start_form_declares_the_ticket_fields(spec):
     assert "pendampingan_lokasi" not in schema["required"]
     assert fields["komponen_konfigurasi"]["items"]["type"] == "string"
     # The runtime sets these; the reporter must not be asked for them.
+    assert set(procedure.start_data(PELAPORAN)) - set(PELAPORAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(fields)
     klasifikasi = load_form("penanganan-aduan-klasifikasi.schema.json")["properties"]
     assert klasifikasi["prioritas"]["enum"] == ["P1", "P2", "P3", "P4", "P5", "P6"]
     assert klasifikasi["estimasi_selesai"]["format"] == "date-time"
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 4
     for task_spec in user_tasks:
@@ -936,7 +809,8 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"penanganan-aduan.bpmn", "prioritas-aduan.dmn"}
     assert model.start_form.schema_file == "penanganan-aduan-pelaporan.schema.json"
@@ -946,9 +820,10 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
 # --------------------------------------------------------------------------- diagram
 
 
-def test_the_diagram_has_its_lanes_decisions_and_loops(spec):
+def test_the_diagram_has_its_lanes_decisions_and_loops(procedure):
     """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
+    spec = procedure.model.spec
     shipped = diagram.load(BPMN_FILE)
     assert shipped.lane_names() == [STARTER_LANE, ADMIN, INFRA]
     assert len(shipped.split_gateways()) == len(shipped.conditions()) == 4
@@ -958,7 +833,8 @@ def test_the_diagram_has_its_lanes_decisions_and_loops(spec):
         assert CITATION in shipped.documentation(node), node.get("id")
 
 
-def test_messages_link_the_procedures(tree):
+def test_messages_link_the_procedures():
+    tree = etree.parse(str(BPMN_FILE))
     """Started by its own model id; starts Pemulihan Layanan and waits for its end message;
     starts Manajemen Masalah without waiting (docs/bpmn-conventions.md, "Links")."""
     root = tree.getroot()

@@ -1,38 +1,33 @@
 """Engine-only checks of processes/perencanaan.bpmn and its forms.
 
-No Flask and no database. The procedure starts with a message start event (`perencanaan`):
-the start data are put into the workflow and the start message is delivered, as
-`Runtime.start` does for a start by hand. Beside it the timer start event declares the
-yearly plan, which only the app's scheduler fires (`Runtime.start(..., by_timer=True)`).
-Each kind of planning document (`jenis_dokumen`) is drafted and approved by its own roles,
-with a revision loop back to the draft.
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py). The procedure starts with a message start event
+(`perencanaan`), which `Runtime.start` delivers for a start by hand. Beside it the timer
+start event declares the yearly plan, which only the app's scheduler fires
+(`Runtime.start(..., by_timer=True)`). Each kind of planning document (`jenis_dokumen`) is
+drafted and approved by its own roles, with a revision loop back to the draft.
+
+A plan is about a PD unless it names a service: the app then adds `perangkat_daerah_info`
+from the PD register (`resolve_scope`), which needs the database, so the harness leaves it
+out; no script or expression of the diagram reads it.
 """
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
-from app.engine.sandbox import make_script_engine
-from app.engine.specs import AppBpmnParser, parse_bundle
 from app.engine.validation import validate_model
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "perencanaan.bpmn"
-FORMS_DIR = ROOT / "forms"
-PROCESS_ID = "perencanaan"
 MODEL_ID = "perencanaan"
+BPMN_FILE = bpmn_file(MODEL_ID)
+PROCESS_ID = "perencanaan"
 START_EVENT = "mulai_perencanaan"
 TIMER_START = "jadwal_perencanaan_tahunan"
 CITATION = "Perbup Bangka 21/2025, 2.1"
@@ -44,8 +39,16 @@ OFFICIAL = "Penanggung Jawab Penyedia Layanan"
 INFRA = "Administrator Infrastruktur dan Aplikasi"
 INFRA_OFFICIAL = "Penanggung Jawab Infrastruktur dan Aplikasi"
 
-# What the runtime puts into the instance data at start (besides the start form).
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan"}
+# What the runtime may put into the instance data at start (besides the start form):
+# `layanan_info` when a service is named, `perangkat_daerah_info` for a PD, and
+# `nomor_referensi` because the start event has a `referencePrefix`.
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "perangkat_daerah_info",
+    "pemohon",
+    "waktu_permintaan",
+    "nomor_referensi",
+}
 # Data keys that give an instance SLA clocks (app/services/deadlines/service_levels.py).
 SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan"}
 
@@ -60,20 +63,13 @@ SPLIT_GATEWAYS = 5
 CONDITIONS = 7
 
 T0 = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
-PEMOHON = {"username": "kabid.layanan", "nama": "Rahmat Hidayat"}
+STARTER = "pj.layanan"
 
 MULAI = {
     "jenis_dokumen": "daftar_kebutuhan_layanan",
     "periode": "2027",
     "judul": "Daftar Kebutuhan Layanan Kepegawaian 2027",
     "perangkat_daerah": "BKPSDM",
-}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
 }
 KEBUTUHAN = {
     "analisis_kebutuhan": "Proses kenaikan pangkat dan mutasi memerlukan data riwayat yang utuh.",
@@ -126,111 +122,21 @@ REVISI = {"keputusan_persetujuan": "revisi", "catatan_persetujuan": "Lengkapi ur
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = AppBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester=STARTER)
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
+def start(procedure, jenis, extra):
+    """Start a plan of kind `jenis`; `extra` adds to the start form."""
+    return procedure.start({**MULAI, "jenis_dokumen": jenis, **extra})
 
 
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    data = {**MULAI, **form}
-    if data.get("layanan"):
-        data["layanan_info"] = dict(LAYANAN_INFO)
-    return {**data, "pemohon": dict(PEMOHON), "waktu_permintaan": T0.isoformat()}
-
-
-def start(parser, spec, **form):
-    """Start an instance in memory: start data in the workflow, then the start message."""
-    start_spec = spec.task_specs[START_EVENT]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data(**form)
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf), "the message start event must wait for its message"
-    waiting = wf.get_tasks(state=TaskState.WAITING)
-    # The timer start waits too: only the scheduler fires it.
-    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
-    wf.send_event(BpmnEvent(MessageEventDefinition(MODEL_ID), {}))
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the ready user task `bpmn_id` after checking its lane and form."""
-    ready = [t for t in ready_user_tasks(wf) if t.task_spec.bpmn_id == bpmn_id]
-    assert len(ready) == 1, [t.task_spec.bpmn_id for t in ready_user_tasks(wf)]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def ready_ids(wf):
-    return sorted(t.task_spec.bpmn_id for t in ready_user_tasks(wf))
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def assert_adopted(wf):
-    assert wf.is_completed()
-    assert reached(wf, "perencanaan_selesai") == 1
-    assert wf.data["status_perencanaan"] == "ditetapkan"
-    assert wf.data["keputusan_persetujuan"] == "disetujui"
+def assert_adopted(run):
+    assert run.completed
+    assert run.reached("perencanaan_selesai") == 1
+    assert run.data["status_perencanaan"] == "ditetapkan"
+    assert run.data["keputusan_persetujuan"] == "disetujui"
 
 
 # --------------------------------------------------------------------------- paths
@@ -266,56 +172,67 @@ KINDS = {
 
 
 @pytest.mark.parametrize("jenis", sorted(KINDS))
-def test_each_document_is_drafted_and_approved_by_its_roles(parser, spec, jenis):
+def test_each_document_is_drafted_and_approved_by_its_roles(procedure, jenis):
     draft, approval, drafter, approver, data, extra = KINDS[jenis]
-    wf = start(parser, spec, jenis_dokumen=jenis, **extra)
-    assert ready_ids(wf) == [draft]
-    complete(wf, draft, drafter, data)
-    assert ready_ids(wf) == [approval]
-    complete(wf, approval, approver, DISETUJUI)
-    assert_adopted(wf)
+    run = start(procedure, jenis, extra)
+    assert run.ready_ids() == [draft]
+    run.complete(draft, drafter, data)
+    assert run.ready_ids() == [approval]
+    run.complete(approval, approver, DISETUJUI)
+    assert_adopted(run)
     others = {d for d, *_ in KINDS.values()} - {draft}
-    assert not any(reached(wf, other) for other in others)
+    assert not any(run.reached(other) for other in others)
 
 
 @pytest.mark.parametrize("jenis", sorted(KINDS))
-def test_revision_goes_back_to_the_draft_with_the_note(parser, spec, jenis):
+def test_revision_goes_back_to_the_draft_with_the_note(procedure, jenis):
     draft, approval, drafter, approver, data, extra = KINDS[jenis]
-    wf = start(parser, spec, jenis_dokumen=jenis, **extra)
-    complete(wf, draft, drafter, data)
-    complete(wf, approval, approver, REVISI)
-    assert not wf.is_completed()
-    [again] = ready_user_tasks(wf)
-    assert again.task_spec.bpmn_id == draft
-    assert again.data["catatan_persetujuan"] == REVISI["catatan_persetujuan"]
-    complete(wf, draft, drafter, data)
-    complete(wf, approval, approver, DISETUJUI)
-    assert_adopted(wf)
-    assert reached(wf, draft) == 2
-    assert reached(wf, approval) == 2
+    run = start(procedure, jenis, extra)
+    run.complete(draft, drafter, data)
+    run.complete(approval, approver, REVISI)
+    assert not run.completed
+    assert run.ready_ids() == [draft]
+    assert run.task(draft).data["catatan_persetujuan"] == REVISI["catatan_persetujuan"]
+    run.complete(draft, drafter, data)
+    run.complete(approval, approver, DISETUJUI)
+    assert_adopted(run)
+    assert run.reached(draft) == 2
+    assert run.reached(approval) == 2
 
 
-def test_runtime_starts_by_the_start_message(model, runtime, clock):
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(MULAI))
+    assert not wf.get_tasks(state=TaskState.READY, manual=True), (
+        "the message start event must wait for its message"
+    )
+    waiting = wf.get_tasks(state=TaskState.WAITING)
+    # The timer start waits too: only the scheduler fires it.
+    assert sorted(w.task_spec.bpmn_id for w in waiting) == sorted([START_EVENT, TIMER_START])
+    with pytest.raises(Exception, match="not waiting"):
+        wf.send_event(BpmnEvent(MessageEventDefinition("evaluasi"), {}))
+
+
+def test_runtime_starts_by_the_start_message(procedure):
+    model = procedure.model
     assert model.start_message == MODEL_ID
     assert model.reference_prefix == "REN"
-    outcome = runtime.start(model, start_data(jenis_dokumen="kebijakan_infrastruktur"), clock)
-    assert outcome.failure is None, outcome.failure
-    [task] = outcome.ready
-    assert task.info.bpmn_id == "susun_kebijakan"
-    outcome = runtime.complete(model, outcome.state, task.id, KEBIJAKAN, clock)
-    [task] = outcome.ready
-    outcome = runtime.complete(model, outcome.state, task.id, DISETUJUI, clock)
-    assert outcome.failure is None, outcome.failure
-    assert outcome.status == "complete"
-    assert outcome.data["status_perencanaan"] == "ditetapkan"
-    assert outcome.messages == []
+    run = start(procedure, "kebijakan_infrastruktur", {})
+    assert run.ready_ids() == ["susun_kebijakan"]
+    run.complete("susun_kebijakan", INFRA, KEBIJAKAN)
+    assert run.ready_ids() == ["setujui_kebijakan"]
+    run.complete("setujui_kebijakan", INFRA_OFFICIAL, DISETUJUI)
+    assert run.status == "complete"
+    assert run.data["status_perencanaan"] == "ditetapkan"
+    assert run.thrown() == []
 
 
-def test_tasks_are_routed_to_their_lanes(model):
-    data = start_data()
+def test_tasks_are_routed_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(MULAI)
     for draft, approval, drafter, approver, *_ in KINDS.values():
         for bpmn_id, lane in ((draft, drafter), (approval, approver)):
-            route = route_for(model.user_tasks[bpmn_id], data, PEMOHON["username"])
+            route = route_for(model.user_tasks[bpmn_id], data, STARTER)
             assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
@@ -332,7 +249,8 @@ def form_properties(spec):
     }
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = form_properties(spec)
     assert set(props) == {START_EVENT} | {d for d, *_ in KINDS.values()} | {
         a for _, a, *_ in KINDS.values()
@@ -384,25 +302,29 @@ def test_forms_reject_invalid_submissions(spec):
         assert_valid(props[approval], REVISI)
 
 
-def test_start_form_and_no_sla_clock_fields(spec):
+def test_start_form_and_no_sla_clock_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "REN"
     schema = load_form(start_props["formJsonSchemaFilename"])
     assert set(schema["properties"]["jenis_dokumen"]["enum"]) == set(KINDS)
     assert schema["properties"]["layanan"]["type"] == "string"
+    assert set(procedure.start_data(MULAI)) - set(MULAI) <= RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])
     for props in form_properties(spec).values():
         fields = set(load_form(props["formJsonSchemaFilename"])["properties"])
         assert not SLA_TRIGGERS & fields, props["formJsonSchemaFilename"]
 
 
-def test_operation_target_form_has_the_attributes_of_2_1_2_4(spec):
+def test_operation_target_form_has_the_attributes_of_2_1_2_4(procedure):
+    spec = procedure.model.spec
     schema = load_form(form_properties(spec)["susun_target"]["formJsonSchemaFilename"])
     assert schema["properties"]["klasifikasi_layanan"]["enum"] == ["Kritis", "Esensial", "Normal"]
     assert {"target_ketersediaan_persen", "rpo_jam", "rto_jam"} <= set(schema["properties"])
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 8
     for task_spec in user_tasks:
@@ -412,24 +334,25 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"perencanaan.bpmn"}
     assert model.start_form.schema_file == "perencanaan-mulai.schema.json"
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_the_timer_start_declares_the_yearly_plan(model):
+def test_the_timer_start_declares_the_yearly_plan(procedure):
+    model = procedure.model
     assert model.timer_start is not None
     assert (model.timer_start.bpmn_id, model.timer_start.cycle) == (TIMER_START, "P1Y")
     # The message start stays for a start by hand.
     assert model.start_message == MODEL_ID
 
 
-def test_a_start_by_the_scheduler_reaches_the_same_first_task(model, runtime, clock):
-    by_message = runtime.start(model, start_data(), clock)
-    by_timer = runtime.start(model, start_data(periode="2026"), clock, by_timer=True)
-    assert by_timer.failure is None, by_timer.failure
+def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
+    by_message = procedure.start(MULAI)
+    by_timer = procedure.start({**MULAI, "periode": "2026"}, by_timer=True)
     assert by_timer.status == "running"
     assert sorted((t.info.bpmn_id, t.info.lane) for t in by_timer.ready) == sorted(
         (t.info.bpmn_id, t.info.lane) for t in by_message.ready

@@ -1,39 +1,42 @@
 """Engine-only checks of processes/permintaan-layanan.bpmn and its forms.
 
-No Flask and no database: the model is parsed with XSD validation on and every path is
-driven in memory with the default script engine, the start data set as the runtime would.
+No Flask and no database: the model is parsed as the deploy parses it and every path is
+driven through the runtime with the starting data the app adds (tests/engine/harness.py).
+Whether the request needs approval comes from the catalog: SIMPEG's request type
+RESET-SANDI does not, AKUN-BARU does (app/services/demo.py).
 """
 
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
-from lxml import etree
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
-from SpiffWorkflow.util.task import TaskState
 
 from tests.engine import diagram
-from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.forms_check import assert_invalid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "permintaan-layanan.bpmn"
-PROCESS_ID = "permintaan_layanan"
+MODEL_ID = "permintaan-layanan"
+BPMN_FILE = bpmn_file(MODEL_ID)
+START_EVENT = "pengajuan_permintaan"
 
 STARTER_LANE = "Pemohon"
 
-# What the runtime puts into the instance data at start (besides the start form).
+# What the runtime puts into the instance data at start (besides the start form): a
+# request has SLA clocks, so their escalation times too.
 RUNTIME_START_VARIABLES = {
     "layanan_info",
     "perlu_persetujuan",
     "pemohon",
     "waktu_permintaan",
     "nomor_referensi",
+    "sla",
 }
 
+T0 = datetime(2025, 3, 3, 2, 15, tzinfo=UTC)  # Monday 09:15 WIB
+NOMOR = "PMT-2025-000001"
 
 PENGAJUAN = {
     "layanan": "SIMPEG",
-    "jenis_permintaan": "RESET_SANDI",
+    "jenis_permintaan": "RESET-SANDI",
     "judul": "Reset kata sandi SIMPEG",
     "uraian": "Saya tidak dapat masuk ke SIMPEG sejak pagi karena lupa kata sandi.",
     "nip_nik": "198703122010011002",
@@ -41,70 +44,12 @@ PENGAJUAN = {
     "telepon": "081234567890",
     "email": "budi@bangka.go.id",
 }
+DENGAN_PERSETUJUAN = {**PENGAJUAN, "jenis_permintaan": "AKUN-BARU"}
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture(scope="module")
-def spec():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-def start(spec, **runtime_overrides):
-    """Start an instance the way the runtime does: start form data plus runtime data."""
-    start_spec = spec.task_specs["pengajuan_permintaan"]
-    assert start_spec.lane == STARTER_LANE
-    assert_valid(start_spec.extensions["properties"], PENGAJUAN)
-    runtime_data = {
-        "layanan_info": {
-            "kode": "SIMPEG",
-            "nama": "Sistem Informasi Manajemen Kepegawaian",
-            "pd": "BKPSDM",
-            "kelompok": "Layanan Administrasi Pemerintahan",
-            "klasifikasi": "Esensial",
-        },
-        "perlu_persetujuan": False,
-        "pemohon": {"username": "pengguna", "nama": "Budi Santoso"},
-        "waktu_permintaan": "2025-03-03T09:15:00+07:00",
-        "nomor_referensi": "PMT-2025-000042",
-        **runtime_overrides,
-    }
-    assert set(runtime_data) == RUNTIME_START_VARIABLES
-    wf = BpmnWorkflow(spec)
-    wf.task_tree.data.update(PENGAJUAN)
-    wf.task_tree.data.update(runtime_data)
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
-    ready = ready_user_tasks(wf)
-    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def reached(wf, end_id):
-    return bool(wf.get_tasks(spec_name=end_id, state=TaskState.COMPLETED))
+@pytest.fixture
+def procedure():
+    return Procedure(MODEL_ID, T0)
 
 
 KLASIFIKASI_BUKAN_GANGGUAN = {
@@ -120,10 +65,9 @@ DITERIMA = {"konfirmasi": "diterima", "kepuasan": 5, "saran": "Respons cepat, te
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_disruption_ends_as_complaint(spec):
-    wf = start(spec)
-    complete(
-        wf,
+def test_run_disruption_ends_as_complaint(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete(
         "klasifikasi_prioritas",
         "Administrator Layanan",
         {
@@ -134,95 +78,94 @@ def test_run_disruption_ends_as_complaint(spec):
             "catatan_klasifikasi": "SIMPEG tidak dapat diakses oleh seluruh pengguna.",
         },
     )
-    assert wf.is_completed()
-    assert reached(wf, "dialihkan_ke_aduan")
-    assert wf.data["harus_menjadi_aduan"] is True
-    assert wf.data["status_permintaan"] == "dialihkan_ke_aduan"
+    assert run.completed
+    assert run.reached("dialihkan_ke_aduan")
+    assert run.data["harus_menjadi_aduan"] is True
+    assert run.data["status_permintaan"] == "dialihkan_ke_aduan"
     # the end event hands the complaint procedure its start data (a BPMN message)
-    [message] = wf.get_events()
-    assert message.event_definition.name == "penanganan-aduan"
-    assert message.payload["dampak"] == "Mayor"
-    assert message.payload["kategori"] == "akses"
-    assert message.payload["gejala"] == PENGAJUAN["uraian"]
-    assert message.payload["nomor_permintaan"] == "PMT-2025-000042"
+    [(name, payload)] = run.thrown()
+    assert name == "penanganan-aduan"
+    assert payload["dampak"] == "Mayor"
+    assert payload["kategori"] == "akses"
+    assert payload["gejala"] == PENGAJUAN["uraian"]
+    assert payload["nomor_permintaan"] == NOMOR
 
 
-def test_run_without_approval_fulfils_and_completes(spec):
-    wf = start(spec, perlu_persetujuan=False)
-    complete(wf, "klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
-    task = complete(wf, "pemenuhan_permintaan", "Administrator Layanan", PEMENUHAN)
-    assert task.task_spec.extensions["properties"]["assigneeVariable"] == "pelaksana"
-    assert task.data["pelaksana"] == "admin.layanan"
-    complete(wf, "konfirmasi_pemenuhan", STARTER_LANE, DITERIMA)
-    assert wf.is_completed()
-    assert reached(wf, "permintaan_selesai")
-    assert not wf.get_tasks(spec_name="persetujuan_permintaan", state=TaskState.COMPLETED)
-    assert wf.data["status_permintaan"] == "selesai"
-    assert wf.data["kepuasan"] == 5
-    assert "harus_menjadi_aduan" not in wf.data
+def test_run_without_approval_fulfils_and_completes(procedure):
+    run = procedure.start(PENGAJUAN)
+    assert run.data["perlu_persetujuan"] is False
+    run.complete("klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
+    done = run.complete("pemenuhan_permintaan", "Administrator Layanan", PEMENUHAN)
+    assert procedure.model.user_tasks["pemenuhan_permintaan"].assignee_variable == "pelaksana"
+    assert done["pelaksana"] == "admin.layanan"
+    run.complete("konfirmasi_pemenuhan", STARTER_LANE, DITERIMA)
+    assert run.completed
+    assert run.reached("permintaan_selesai")
+    assert not run.reached("persetujuan_permintaan")
+    assert run.data["status_permintaan"] == "selesai"
+    assert run.data["kepuasan"] == 5
+    assert "harus_menjadi_aduan" not in run.data
 
 
-def test_run_with_approval_approved_completes(spec):
-    wf = start(spec, perlu_persetujuan=True)
-    complete(wf, "klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
-    complete(
-        wf,
+def test_run_with_approval_approved_completes(procedure):
+    run = procedure.start(DENGAN_PERSETUJUAN)
+    assert run.data["perlu_persetujuan"] is True
+    run.complete("klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
+    run.complete(
         "persetujuan_permintaan",
         "Penanggung Jawab Penyedia Layanan",
         {"disetujui": True, "catatan_persetujuan": "Disetujui."},
     )
-    complete(wf, "pemenuhan_permintaan", "Administrator Layanan", PEMENUHAN)
-    complete(wf, "konfirmasi_pemenuhan", STARTER_LANE, DITERIMA)
-    assert wf.is_completed()
-    assert reached(wf, "permintaan_selesai")
-    assert wf.data["disetujui"] is True
-    assert wf.data["status_permintaan"] == "selesai"
+    run.complete("pemenuhan_permintaan", "Administrator Layanan", PEMENUHAN)
+    run.complete("konfirmasi_pemenuhan", STARTER_LANE, DITERIMA)
+    assert run.completed
+    assert run.reached("permintaan_selesai")
+    assert run.data["disetujui"] is True
+    assert run.data["status_permintaan"] == "selesai"
 
 
-def test_run_with_approval_rejected_ends_rejected(spec):
-    wf = start(spec, perlu_persetujuan=True)
-    complete(wf, "klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
-    complete(
-        wf,
+def test_run_with_approval_rejected_ends_rejected(procedure):
+    run = procedure.start(DENGAN_PERSETUJUAN)
+    run.complete("klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
+    run.complete(
         "persetujuan_permintaan",
         "Penanggung Jawab Penyedia Layanan",
         {"disetujui": False, "catatan_persetujuan": "Bukan kewenangan bidang ini."},
     )
-    assert wf.is_completed()
-    assert reached(wf, "permintaan_ditolak")
-    assert not reached(wf, "permintaan_selesai")
-    assert not wf.get_tasks(spec_name="pemenuhan_permintaan", state=TaskState.COMPLETED)
-    assert wf.data["status_permintaan"] == "ditolak"
+    assert run.completed
+    assert run.reached("permintaan_ditolak")
+    assert not run.reached("permintaan_selesai")
+    assert not run.reached("pemenuhan_permintaan")
+    assert run.data["status_permintaan"] == "ditolak"
 
 
-def test_run_confirmation_rejected_returns_to_fulfilment(spec):
-    wf = start(spec)
-    complete(wf, "klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
-    complete(wf, "pemenuhan_permintaan", "Administrator Layanan", PEMENUHAN)
-    complete(
-        wf,
+def test_run_confirmation_rejected_returns_to_fulfilment(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("klasifikasi_prioritas", "Administrator Layanan", KLASIFIKASI_BUKAN_GANGGUAN)
+    run.complete("pemenuhan_permintaan", "Administrator Layanan", PEMENUHAN)
+    run.complete(
         "konfirmasi_pemenuhan",
         STARTER_LANE,
         {"konfirmasi": "ditolak", "alasan_penolakan": "Surel reset belum masuk."},
     )
-    assert not wf.is_completed()
-    complete(
-        wf,
+    assert not run.completed
+    run.complete(
         "pemenuhan_permintaan",
         "Administrator Layanan",
         {"hasil_pemenuhan": "Surel dikirim ulang ke alamat yang benar."},
     )
-    complete(wf, "konfirmasi_pemenuhan", STARTER_LANE, {"konfirmasi": "diterima", "kepuasan": 4})
-    assert wf.is_completed()
-    assert reached(wf, "permintaan_selesai")
-    assert len(wf.get_tasks(spec_name="pemenuhan_permintaan", state=TaskState.COMPLETED)) == 2
-    assert wf.data["konfirmasi"] == "diterima"
+    run.complete("konfirmasi_pemenuhan", STARTER_LANE, {"konfirmasi": "diterima", "kepuasan": 4})
+    assert run.completed
+    assert run.reached("permintaan_selesai")
+    assert run.reached("pemenuhan_permintaan") == 2
+    assert run.data["konfirmasi"] == "diterima"
 
 
 # --------------------------------------------------------------------------- forms
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -245,7 +188,9 @@ def test_forms_reject_invalid_submissions(spec):
     assert_invalid(props["konfirmasi_pemenuhan"], {"konfirmasi": "mungkin"})
 
 
-def test_every_user_task_has_a_form_and_start_form_asks_for_service(spec):
+def test_every_user_task_has_a_form_and_start_form_asks_for_service(procedure):
+    spec = procedure.model.spec
+    assert spec.task_specs[START_EVENT].lane == STARTER_LANE
     for task_spec in spec.task_specs.values():
         if getattr(task_spec, "manual", False):
             form_validator(task_spec.extensions["properties"])
@@ -254,6 +199,7 @@ def test_every_user_task_has_a_form_and_start_form_asks_for_service(spec):
     assert schema["properties"]["layanan"]["type"] == "string"
     assert {"layanan", "jenis_permintaan"} <= set(schema["required"])
     # The runtime sets these; the requester must not be asked for them.
+    assert set(procedure.start_data(PENGAJUAN)) - set(PENGAJUAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])
 
 

@@ -1,11 +1,10 @@
 """Engine-only checks of processes/rilis-layanan.bpmn (service release) and its forms.
 
-No Flask and no database. The paths are driven in memory with the restricted script engine
-the runtime uses: the start data set as the runtime does (start form, `layanan_info`,
-`pemohon`, `waktu_permintaan`), then the start message delivered, since the model starts
-with a message start event (docs/bpmn-conventions.md, "Links between procedures"). The
-same paths also run through `Runtime`, whose `Outcome` carries the message the instance
-throws when it ends (`rilis-layanan-selesai`).
+No Flask and no database. The paths are driven through the runtime with the starting data
+the app adds (tests/engine/harness.py); the model starts with a message start event, which
+`Runtime.start` delivers for a start by hand (docs/bpmn-conventions.md, "Links between
+procedures"). The runtime's `Outcome` carries the message the instance throws when it ends
+(`rilis-layanan-selesai`).
 
 A failed release is rolled back; the administrator then either plans it again (back to the
 release plan and its approval) or ends it as failed, after the problems are evaluated and
@@ -13,31 +12,24 @@ the result reported to the provider, as for a successful release.
 """
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from app.clock import FixedClock
 from app.engine.routing import route_for
-from app.engine.runtime import Runtime
-from app.engine.sandbox import make_script_engine
-from app.engine.specs import parse_bundle
 from app.engine.validation import validate_model
-from app.services.process_models.deploy import bundle_from_directory
 from tests.engine import diagram
 from tests.engine.diagram import NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
+from tests.engine.harness import Procedure, bpmn_file, gateway_flows
 
-ROOT = Path(__file__).resolve().parents[2]
-BPMN_FILE = ROOT / "processes" / "rilis-layanan.bpmn"
-FORMS_DIR = ROOT / "forms"
-PROCESS_ID = "rilis_layanan"
 MODEL_ID = "rilis-layanan"
+BPMN_FILE = bpmn_file(MODEL_ID)
+PROCESS_ID = "rilis_layanan"
+START_EVENT = "pengajuan_rilis"
 START_MESSAGE = "rilis-layanan"
 DONE_MESSAGE = "rilis-layanan-selesai"
 PAYLOAD = '{"rilis_berhasil": rilis_berhasil, "laporan_rilis": laporan_rilis}'
@@ -57,6 +49,7 @@ CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan", "drp_diaktifkan", "laya
 
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
+NOMOR = "RIL-2026-000001"
 
 PENGAJUAN = {
     "layanan": "SIMPEG",
@@ -65,13 +58,6 @@ PENGAJUAN = {
     "dasar_rilis": "permintaan_perubahan",
     "jenis_perubahan": "penambahan",
     "nomor_perubahan": "PRB-2026-000042",
-}
-LAYANAN_INFO = {
-    "kode": "SIMPEG",
-    "nama": "Sistem Informasi Manajemen Kepegawaian",
-    "pd": "BKPSDM",
-    "kelompok": "Administrasi Pemerintahan",
-    "klasifikasi": "Kritis",
 }
 PENGEMBANGAN = {
     "sifat_pengembangan": "inovasi",
@@ -146,253 +132,133 @@ PENERIMAAN = {
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(scope="module")
-def parser():
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    assert parser.get_process_ids() == [PROCESS_ID]
-    return parser
-
-
-@pytest.fixture(scope="module")
-def spec(parser):
-    return parser.get_spec(PROCESS_ID)
-
-
-@pytest.fixture(scope="module")
-def tree():
-    return etree.parse(str(BPMN_FILE))
-
-
-@pytest.fixture(scope="module")
-def model():
-    """The model as the deploy sees it: the BPMN with the forms it names."""
-    return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
-
-
 @pytest.fixture
-def runtime():
-    return Runtime(time_limit=1.0)
+def procedure():
+    return Procedure(MODEL_ID, T0, requester="penyedia")
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
-
-
-def start_data(**form):
-    """Start form data plus what the runtime adds, as `InstanceService.start` builds it."""
-    return {
-        **PENGAJUAN,
-        **form,
-        "layanan_info": dict(LAYANAN_INFO),
-        "pemohon": {"username": "penyedia", "nama": "Siti Aminah"},
-        "waktu_permintaan": T0.isoformat(),
-        "nomor_referensi": "RIL-2026-000001",
-    }
-
-
-def start(parser, spec, **form):
-    """Start an instance in memory: start data, then the start message, as the runtime does."""
-    start_spec = spec.task_specs["pengajuan_rilis"]
-    assert start_spec.lane == STARTER_LANE
-    data = start_data(**form)
-    assert_valid(
-        start_spec.extensions["properties"],
-        {k: v for k, v in data.items() if k not in RUNTIME_START_VARIABLES},
-    )
-    wf = BpmnWorkflow(
-        spec,
-        parser.get_subprocess_specs(PROCESS_ID),
-        script_engine=make_script_engine(time_limit=1.0),
-    )
-    wf.task_tree.data.update(data)
-    wf.do_engine_steps()
-    # A message start event waits for its message; nothing runs before it arrives.
-    assert not ready_user_tasks(wf)
-    [waiting] = wf.get_tasks(state=TaskState.WAITING)
-    assert waiting.task_spec.bpmn_id == "pengajuan_rilis"
-    wf.send_event(BpmnEvent(MessageEventDefinition(START_MESSAGE), {}))
-    wf.do_engine_steps()
-    return wf
-
-
-def ready_user_tasks(wf):
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def complete(wf, bpmn_id, lane, data):
-    """Complete the single ready user task `bpmn_id` after checking its lane and form."""
-    ready = ready_user_tasks(wf)
-    assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
-    task = ready[0]
-    assert task.task_spec.lane == lane
-    assert_valid(task.task_spec.extensions["properties"], data)
-    task.data.update(data)
-    task.run()
-    wf.do_engine_steps()
-    return task
-
-
-def reached(wf, spec_name):
-    return len(wf.get_tasks(spec_name=spec_name, state=TaskState.COMPLETED))
-
-
-def thrown_messages(wf):
-    return [
-        (event.event_definition.name, event.payload)
-        for event in wf.get_events()
-        if type(event.event_definition).__name__ == "MessageEventDefinition"
-    ]
-
-
-def taken_flows(wf, tree):
-    """Ids of the gateways' outgoing flows this run took."""
-    process = tree.find("bpmn:process", NS)
-    by_ends = {
-        (f.get("sourceRef"), f.get("targetRef")): f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-    }
-    taken = set()
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
-        source = task.task_spec.bpmn_id
-        if not (source or "").startswith("gw_"):
-            continue
-        for child in task.children:
-            if child.state & (TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):
-                flow = by_ends.get((source, child.task_spec.bpmn_id))
-                if flow is not None:
-                    taken.add(flow)
-    return taken
-
-
-def plan_and_approve(wf, rejections=0):
+def plan_and_approve(run, rejections=0):
     for _ in range(rejections):
-        complete(wf, "penyusunan_rencana_rilis", INFRA, RENCANA)
-        complete(wf, "persetujuan_rencana_rilis", PJ_PENYEDIA, DITOLAK)
-    complete(wf, "penyusunan_rencana_rilis", INFRA, RENCANA)
-    complete(wf, "persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI)
-    complete(wf, "eksekusi_rilis", INFRA, EKSEKUSI)
+        run.complete("penyusunan_rencana_rilis", INFRA, RENCANA)
+        run.complete("persetujuan_rencana_rilis", PJ_PENYEDIA, DITOLAK)
+    run.complete("penyusunan_rencana_rilis", INFRA, RENCANA)
+    run.complete("persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI)
+    run.complete("eksekusi_rilis", INFRA, EKSEKUSI)
 
 
-def evaluate_and_report(wf, laporan):
-    complete(wf, "evaluasi_rilis", INFRA, EVALUASI)
-    complete(wf, "laporan_hasil_rilis", INFRA, laporan)
-    complete(wf, "penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN)
+def evaluate_and_report(run, laporan):
+    run.complete("evaluasi_rilis", INFRA, EVALUASI)
+    run.complete("laporan_hasil_rilis", INFRA, laporan)
+    run.complete("penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN)
 
 
-def run_released(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "pengembangan_layanan", INFRA, PENGEMBANGAN)
-    plan_and_approve(wf)
-    complete(wf, "pengujian_rilis", INFRA, BERHASIL)
-    evaluate_and_report(wf, LAPORAN)
-    return wf
+def run_released(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("pengembangan_layanan", INFRA, PENGEMBANGAN)
+    plan_and_approve(run)
+    run.complete("pengujian_rilis", INFRA, BERHASIL)
+    evaluate_and_report(run, LAPORAN)
+    return run
 
 
-def run_rejected_failed_replanned_released(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "pengembangan_layanan", INFRA, PENGEMBANGAN)
-    plan_and_approve(wf, rejections=1)
-    complete(wf, "pengujian_rilis", INFRA, GAGAL)
-    complete(wf, "rollback_rilis", INFRA, ROLLBACK_ULANG)
-    plan_and_approve(wf)
-    complete(wf, "pengujian_rilis", INFRA, BERHASIL)
-    evaluate_and_report(wf, LAPORAN)
-    return wf
+def run_rejected_failed_replanned_released(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("pengembangan_layanan", INFRA, PENGEMBANGAN)
+    plan_and_approve(run, rejections=1)
+    run.complete("pengujian_rilis", INFRA, GAGAL)
+    run.complete("rollback_rilis", INFRA, ROLLBACK_ULANG)
+    plan_and_approve(run)
+    run.complete("pengujian_rilis", INFRA, BERHASIL)
+    evaluate_and_report(run, LAPORAN)
+    return run
 
 
-def run_failed(parser, spec):
-    wf = start(parser, spec)
-    complete(wf, "pengembangan_layanan", INFRA, PENGEMBANGAN)
-    plan_and_approve(wf)
-    complete(wf, "pengujian_rilis", INFRA, GAGAL)
-    complete(wf, "rollback_rilis", INFRA, ROLLBACK_HENTIKAN)
-    evaluate_and_report(wf, LAPORAN_GAGAL)
-    return wf
+def run_failed(procedure):
+    run = procedure.start(PENGAJUAN)
+    run.complete("pengembangan_layanan", INFRA, PENGEMBANGAN)
+    plan_and_approve(run)
+    run.complete("pengujian_rilis", INFRA, GAGAL)
+    run.complete("rollback_rilis", INFRA, ROLLBACK_HENTIKAN)
+    evaluate_and_report(run, LAPORAN_GAGAL)
+    return run
 
 
 # --------------------------------------------------------------------------- paths
 
 
-def test_run_approved_and_released(parser, spec):
-    wf = run_released(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "selesai_berhasil") == 1
-    assert not reached(wf, "rollback_rilis")
-    assert wf.data["nomor_referensi"] == "RIL-2026-000001"
-    assert wf.data["status_rilis"] == "berhasil"
-    assert wf.data["nomor_perubahan"] == "PRB-2026-000042"
-    assert wf.data["pengguna_diinformasikan"] is True
-    assert thrown_messages(wf) == [
+def test_run_approved_and_released(procedure):
+    run = run_released(procedure)
+    assert run.completed
+    assert run.reached("selesai_berhasil") == 1
+    assert not run.reached("rollback_rilis")
+    assert run.data["nomor_referensi"] == NOMOR
+    assert run.data["status_rilis"] == "berhasil"
+    assert run.data["nomor_perubahan"] == "PRB-2026-000042"
+    assert run.data["pengguna_diinformasikan"] is True
+    assert run.thrown() == [
         (DONE_MESSAGE, {"rilis_berhasil": True, "laporan_rilis": LAPORAN["laporan_rilis"]})
     ]
 
 
-def test_run_rejected_plan_and_failed_release_are_planned_again(parser, spec):
-    wf = run_rejected_failed_replanned_released(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "selesai_berhasil") == 1
-    assert reached(wf, "pengembangan_layanan") == 1
-    assert reached(wf, "penyusunan_rencana_rilis") == 3
-    assert reached(wf, "persetujuan_rencana_rilis") == 3
-    assert reached(wf, "eksekusi_rilis") == 2
-    assert reached(wf, "pengujian_rilis") == 2
-    assert reached(wf, "rollback_rilis") == 1
-    assert reached(wf, "evaluasi_rilis") == 1
-    assert wf.data["status_rilis"] == "berhasil"
-    assert thrown_messages(wf) == [
+def test_run_rejected_plan_and_failed_release_are_planned_again(procedure):
+    run = run_rejected_failed_replanned_released(procedure)
+    assert run.completed
+    assert run.reached("selesai_berhasil") == 1
+    assert run.reached("pengembangan_layanan") == 1
+    assert run.reached("penyusunan_rencana_rilis") == 3
+    assert run.reached("persetujuan_rencana_rilis") == 3
+    assert run.reached("eksekusi_rilis") == 2
+    assert run.reached("pengujian_rilis") == 2
+    assert run.reached("rollback_rilis") == 1
+    assert run.reached("evaluasi_rilis") == 1
+    assert run.data["status_rilis"] == "berhasil"
+    assert run.thrown() == [
         (DONE_MESSAGE, {"rilis_berhasil": True, "laporan_rilis": LAPORAN["laporan_rilis"]})
     ]
 
 
-def test_run_failed_release_rolled_back_and_ended(parser, spec):
-    wf = run_failed(parser, spec)
-    assert wf.is_completed()
-    assert reached(wf, "selesai_gagal") == 1
-    assert not reached(wf, "selesai_berhasil")
-    assert reached(wf, "evaluasi_rilis") == 1
-    assert reached(wf, "penerimaan_laporan_rilis") == 1
-    assert wf.data["status_rilis"] == "gagal"
-    assert thrown_messages(wf) == [
+def test_run_failed_release_rolled_back_and_ended(procedure):
+    run = run_failed(procedure)
+    assert run.completed
+    assert run.reached("selesai_gagal") == 1
+    assert not run.reached("selesai_berhasil")
+    assert run.reached("evaluasi_rilis") == 1
+    assert run.reached("penerimaan_laporan_rilis") == 1
+    assert run.data["status_rilis"] == "gagal"
+    assert run.thrown() == [
         (DONE_MESSAGE, {"rilis_berhasil": False, "laporan_rilis": LAPORAN_GAGAL["laporan_rilis"]})
     ]
 
 
-def test_every_outgoing_flow_of_every_gateway_is_driven(parser, spec, tree):
-    process = tree.find("bpmn:process", NS)
-    gateways = {g.get("id") for g in process.findall("bpmn:exclusiveGateway", NS)}
-    expected = {
-        f.get("id")
-        for f in process.findall("bpmn:sequenceFlow", NS)
-        if f.get("sourceRef") in gateways
-    }
+def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     taken = set()
-    for run in (run_released, run_rejected_failed_replanned_released, run_failed):
-        taken |= taken_flows(run(parser, spec), tree)
-    assert taken == expected
+    for drive in (run_released, run_rejected_failed_replanned_released, run_failed):
+        taken |= drive(procedure).taken_flows()
+    assert taken == gateway_flows(BPMN_FILE)
 
 
-def test_the_start_waits_for_its_message(parser, spec):
-    wf = BpmnWorkflow(spec, script_engine=make_script_engine(time_limit=1.0))
-    wf.task_tree.data.update(start_data())
-    wf.do_engine_steps()
-    assert not ready_user_tasks(wf)
+def test_the_start_waits_for_its_message(procedure):
+    assert procedure.model.spec.task_specs[START_EVENT].lane == STARTER_LANE
+    wf = procedure.unstarted(procedure.start_data(PENGAJUAN))
+    assert not wf.get_tasks(state=TaskState.READY, manual=True)
+    [waiting] = wf.get_tasks(state=TaskState.WAITING)
+    assert waiting.task_spec.bpmn_id == START_EVENT
     with pytest.raises(Exception, match="not waiting"):
         wf.send_event(BpmnEvent(MessageEventDefinition("pemulihan-layanan"), {}))
 
 
-def test_no_form_sets_clock_fields(spec):
+def test_no_form_sets_clock_fields(procedure):
     """A release has no SLA or RTO clock: no form may name the fields that start one."""
-    for name, task_spec in spec.task_specs.items():
+    for name, task_spec in procedure.model.spec.task_specs.items():
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
         if "formJsonSchemaFilename" in properties:
             fields = set(load_form(properties["formJsonSchemaFilename"])["properties"])
             assert not CLOCK_FIELDS & fields, name
 
 
-def test_tasks_route_to_their_lanes(model):
-    data = start_data()
+def test_tasks_route_to_their_lanes(procedure):
+    model = procedure.model
+    data = procedure.start_data(PENGAJUAN)
     expected = {
         "pengembangan_layanan": INFRA,
         "penyusunan_rencana_rilis": INFRA,
@@ -413,24 +279,12 @@ def test_tasks_route_to_their_lanes(model):
 # --------------------------------------------------------------------------- through the runtime
 
 
-def ready_ids(outcome):
-    return [t.info.bpmn_id for t in outcome.ready]
-
-
-def complete_ready(runtime, model, outcome, clock, bpmn_id, data):
-    [task] = [t for t in outcome.ready if t.info.bpmn_id == bpmn_id]
-    done = runtime.complete(model, outcome.state, task.id, data, clock)
-    assert done.failure is None, done.failure
-    return done
-
-
-def test_runtime_start_delivers_the_start_message(model, runtime, clock):
-    outcome = runtime.start(model, start_data(), clock)
-    assert outcome.failure is None
+def test_runtime_start_delivers_the_start_message(procedure):
+    run = procedure.start(PENGAJUAN)
     # "waiting" with nothing ready means the start message was not delivered.
-    assert outcome.status == "running"
-    assert ready_ids(outcome) == ["pengembangan_layanan"]
-    assert outcome.messages == []
+    assert run.status == "running"
+    assert run.ready_ids() == ["pengembangan_layanan"]
+    assert run.thrown() == []
 
 
 @pytest.mark.parametrize(
@@ -438,29 +292,29 @@ def test_runtime_start_delivers_the_start_message(model, runtime, clock):
     [
         (
             [
-                ("pengembangan_layanan", PENGEMBANGAN),
-                ("penyusunan_rencana_rilis", RENCANA),
-                ("persetujuan_rencana_rilis", DISETUJUI),
-                ("eksekusi_rilis", EKSEKUSI),
-                ("pengujian_rilis", BERHASIL),
-                ("evaluasi_rilis", EVALUASI),
-                ("laporan_hasil_rilis", LAPORAN),
-                ("penerimaan_laporan_rilis", PENERIMAAN),
+                ("pengembangan_layanan", INFRA, PENGEMBANGAN),
+                ("penyusunan_rencana_rilis", INFRA, RENCANA),
+                ("persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI),
+                ("eksekusi_rilis", INFRA, EKSEKUSI),
+                ("pengujian_rilis", INFRA, BERHASIL),
+                ("evaluasi_rilis", INFRA, EVALUASI),
+                ("laporan_hasil_rilis", INFRA, LAPORAN),
+                ("penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN),
             ],
             "berhasil",
             {"rilis_berhasil": True, "laporan_rilis": LAPORAN["laporan_rilis"]},
         ),
         (
             [
-                ("pengembangan_layanan", PENGEMBANGAN),
-                ("penyusunan_rencana_rilis", RENCANA),
-                ("persetujuan_rencana_rilis", DISETUJUI),
-                ("eksekusi_rilis", EKSEKUSI),
-                ("pengujian_rilis", GAGAL),
-                ("rollback_rilis", ROLLBACK_HENTIKAN),
-                ("evaluasi_rilis", EVALUASI),
-                ("laporan_hasil_rilis", LAPORAN_GAGAL),
-                ("penerimaan_laporan_rilis", PENERIMAAN),
+                ("pengembangan_layanan", INFRA, PENGEMBANGAN),
+                ("penyusunan_rencana_rilis", INFRA, RENCANA),
+                ("persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI),
+                ("eksekusi_rilis", INFRA, EKSEKUSI),
+                ("pengujian_rilis", INFRA, GAGAL),
+                ("rollback_rilis", INFRA, ROLLBACK_HENTIKAN),
+                ("evaluasi_rilis", INFRA, EVALUASI),
+                ("laporan_hasil_rilis", INFRA, LAPORAN_GAGAL),
+                ("penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN),
             ],
             "gagal",
             {"rilis_berhasil": False, "laporan_rilis": LAPORAN_GAGAL["laporan_rilis"]},
@@ -468,21 +322,22 @@ def test_runtime_start_delivers_the_start_message(model, runtime, clock):
     ],
     ids=["berhasil", "gagal"],
 )
-def test_runtime_ends_with_the_done_message(model, runtime, clock, steps, end, payload):
-    outcome = runtime.start(model, start_data(), clock)
-    for bpmn_id, data in steps:
-        assert outcome.messages == []
-        outcome = complete_ready(runtime, model, outcome, clock, bpmn_id, data)
-    assert outcome.status == "complete"
-    assert outcome.ready == []
-    assert outcome.data["status_rilis"] == end
-    assert [(m.name, m.payload) for m in outcome.messages] == [(DONE_MESSAGE, payload)]
+def test_runtime_ends_with_the_done_message(procedure, steps, end, payload):
+    run = procedure.start(PENGAJUAN)
+    for bpmn_id, lane, data in steps:
+        assert run.outcome.messages == []
+        run.complete(bpmn_id, lane, data)
+    assert run.status == "complete"
+    assert run.ready == []
+    assert run.data["status_rilis"] == end
+    assert [(m.name, m.payload) for m in run.outcome.messages] == [(DONE_MESSAGE, payload)]
 
 
 # --------------------------------------------------------------------------- forms
 
 
-def test_forms_reject_invalid_submissions(spec):
+def test_forms_reject_invalid_submissions(procedure):
+    spec = procedure.model.spec
     props = {
         name: task_spec.extensions["properties"]
         for name, task_spec in spec.task_specs.items()
@@ -557,7 +412,8 @@ def test_forms_reject_invalid_submissions(spec):
     assert_valid(penerimaan, {"pengguna_diinformasikan": False})
 
 
-def test_start_form_declares_the_start_fields(spec):
+def test_start_form_declares_the_start_fields(procedure):
+    spec = procedure.model.spec
     start_props = spec.task_specs["pengajuan_rilis"].extensions["properties"]
     assert start_props["referencePrefix"] == "RIL"
     schema = load_form(start_props["formJsonSchemaFilename"])
@@ -567,10 +423,12 @@ def test_start_form_declares_the_start_fields(spec):
     assert fields["nomor_perubahan"]["type"] == "string"
     assert fields["jenis_perubahan"]["enum"] == ["penambahan", "penghapusan", "transfer"]
     # The runtime sets these; the starter must not be asked for them.
+    assert set(procedure.start_data(PENGAJUAN)) - set(PENGAJUAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(fields)
 
 
-def test_every_user_task_has_a_form(spec):
+def test_every_user_task_has_a_form(procedure):
+    spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
     assert len(user_tasks) == 9
     for task_spec in user_tasks:
@@ -580,7 +438,8 @@ def test_every_user_task_has_a_form(spec):
 # --------------------------------------------------------------------------- deploy checks
 
 
-def test_deploy_validation_accepts_the_model_without_warnings(model):
+def test_deploy_validation_accepts_the_model_without_warnings(procedure):
+    model = procedure.model
     assert model.process_id == PROCESS_ID
     assert set(model.roots) == {"rilis-layanan.bpmn"}
     assert model.start_form.schema_file == "rilis-layanan-pengajuan.schema.json"
@@ -590,7 +449,8 @@ def test_deploy_validation_accepts_the_model_without_warnings(model):
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 
 
-def test_messages_link_the_procedure(tree):
+def test_messages_link_the_procedure():
+    tree = etree.parse(str(BPMN_FILE))
     """Started by the message named after the model, ends throwing `<model-id>-selesai`."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
