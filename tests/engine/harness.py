@@ -47,7 +47,13 @@ from app.engine.serializer import load_state
 from app.engine.specs import ParseCache, ParsedModel
 from app.engine.spiff_time import engine_clock
 from app.models import Agency, RequestType, Service
-from app.services.catalog.services import REQUEST_TYPE_FIELD, SERVICE_FIELD, catalog_facts
+from app.services.catalog.services import (
+    AGENCY_FIELD,
+    REQUEST_TYPE_FIELD,
+    SERVICE_FIELD,
+    agency_facts,
+    catalog_facts,
+)
 from app.services.demo import AGENCIES, SERVICES, USERS
 from app.services.instances.start_data import start_variables
 from app.services.process_models.deploy import bundle_from_directory
@@ -143,6 +149,18 @@ def demo_user(username: str) -> tuple[str, str]:
     raise LookupError(f"{username} is no demo user (app/services/demo.py)")
 
 
+def catalog_agency(code: str) -> Agency:
+    """The demo PD `code` as an unsaved `Agency`.
+
+    Raises:
+        LookupError: the demo has no such PD (the app refuses the start form then).
+    """
+    for known, name in AGENCIES:
+        if known == code:
+            return Agency(code=known, name=name)
+    raise LookupError(f"{code} is no demo PD (app/services/demo.py)")
+
+
 def catalog_service(code: str, entries: Iterable[Mapping[str, Any]] = ()) -> Service:
     """The catalog entry `code` as an unsaved `Service` with its agency and request types.
 
@@ -225,7 +243,8 @@ class Procedure:
         """What `InstanceService.start` starts an instance of this model with.
 
         The catalog facts come from the service the form names (`layanan`) and its request
-        type (`jenis_permintaan`), as `resolve_scope` finds them; the reference number is
+        type (`jenis_permintaan`), or else from the PD it names (`perangkat_daerah`), as
+        `resolve_scope` finds them; the reference number is
         the `number`th of the model's prefix in the clock's year.
 
         Raises:
@@ -243,6 +262,8 @@ class Procedure:
                     raise LookupError(f"service {code} has no request type {wanted}")
                 kind = kinds[0]
             facts = catalog_facts(service, kind)
+        elif form.get(AGENCY_FIELD):
+            facts = agency_facts(catalog_agency(str(form[AGENCY_FIELD])))
         now = self.clock.now()
         starter = self.requester if requester is None else demo_user(requester)
         reference = reference_number(self.model.reference_prefix, now, number)

@@ -40,9 +40,12 @@ def _agency_scope(session: Session, code: object) -> tuple[Scope, dict[str, Any]
             "Data tidak valid / invalid data",
             {AGENCY_FIELD: [f"PD '{code}' tidak ada / no such agency (use its code)"]},
         )
-    return Scope(None, agency.id), {
-        "perangkat_daerah_info": {"kode": agency.code, "nama": agency.name}
-    }
+    return Scope(None, agency.id), agency_facts(agency)
+
+
+def agency_facts(agency: Agency) -> dict[str, Any]:
+    """What an instance about a whole PD (no service) carries of it: `perangkat_daerah_info`."""
+    return {"perangkat_daerah_info": {"kode": agency.code, "nama": agency.name}}
 
 
 def catalog_facts(service: Service, request_type: RequestType | None) -> dict[str, Any]:
