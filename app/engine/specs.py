@@ -443,13 +443,17 @@ class ParseCache:
     def __init__(self, capacity: int = 256) -> None:
         self._parses: _Lru[tuple[str, str], ParsedModel] = _Lru(capacity)
 
-    def parse(self, model_id: str, bundle: Bundle, content_hash: str | None = None) -> ParsedModel:
+    def __len__(self) -> int:
+        """How many parses are kept."""
+        return len(self._parses)
+
+    def parse(self, model_id: str, bundle: Bundle) -> ParsedModel:
         """`parse_bundle(model_id, bundle)`, or the earlier parse of the same content.
 
         Raises:
             DeploymentInvalid: as `parse_bundle` (failures are not cached).
         """
-        key = (model_id, content_hash or bundle.content_hash)
+        key = (model_id, bundle.content_hash)
         return self._parses.get(key, lambda: parse_bundle(model_id, bundle))
 
     def known(self, model_id: str, content_hash: str, load: Callable[[], Bundle]) -> ParsedModel:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.engine.specs import Bundle
+from app.engine.specs import Bundle, SpecCache
 from app.models import Instance, User
 from app.services.context import Platform
 from app.services.process_models.deploy import DeployService
@@ -56,3 +56,50 @@ def test_a_running_instance_finishes_on_its_version_and_new_ones_take_the_newest
         assert (old.status, new.status) == ("complete", "complete")
         assert (old.version.version, new.version.version) == (1, 2)
         assert new.data["x"] == 1
+
+
+def test_content_is_checked_and_parsed_once_however_often_it_is_deployed(
+    platform: Platform, demo: None
+) -> None:
+    """An unchanged deploy compares hashes before any check; a version whose content an
+    earlier version had reuses that parse."""
+    deploy(platform, V1)
+    deploy(platform, V2)
+    deploy(platform, V1)  # version 3, the content of version 1
+    with platform.sessions() as session, session.begin():
+        fresh = SpecCache()
+        deployments = DeployService(session, platform.clock, fresh)
+        again = deployments.deploy(Bundle({"ulang.bpmn": V1}))
+        assert (again.created, again.version) == (False, 3)
+        assert len(fresh.parses) == 0  # nothing was parsed to find that out
+        one, three = (deployments.version("ulang", n).id for n in (1, 3))
+        assert deployments.parsed(one) is deployments.parsed(three)
+        assert len(fresh.parses) == 1
+
+
+#: A condition reading a name nothing sets: deployed, with a warning.
+WARNED = linear(
+    '<bpmn:exclusiveGateway id="g" default="f_b" />',
+    extra='<bpmn:endEvent id="b" /><bpmn:sequenceFlow id="f_b" sourceRef="g" targetRef="b" />',
+).replace(
+    b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end" />',
+    b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end">'
+    b'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+    b"tidak_ada == 1</bpmn:conditionExpression></bpmn:sequenceFlow>",
+)
+
+
+def test_an_unchanged_deploy_reports_the_warnings_stored_with_its_version(
+    platform: Platform, demo: None
+) -> None:
+    with platform.sessions() as session, session.begin():
+        deployments = DeployService(session, platform.clock, platform.specs)
+        first = deployments.deploy(Bundle({"ulang.bpmn": WARNED}))
+        again = DeployService(session, platform.clock, SpecCache()).deploy(
+            Bundle({"ulang.bpmn": WARNED})
+        )
+    assert first.created
+    assert not again.created
+    assert first.warnings  # else the comparison below proves nothing
+    assert [w.as_dict() for w in again.warnings] == [w.as_dict() for w in first.warnings]
+    assert all(w.severity == "warning" for w in again.warnings)
