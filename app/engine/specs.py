@@ -37,6 +37,9 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
 ASSIGNEE_PROPERTY = "assigneeVariable"
 REFERENCE_PREFIX_PROPERTY = "referencePrefix"
+#: On a start event: the roles whose holders may start the model by hand, comma-separated
+#: (docs/bpmn-conventions.md, "Who may start a procedure"); without it, anyone signed in.
+START_ROLES_PROPERTY = "startableBy"
 REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,6}$")
 ESCALATION_CLOCK_PROPERTY = "escalationClock"
 ESCALATION_LEVEL_PROPERTY = "escalationLevel"
@@ -123,6 +126,8 @@ class ParsedModel:
     reference_prefix: str | None = None
     #: The timer start event the scheduler fires for periodic starts (app/engine/timer_start.py).
     timer_start: TimerStart | None = None
+    #: Who may start it by hand (`startableBy`); empty: anyone signed in.
+    start_roles: tuple[str, ...] = ()
 
     def form_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
         """The JSON Schema behind `ref`, or None when there is no form."""
@@ -296,6 +301,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
     start_message: str | None = None
     reference_prefix: str | None = None
     timer_start: TimerStart | None = None
+    start_roles: tuple[str, ...] = ()
 
     def located(element_id: str, message: str) -> DeploymentInvalid:
         line = element_line(roots.get(bpmn_file), element_id)
@@ -331,6 +337,9 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
                     ]
                 )
             reference_prefix = prefix or reference_prefix
+            starters = properties.get(START_ROLES_PROPERTY)
+            if starters is not None:
+                start_roles = tuple(r.strip() for r in starters.split(",") if r.strip())
         elif getattr(task_spec, "manual", False):
             properties = extensions.get("properties") or {}
             user_tasks[task_spec.bpmn_id] = UserTaskInfo(
@@ -356,6 +365,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         start_message=start_message,
         reference_prefix=reference_prefix,
         timer_start=timer_start,
+        start_roles=start_roles,
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from app.engine.sandbox import check_script
-from app.engine.specs import BPMN_NS, SPIFF_NS, ParsedModel
+from app.engine.specs import BPMN_NS, SPIFF_NS, START_ROLES_PROPERTY, ParsedModel
 from app.errors import DeployProblem
 from app.models.org import REQUESTER_LANE
 
@@ -186,6 +186,20 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
                     f"lajur '{name}' bukan peran yang dikenal / lane '{name}' names no known role",
                     lane.sourceline,
                     lane.get("id"),
+                )
+            )
+    for role in model.start_roles:
+        if role not in known_roles:
+            prop = root.xpath(
+                "//spiffworkflow:property[@name=$n]", namespaces=_NS, n=START_ROLES_PROPERTY
+            )
+            problems.append(
+                DeployProblem(
+                    file,
+                    f"{START_ROLES_PROPERTY}: '{role}' bukan peran yang dikenal / "
+                    "names no known role",
+                    prop[0].sourceline if prop else None,
+                    _owner_id(prop[0]) if prop else None,
                 )
             )
     refs = [(info.bpmn_id, info.form) for info in model.user_tasks.values()]

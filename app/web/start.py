@@ -17,11 +17,11 @@ from werkzeug.datastructures import MultiDict
 from app.errors import FormInvalid, NotFound
 from app.models import Service
 from app.request_scope import platform, session
-from app.services.accounts.permissions import STAFF
+from app.services.accounts.permissions import may_start
 from app.services.catalog.services import CatalogService
 from app.services.process_models.deploy import DeployService
 from app.web import nav
-from app.web.access import granted, me
+from app.web.access import me
 from app.web.formfields import (
     field_label,
     parse_submission,
@@ -37,8 +37,8 @@ from app.web.tasks import attachment_service
 bp = blueprint("start", __name__)
 nav.register("start.catalog", _l("Ajukan permintaan / aduan"), order=20)
 
-#: Procedures every signed-in user may start for a service: a request, a complaint.
-PUBLIC_MODELS = ("permintaan-layanan", "penanganan-aduan")
+#: Listed first, in this order: a request, a complaint.
+FIRST = ("permintaan-layanan", "penanganan-aduan")
 #: What the button for each of them says (other procedures show their name).
 ACTIONS = {
     "permintaan-layanan": _l("Ajukan permintaan"),
@@ -66,21 +66,15 @@ class Startable:
         return "layanan" in (self.schema.get("properties") or {})
 
 
-def _is_staff() -> bool:
-    return granted(STAFF)
-
-
 def _startables() -> list[Startable]:
-    """Deployed models with a start form, limited to the requests and complaints for
-    users who hold no staff role."""
+    """Deployed models with a start form that the user may start (the diagram's
+    `startableBy`, checked again when the form is submitted)."""
     deploy = DeployService(session(), platform().clock, platform().specs)
-    staff = _is_staff()
+    user = me()
     found = []
     for model, version in deploy.models():
-        if model.id not in PUBLIC_MODELS and not staff:
-            continue
         parsed = deploy.parsed(version.id)
-        if parsed.start_form is None:
+        if parsed.start_form is None or not may_start(session(), user, parsed.start_roles):
             continue
         found.append(
             Startable(
@@ -90,7 +84,7 @@ def _startables() -> list[Startable]:
                 parsed.ui_schema(parsed.start_form),
             )
         )
-    rank = {model_id: i for i, model_id in enumerate(PUBLIC_MODELS)}
+    rank = {model_id: i for i, model_id in enumerate(FIRST)}
     found.sort(key=lambda s: (rank.get(s.model_id, len(rank)), s.name))
     return found
 

@@ -13,21 +13,33 @@ from tests.web.conftest import client_sign_in
 pytestmark = pytest.mark.usefixtures("deployed")
 
 
-def test_catalog_offers_requests_and_complaints_per_service(client: FlaskClient):
+def test_a_user_is_offered_requests_per_service_and_nothing_else(client: FlaskClient):
+    """A Pengguna Layanan files requests; disruptions too, which the desk turns into
+    complaints (Perbup Bangka 21/2025, Tabel 5): the diagrams' `startableBy`."""
     client_sign_in(client, "pengguna")
     html = client.get("/layanan").get_data(as_text=True)
     assert "/mulai/permintaan-layanan?layanan=SIMPEG" in html
-    assert "/mulai/penanganan-aduan?layanan=SRIKANDI" in html
+    assert "/mulai/penanganan-aduan" not in html  # the provider files complaints
     assert "/mulai/perencanaan" not in html  # staff only
     assert "Prosedur lain untuk petugas" not in html
 
 
-def test_staff_also_see_their_procedures(client: FlaskClient):
+def test_the_provider_files_complaints_and_sees_its_procedures(client: FlaskClient):
     client_sign_in(client, "penyedia")
     html = client.get("/layanan").get_data(as_text=True)
+    assert "/mulai/penanganan-aduan?layanan=SRIKANDI" in html
     assert "Prosedur lain untuk petugas" in html
     assert "/mulai/perencanaan" in html
+    assert "/mulai/pemantauan-pemeliharaan" in html
+    assert "/mulai/rilis-layanan" not in html  # the infrastructure administrator's
+
+
+def test_the_infrastructure_administrator_sees_releases_and_recovery(client: FlaskClient):
+    client_sign_in(client, "admin.infra")
+    html = client.get("/layanan").get_data(as_text=True)
     assert "/mulai/rilis-layanan" in html
+    assert "/mulai/pemulihan-layanan" in html
+    assert "/mulai/penanganan-aduan" not in html
 
 
 def test_start_form_is_fixed_to_the_service_with_its_request_types(client: FlaskClient):

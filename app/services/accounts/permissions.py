@@ -216,3 +216,34 @@ def supervises(session: Session, user: User, service_id: int | None, agency_id: 
         )
         is not None
     )
+
+
+def may_start(session: Session, user: User, start_roles: Collection[str]) -> bool:
+    """Whether `user` may start by hand a procedure its diagram lets `start_roles` start
+    (`startableBy` on the start event; empty: anyone signed in). A role held at any scope
+    counts; Admin Sistem starts anything.
+
+    Args:
+        session: the database session.
+        user: who.
+        start_roles: the model's `ParsedModel.start_roles`.
+
+    Returns:
+        True when the user may start it.
+    """
+    if not start_roles:
+        return True
+    return holds(session, user, RoleName.SYSTEM_ADMINISTRATOR, *start_roles)
+
+
+def require_start(session: Session, user: User, start_roles: Collection[str]) -> None:
+    """Raise `NotPermitted`, naming who may, unless `may_start`.
+
+    Raises:
+        NotPermitted: the user holds none of `start_roles`.
+    """
+    if not may_start(session, user, start_roles):
+        names = ", ".join(start_roles)
+        raise NotPermitted(
+            f"Prosedur ini hanya dapat dimulai oleh {names} / only {names} may start it"
+        )

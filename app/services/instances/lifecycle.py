@@ -27,7 +27,7 @@ from app.models import (
     TaskState,
     User,
 )
-from app.services.accounts.permissions import SUPERVISE, supervises
+from app.services.accounts.permissions import SUPERVISE, require_start, supervises
 from app.services.audit.events import record
 from app.services.catalog.services import resolve_scope
 from app.services.deadlines.service_levels import (
@@ -208,12 +208,17 @@ class InstanceService:
 
         Raises:
             NotFound: no such model.
+            NotPermitted: started by hand by someone the diagram does not let start it.
             FormInvalid: the data fails the start form or names an unknown service.
         """
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
         version = self.deployments.latest(process_model_id)
         model = self.deployments.parsed(version.id)
+        if parent is None and schedule_id is None:
+            # Children are started on behalf of their parent's step, periodic starts by
+            # the schedule an administrator set: only a start by hand is checked.
+            require_start(self.session, user, model.start_roles)
         schema = model.form_schema(model.start_form)
         if schema is not None:
             errors = validate_form(schema, data)
