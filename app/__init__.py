@@ -25,8 +25,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
     )
+    # Keys keep their order: a served form lists its fields in `ui:order`.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["spbe"] = platform or Platform.build(settings)
     app.teardown_appcontext(close_session)
     register_api(app)

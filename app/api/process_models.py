@@ -15,6 +15,7 @@ from app.api.schemas import (
     VersionQuerySchema,
 )
 from app.services.process_models.deploy import DeployService
+from app.services.process_models.form_order import in_ui_order
 
 blp = Blueprint(
     "process_models",
@@ -89,9 +90,10 @@ def get_model(model_id: str) -> dict[str, Any]:
     parsed = service.parsed(latest.id)
     start = None
     if parsed.start_form is not None:
+        ui_schema = parsed.ui_schema(parsed.start_form)
         start = {
-            "schema": parsed.form_schema(parsed.start_form),
-            "ui_schema": parsed.ui_schema(parsed.start_form),
+            "schema": in_ui_order(parsed.form_schema(parsed.start_form) or {}, ui_schema),
+            "ui_schema": ui_schema,
         }
     return {
         "id": model_id,

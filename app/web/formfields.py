@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from app.services.process_models.form_order import field_order
+
 #: Local times typed into a date-time field are in this zone unless told otherwise.
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 #: The submit button that adds a row to an array, and the one that removes a row.
@@ -58,22 +60,6 @@ class FieldView:
 def _ui(ui_schema: dict[str, Any] | None, key: str) -> dict[str, Any]:
     part = (ui_schema or {}).get(key)
     return part if isinstance(part, dict) else {}
-
-
-def _ordered(properties: dict[str, Any], ui_schema: dict[str, Any] | None) -> list[str]:
-    """Property names in `ui:order` (with "*" standing for the rest), else schema order."""
-    order = (ui_schema or {}).get("ui:order")
-    names = list(properties)
-    if not isinstance(order, list):
-        return names
-    listed = [name for name in order if name in properties]
-    rest = [name for name in names if name not in listed]
-    if "*" in order:
-        star = order.index("*")
-        before = [n for n in order[:star] if n in properties]
-        after = [n for n in order[star + 1 :] if n in properties]
-        return before + rest + after
-    return listed + rest
 
 
 def _join(prefix: str, key: str | int) -> str:
@@ -178,7 +164,7 @@ class _Builder:
         conditions = _conditions(schema, ui_schema)
         values = data if isinstance(data, dict) else {}
         views = []
-        for name in _ordered(properties, ui_schema):
+        for name in field_order(properties, ui_schema):
             prop = properties[name]
             if not isinstance(prop, dict):
                 continue

@@ -142,3 +142,14 @@ def test_deploy_with_a_warning_reports_it(auth: Auth) -> None:
 def test_only_process_analysts_may_deploy(auth: Auth, username: str) -> None:
     response = upload(auth, username, {"x.bpmn": linear('<bpmn:task id="t" />')})
     assert response.status_code == 403
+
+
+def test_a_start_form_is_served_in_its_ui_order(auth: Auth) -> None:
+    """A generic client showing fields as served asks for the service before the request
+    types that depend on it (the JSON keeps the order: no sorting)."""
+    response = auth.get("pengguna", "/api/v1/process-models/permintaan-layanan")
+    served = json.loads(response.get_data(as_text=True))["start_form"]
+    order = served["ui_schema"]["ui:order"]
+    fields = list(served["schema"]["properties"])
+    assert fields[: len(order)] == [name for name in order if name in fields]
+    assert fields.index("layanan") < fields.index("jenis_permintaan")

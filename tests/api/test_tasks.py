@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.api.test_permintaan_layanan_flow import CLASSIFY
@@ -41,6 +43,17 @@ def test_get_task_has_form_and_prefill(auth: Auth) -> None:
     body = auth.get("admin.layanan", f"/api/v1/tasks/{task_id}").json
     assert body["form"]["schema"]["properties"]["gangguan"]["type"] == "boolean"
     assert body["data"]["judul"]
+
+
+def test_a_task_form_is_served_in_its_ui_order(auth: Auth) -> None:
+    task_id = first_task(auth)
+    response = auth.get("admin.layanan", f"/api/v1/tasks/{task_id}")
+    form = json.loads(response.get_data(as_text=True))["form"]
+    order = [name for name in form["ui_schema"]["ui:order"] if name != "*"]
+    fields = list(form["schema"]["properties"])
+    listed = [name for name in fields if name in order]
+    assert listed == [name for name in order if name in fields]
+    assert len(listed) > 1
 
 
 def test_unknown_task_is_404(auth: Auth) -> None:

@@ -22,6 +22,7 @@ from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.races import lost_race_is_conflict
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
+from app.services.process_models.form_order import in_ui_order
 
 
 @dataclass
@@ -222,7 +223,9 @@ class TaskService:
             if waiting
             else dict(instance.data)
         )
-        return TaskView(task, model.form_schema(ref), model.ui_schema(ref), data)
+        schema, ui_schema = model.form_schema(ref), model.ui_schema(ref)
+        served = in_ui_order(schema, ui_schema) if schema is not None else None
+        return TaskView(task, served, ui_schema, data)
 
     def claim(self, task_id: str, user: User) -> Task:
         """Take the task so nobody else works on it; claiming one's own claim is a no-op.
