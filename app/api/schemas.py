@@ -239,6 +239,20 @@ class TerminateSchema(Schema):
     )
 
 
+class AssignSchema(Schema):
+    username = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "A holder of the task's lane role for the instance's scope"},
+    )
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "Why; kept in the task_reassigned event"},
+    )
+
+
 class InstancePageSchema(Schema):
     items = fields.List(fields.Nested(InstanceSchema))
     total = fields.Integer()
@@ -410,7 +424,9 @@ class DelegationQuerySchema(Schema):
 
 class NotificationSchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"enum": ["task_assigned", "escalation", "sla_warning"]})
+    kind = fields.String(
+        metadata={"enum": ["task_assigned", "task_unroutable", "escalation", "sla_warning"]}
+    )
     title = fields.String()
     body = fields.String()
     link = fields.String(allow_none=True)

@@ -10,6 +10,7 @@ from app.api.deps import authenticated, current_user, platform, session
 from app.api.known_errors import known_error_dict
 from app.api.present import instance_dict, task_dict
 from app.api.schemas import (
+    AssignSchema,
     CompleteSchema,
     InboxSchema,
     InstanceEnvelopeSchema,
@@ -78,6 +79,25 @@ def claim(task_id: str) -> dict[str, Any]:
 def unclaim(task_id: str) -> dict[str, Any]:
     """Give the task back to the pool."""
     task = _service().unclaim(task_id, current_user())
+    session().commit()
+    return task_dict(task)
+
+
+@blp.route("/<string:task_id>/assign", methods=["POST"])
+@authenticated
+@blp.arguments(AssignSchema)
+@blp.response(200, TaskSchema)
+@blp.alt_response(403, description="Not a supervisor of the task's instance")
+@blp.alt_response(422, description="The user does not hold the lane's role for the scope")
+@blp.alt_response(409, description="The task is closed, the requester's, or with that user")
+def assign(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Hand an open task, unroutable ones included, to a holder of its lane's role; the
+    new holder is notified and the instance gets a `task_reassigned` event."""
+    task = (
+        platform()
+        .supervision(session())
+        .assign(task_id, body["username"], current_user(), body["note"])
+    )
     session().commit()
     return task_dict(task)
 

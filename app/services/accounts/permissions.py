@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -181,6 +182,45 @@ def require(session: Session, user: User | None, permission: Permission) -> None
         raise NotPermitted(permission.refusal)
 
 
+def _scope_clause(service_id: int | None, agency_id: int | None) -> Any:
+    """Grants that cover an instance of this service and PD: everywhere, for the service,
+    for the PD. An instance without a service or PD matches only grants held everywhere
+    (comparing with None would match every PD-wide grant: `service_id IS NULL`)."""
+    scopes = [RoleAssignment.service_id.is_(None) & RoleAssignment.agency_id.is_(None)]
+    if service_id is not None:
+        scopes.append(RoleAssignment.service_id == service_id)
+    if agency_id is not None:
+        scopes.append(RoleAssignment.agency_id == agency_id)
+    return or_(*scopes)
+
+
+def supervisors_of(session: Session, service_id: int | None, agency_id: int | None) -> list[str]:
+    """Usernames of the active supervisors of an instance of this service and PD (the
+    roles of `SUPERVISE` held for a scope covering it), for telling them what needs one.
+
+    Args:
+        session: the database session.
+        service_id: the instance's service, or None.
+        agency_id: the instance's PD, or None.
+
+    Returns:
+        The usernames, sorted.
+    """
+    return sorted(
+        set(
+            session.scalars(
+                select(User.username)
+                .join(RoleAssignment, RoleAssignment.user_id == User.id)
+                .where(
+                    User.active.is_(True),
+                    RoleAssignment.role.in_(SUPERVISE.roles),
+                    _scope_clause(service_id, agency_id),
+                )
+            )
+        )
+    )
+
+
 def supervises(session: Session, user: User, service_id: int | None, agency_id: int | None) -> bool:
     """Whether `user` may supervise an instance of this service and PD: Admin Sistem, or a
     supervisor role held everywhere, for the service or for the PD.
@@ -194,14 +234,6 @@ def supervises(session: Session, user: User, service_id: int | None, agency_id: 
     Returns:
         True when such an assignment exists.
     """
-    # An instance without a service or PD matches only grants held everywhere (comparing
-    # with None would match every PD-wide grant: `service_id IS NULL`).
-    scopes = [RoleAssignment.service_id.is_(None) & RoleAssignment.agency_id.is_(None)]
-    if service_id is not None:
-        scopes.append(RoleAssignment.service_id == service_id)
-    if agency_id is not None:
-        scopes.append(RoleAssignment.agency_id == agency_id)
-    in_scope = or_(*scopes)
     return (
         session.scalar(
             select(RoleAssignment.id)
@@ -209,7 +241,7 @@ def supervises(session: Session, user: User, service_id: int | None, agency_id: 
                 RoleAssignment.user_id == user.id,
                 or_(
                     RoleAssignment.role == RoleName.SYSTEM_ADMINISTRATOR,
-                    RoleAssignment.role.in_(SUPERVISE.roles) & in_scope,
+                    RoleAssignment.role.in_(SUPERVISE.roles) & _scope_clause(service_id, agency_id),
                 ),
             )
             .limit(1)

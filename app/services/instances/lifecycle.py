@@ -284,7 +284,7 @@ class InstanceService:
             self._follow_service(instance, model, actor)
             self.clocks.after_step(instance, model, outcome.fired, actor)
         rows = project_tasks(self.session, instance, outcome, actor, completed_task_id, now)
-        offer(self.session, self.clock, self.mail.enabled, instance, rows.new)
+        offer(self.session, self.clock, self.mail, instance, rows.new)
         project_end(self.session, instance, outcome, actor, rows, now)
         dispatch(self, instance, outcome.messages, actor)
 

@@ -14,30 +14,46 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.engine.routing import candidates
 from app.models import Instance, Task
+from app.services.accounts.permissions import supervisors_of
 from app.services.audit.events import record
-from app.services.notifications.messages import notify_task_candidates
+from app.services.notifications.messages import (
+    MailConfig,
+    NotificationService,
+    notify_task_candidates,
+)
 
 
 def offer(
     session: Session,
     clock: Clock,
-    mail_enabled: bool,
+    mail: MailConfig,
     instance: Instance,
     tasks: Sequence[Task],
 ) -> None:
-    """Notify the candidates of each new task, or mark it unroutable.
+    """Notify the candidates of each new task, or mark it unroutable and tell the
+    instance's supervisors, who can hand it to someone (`SupervisionService.assign`).
 
     Args:
-        mail_enabled: whether notifications also go out by e-mail (SMTP configured).
+        mail: whether notifications also go out by e-mail, and from whom.
     """
     now = clock.now()
     for row in tasks:
         names = candidates(session, row, now)
         if names:
             session.flush()
-            notify_task_candidates(session, clock, mail_enabled, row, names)
+            notify_task_candidates(session, clock, mail.enabled, row, names)
             continue
         row.unroutable = True
+        session.flush()
+        NotificationService(session, clock, mail).notify(
+            supervisors_of(session, instance.service_id, instance.agency_id),
+            "task_unroutable",
+            f"Tugas tanpa penerima: {row.title}",
+            f'Tidak ada yang dapat mengerjakan tugas "{row.title}" (lajur {row.lane}) pada '
+            f"permohonan #{instance.id}; serahkan kepada pemegang peran lajurnya.",
+            f"/api/v1/tasks/{row.id}",
+            instance,
+        )
         record(
             session,
             instance,

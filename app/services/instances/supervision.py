@@ -105,7 +105,7 @@ class SupervisionService:
                 )
             if task.assignee is not None:
                 task.assignee = target.username
-            task.claimed_by_id = target.id
+            task.claimed_by = target
             task.unroutable = False
             now = self.clock.now()
             record(
@@ -133,6 +133,20 @@ class SupervisionService:
             )
             self.session.flush()
         return task
+
+    def assign(self, task_id: str, username: str, user: User, note: str | None = None) -> Task:
+        """`reassign` by the task's id alone (the API's `POST /tasks/{id}/assign`): hand
+        any open task of an instance `user` supervises, unroutable ones included, to a
+        holder of its lane's role for the scope.
+
+        Raises:
+            NotFound: no such task.
+            NotPermitted, Conflict, FormInvalid: as `reassign`.
+        """
+        task = self.session.get(Task, task_id)
+        if task is None:
+            raise NotFound("Tugas tidak ditemukan / task not found")
+        return self.reassign(task.instance_id, task_id, username, user, note)
 
     def _candidate(self, task: Task, username: str) -> User:
         """The active user `username` if the routing rules let them act on `task`.

@@ -47,7 +47,7 @@ def test_a_task_for_a_user_who_does_not_exist_is_unroutable_with_an_event(
 ) -> None:
     instance, task = _instance_and_task(session, platform)
     task.assignee = "tidak.ada"
-    offer(session, platform.clock, False, instance, [task])
+    offer(session, platform.clock, platform.mail, instance, [task])
     assert task.unroutable
     event = session.scalars(
         select(Event).where(Event.instance_id == instance.id).order_by(Event.id.desc())
@@ -62,6 +62,6 @@ def test_an_assignee_is_the_only_one_told(
 ) -> None:
     instance, task = _instance_and_task(session, platform)
     task.assignee = "pelaksana"
-    offer(session, platform.clock, False, instance, [task])
+    offer(session, platform.clock, platform.mail, instance, [task])
     assert not task.unroutable
     assert "pelaksana" in _notified(session, task)

@@ -1,0 +1,98 @@
+"""Nothing routed to nobody (issue 11, item 6, in part): a supervisor hands any open task,
+an unroutable one included, to a holder of its lane's role; the supervisors hear of an
+unroutable task. `POST /api/v1/tasks/{id}/assign`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.test_permintaan_layanan_flow import CLASSIFY, REQUEST
+from tests.conftest import Auth
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+
+def _unroutable_fulfilment(auth: Auth) -> dict[str, Any]:
+    """A request whose service desk named an executor who does not exist."""
+    started = auth.post(
+        "pengguna",
+        "/api/v1/process-instances",
+        json={
+            "process_model_id": "permintaan-layanan",
+            "data": {**REQUEST, "jenis_permintaan": "RESET-SANDI"},
+        },
+    )
+    assert started.status_code == 201, started.json
+    instance_id = started.json["id"]
+    [classify] = [
+        t
+        for t in auth.get("admin.layanan", "/api/v1/tasks").json["items"]
+        if t["process_instance_id"] == instance_id
+    ]
+    done = auth.post(
+        "admin.layanan",
+        f"/api/v1/tasks/{classify['id']}/complete",
+        json={"data": {**CLASSIFY, "pelaksana": "tidak.ada"}},
+    )
+    assert done.status_code == 200, done.json
+    detail = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}").json
+    [task] = [t for t in detail["tasks"] if t["state"] == "ready"]
+    assert task["unroutable"] is True
+    return task
+
+
+def _assign(auth: Auth, supervisor: str, task_id: str, **body: Any) -> Any:
+    return auth.post(supervisor, f"/api/v1/tasks/{task_id}/assign", json=body)
+
+
+def test_the_supervisors_are_told_of_an_unroutable_task(auth: Auth) -> None:
+    task = _unroutable_fulfilment(auth)
+    told = auth.get("pj.layanan", "/api/v1/notifications").json
+    items = told["items"] if isinstance(told, dict) else told
+    assert any(
+        n["kind"] == "task_unroutable" and n["link"] == f"/api/v1/tasks/{task['id']}" for n in items
+    )
+
+
+def test_a_supervisor_hands_an_unroutable_task_to_a_holder_of_the_role(auth: Auth) -> None:
+    task = _unroutable_fulfilment(auth)
+    response = _assign(auth, "pj.layanan", task["id"], username="pelaksana", note="ganti")
+    assert response.status_code == 200, response.json
+    assert response.json["claimed_by"] == "pelaksana"
+    assert response.json["unroutable"] is False
+    inbox = auth.get("pelaksana", "/api/v1/tasks").json["items"]
+    assert task["id"] in {t["id"] for t in inbox}
+    events = auth.get(
+        "pj.layanan", f"/api/v1/process-instances/{task['process_instance_id']}"
+    ).json["events"]
+    [moved] = [e for e in events if e["kind"] == "task_reassigned"]
+    assert moved["data"]["to"] == "pelaksana"
+    assert moved["data"]["note"] == "ganti"
+
+
+def test_someone_who_does_not_supervise_the_instance_gets_403(auth: Auth) -> None:
+    task = _unroutable_fulfilment(auth)
+    for supervisor in ("pengguna", "admin.layanan", "analis"):
+        response = _assign(auth, supervisor, task["id"], username="pelaksana")
+        assert response.status_code == 403, (supervisor, response.json)
+
+
+def test_a_user_without_the_lanes_role_is_422_naming_the_field(auth: Auth) -> None:
+    task = _unroutable_fulfilment(auth)
+    for target in ("pengguna", "tidak.ada.juga"):
+        response = _assign(auth, "pj.layanan", task["id"], username=target)
+        assert response.status_code == 422, response.json
+        assert "username" in response.json["errors"]
+
+
+def test_bad_requests_are_4xx(auth: Auth) -> None:
+    task = _unroutable_fulfilment(auth)
+    assert _assign(auth, "pj.layanan", "tidak-ada", username="pelaksana").status_code == 404
+    missing = _assign(auth, "pj.layanan", task["id"])
+    assert missing.status_code == 422
+    assert "username" in missing.json["errors"]
+    long_note = _assign(auth, "pj.layanan", task["id"], username="pelaksana", note="x" * 501)
+    assert long_note.status_code == 422
+    assert "note" in long_note.json["errors"]
