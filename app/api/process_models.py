@@ -14,6 +14,7 @@ from app.api.schemas import (
     ProcessModelSummarySchema,
     VersionQuerySchema,
 )
+from app.services.catalog.options import FormOptions
 from app.services.process_models.deploy import DeployService
 from app.services.process_models.form_order import in_ui_order
 
@@ -92,7 +93,12 @@ def get_model(model_id: str) -> dict[str, Any]:
     if parsed.start_form is not None:
         ui_schema = parsed.ui_schema(parsed.start_form)
         start = {
-            "schema": in_ui_order(parsed.form_schema(parsed.start_form) or {}, ui_schema),
+            "schema": in_ui_order(
+                FormOptions(session(), platform().clock).serve(
+                    parsed.form_schema(parsed.start_form) or {}, {}
+                ),
+                ui_schema,
+            ),
             "ui_schema": ui_schema,
         }
     return {

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from app.engine.form_options import bound_fields, source_problem
 from app.engine.sandbox import check_script
 from app.engine.specs import BPMN_NS, SPIFF_NS, START_ROLES_PROPERTY, ParsedModel
 from app.errors import DeployProblem
@@ -202,6 +203,11 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
                     _owner_id(prop[0]) if prop else None,
                 )
             )
+    for name, schema in model.forms.items():
+        for field, source in bound_fields(schema):
+            why = source_problem(source, known_roles)
+            if why is not None:
+                problems.append(DeployProblem(name, f"{field}: {why}"))
     refs = [(info.bpmn_id, info.form) for info in model.user_tasks.values()]
     if model.start_form:
         refs.append((None, model.start_form))

@@ -43,7 +43,9 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    kind: Mapped[str] = mapped_column(String(40))  # task_assigned, task_unroutable, escalation, sla_warning
+    kind: Mapped[str] = mapped_column(
+        String(40)
+    )  # task_assigned, task_unroutable, escalation, sla_warning
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(300))

@@ -135,9 +135,22 @@ def _conditions(schema: dict[str, Any], ui_schema: dict[str, Any] | None) -> dic
     return {name: "; ".join(texts) for name, texts in found.items()}
 
 
+def _one_of(prop: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (value, label) pairs of a `oneOf` of `const`s, as a bound field is served
+    (app/services/catalog/options.py); empty for any other `oneOf`."""
+    entries = prop.get("oneOf")
+    if not isinstance(entries, list) or not entries:
+        return []
+    if not all(isinstance(e, dict) and "const" in e for e in entries):
+        return []
+    return [(_as_text(e["const"]), str(e.get("title") or _as_text(e["const"]))) for e in entries]
+
+
 def _values_of(prop: dict[str, Any]) -> list[Any]:
     if isinstance(prop.get("enum"), list):
         return list(prop["enum"])
+    if _one_of(prop):
+        return [e["const"] for e in prop["oneOf"]]
     if prop.get("type") == "boolean":
         return [True, False]
     return []
@@ -210,6 +223,10 @@ class _Builder:
         elif isinstance(prop.get("enum"), list):
             view.widget = "radio" if widget == "radio" else "select"
             view.options = _choice_labels(prop["enum"], ui)
+            view.value = _as_text(value)
+        elif _one_of(prop):
+            view.widget = "radio" if widget == "radio" else "select"
+            view.options = _one_of(prop)
             view.value = _as_text(value)
         elif kind == "boolean":
             view.widget = "radio" if widget == "radio" else "checkbox"

@@ -18,6 +18,7 @@ from app.errors import FormInvalid, NotFound
 from app.models import Service
 from app.request_scope import platform, session
 from app.services.accounts.permissions import may_start
+from app.services.catalog.options import FormOptions
 from app.services.catalog.services import CatalogService
 from app.services.process_models.deploy import DeployService
 from app.web import nav
@@ -113,23 +114,22 @@ def catalog() -> Any:
 
 
 def _for_service(
-    schema: dict[str, Any], ui_schema: dict[str, Any] | None, service: Service | None
+    schema: dict[str, Any],
+    ui_schema: dict[str, Any] | None,
+    service: Service | None,
+    data: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The start form as shown for one service: the service fixed, its request types as a
-    list. Only the drawing changes; the server validates against the deployed form."""
-    shown, ui = copy.deepcopy(schema), copy.deepcopy(ui_schema or {})
+    """The start form as shown: bound fields as lists (the services, the chosen service's
+    request types), and for one service that service fixed. Only the drawing changes; the
+    server validates against the deployed form and the same lists."""
+    shown = FormOptions(session(), platform().clock).serve(
+        schema, data, service.id if service else None, service.agency_id if service else None
+    )
+    shown, ui = copy.deepcopy(shown), copy.deepcopy(ui_schema or {})
     properties = shown.get("properties") or {}
-    if service is None:
-        return shown, ui
-    if "layanan" in properties:
+    if service is not None and "layanan" in properties:
+        properties["layanan"].pop("oneOf", None)
         ui.setdefault("layanan", {})["ui:readonly"] = True
-    kinds = sorted(service.request_types, key=lambda kind: kind.name)
-    if "jenis_permintaan" in properties and kinds:
-        properties["jenis_permintaan"]["enum"] = [kind.code for kind in kinds]
-        ui.setdefault("jenis_permintaan", {})["ui:enumNames"] = [
-            _("%(name)s (perlu persetujuan)", name=kind.name) if kind.needs_approval else kind.name
-            for kind in kinds
-        ]
     return shown, ui
 
 
@@ -152,7 +152,7 @@ def _start_page(
 ) -> Any:
     """The start page, with the server's field errors in the reader's language."""
     schema = item.schema
-    shown, ui = _for_service(schema, item.ui_schema, service)
+    shown, ui = _for_service(schema, item.ui_schema, service, data)
     shown_errors = localized_errors(errors)
     return (
         render_template(

@@ -7,48 +7,50 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from tests.api.test_permintaan_layanan_flow import CLASSIFY, REQUEST
+from app.models import RoleAssignment, RoleName
+from app.services.accounts.users import AccountService
+from app.services.context import Platform
+from tests.api.test_permintaan_layanan_flow import REQUEST
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
 
-def _unroutable_fulfilment(auth: Auth) -> dict[str, Any]:
-    """A request whose service desk named an executor who does not exist."""
+DESK = RoleName.SERVICE_ADMINISTRATOR
+
+
+def _unroutable_classification(auth: Auth, platform: Platform) -> dict[str, Any]:
+    """A request whose service desk has nobody: every Administrator Layanan grant went,
+    so its first task, the classification, can be taken by no one."""
+    with platform.sessions() as session, session.begin():
+        accounts = AccountService(session, platform.clock)
+        for grant in session.scalars(select(RoleAssignment).where(RoleAssignment.role == DESK)):
+            accounts.revoke_assignment(grant.id)
     started = auth.post(
         "pengguna",
         "/api/v1/process-instances",
-        json={
-            "process_model_id": "permintaan-layanan",
-            "data": {**REQUEST, "jenis_permintaan": "RESET-SANDI"},
-        },
+        json={"process_model_id": "permintaan-layanan", "data": REQUEST},
     )
     assert started.status_code == 201, started.json
-    instance_id = started.json["id"]
-    [classify] = [
-        t
-        for t in auth.get("admin.layanan", "/api/v1/tasks").json["items"]
-        if t["process_instance_id"] == instance_id
-    ]
-    done = auth.post(
-        "admin.layanan",
-        f"/api/v1/tasks/{classify['id']}/complete",
-        json={"data": {**CLASSIFY, "pelaksana": "tidak.ada"}},
-    )
-    assert done.status_code == 200, done.json
-    detail = auth.get("pj.layanan", f"/api/v1/process-instances/{instance_id}").json
+    detail = auth.get("pj.layanan", f"/api/v1/process-instances/{started.json['id']}").json
     [task] = [t for t in detail["tasks"] if t["state"] == "ready"]
     assert task["unroutable"] is True
     return task
+
+
+def _staff_the_desk_again(platform: Platform) -> None:
+    with platform.sessions() as session, session.begin():
+        AccountService(session, platform.clock).grant("pelaksana", DESK, service_code="SIMPEG")
 
 
 def _assign(auth: Auth, supervisor: str, task_id: str, **body: Any) -> Any:
     return auth.post(supervisor, f"/api/v1/tasks/{task_id}/assign", json=body)
 
 
-def test_the_supervisors_are_told_of_an_unroutable_task(auth: Auth) -> None:
-    task = _unroutable_fulfilment(auth)
+def test_the_supervisors_are_told_of_an_unroutable_task(auth: Auth, platform: Platform) -> None:
+    task = _unroutable_classification(auth, platform)
     told = auth.get("pj.layanan", "/api/v1/notifications").json
     items = told["items"] if isinstance(told, dict) else told
     assert any(
@@ -56,8 +58,11 @@ def test_the_supervisors_are_told_of_an_unroutable_task(auth: Auth) -> None:
     )
 
 
-def test_a_supervisor_hands_an_unroutable_task_to_a_holder_of_the_role(auth: Auth) -> None:
-    task = _unroutable_fulfilment(auth)
+def test_a_supervisor_hands_an_unroutable_task_to_a_holder_of_the_role(
+    auth: Auth, platform: Platform
+) -> None:
+    task = _unroutable_classification(auth, platform)
+    _staff_the_desk_again(platform)
     response = _assign(auth, "pj.layanan", task["id"], username="pelaksana", note="ganti")
     assert response.status_code == 200, response.json
     assert response.json["claimed_by"] == "pelaksana"
@@ -72,23 +77,27 @@ def test_a_supervisor_hands_an_unroutable_task_to_a_holder_of_the_role(auth: Aut
     assert moved["data"]["note"] == "ganti"
 
 
-def test_someone_who_does_not_supervise_the_instance_gets_403(auth: Auth) -> None:
-    task = _unroutable_fulfilment(auth)
+def test_someone_who_does_not_supervise_the_instance_gets_403(
+    auth: Auth, platform: Platform
+) -> None:
+    task = _unroutable_classification(auth, platform)
     for supervisor in ("pengguna", "admin.layanan", "analis"):
         response = _assign(auth, supervisor, task["id"], username="pelaksana")
         assert response.status_code == 403, (supervisor, response.json)
 
 
-def test_a_user_without_the_lanes_role_is_422_naming_the_field(auth: Auth) -> None:
-    task = _unroutable_fulfilment(auth)
+def test_a_user_without_the_lanes_role_is_422_naming_the_field(
+    auth: Auth, platform: Platform
+) -> None:
+    task = _unroutable_classification(auth, platform)
     for target in ("pengguna", "tidak.ada.juga"):
         response = _assign(auth, "pj.layanan", task["id"], username=target)
         assert response.status_code == 422, response.json
         assert "username" in response.json["errors"]
 
 
-def test_bad_requests_are_4xx(auth: Auth) -> None:
-    task = _unroutable_fulfilment(auth)
+def test_bad_requests_are_4xx(auth: Auth, platform: Platform) -> None:
+    task = _unroutable_classification(auth, platform)
     assert _assign(auth, "pj.layanan", "tidak-ada", username="pelaksana").status_code == 404
     missing = _assign(auth, "pj.layanan", task["id"])
     assert missing.status_code == 422

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services.accounts.permissions import SUPERVISE, require_start, supervises
 from app.services.audit.events import record
+from app.services.catalog.options import FormOptions
 from app.services.catalog.services import resolve_scope
 from app.services.deadlines.service_levels import (
     COMPLAINT,
@@ -76,6 +77,7 @@ class InstanceService:
         self.mail = mail
         self.deployments = DeployService(session, clock, specs)
         self.clocks = SlaService(session, clock, runtime, mail)
+        self.options = FormOptions(session, clock)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -225,6 +227,10 @@ class InstanceService:
             if errors:
                 raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         scope, facts = resolve_scope(self.session, data)
+        if schema is not None:
+            errors = self.options.check(schema, data, scope.service_id, scope.agency_id)
+            if errors:
+                raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         now = self.clock.now()
         reference = None
         if model.reference_prefix:

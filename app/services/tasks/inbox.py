@@ -18,6 +18,7 @@ from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotRea
 from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
 from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
+from app.services.catalog.options import FormOptions
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.races import lost_race_is_conflict
 from app.services.notifications.messages import MailConfig
@@ -90,6 +91,7 @@ class TaskService:
         self.clock = clock
         self.runtime = runtime
         self.instances = InstanceService(session, clock, specs, runtime, mail)
+        self.options = FormOptions(session, clock)
 
     def inbox(
         self,
@@ -224,7 +226,12 @@ class TaskService:
             else dict(instance.data)
         )
         schema, ui_schema = model.form_schema(ref), model.ui_schema(ref)
-        served = in_ui_order(schema, ui_schema) if schema is not None else None
+        served = None
+        if schema is not None:
+            bound = self.options.serve(
+                schema, {**(instance.data or {}), **data}, task.service_id, task.agency_id
+            )
+            served = in_ui_order(bound, ui_schema)
         return TaskView(task, served, ui_schema, data)
 
     def claim(self, task_id: str, user: User) -> Task:
@@ -309,7 +316,9 @@ class TaskService:
             info = model.user_tasks.get(task.bpmn_id)
             schema = model.form_schema(info.form if info else None)
             if schema is not None:
-                errors = validate_form(schema, data)
+                errors = validate_form(schema, data) or self.options.check(
+                    schema, data, task.service_id, task.agency_id, instance.data
+                )
                 if errors:
                     raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
             outcome = self.runtime.complete(

@@ -1,0 +1,53 @@
+"""Form fields bound to live data: the `x-options` keyword and the sources it may name.
+
+A form property marked `"x-options": "services"` (or `"request-types"`, `"agencies"`,
+`"holders:<role>"`) takes its valid values from the application's data; the services
+layer resolves them into standard JSON Schema (`oneOf` of `const`/`title`) when a form is
+served and checks submissions against the same list (app/services/catalog/options.py).
+This module knows only the words, so deploy can refuse a source nobody knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+OPTIONS_KEYWORD = "x-options"
+SERVICES = "services"
+REQUEST_TYPES = "request-types"
+AGENCIES = "agencies"
+HOLDERS_PREFIX = "holders:"
+#: Sources whose list depends on another field's value: the field it depends on.
+PARENT_FIELDS = {REQUEST_TYPES: "layanan"}
+
+
+def bound_fields(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(property name, source) of every top-level property bound to live data."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return
+    for name, prop in properties.items():
+        if isinstance(prop, dict) and OPTIONS_KEYWORD in prop:
+            yield name, prop[OPTIONS_KEYWORD]
+
+
+def source_problem(source: Any, known_roles: set[str]) -> str | None:
+    """Why `source` is no source the app knows, or None when it is one."""
+    if source in (SERVICES, REQUEST_TYPES, AGENCIES):
+        return None
+    if isinstance(source, str) and source.startswith(HOLDERS_PREFIX):
+        role = source.removeprefix(HOLDERS_PREFIX)
+        if role in known_roles:
+            return None
+        return (
+            f"{OPTIONS_KEYWORD}: '{role}' bukan peran yang dikenal / '{role}' names no known role"
+        )
+    return (
+        f"{OPTIONS_KEYWORD}: sumber {source!r} tidak dikenal / unknown source {source!r} "
+        f"(services, request-types, agencies, holders:<peran>)"
+    )
+
+
+def holders_role(source: str) -> str | None:
+    """The role of a `holders:<role>` source, else None."""
+    return source.removeprefix(HOLDERS_PREFIX) if source.startswith(HOLDERS_PREFIX) else None

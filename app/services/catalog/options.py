@@ -1,0 +1,224 @@
+"""Form fields bound to live data, resolved for one user and one instance.
+
+A property marked `"x-options": SOURCE` (app/engine/form_options.py) is served with its
+valid values as standard JSON Schema, `oneOf` of `{"const", "title"}`, so a generic client
+that reads only the served schema can fill the form validly; a field whose list depends on
+another (the request types of the chosen service) is served as `if`/`then` branches, one
+per parent value, or directly as `oneOf` when the parent is already known. Submissions are
+checked against the same lists (`check`), so a value the list never offered is refused
+naming its field.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.clock import Clock
+from app.engine.form_options import (
+    AGENCIES,
+    OPTIONS_KEYWORD,
+    PARENT_FIELDS,
+    REQUEST_TYPES,
+    SERVICES,
+    bound_fields,
+    holders_role,
+)
+from app.engine.routing import role_holders
+from app.models import Agency, Service, User
+
+#: What an empty list says, in the served schema and to a person.
+NO_CHOICES = "tidak ada pilihan / no choices"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One valid value of a bound field and how people read it."""
+
+    const: str
+    title: str
+
+    def as_schema(self) -> dict[str, str]:
+        """The `oneOf` entry: `{"const", "title"}`."""
+        return {"const": self.const, "title": self.title}
+
+
+class FormOptions:
+    """Resolve and check the bound fields of forms, in the caller's transaction."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    def choices(
+        self,
+        source: str,
+        parent: str | None = None,
+        service_id: int | None = None,
+        agency_id: int | None = None,
+    ) -> list[Choice]:
+        """The valid values of `source` now.
+
+        Args:
+            source: `services`, `request-types`, `agencies` or `holders:<role>`.
+            parent: the value of the field a dependent source depends on (a service code
+                for `request-types`); without it a dependent source has no choices.
+            service_id: the instance's service, for `holders:` (who may take the task).
+            agency_id: the instance's PD, for `holders:`.
+        """
+        if source == SERVICES:
+            return [
+                Choice(s.code, f"{s.name} ({s.code})")
+                for s in self.session.scalars(select(Service).order_by(Service.name))
+            ]
+        if source == AGENCIES:
+            return [
+                Choice(a.code, a.name)
+                for a in self.session.scalars(select(Agency).order_by(Agency.name))
+            ]
+        if source == REQUEST_TYPES:
+            service = self._service(parent)
+            kinds = sorted(service.request_types, key=lambda k: k.name) if service else []
+            return [
+                Choice(k.code, f"{k.name} (perlu persetujuan / needs approval)")
+                if k.needs_approval
+                else Choice(k.code, k.name)
+                for k in kinds
+            ]
+        role = holders_role(source)
+        if role is None:
+            return []
+        names = role_holders(self.session, role, service_id, agency_id, self.clock.now())
+        users = {
+            u.username: u
+            for u in self.session.scalars(
+                select(User).where(User.username.in_(names), User.active.is_(True))
+            )
+        }
+        return [
+            Choice(name, f"{users[name].full_name} ({name})") for name in names if name in users
+        ]
+
+    def serve(
+        self,
+        schema: dict[str, Any],
+        data: dict[str, Any],
+        service_id: int | None = None,
+        agency_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A copy of `schema` with every bound field's valid values as `oneOf`.
+
+        Args:
+            schema: the form as deployed.
+            data: what is known already (the instance's data, a prefilled start form):
+                a dependent field whose parent is known gets that parent's list.
+            service_id: the instance's service (for `holders:`).
+            agency_id: the instance's PD (for `holders:`).
+        """
+        bound = dict(bound_fields(schema))
+        if not bound:
+            return schema
+        served = copy.deepcopy(schema)
+        properties = served["properties"]
+        for field, source in bound.items():
+            parent = PARENT_FIELDS.get(source)
+            if parent is not None and data.get(parent) in (None, ""):
+                properties[field] = _without(properties[field], OPTIONS_KEYWORD)
+                served.setdefault("allOf", []).extend(
+                    _branches(field, source, parent, self._parents(parent, bound), self)
+                    if parent in properties
+                    else []
+                )
+                continue
+            found = self.choices(
+                source,
+                str(data[parent]) if parent is not None else None,
+                service_id,
+                agency_id,
+            )
+            properties[field] = _with_choices(properties[field], found)
+        return served
+
+    def check(
+        self,
+        schema: dict[str, Any],
+        data: dict[str, Any],
+        service_id: int | None = None,
+        agency_id: int | None = None,
+        known: dict[str, Any] | None = None,
+    ) -> dict[str, list[str]]:
+        """Field errors for bound values the lists do not offer now (empty: all valid).
+
+        Empty values are left to the form's own `required`. `known` is the instance's
+        data, where a dependent field's parent is found when the form does not carry it.
+        """
+        errors: dict[str, list[str]] = {}
+        context = {**(known or {}), **data}
+        for field, source in bound_fields(schema):
+            value = data.get(field)
+            if value in (None, ""):
+                continue
+            parent = PARENT_FIELDS.get(source)
+            parent_value = context.get(parent) if parent is not None else None
+            allowed = {
+                c.const
+                for c in self.choices(
+                    source,
+                    str(parent_value) if parent_value is not None else None,
+                    service_id,
+                    agency_id,
+                )
+            }
+            if str(value) not in allowed:
+                errors[field] = [
+                    f"'{value}' bukan pilihan yang sah / is not one of the valid choices"
+                ]
+        return errors
+
+    def _service(self, code: str | None) -> Service | None:
+        if not code:
+            return None
+        return self.session.scalar(
+            select(Service).where(Service.code == code).options(selectinload(Service.request_types))
+        )
+
+    def _parents(self, parent: str, bound: dict[str, str]) -> list[str]:
+        """The values the parent field may take (its own bound list)."""
+        source = bound.get(parent, SERVICES)
+        return [c.const for c in self.choices(source)]
+
+
+def _without(prop: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in prop.items() if k != key}
+
+
+def _with_choices(prop: dict[str, Any], found: list[Choice]) -> dict[str, Any]:
+    """The property with its `oneOf`; an empty list accepts nothing and says so."""
+    shown = _without(prop, OPTIONS_KEYWORD)
+    if found:
+        shown["oneOf"] = [c.as_schema() for c in found]
+    else:
+        shown["not"] = {}
+        shown["description"] = " ".join(filter(None, [prop.get("description"), NO_CHOICES]))
+    return shown
+
+
+def _branches(
+    field: str, source: str, parent: str, parents: list[str], options: FormOptions
+) -> list[dict[str, Any]]:
+    """One `if`/`then` per parent value: when the parent is it, the field's `oneOf`."""
+    branches = []
+    for value in parents:
+        found = options.choices(source, value)
+        then: dict[str, Any] = {"oneOf": [c.as_schema() for c in found]} if found else {"not": {}}
+        branches.append(
+            {
+                "if": {"properties": {parent: {"const": value}}, "required": [parent]},
+                "then": {"properties": {field: then}},
+            }
+        )
+    return branches
