@@ -15,6 +15,7 @@ def register_api(app: Flask) -> None:
         calendars,
         change_calendar,
         delegations,
+        forms,
         known_errors,
         notifications,
         process_instances,
@@ -54,6 +55,7 @@ def register_api(app: Flask) -> None:
         known_errors,
         schedules,
         change_calendar,
+        forms,
     ):
         api.register_blueprint(module.blp)
 

@@ -253,6 +253,29 @@ class AssignSchema(Schema):
     )
 
 
+class OptionsQuerySchema(Schema):
+    source = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": "services | request-types | agencies | holders:<role>"},
+    )
+    parent = fields.String(
+        validate=validate.Length(max=80),
+        metadata={"description": "The parent field's value (a service code for request-types)"},
+    )
+    task_id = fields.String(validate=validate.Length(max=36))
+    model_id = fields.String(validate=validate.Length(max=100))
+
+
+class OptionSchema(Schema):
+    const = fields.String()
+    title = fields.String()
+
+
+class OptionsSchema(Schema):
+    oneOf = fields.List(fields.Nested(OptionSchema))  # noqa: N815 - the JSON Schema keyword
+
+
 class InstancePageSchema(Schema):
     items = fields.List(fields.Nested(InstanceSchema))
     total = fields.Integer()

@@ -125,3 +125,40 @@ def test_deploy_refuses_an_unknown_source(auth: Auth) -> None:
     [problem] = response.json["errors"]
     assert problem["file"] == "t.schema.json"
     assert "users" in problem["message"]
+
+
+def _options(auth: Auth, username: str, **query: str) -> Any:
+    return auth.get(username, "/api/v1/forms/options", query_string=query)
+
+
+def test_options_answer_a_browser_whose_parent_field_changed(auth: Auth) -> None:
+    simpeg = _options(auth, "pengguna", source="request-types", parent="SIMPEG")
+    assert simpeg.status_code == 200
+    codes = {c["const"] for c in simpeg.json["oneOf"]}
+    assert "AKUN-BARU" in codes
+    siak = _options(auth, "pengguna", source="request-types", parent="SIAK").json["oneOf"]
+    assert codes != {c["const"] for c in siak}
+    services = _options(auth, "pengguna", source="services", model_id="permintaan-layanan")
+    assert services.json["oneOf"] == _start_form(auth)["properties"]["layanan"]["oneOf"]
+
+
+def test_holders_are_told_only_to_those_who_act_on_the_task(auth: Auth) -> None:
+    task = _classification(auth)
+    source = "holders:Administrator Layanan"
+    mine = _options(auth, "admin.layanan", source=source, task_id=task["id"])
+    assert mine.status_code == 200
+    served = task["form"]["schema"]["properties"]["pelaksana"]["oneOf"]
+    assert mine.json["oneOf"] == served
+    assert _options(auth, "pengguna", source=source, task_id=task["id"]).status_code == 403
+    without = _options(auth, "pengguna", source=source)
+    assert without.status_code == 422
+    assert "task_id" in without.json["errors"]
+
+
+def test_unknown_sources_tasks_and_models_are_4xx(auth: Auth) -> None:
+    unknown = _options(auth, "pengguna", source="users")
+    assert unknown.status_code == 422
+    assert "source" in unknown.json["errors"]
+    assert _options(auth, "pengguna", source="services", task_id="nope").status_code == 404
+    assert _options(auth, "pengguna", source="services", model_id="nope").status_code == 404
+    assert auth.client.get("/api/v1/forms/options?source=services").status_code == 401

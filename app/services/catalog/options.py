@@ -27,9 +27,11 @@ from app.engine.form_options import (
     SERVICES,
     bound_fields,
     holders_role,
+    source_problem,
 )
 from app.engine.routing import role_holders
-from app.models import Agency, Service, User
+from app.errors import InvalidInput
+from app.models import Agency, Role, Service, User
 
 #: What an empty list says, in the served schema and to a person.
 NO_CHOICES = "tidak ada pilihan / no choices"
@@ -102,6 +104,23 @@ class FormOptions:
         return [
             Choice(name, f"{users[name].full_name} ({name})") for name in names if name in users
         ]
+
+    def require_source(self, source: str, for_task: bool) -> None:
+        """Refuse a source nobody knows, and `holders:` outside a task (who holds a role
+        is told only to those who act on a task of that scope).
+
+        Raises:
+            InvalidInput: naming `source`, or `task_id` for holders without a task.
+        """
+        roles = set(self.session.scalars(select(Role.name)))
+        why = source_problem(source, roles)
+        if why is not None:
+            raise InvalidInput("Sumber tidak dikenal / unknown source", {"source": [why]})
+        if holders_role(source) is not None and not for_task:
+            raise InvalidInput(
+                "Pemegang peran hanya untuk tugas / holders need a task",
+                {"task_id": ["wajib untuk holders: / required for holders:"]},
+            )
 
     def serve(
         self,

@@ -18,7 +18,7 @@ from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotRea
 from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
 from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
-from app.services.catalog.options import FormOptions
+from app.services.catalog.options import Choice, FormOptions
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.races import lost_race_is_conflict
 from app.services.notifications.messages import MailConfig
@@ -91,7 +91,7 @@ class TaskService:
         self.clock = clock
         self.runtime = runtime
         self.instances = InstanceService(session, clock, specs, runtime, mail)
-        self.options = FormOptions(session, clock)
+        self.options_of = FormOptions(session, clock)
 
     def inbox(
         self,
@@ -228,11 +228,27 @@ class TaskService:
         schema, ui_schema = model.form_schema(ref), model.ui_schema(ref)
         served = None
         if schema is not None:
-            bound = self.options.serve(
+            bound = self.options_of.serve(
                 schema, {**(instance.data or {}), **data}, task.service_id, task.agency_id
             )
             served = in_ui_order(bound, ui_schema)
         return TaskView(task, served, ui_schema, data)
+
+    def options(
+        self, task_id: str, user: User, source: str, parent: str | None = None
+    ) -> list[Choice]:
+        """The valid values of a bound field of a task's form, for one of its candidates,
+        in the task's scope (a browser asks again when the parent field changes).
+
+        Raises:
+            NotFound: no such task.
+            NotPermitted: the user is not among its candidates.
+            InvalidInput: an unknown source.
+        """
+        task = self._task(task_id)
+        self._require_actor(task, user)
+        self.options_of.require_source(source, for_task=True)
+        return self.options_of.choices(source, parent, task.service_id, task.agency_id)
 
     def claim(self, task_id: str, user: User) -> Task:
         """Take the task so nobody else works on it; claiming one's own claim is a no-op.
@@ -316,7 +332,7 @@ class TaskService:
             info = model.user_tasks.get(task.bpmn_id)
             schema = model.form_schema(info.form if info else None)
             if schema is not None:
-                errors = validate_form(schema, data) or self.options.check(
+                errors = validate_form(schema, data) or self.options_of.check(
                     schema, data, task.service_id, task.agency_id, instance.data
                 )
                 if errors:
