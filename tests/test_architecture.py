@@ -10,6 +10,7 @@ from pathlib import Path
 import grimp
 
 from app.config import PROJECT_ROOT
+from app.services.demo import USERS
 
 
 def test_import_contracts_hold() -> None:
@@ -63,3 +64,10 @@ def test_no_service_is_built_from_the_platform() -> None:
         if path.name != "context.py" and "import Platform" in path.read_text()
     ]
     assert users == []
+
+
+def test_the_readme_lists_every_demo_user_with_what_they_hold() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for username, _, _, grants in USERS:
+        [row] = [line for line in readme.splitlines() if line.startswith(f"| `{username}` |")]
+        assert all(role.value in row for role, _, _ in grants), row
