@@ -7,6 +7,7 @@ from typing import Any
 
 from app.models import Agency, Event, Instance, RoleAssignment, Task, User
 from app.services.deadlines.service_levels import SlaReport, sla_summary
+from app.services.instances.personal_data import ShownEvent
 from app.sla.stopwatch import ClockReading
 
 
@@ -29,7 +30,7 @@ def task_dict(task: Task) -> dict[str, Any]:
     }
 
 
-def event_dict(event: Event) -> dict[str, Any]:
+def event_dict(event: Event | ShownEvent) -> dict[str, Any]:
     """One history entry."""
     return {
         "id": event.id,
@@ -51,8 +52,9 @@ def linked_dict(instance: Instance) -> dict[str, Any]:
     }
 
 
-def instance_dict(instance: Instance, now: datetime) -> dict[str, Any]:
-    """An instance without its tasks and history; `now` decides whether a deadline passed."""
+def instance_dict(instance: Instance, now: datetime, data: dict[str, Any]) -> dict[str, Any]:
+    """An instance without its tasks and history; `now` decides whether a deadline passed,
+    `data` is the instance's data as the reader may see it (`Disclosure.data`)."""
     return {
         "id": instance.id,
         "reference": instance.reference,
@@ -65,7 +67,7 @@ def instance_dict(instance: Instance, now: datetime) -> dict[str, Any]:
         "ended_at": instance.ended_at,
         "service": instance.service.code if instance.service else None,
         "error_message": instance.error_message,
-        "data": instance.data,
+        "data": data,
         "sla": sla_summary(instance, now),
     }
 

@@ -24,6 +24,7 @@ from app.api.schemas import (
     TerminateSchema,
 )
 from app.errors import NotFound
+from app.models import Instance
 from app.services.instances.lifecycle import InstanceService
 
 blp = Blueprint(
@@ -38,6 +39,13 @@ def _service() -> InstanceService:
     return platform().instances(session())
 
 
+def shown(instance: Instance) -> dict[str, Any]:
+    """One instance as the caller may see it (personal data masked where needed)."""
+    disclosure = platform().instances(session()).disclosure(current_user())
+    data = disclosure.data(instance, disclosure.reveals([instance]))
+    return instance_dict(instance, platform().clock.now(), data)
+
+
 @blp.route("", methods=["POST"])
 @authenticated
 @blp.arguments(InstanceCreateSchema)
@@ -48,7 +56,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
     service = _service()
     instance = service.start(body["process_model_id"], body["data"], current_user())
     session().commit()
-    return instance_dict(instance, platform().clock.now())
+    return shown(instance)
 
 
 @blp.route("", methods=["GET"])
@@ -67,7 +75,12 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         reference=query.get("reference"),
     )
     now = platform().clock.now()
-    return {"items": [instance_dict(i, now) for i in page.items], "total": page.total}
+    disclosure = service.disclosure(current_user())
+    revealed = disclosure.reveals(page.items)
+    return {
+        "items": [instance_dict(i, now, disclosure.data(i, revealed)) for i in page.items],
+        "total": page.total,
+    }
 
 
 @blp.route("/<int:instance_id>", methods=["GET"])
@@ -78,13 +91,16 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     service = _service()
     user = current_user()
     instance = service.get(instance_id, user)
-    result = instance_dict(instance, platform().clock.now())
+    disclosure = service.disclosure(user)
+    revealed = disclosure.reveals([instance])
+    result = instance_dict(instance, platform().clock.now(), disclosure.data(instance, revealed))
     tasks = platform().tasks(session())
     result["tasks"] = [
         {**task_dict(task), "candidates": tasks.candidates(task)}
         for task in service.open_tasks(instance)
     ]
-    result["events"] = [event_dict(e) for e in service.events(instance)]
+    events = disclosure.events(instance, service.events(instance), revealed)
+    result["events"] = [event_dict(e) for e in events]
     result["children"] = [linked_dict(child) for child in service.children(instance, user)]
     return result
 
@@ -112,7 +128,7 @@ def _action(name: str) -> Any:
         service = _service()
         instance = getattr(service, name)(instance_id, current_user())
         session().commit()
-        return instance_dict(instance, platform().clock.now())
+        return shown(instance)
 
     action.__name__ = name
     action.__doc__ = f"{name.capitalize()} an instance (supervisors in its scope)."
@@ -134,4 +150,4 @@ def terminate(body: dict[str, Any] | None, instance_id: int) -> dict[str, Any]:
     reason = ((body or {}).get("reason") or "").strip() or None
     instance = _service().terminate(instance_id, current_user(), reason)
     session().commit()
-    return instance_dict(instance, platform().clock.now())
+    return shown(instance)

@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.known_errors import known_error_dict
-from app.api.present import instance_dict, task_dict
+from app.api.present import task_dict
+from app.api.process_instances import shown
 from app.api.schemas import (
     AssignSchema,
     CompleteSchema,
@@ -113,4 +114,4 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     service = _service()
     instance = service.complete(task_id, body["data"], current_user())
     session().commit()
-    return {"process_instance": instance_dict(instance, platform().clock.now())}
+    return {"process_instance": shown(instance)}

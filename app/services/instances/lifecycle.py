@@ -41,6 +41,7 @@ from app.services.deadlines.service_levels import (
 from app.services.instances.links import dispatch
 from app.services.instances.numbering import next_reference
 from app.services.instances.offering import offer
+from app.services.instances.personal_data import Disclosure
 from app.services.instances.projection import project_end, project_instance, project_tasks
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
@@ -183,6 +184,10 @@ class InstanceService:
                 select(Event).where(Event.instance_id == instance.id).order_by(Event.id)
             )
         )
+
+    def disclosure(self, user: User) -> Disclosure:
+        """Whose personal data `user` may read (app/services/instances/personal_data.py)."""
+        return Disclosure(self.session, user, self.clock.now())
 
     def calendar_of(self, instance: Instance) -> WorkingCalendar:
         """The working calendar the instance's scripts and clocks use."""

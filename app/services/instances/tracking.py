@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services.deadlines.service_levels import SlaReport
 from app.services.instances.lifecycle import InstanceService
+from app.services.instances.personal_data import ShownEvent
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
@@ -86,7 +87,8 @@ class InstanceView:
     progress: ElementProgress
     element_names: dict[str, str]
     tasks: list[OpenTask]
-    events: list[Event]
+    #: The history as the reader may see it (personal data masked where needed).
+    events: list[Event | ShownEvent]
     sla: SlaReport | None
     parent: Instance | None
     children: list[Instance]
@@ -229,13 +231,16 @@ class TrackingService:
                     if name != holder
                 ]
             tasks.append(OpenTask(task, reassignable, choices))
+        disclosure = self.instances.disclosure(user)
         return InstanceView(
             instance=instance,
             version=instance.version,
             progress=progress,
             element_names=model_element_names(model.roots),
             tasks=tasks,
-            events=self.instances.events(instance),
+            events=disclosure.events(
+                instance, self.instances.events(instance), disclosure.reveals([instance])
+            ),
             sla=self.instances.clocks.read(instance),
             parent=instance.parent,
             children=self.instances.children(instance, user),
