@@ -363,7 +363,8 @@ def test_start_form_and_no_sla_clock_fields(procedure):
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "EVA"
     schema = load_form(start_props["formJsonSchemaFilename"])
-    assert schema["required"] == ["periode"]
+    # The PD is required: the review and sign-off go to holders of roles granted per PD.
+    assert schema["required"] == ["periode", "perangkat_daerah"]
     assert set(procedure.start_data(MULAI)) - set(MULAI) <= RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])
     for props in form_properties(spec).values():

@@ -187,7 +187,8 @@ class ScheduleService:
         if schema is not None:
             zone = ZoneInfo(agency.timezone if agency is not None else "Asia/Jakarta")
             label = period_label(next_at, cycle, zone, model.timer_start.period)
-            sample = {**data, PERIOD_FIELD: label}
+            # As it will start: scoped to the schedule's PD, with its period.
+            sample = {**_scoped(data, agency), PERIOD_FIELD: label}
             errors = validate_form(schema, sample)
             if errors:
                 raise InvalidInput("Data awal tidak valid / invalid start data", errors)
@@ -253,11 +254,11 @@ class ScheduleService:
         )
 
 
-def _scoped(schedule: Schedule) -> dict[str, Any]:
-    """The start data, scoped to the schedule's PD when it names no service or PD."""
-    data = dict(schedule.start_data)
-    if schedule.agency is not None and not ({SERVICE_FIELD, AGENCY_FIELD} & data.keys()):
-        data[AGENCY_FIELD] = schedule.agency.code
+def _scoped(start_data: dict[str, Any], agency: Agency | None) -> dict[str, Any]:
+    """A schedule's start data, scoped to its PD when it names no service or PD."""
+    data = dict(start_data)
+    if agency is not None and not ({SERVICE_FIELD, AGENCY_FIELD} & data.keys()):
+        data[AGENCY_FIELD] = agency.code
     return data
 
 
@@ -304,7 +305,7 @@ def fire_due_schedules(
             period = period_label(
                 due, schedule.cycle, zone, _looks(instances.deployments, schedule)
             )
-            data = {**_scoped(schedule), PERIOD_FIELD: period}
+            data = {**_scoped(schedule.start_data, schedule.agency), PERIOD_FIELD: period}
             instance = None
             try:
                 with session.begin_nested():  # a failed start leaves nothing behind
