@@ -1,6 +1,7 @@
-"""Nothing routed to nobody (issue 11, item 6, in part): a supervisor hands any open task,
-an unroutable one included, to a holder of its lane's role; the supervisors hear of an
-unroutable task. `POST /api/v1/tasks/{id}/assign`."""
+"""Nothing routed to nobody (issue 11, item 6, in part): deploy warns of lanes nobody holds
+for some PD; a supervisor hands any open task, an unroutable one included, to a holder of
+its lane's role (`POST /api/v1/tasks/{id}/assign`); the supervisors hear of an unroutable
+task."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from app.models import RoleAssignment, RoleName
 from app.services.accounts.users import AccountService
 from app.services.context import Platform
 from tests.api.test_permintaan_layanan_flow import REQUEST
+from tests.api.test_process_models import upload
+from tests.bpmn import lanes, linear
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -105,3 +108,19 @@ def test_bad_requests_are_4xx(auth: Auth, platform: Platform) -> None:
     long_note = _assign(auth, "pj.layanan", task["id"], username="pelaksana", note="x" * 501)
     assert long_note.status_code == 422
     assert "note" in long_note.json["errors"]
+
+
+def test_deploy_warns_of_a_lane_nobody_holds_for_some_pd(auth: Auth, platform: Platform) -> None:
+    """Deploy tells which PDs a lane's role has no holder for (Pimpinan PD is held for
+    DISKOMINFO only in the demo); a role held everywhere is not mentioned."""
+    body = linear(
+        '<bpmn:userTask id="sahkan" />',
+        '<bpmn:userTask id="catat" />',
+        lane_xml=lanes(Pimpinan_PD_Penyedia_Layanan=["sahkan"], Administrator_Layanan=["catat"]),
+    )
+    response = upload(auth, "analis", {"berlajur.bpmn": body})
+    assert response.status_code == 201, response.json
+    [warning] = response.json["warnings"]
+    assert warning["element_id"] == "lane_0"
+    assert "BKPSDM" in warning["message"]
+    assert "DISKOMINFO" not in warning["message"]

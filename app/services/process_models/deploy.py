@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.engine.specs import (
+    BPMN_NS,
     FORM_PROPERTY,
     UI_FORM_PROPERTY,
     Bundle,
@@ -22,7 +23,16 @@ from app.engine.specs import (
 from app.engine.validation import validate_model
 from app.engine.xmlsafe import XmlRejected, parse_xml
 from app.errors import Conflict, DeploymentInvalid, DeployProblem, NotFound
-from app.models import ProcessFile, ProcessModel, ProcessModelVersion, Role, User
+from app.models import (
+    REQUESTER_LANE,
+    Agency,
+    ProcessFile,
+    ProcessModel,
+    ProcessModelVersion,
+    Role,
+    RoleAssignment,
+    User,
+)
 from app.services.accounts.permissions import DEPLOY_MODELS, require
 from app.services.audit.events import audit
 
@@ -122,7 +132,46 @@ class DeployService:
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DeploymentInvalid(errors)
-        return parsed, [p for p in problems if p.severity == "warning"]
+        warnings = [p for p in problems if p.severity == "warning"]
+        return parsed, warnings + self._unstaffed_lanes(parsed)
+
+    def _unstaffed_lanes(self, parsed: ParsedModel) -> list[DeployProblem]:
+        """Warnings for lanes whose role nobody holds everywhere or for some PD: the
+        procedure's tasks for that PD (or a service of it without its own holder) would
+        wait for nobody."""
+        root = parsed.roots.get(parsed.bpmn_file)
+        if root is None:
+            return []
+        agencies = dict(self.session.execute(select(Agency.id, Agency.code)).all())
+        warnings = []
+        for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+            role = (lane.get("name") or "").strip()
+            if role in ("", REQUESTER_LANE):
+                continue
+            grants = self.session.execute(
+                select(RoleAssignment.service_id, RoleAssignment.agency_id).where(
+                    RoleAssignment.role == role
+                )
+            ).all()
+            if any(s is None and a is None for s, a in grants):
+                continue
+            by_agency = {a for s, a in grants if s is None}
+            missing = sorted(
+                code for agency_id, code in agencies.items() if agency_id not in by_agency
+            )
+            if missing:
+                shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+                warnings.append(
+                    DeployProblem(
+                        parsed.bpmn_file,
+                        f"lajur '{role}' tanpa pemegang peran di PD {shown} / nobody holds "
+                        f"'{role}' for PD {shown}: its tasks there would wait for nobody",
+                        lane.sourceline,
+                        lane.get("id"),
+                        severity="warning",
+                    )
+                )
+        return warnings
 
     def deploy(
         self, bundle: Bundle, user: User | None = None, model_id: str | None = None
