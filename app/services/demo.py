@@ -188,8 +188,29 @@ SERVICES = [
     ),
 ]
 
+DemoUser = tuple[str, str, str, list[tuple[RoleName, str | None, str | None]]]
+
+
+def _pd_staff(code: str, title: str) -> list[DemoUser]:
+    """A PD's own Penyedia Layanan and Pimpinan PD: `penyedia.<pd>`, `pimpinan.<pd>`."""
+    return [
+        (
+            f"penyedia.{code.lower()}",
+            f"Penyedia Layanan {title}",
+            code,
+            [(RoleName.SERVICE_PROVIDER, "agency", code)],
+        ),
+        (
+            f"pimpinan.{code.lower()}",
+            f"Kepala {title}",
+            code,
+            [(RoleName.PROVIDER_HEAD, "agency", code)],
+        ),
+    ]
+
+
 # username, full name, agency, [(role, scope kind, scope code)]
-USERS = [
+USERS: list[DemoUser] = [
     ("pengguna", "Siti Pengguna", "BKPSDM", [(RoleName.SERVICE_USER, None, None)]),
     (
         "penyedia",
@@ -233,6 +254,12 @@ USERS = [
         "DISKOMINFO",
         [(RoleName.PROVIDER_HEAD, "agency", "DISKOMINFO")],
     ),
+    # Every other PD staffs its own provider and head, so each procedure can be carried to
+    # its end for each demo PD (the lanes Penyedia Layanan and Pimpinan PD are per PD).
+    *_pd_staff("BKPSDM", "BKPSDM"),
+    *_pd_staff("DISDUKCAPIL", "Disdukcapil"),
+    *_pd_staff("DPMPTSP", "DPMPTSP"),
+    *_pd_staff("BPKAD", "BPKAD"),
     (
         "petugas.siak",
         "Nur Petugas SIAK",

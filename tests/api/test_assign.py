@@ -111,8 +111,12 @@ def test_bad_requests_are_4xx(auth: Auth, platform: Platform) -> None:
 
 
 def test_deploy_warns_of_a_lane_nobody_holds_for_some_pd(auth: Auth, platform: Platform) -> None:
-    """Deploy tells which PDs a lane's role has no holder for (Pimpinan PD is held for
-    DISKOMINFO only in the demo); a role held everywhere is not mentioned."""
+    """Deploy tells which PDs a lane's role has no holder for (here BKPSDM's head has
+    left); a role held everywhere is not mentioned."""
+    with platform.sessions() as session, session.begin():
+        AccountService(session, platform.clock).revoke(
+            "pimpinan.bkpsdm", RoleName.PROVIDER_HEAD, agency_code="BKPSDM"
+        )
     body = linear(
         '<bpmn:userTask id="sahkan" />',
         '<bpmn:userTask id="catat" />',
@@ -122,5 +126,5 @@ def test_deploy_warns_of_a_lane_nobody_holds_for_some_pd(auth: Auth, platform: P
     assert response.status_code == 201, response.json
     [warning] = response.json["warnings"]
     assert warning["element_id"] == "lane_0"
-    assert "BKPSDM" in warning["message"]
+    assert "PD BKPSDM:" in warning["message"]
     assert "DISKOMINFO" not in warning["message"]

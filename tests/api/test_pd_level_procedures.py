@@ -31,3 +31,13 @@ def test_a_plan_names_its_service_or_its_pd(auth: Auth) -> None:
     assert with_pd.status_code == 201, with_pd.json
     with_service = _start(auth, "perencanaan", {**plan, "layanan": "SIMPEG"})
     assert with_service.status_code == 201, with_service.json
+
+
+def test_the_demo_staffs_every_lane_of_every_procedure_for_every_pd(auth: Auth) -> None:
+    """Deploy warns of a lane nobody holds for some PD; over the demo data none of the
+    shipped procedures has one (issue 11, item 8)."""
+    for model in auth.get("analis", "/api/v1/process-models").json:
+        detail = auth.get("analis", f"/api/v1/process-models/{model['id']}").json
+        [newest] = [v for v in detail["versions"] if v["version"] == detail["version"]]
+        unstaffed = [w for w in newest["warnings"] if "lajur" in w["message"]]
+        assert unstaffed == [], (model["id"], unstaffed)
