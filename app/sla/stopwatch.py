@@ -188,13 +188,17 @@ def _with_pauses(segments: list[Segment], pauses: Sequence[Pause]) -> list[Segme
 
 
 def target_met(due: datetime | None, stopped: datetime | None, now: datetime) -> bool | None:
-    """Met (stopped by the deadline), missed (stopped later, or not stopped and past it),
-    or None while undecided or without a deadline."""
+    """Met (stopped before the deadline), missed (stopped at it or later, or not stopped
+    when it came), or None while undecided or without a deadline.
+
+    The regulation's targets are "kurang dari" (Perbup Bangka 21/2025, Tabel 2 and 4:
+    less than 15 minutes...), so a response at exactly the limit misses it.
+    """
     if due is None:
         return None
     if stopped is not None:
-        return stopped <= due
-    return False if now > due else None
+        return stopped < due
+    return False if now >= due else None
 
 
 def read_clock(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -23,6 +23,7 @@ from app.sla.stopwatch import (
     counted_time,
     end_of_next_working_day,
     read_clock,
+    target_met,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -169,3 +170,22 @@ class TestReadClock:
         )
         assert reading.due_at == wib(11, 22, 1)
         assert working_time_between(wib(11, 21, 23), wib(11, 22, 1), ALWAYS_OPEN) == 2 * H
+
+
+class TestTargetMet:
+    """The regulation's targets are "kurang dari" (less than): the limit itself misses."""
+
+    DUE = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+    def test_stopped_before_the_limit_meets_it(self) -> None:
+        assert target_met(self.DUE, self.DUE - timedelta(seconds=1), self.DUE) is True
+
+    def test_stopped_at_the_limit_misses_it(self) -> None:
+        assert target_met(self.DUE, self.DUE, self.DUE) is False
+
+    def test_running_when_the_limit_comes_misses_it(self) -> None:
+        assert target_met(self.DUE, None, self.DUE) is False
+        assert target_met(self.DUE, None, self.DUE - timedelta(seconds=1)) is None
+
+    def test_without_a_deadline_nothing_is_decided(self) -> None:
+        assert target_met(None, self.DUE, self.DUE) is None

@@ -161,15 +161,16 @@ class DashboardService:
         return dashboard
 
     def _deadlines(self, in_scope: list[Any], due: Any, stopped: Any, since: datetime) -> Deadlines:
-        """Met: stopped by the deadline, stopped in the window. Missed: stopped after
-        the deadline in the window, or still running with the deadline passed in it."""
-        met = and_(stopped.is_not(None), stopped <= due, stopped >= since)
-        late = and_(stopped.is_not(None), stopped > due, stopped >= since)
+        """Met: stopped before the deadline, stopped in the window. Missed: stopped at or
+        after the deadline in the window, or still running with the deadline come in it
+        (`app.sla.stopwatch.target_met`: the targets are "kurang dari")."""
+        met = and_(stopped.is_not(None), stopped < due, stopped >= since)
+        late = and_(stopped.is_not(None), stopped >= due, stopped >= since)
         lapsed = and_(
             stopped.is_(None),
             Instance.status.in_((InstanceStatus.RUNNING, InstanceStatus.WAITING)),
             due >= since,
-            due < self.now,
+            due <= self.now,
         )
         row = self.session.execute(
             select(

@@ -260,8 +260,8 @@ def overdue_clause(now: datetime) -> Any:
     return and_(
         Instance.status.in_(RUNNING_CLOCKS),
         or_(
-            and_(Instance.response_due_at < now, Instance.responded_at.is_(None)),
-            and_(Instance.resolution_due_at < now, Instance.resolved_at.is_(None)),
+            and_(Instance.response_due_at <= now, Instance.responded_at.is_(None)),
+            and_(Instance.resolution_due_at <= now, Instance.resolved_at.is_(None)),
         ),
     )
 
