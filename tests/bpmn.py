@@ -64,3 +64,18 @@ def linear(*tasks: str, extra: str = "", lane_xml: str = "") -> bytes:
         + extra
     )
     return document(body)
+
+
+def warned_condition() -> bytes:
+    """A valid diagram whose gateway condition reads a name nothing sets: deployed, with
+    one warning on flow `f1`."""
+    body = linear(
+        '<bpmn:exclusiveGateway id="g" default="f_b" />',
+        extra='<bpmn:endEvent id="b" /><bpmn:sequenceFlow id="f_b" sourceRef="g" targetRef="b" />',
+    )
+    return body.replace(
+        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end" />',
+        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end">'
+        b'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+        b"tidak_ada == 1</bpmn:conditionExpression></bpmn:sequenceFlow>",
+    )

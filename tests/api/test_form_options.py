@@ -4,7 +4,6 @@ value the lists do not offer, naming the field."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from app.services.demo import SAMPLE_REQUEST
 from tests.api.test_permintaan_layanan_flow import CLASSIFY
+from tests.api.test_process_models import upload
 from tests.bpmn import form, linear
 from tests.conftest import Auth
 
@@ -116,11 +116,7 @@ def test_an_executor_without_the_role_is_422_and_the_task_stays_open(
 def test_deploy_refuses_an_unknown_source(auth: Auth) -> None:
     bpmn = linear(f'<bpmn:userTask id="t">{form("t.schema.json")}</bpmn:userTask>')
     schema = b'{"type": "object", "properties": {"x": {"type": "string", "x-options": "users"}}}'
-    files = {"sumber.bpmn": bpmn, "t.schema.json": schema}
-    data = {"file": [(io.BytesIO(content), name) for name, content in files.items()]}
-    response = auth.post(
-        "analis", "/api/v1/process-models", data=data, content_type="multipart/form-data"
-    )
+    response = upload(auth, "analis", {"sumber.bpmn": bpmn, "t.schema.json": schema})
     assert response.status_code == 422, response.json
     [problem] = response.json["errors"]
     assert problem["file"] == "t.schema.json"

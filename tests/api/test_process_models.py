@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Event, ProcessModelVersion
-from tests.bpmn import form, linear
+from tests.bpmn import form, linear, warned_condition
 from tests.conftest import PROCESSES, Auth
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -121,17 +121,7 @@ def test_a_refused_deploy_is_403_before_the_files_are_looked_at(auth: Auth) -> N
 
 
 def test_deploy_with_a_warning_reports_it(auth: Auth) -> None:
-    body = linear(
-        '<bpmn:exclusiveGateway id="g" default="f_b" />',
-        extra='<bpmn:endEvent id="b" /><bpmn:sequenceFlow id="f_b" sourceRef="g" targetRef="b" />',
-    )
-    body = body.replace(
-        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end" />',
-        b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end">'
-        b'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
-        b"tidak_ada == 1</bpmn:conditionExpression></bpmn:sequenceFlow>",
-    )
-    response = upload(auth, "analis", {"peringatan.bpmn": body})
+    response = upload(auth, "analis", {"peringatan.bpmn": warned_condition()})
     assert response.status_code == 201, response.json
     [warning] = response.json["warnings"]
     assert warning["element_id"] == "f1"

@@ -8,7 +8,7 @@ from app.engine.specs import Bundle, SpecCache
 from app.models import Instance, User
 from app.services.context import Platform
 from app.services.process_models.deploy import DeployService
-from tests.bpmn import linear
+from tests.bpmn import linear, warned_condition
 
 V1 = linear('<bpmn:userTask id="satu" />', '<bpmn:userTask id="dua" />')
 V2 = linear(
@@ -77,26 +77,14 @@ def test_content_is_checked_and_parsed_once_however_often_it_is_deployed(
         assert len(fresh.parses) == 1
 
 
-#: A condition reading a name nothing sets: deployed, with a warning.
-WARNED = linear(
-    '<bpmn:exclusiveGateway id="g" default="f_b" />',
-    extra='<bpmn:endEvent id="b" /><bpmn:sequenceFlow id="f_b" sourceRef="g" targetRef="b" />',
-).replace(
-    b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end" />',
-    b'<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="end">'
-    b'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
-    b"tidak_ada == 1</bpmn:conditionExpression></bpmn:sequenceFlow>",
-)
-
-
 def test_an_unchanged_deploy_reports_the_warnings_stored_with_its_version(
     platform: Platform, demo: None
 ) -> None:
     with platform.sessions() as session, session.begin():
         deployments = DeployService(session, platform.clock, platform.specs)
-        first = deployments.deploy(Bundle({"ulang.bpmn": WARNED}))
+        first = deployments.deploy(Bundle({"ulang.bpmn": warned_condition()}))
         again = DeployService(session, platform.clock, SpecCache()).deploy(
-            Bundle({"ulang.bpmn": WARNED})
+            Bundle({"ulang.bpmn": warned_condition()})
         )
     assert first.created
     assert not again.created
