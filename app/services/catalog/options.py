@@ -31,7 +31,7 @@ from app.engine.form_options import (
 )
 from app.engine.routing import role_holders
 from app.errors import InvalidInput
-from app.models import Agency, Role, Service, User
+from app.models import Agency, RequestType, Role, Service, User
 
 #: What an empty list says, in the served schema and to a person.
 NO_CHOICES = "tidak ada pilihan / no choices"
@@ -183,20 +183,44 @@ class FormOptions:
                 continue
             parent = PARENT_FIELDS.get(source)
             parent_value = context.get(parent) if parent is not None else None
-            allowed = {
-                c.const
-                for c in self.choices(
-                    source,
-                    str(parent_value) if parent_value is not None else None,
-                    service_id,
-                    agency_id,
-                )
-            }
-            if str(value) not in allowed:
+            offered = self._offers(
+                source,
+                str(value),
+                str(parent_value) if parent_value is not None else None,
+                service_id,
+                agency_id,
+            )
+            if not offered:
                 errors[field] = [
                     f"'{value}' bukan pilihan yang sah / is not one of the valid choices"
                 ]
         return errors
+
+    def _offers(
+        self,
+        source: str,
+        value: str,
+        parent: str | None,
+        service_id: int | None,
+        agency_id: int | None,
+    ) -> bool:
+        """Whether `choices` would list `value`, asking for that one row instead of
+        reading the whole list: starts and completions check on every call."""
+        if source == SERVICES:
+            found = select(Service.id).where(Service.code == value)
+        elif source == AGENCIES:
+            found = select(Agency.id).where(Agency.code == value)
+        elif source == REQUEST_TYPES:
+            if not parent:
+                return False
+            found = (
+                select(RequestType.id)
+                .join(Service, RequestType.service_id == Service.id)
+                .where(Service.code == parent, RequestType.code == value)
+            )
+        else:
+            return value in {c.const for c in self.choices(source, None, service_id, agency_id)}
+        return self.session.scalar(found.limit(1)) is not None
 
     def _service(self, code: str | None) -> Service | None:
         if not code:
