@@ -40,6 +40,8 @@ def create_agency(body: dict[str, Any]) -> dict[str, Any]:
         body["timezone"],
         body["sla_scheme"],
         body["escalation_warning_percent"],
+        body["recurring_complaints"],
+        body["recurrence_window_days"],
     )
     session().commit()
     return agency_dict(agency)
@@ -58,15 +60,22 @@ def get_agency(code: str) -> dict[str, Any]:
 @blp.arguments(AgencyUpdateSchema)
 @blp.response(200, AgencySchema)
 @blp.alt_response(403, description="Admin Sistem only")
-@blp.alt_response(422, description="Unknown time zone or scheme, warning point outside 1..99")
+@blp.alt_response(
+    422,
+    description="Unknown time zone or scheme, warning point outside 1..99, recurrence count "
+    "outside 2..100 or window outside 1..366 days",
+)
 def update_agency(body: dict[str, Any], code: str) -> dict[str, Any]:
-    """Rename an agency, change its time zone, its SLA scheme or escalation warning point."""
+    """Rename an agency, change its time zone, SLA scheme, escalation warning point, or how
+    many complaints within how many days open a problem."""
     agency = _service().update(
         code,
         body.get("name"),
         body.get("timezone"),
         body.get("sla_scheme"),
         body.get("escalation_warning_percent"),
+        body.get("recurring_complaints"),
+        body.get("recurrence_window_days"),
     )
     session().commit()
     return agency_dict(agency)

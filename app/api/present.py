@@ -104,6 +104,8 @@ def agency_dict(agency: Agency) -> dict[str, Any]:
         "timezone": agency.timezone,
         "sla_scheme": agency.sla_scheme,
         "escalation_warning_percent": agency.escalation_warning_percent,
+        "recurring_complaints": agency.recurring_complaints,
+        "recurrence_window_days": agency.recurrence_window_days,
     }
 
 

@@ -307,6 +307,21 @@ class AgencySchema(Schema):
         validate=validate.Range(min=1, max=99),
         metadata={"description": "percent of an SLA target at which escalation warns"},
     )
+    recurring_complaints = fields.Integer(
+        load_default=3,
+        strict=True,
+        validate=validate.Range(min=2, max=100),
+        metadata={
+            "description": "complaints about one service within recurrence_window_days "
+            "that open a problem (a product addition, not the regulation's)"
+        },
+    )
+    recurrence_window_days = fields.Integer(
+        load_default=30,
+        strict=True,
+        validate=validate.Range(min=1, max=366),
+        metadata={"description": "the days back recurring_complaints counts"},
+    )
 
 
 class AgencyUpdateSchema(Schema):
@@ -314,6 +329,8 @@ class AgencyUpdateSchema(Schema):
     timezone = fields.String()
     sla_scheme = fields.String(validate=validate.OneOf(["prioritas", "urgensi"]))
     escalation_warning_percent = fields.Integer(strict=True, validate=validate.Range(min=1, max=99))
+    recurring_complaints = fields.Integer(strict=True, validate=validate.Range(min=2, max=100))
+    recurrence_window_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=366))
 
 
 class AssignmentSchema(Schema):

@@ -16,8 +16,8 @@ REQUESTER_LANE = "Pemohon"
 class RoleName(StrEnum):
     """The roles of the regulation (Bangka Tabel 1, Polewali II.1-2), by their stored name.
 
-    The values are the `role` table's rows (migration 0001) and the names lanes use, so
-    a member compares equal to the string in the database and in a diagram.
+    The values are the `role` table's rows (migrations 0001 and 0016) and the names lanes
+    use, so a member compares equal to the string in the database and in a diagram.
     """
 
     #: Files requests and complaints, confirms fulfilment, rates satisfaction.
@@ -34,8 +34,12 @@ class RoleName(StrEnum):
     INFRASTRUCTURE_OWNER = "Penanggung Jawab Infrastruktur dan Aplikasi"
     #: The head of the provider PD; escalation level 3.
     PROVIDER_HEAD = "Pimpinan PD Penyedia Layanan"
-    #: Reviews the efficiency of a process (Polewali).
-    COORDINATOR = "Koordinator"
+    #: Reviews the service desk's efficiency and effectiveness (Polewali II.1.a.1 huruf a).
+    SERVICE_DESK_COORDINATOR = "Koordinator Service Desk"
+    #: Reviews incident management's efficiency and effectiveness (Polewali II.1.a.1 huruf b).
+    INCIDENT_COORDINATOR = "Koordinator Manajemen Gangguan"
+    #: Reviews the efficiency and effectiveness of problem control (Polewali II.2.1.a).
+    PROBLEM_COORDINATOR = "Koordinator Manajemen Masalah"
     #: Edits and deploys BPMN diagrams and forms.
     PROCESS_ANALYST = "Analis Proses"
     #: Users, role assignments, agencies, reference tables.
@@ -59,6 +63,8 @@ class Agency(Base):
         CheckConstraint(
             "escalation_warning_percent BETWEEN 1 AND 99", name="escalation_warning_percent"
         ),
+        CheckConstraint("recurring_complaints BETWEEN 2 AND 100", name="recurring_complaints"),
+        CheckConstraint("recurrence_window_days BETWEEN 1 AND 366", name="recurrence_window_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +75,11 @@ class Agency(Base):
     sla_scheme: Mapped[str] = mapped_column(String(20), default="prioritas")
     #: How far into a target (percent) SLA escalation warns before the deadline passes
     escalation_warning_percent: Mapped[int] = mapped_column(default=75, server_default="75")
+    #: How many complaints about one service within `recurrence_window_days` open a problem
+    #: (a product addition: the regulation asks only for a periodic review, Bangka Tabel 7)
+    recurring_complaints: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: The days back that `recurring_complaints` counts
+    recurrence_window_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
     services: Mapped[list[Service]] = relationship(back_populates="agency")
 

@@ -278,6 +278,26 @@ USERS: list[DemoUser] = [
         "BPKAD",
         [(RoleName.INFRASTRUCTURE_ADMINISTRATOR, "service", "SIPKD")],
     ),
+    # Polewali's three coordinators (Kepbup Polewali Mandar 685/2021, II.1.a.1 huruf a-b,
+    # II.2.1.a), appointed by the Kepala Dinas and reviewing their process kabupaten-wide.
+    (
+        "koord.servicedesk",
+        "Maya Koordinator Service Desk",
+        "DISKOMINFO",
+        [(RoleName.SERVICE_DESK_COORDINATOR, None, None)],
+    ),
+    (
+        "koord.gangguan",
+        "Rudi Koordinator Manajemen Gangguan",
+        "DISKOMINFO",
+        [(RoleName.INCIDENT_COORDINATOR, None, None)],
+    ),
+    (
+        "koord.masalah",
+        "Lina Koordinator Manajemen Masalah",
+        "DISKOMINFO",
+        [(RoleName.PROBLEM_COORDINATOR, None, None)],
+    ),
     ("analis", "Yusuf Analis Proses", "DISKOMINFO", [(RoleName.PROCESS_ANALYST, None, None)]),
     ("admin", "Admin Sistem", "DISKOMINFO", [(RoleName.SYSTEM_ADMINISTRATOR, None, None)]),
 ]

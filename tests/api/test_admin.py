@@ -55,6 +55,8 @@ def test_agencies_create_read_update_with_audit(auth: Auth, platform) -> None:
         "timezone": "Asia/Makassar",
         "sla_scheme": "prioritas",
         "escalation_warning_percent": 75,
+        "recurring_complaints": 3,
+        "recurrence_window_days": 30,
     }
     again = auth.post("admin", "/api/v1/agencies", json={"code": "DINKES", "name": "Lagi"})
     assert again.status_code == 409

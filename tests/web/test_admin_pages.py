@@ -187,6 +187,8 @@ class TestAgencies:
                 "timezone": "Asia/Makassar",
                 "sla_scheme": "urgensi",
                 "escalation_warning_percent": "80",
+                "recurring_complaints": "3",
+                "recurrence_window_days": "30",
             },
         )
         assert response.status_code == 302
@@ -199,6 +201,8 @@ class TestAgencies:
                 "timezone": "Asia/Makassar",
                 "sla_scheme": "urgensi",
                 "escalation_warning_percent": "60",
+                "recurring_complaints": "4",
+                "recurrence_window_days": "14",
             },
         )
         assert response.status_code == 302
@@ -209,6 +213,7 @@ class TestAgencies:
         with platform.sessions() as session:
             agency = session.scalar(select(Agency).where(Agency.code == "DINKES"))
             assert agency.escalation_warning_percent == 60
+            assert (agency.recurring_complaints, agency.recurrence_window_days) == (4, 14)
 
     def test_create_refused_keeps_the_input(self, client: FlaskClient, admin: str):
         for changes, field, message in (
@@ -218,6 +223,8 @@ class TestAgencies:
             ({"timezone": "Europe/Paris"}, "timezone", "salah satu dari Asia/Jakarta"),
             ({"escalation_warning_percent": "100"}, "escalation_warning_percent", "1..99"),
             ({"escalation_warning_percent": "tujuh"}, "escalation_warning_percent", "bulat"),
+            ({"recurring_complaints": "1"}, "recurring_complaints", "2..100"),
+            ({"recurrence_window_days": ""}, "recurrence_window_days", "Wajib diisi"),
         ):
             data = {
                 "csrf_token": admin,
@@ -226,6 +233,8 @@ class TestAgencies:
                 "timezone": "Asia/Jakarta",
                 "sla_scheme": "prioritas",
                 "escalation_warning_percent": "75",
+                "recurring_complaints": "3",
+                "recurrence_window_days": "30",
                 **changes,
             }
             response = client.post("/admin/pd/baru", data=data)
@@ -245,6 +254,8 @@ class TestAgencies:
                 "timezone": "Mars/Olympus",
                 "sla_scheme": "prioritas",
                 "escalation_warning_percent": "75",
+                "recurring_complaints": "3",
+                "recurrence_window_days": "30",
             },
         )
         assert response.status_code == 422

@@ -67,15 +67,19 @@ STAFF = Permission(frozenset(RoleName) - {RoleName.SERVICE_USER}, "Hanya petugas
 #: someone else, within the scope they hold them for (`supervises`); Admin Sistem anywhere.
 SUPERVISORS = frozenset({RoleName.SERVICE_OWNER, RoleName.PROVIDER_HEAD})
 SUPERVISE = Permission(SUPERVISORS, "Hanya penyelia / supervisors only")
-#: Open a PD's dashboard: supervisors, coordinators and administrators. Which PDs follows
-#: from the scope of each grant (`DashboardService.scopes`).
+#: Open a PD's dashboard: supervisors, the three coordinators (Polewali II.1.a.1 huruf a-b,
+#: II.2.1.a: they review their process's efficiency, which the dashboard shows) and
+#: administrators. Which PDs follows from the scope of each grant
+#: (`DashboardService.scopes`).
 VIEW_DASHBOARDS = Permission(
     frozenset(
         {
             RoleName.SERVICE_OWNER,
             RoleName.PROVIDER_HEAD,
             RoleName.INFRASTRUCTURE_OWNER,
-            RoleName.COORDINATOR,
+            RoleName.SERVICE_DESK_COORDINATOR,
+            RoleName.INCIDENT_COORDINATOR,
+            RoleName.PROBLEM_COORDINATOR,
             RoleName.SYSTEM_ADMINISTRATOR,
         }
     ),

@@ -17,6 +17,13 @@ TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 SLA_SCHEMES = ("prioritas", "urgensi")
 #: Escalation warns this far (percent) into a target unless the PD chose otherwise.
 DEFAULT_WARNING_PERCENT = 75
+#: A problem opens at this many complaints about one service within the window, and the
+#: window in days, unless the PD chose otherwise (a product addition, not the regulation's).
+DEFAULT_RECURRING_COMPLAINTS = 3
+DEFAULT_RECURRENCE_WINDOW_DAYS = 30
+#: The bounds of those two settings (the database checks the same).
+RECURRING_COMPLAINTS_RANGE = (2, 100)
+RECURRENCE_WINDOW_DAYS_RANGE = (1, 366)
 
 
 class AgencyService:
@@ -66,6 +73,16 @@ class AgencyService:
                 {"escalation_warning_percent": ["1..99 (persen target / percent of a target)"]},
             )
 
+    @staticmethod
+    def _check_whole(field: str, value: int, bounds: tuple[int, int]) -> None:
+        # bool is an int; one complaint is no recurrence, and a window needs at least a day
+        low, high = bounds
+        if isinstance(value, bool) or not low <= value <= high:
+            raise InvalidInput(
+                "Pengaturan PD tidak valid / invalid agency setting",
+                {field: [f"{low}..{high}"]},
+            )
+
     def create(
         self,
         code: str,
@@ -73,14 +90,17 @@ class AgencyService:
         timezone: str = TIMEZONES[0],
         sla_scheme: str = "prioritas",
         escalation_warning_percent: int = DEFAULT_WARNING_PERCENT,
+        recurring_complaints: int = DEFAULT_RECURRING_COMPLAINTS,
+        recurrence_window_days: int = DEFAULT_RECURRENCE_WINDOW_DAYS,
     ) -> Agency:
         """Add an agency.
 
         Raises:
             NotPermitted: the actor is not Admin Sistem.
             Conflict: the code is taken.
-            InvalidInput: the time zone is not an Indonesian one, an unknown SLA scheme, or
-                a warning point outside 1..99 percent.
+            InvalidInput: the time zone is not an Indonesian one, an unknown SLA scheme, a
+                warning point outside 1..99 percent, a recurrence count outside 2..100 or a
+                window outside 1..366 days.
         """
         require(self.session, self.actor, ADMINISTER)
         self._check_timezone(timezone)
@@ -88,12 +108,18 @@ class AgencyService:
             raise Conflict(f"Kode PD '{code}' sudah dipakai / agency code taken")
         self._check_scheme(sla_scheme)
         self._check_warning_percent(escalation_warning_percent)
+        self._check_whole("recurring_complaints", recurring_complaints, RECURRING_COMPLAINTS_RANGE)
+        self._check_whole(
+            "recurrence_window_days", recurrence_window_days, RECURRENCE_WINDOW_DAYS_RANGE
+        )
         agency = Agency(
             code=code,
             name=name,
             timezone=timezone,
             sla_scheme=sla_scheme,
             escalation_warning_percent=escalation_warning_percent,
+            recurring_complaints=recurring_complaints,
+            recurrence_window_days=recurrence_window_days,
         )
         self.session.add(agency)
         self.session.flush()
@@ -105,6 +131,8 @@ class AgencyService:
                 "timezone": timezone,
                 "sla_scheme": sla_scheme,
                 "escalation_warning_percent": escalation_warning_percent,
+                "recurring_complaints": recurring_complaints,
+                "recurrence_window_days": recurrence_window_days,
             },
         )
         return agency
@@ -116,8 +144,11 @@ class AgencyService:
         timezone: str | None = None,
         sla_scheme: str | None = None,
         escalation_warning_percent: int | None = None,
+        recurring_complaints: int | None = None,
+        recurrence_window_days: int | None = None,
     ) -> Agency:
-        """Rename an agency, move it to another time zone, or change its SLA settings.
+        """Rename an agency, move it to another time zone, or change its SLA settings or
+        when recurring complaints open a problem.
 
         Raises:
             NotPermitted: the actor is not Admin Sistem.
@@ -139,6 +170,14 @@ class AgencyService:
         if percent is not None and percent != agency.escalation_warning_percent:
             self._check_warning_percent(percent)
             agency.escalation_warning_percent = changed["escalation_warning_percent"] = percent
+        count = recurring_complaints
+        if count is not None and count != agency.recurring_complaints:
+            self._check_whole("recurring_complaints", count, RECURRING_COMPLAINTS_RANGE)
+            agency.recurring_complaints = changed["recurring_complaints"] = count
+        days = recurrence_window_days
+        if days is not None and days != agency.recurrence_window_days:
+            self._check_whole("recurrence_window_days", days, RECURRENCE_WINDOW_DAYS_RANGE)
+            agency.recurrence_window_days = changed["recurrence_window_days"] = days
         if changed:
             self._audit("agency_updated", {"code": code, "changed": changed})
         self.session.flush()

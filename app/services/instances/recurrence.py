@@ -1,10 +1,12 @@
-"""Recurring complaints open a problem (Perbup Bangka 21/2025, 2.2.1.3, Tabel 7 no. 1:
-problems are identified proactively, among others from complaints that recur).
+"""Recurring complaints open a problem: a product addition, not a rule of the regulations.
 
-When a service gets its `RECURRING`-th complaint within `WINDOW` and no problem about it
-is open, the complaint starts Manajemen Masalah as its child, naming the complaints of
-the pattern; the periodic review and the service desk's "needs root cause" flag are the
-other ways in.
+Perbup Bangka 21/2025, 2.2.1.3, Tabel 7 no. 1 asks the service administrator to identify
+incidents proactively in a periodic review; Kepbup Polewali Mandar 685/2021, II.2.2.a to
+identify problems. Neither sets a count, so when a service gets the PD's
+`Agency.recurring_complaints`-th complaint (3 unless an Admin Sistem changes it) within the
+PD's `Agency.recurrence_window_days` (30) and no problem about it is open, the complaint
+starts Manajemen Masalah as its child, naming the complaints of the pattern; the periodic
+review and the service desk's "needs root cause" flag are the other ways in.
 """
 
 from __future__ import annotations
@@ -18,14 +20,18 @@ from app.models import OPEN_STATUSES, Instance, InstanceStatus
 from app.services.instances.links import Transitions, start_child
 
 PROBLEM_MODEL = "manajemen-masalah"
-RECURRING = 3
-WINDOW = timedelta(days=30)
 
 
 def open_problem_if_recurring(instances: Transitions, complaint: Instance) -> Instance | None:
-    """Start a problem for `complaint`'s service when its complaints recur; the problem."""
+    """Start a problem for `complaint`'s service when its complaints recur; the problem.
+
+    The count and the window are the service's PD's settings, read at each complaint, so a
+    change by an Admin Sistem applies from the next complaint on.
+    """
     if complaint.service_id is None or complaint.service is None:
         return None
+    agency = complaint.service.agency
+    window = timedelta(days=agency.recurrence_window_days)
     session = instances.session
     now = instances.clock.now()
     recent = list(
@@ -34,12 +40,12 @@ def open_problem_if_recurring(instances: Transitions, complaint: Instance) -> In
             .where(
                 Instance.process_model_id == complaint.process_model_id,
                 Instance.service_id == complaint.service_id,
-                Instance.started_at >= now - WINDOW,
+                Instance.started_at >= now - window,
             )
             .order_by(Instance.id)
         )
     )
-    if len(recent) < RECURRING:
+    if len(recent) < agency.recurring_complaints:
         return None
     problem_open = session.scalar(
         select(func.count())
@@ -66,7 +72,7 @@ def open_problem_if_recurring(instances: Transitions, complaint: Instance) -> In
             "layanan": code,
             "judul": f"Gangguan berulang pada layanan {code}",
             "uraian": (
-                f"{len(recent)} aduan untuk layanan {code} dalam {WINDOW.days} hari terakhir; "
+                f"{len(recent)} aduan untuk layanan {code} dalam {window.days} hari terakhir; "
                 "perlu dicari akar masalahnya."
             ),
             "sumber_identifikasi": "aduan_berulang",

@@ -1,4 +1,5 @@
-"""Perangkat Daerah: list, create and edit (code, name, time zone, SLA scheme, warning)."""
+"""Perangkat Daerah: list, create and edit (code, name, time zone, SLA scheme, warning point,
+and when recurring complaints open a problem)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from app.errors import DomainError
 from app.request_scope import platform, session
 from app.services.catalog.agencies import (
+    DEFAULT_RECURRENCE_WINDOW_DAYS,
+    DEFAULT_RECURRING_COMPLAINTS,
     DEFAULT_WARNING_PERCENT,
     SLA_SCHEMES,
     TIMEZONES,
@@ -27,7 +30,17 @@ SCHEME_LABELS = {
     "prioritas": _l("Prioritas (Tabel 2-4)"),
     "urgensi": _l("Urgensi (Tabel 11-14)"),
 }
-FIELDS = ("code", "name", "timezone", "sla_scheme", "escalation_warning_percent")
+FIELDS = (
+    "code",
+    "name",
+    "timezone",
+    "sla_scheme",
+    "escalation_warning_percent",
+    "recurring_complaints",
+    "recurrence_window_days",
+)
+#: The whole-number settings, as the service takes them after the name.
+NUMBERS = ("escalation_warning_percent", "recurring_complaints", "recurrence_window_days")
 
 
 def _service() -> AgencyService:
@@ -48,16 +61,18 @@ def _render(state: FormState, code: str | None, status: int = 200) -> Any:
     )
 
 
-def _checked(state: FormState) -> tuple[str, int | None]:
-    """The name and warning point as the service takes them (errors go into `state`)."""
+def _checked(state: FormState) -> tuple[str, list[int] | None]:
+    """The name and the whole-number settings (`NUMBERS`) as the service takes them, or
+    None for the numbers when one is not a whole number (errors go into `state`)."""
     name = required_text(state, "name", 200)
-    percent = whole_number(state, "escalation_warning_percent")
-    return name, percent
+    numbers = [whole_number(state, field) for field in NUMBERS]
+    whole = [n for n in numbers if n is not None]
+    return name, whole if len(whole) == len(NUMBERS) else None
 
 
 @bp.get("/")
 def index() -> Any:
-    """Every PD with its time zone, scheme and warning point."""
+    """Every PD with its time zone, scheme, warning point and recurrence rule."""
     return render_template("admin/agencies.html", agencies=_service().all())
 
 
@@ -70,6 +85,8 @@ def create() -> Any:
                 "timezone": TIMEZONES[0],
                 "sla_scheme": SLA_SCHEMES[0],
                 "escalation_warning_percent": str(DEFAULT_WARNING_PERCENT),
+                "recurring_complaints": str(DEFAULT_RECURRING_COMPLAINTS),
+                "recurrence_window_days": str(DEFAULT_RECURRENCE_WINDOW_DAYS),
             }
         )
         return _render(state, None)
@@ -77,11 +94,11 @@ def create() -> Any:
     code = state.values["code"]
     if not CODE_PATTERN.match(code):
         state.add("code", _("Huruf besar, angka dan '-' (maks. 40), mis. DISKOMINFO."))
-    name, percent = _checked(state)
-    if state.ok and percent is not None:
+    name, numbers = _checked(state)
+    if state.ok and numbers is not None:
         try:
             _service().create(
-                code, name, state.values["timezone"], state.values["sla_scheme"], percent
+                code, name, state.values["timezone"], state.values["sla_scheme"], *numbers
             )
         except DomainError as err:
             state.refuse(err, default="code")
@@ -94,7 +111,7 @@ def create() -> Any:
 
 @bp.route("/<code>", methods=["GET", "POST"])
 def edit(code: str) -> Any:
-    """Change a PD's name, time zone, SLA scheme or escalation warning point."""
+    """Change a PD's name, time zone, SLA scheme, escalation warning point or recurrence rule."""
     agency = _service().get(code)
     if request.method == "GET":
         state = FormState(
@@ -104,16 +121,18 @@ def edit(code: str) -> Any:
                 "timezone": agency.timezone,
                 "sla_scheme": agency.sla_scheme,
                 "escalation_warning_percent": str(agency.escalation_warning_percent),
+                "recurring_complaints": str(agency.recurring_complaints),
+                "recurrence_window_days": str(agency.recurrence_window_days),
             }
         )
         return _render(state, code)
     state = FormState.posted(request.form, FIELDS)
     state.values["code"] = code
-    name, percent = _checked(state)
-    if state.ok and percent is not None:
+    name, numbers = _checked(state)
+    if state.ok and numbers is not None:
         try:
             _service().update(
-                code, name, state.values["timezone"], state.values["sla_scheme"], percent
+                code, name, state.values["timezone"], state.values["sla_scheme"], *numbers
             )
         except DomainError as err:
             state.refuse(err)
