@@ -26,12 +26,11 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
 from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
-from app.engine.script_calendar import calendar_helpers, script_calendar
+from app.engine.script_context import ScriptContext, script_context, script_context_helpers
 from app.engine.serializer import dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
 from app.engine.spiff_time import engine_clock
 from app.errors import Conflict, NotFound, TaskNotReady
-from app.sla.calendar import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +117,9 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
 class Runtime:
     """Runs models with the restricted script engine and the injected clock.
 
-    Scripts get the working-time helpers (`tambah_waktu_kerja`...) on the `calendar`
-    each call is given: the support hours of the instance's service.
+    Scripts get the helpers of `script_context` (`tambah_waktu_kerja`, `prioritas_tabel_3`...)
+    on the `context` each call is given: the support hours of the instance's service and
+    the reference tables in force.
     """
 
     def __init__(
@@ -128,7 +128,7 @@ class Runtime:
         helpers: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self._script_engine = make_script_engine(
-            helpers={**calendar_helpers(), **(helpers or {})}, time_limit=time_limit
+            helpers={**script_context_helpers(), **(helpers or {})}, time_limit=time_limit
         )
 
     def _load(self, model: ParsedModel, state: bytes) -> BpmnWorkflow:
@@ -202,7 +202,7 @@ class Runtime:
         model: ParsedModel,
         data: Mapping[str, Any],
         clock: Clock,
-        calendar: WorkingCalendar | None = None,
+        context: ScriptContext | None = None,
         by_timer: bool = False,
     ) -> Outcome:
         """Create a workflow with `data` and run it to its first wait.
@@ -229,7 +229,7 @@ class Runtime:
             elif model.start_message is not None:
                 workflow.send_event(BpmnEvent(MessageEventDefinition(model.start_message), {}))
 
-        with engine_clock(clock), script_calendar(calendar):
+        with engine_clock(clock), script_context(context):
             failure = self._step(workflow, begin)
             return self._outcome(model, workflow, failure)
 
@@ -240,7 +240,7 @@ class Runtime:
         task_id: str,
         data: Mapping[str, Any],
         clock: Clock,
-        calendar: WorkingCalendar | None = None,
+        context: ScriptContext | None = None,
     ) -> Outcome:
         """Merge `data` into a READY user task, run it and step to the next wait.
 
@@ -257,7 +257,7 @@ class Runtime:
             task.data.update(data)
             task.run()
 
-        with engine_clock(clock), script_calendar(calendar):
+        with engine_clock(clock), script_context(context):
             before = _fired_timers(workflow)
             failure = self._step(workflow, run)
             return self._outcome(model, workflow, failure, before)
@@ -267,14 +267,14 @@ class Runtime:
         model: ParsedModel,
         state: bytes,
         clock: Clock,
-        calendar: WorkingCalendar | None = None,
+        context: ScriptContext | None = None,
     ) -> Outcome | None:
         """Fire the timers due at `clock.now()`; None when none was due."""
         workflow = self._load(model, state)
         due = next_timer_due(workflow)
         if due is None or due > clock.now():
             return None
-        with engine_clock(clock), script_calendar(calendar):
+        with engine_clock(clock), script_context(context):
             before = _fired_timers(workflow)
             failure = self._step(workflow, workflow.refresh_timers)
             return self._outcome(model, workflow, failure, before)
@@ -285,7 +285,7 @@ class Runtime:
         state: bytes,
         message: Message,
         clock: Clock,
-        calendar: WorkingCalendar | None = None,
+        context: ScriptContext | None = None,
     ) -> Outcome:
         """Hand a message from another instance to a catch event waiting for it.
 
@@ -294,7 +294,7 @@ class Runtime:
         """
         workflow = self._load(model, state)
         event = BpmnEvent(MessageEventDefinition(message.name), message.payload)
-        with engine_clock(clock), script_calendar(calendar):
+        with engine_clock(clock), script_context(context):
             before = _fired_timers(workflow)
             try:
                 workflow.send_event(event)
@@ -312,7 +312,7 @@ class Runtime:
         state: bytes,
         variables: Mapping[str, Any],
         clock: Clock,
-        calendar: WorkingCalendar | None = None,
+        context: ScriptContext | None = None,
     ) -> tuple[bytes, datetime | None]:
         """Set `variables` on every ready and waiting task and re-read the escalation
         timers' due times.
@@ -327,7 +327,7 @@ class Runtime:
             The state to store and the earliest timer due.
         """
         workflow = self._load(model, state)
-        with engine_clock(clock), script_calendar(calendar):
+        with engine_clock(clock), script_context(context):
             for task in workflow.get_tasks(state=SpiffState.READY | SpiffState.WAITING):
                 task.data.update(variables)
                 if task.state == SpiffState.WAITING and task.task_spec.bpmn_id in model.escalations:

@@ -340,9 +340,9 @@ DEFAULT_PRIORITY_MATRIX = _regulation_matrix(
 
 
 def priority(
-    impact: str,
-    group: str,
-    classification: str,
+    impact: object,
+    group: object,
+    classification: object,
     matrix: PriorityMatrix = DEFAULT_PRIORITY_MATRIX,
 ) -> Priority:
     """Give the priority of a complaint (Tabel 3), from plain strings.

@@ -85,7 +85,7 @@ def _escalation_notices(auth: Auth) -> dict[str, list[str]]:
 def test_priority_and_deadlines_follow_tabel_3_4_and_2(auth: Auth) -> None:
     instance = _report(auth)
     sla = instance["sla"]
-    assert instance["data"]["prioritas"] == "P3"  # Mayor x Administrasi x Esensial (DMN)
+    assert instance["data"]["prioritas"] == "P3"  # Mayor x Administrasi x Esensial (Tabel 3)
     assert sla["priority"] == "P3"
     assert sla["response_due_at"] == "2026-11-23T03:00:00+00:00"  # P3 < 1 h
     # 48 working hours from Monday 09:00 WIB: Monday 14:00 WIB a week later.
@@ -94,7 +94,7 @@ def test_priority_and_deadlines_follow_tabel_3_4_and_2(auth: Auth) -> None:
     explanation = auth.get("penyedia", f"/api/v1/process-instances/{instance['id']}/sla").json
     bases = [clock["target"]["basis"] for clock in explanation["clocks"]]
     assert bases == [
-        "Tabel 4: P3 < 60 menit",
+        "Tabel 4: P3 < 60 menit; prioritas dari Tabel 3, nilai regulasi",
         "Tabel 2: Layanan Administrasi Pemerintahan / Esensial < 48 jam",
     ]
 

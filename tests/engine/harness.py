@@ -42,7 +42,7 @@ from app.clock import FixedClock
 from app.engine.forms import validate_form
 from app.engine.runtime import Message, Outcome, ReadyTask, Runtime
 from app.engine.sandbox import make_script_engine
-from app.engine.script_calendar import calendar_helpers
+from app.engine.script_context import script_context_helpers
 from app.engine.serializer import load_state
 from app.engine.specs import ParseCache, ParsedModel
 from app.engine.spiff_time import engine_clock
@@ -297,7 +297,9 @@ class Procedure:
         workflow = BpmnWorkflow(
             self.model.spec,
             self.model.subprocess_specs,
-            script_engine=make_script_engine(helpers=calendar_helpers(), time_limit=TIME_LIMIT),
+            script_engine=make_script_engine(
+                helpers=script_context_helpers(), time_limit=TIME_LIMIT
+            ),
         )
         workflow.task_tree.data.update(data)
         with engine_clock(self.clock):

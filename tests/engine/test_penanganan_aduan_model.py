@@ -812,7 +812,7 @@ def test_every_user_task_has_a_form(procedure):
 def test_deploy_validation_accepts_the_model_without_warnings(procedure):
     model = procedure.model
     assert model.process_id == PROCESS_ID
-    assert set(model.roots) == {"penanganan-aduan.bpmn", "prioritas-aduan.dmn"}
+    assert set(model.roots) == {"penanganan-aduan.bpmn"}
     assert model.start_form.schema_file == "penanganan-aduan-pelaporan.schema.json"
     assert validate_model(model, diagram.KNOWN_ROLES) == []
 

@@ -33,27 +33,38 @@ from app.sla.urgency import DEFAULT_URGENCY_SCHEME, UrgencyScheme
 
 @dataclass(frozen=True)
 class TableKind:
-    """One reference table: its title, class and the regulation's value."""
+    """One reference table: its title, class, the regulation's value and its number there."""
 
     title: str
     cls: Any
     regulation: Any
+    number: str
 
+
+#: Tabel 3, which gives a new complaint its priority (`prioritas_tabel_3` in scripts).
+PRIORITY_TABLE = "matriks-prioritas"
 
 TABLES: dict[str, TableKind] = {
-    "matriks-prioritas": TableKind(
+    PRIORITY_TABLE: TableKind(
         "Matriks prioritas aduan (Perbup Bangka 21/2025, Tabel 3)",
         PriorityMatrix,
         DEFAULT_PRIORITY_MATRIX,
+        "Tabel 3",
     ),
     "target-respons": TableKind(
-        "Target waktu respons (Tabel 4)", ResponseTargets, DEFAULT_RESPONSE_TARGETS
+        "Target waktu respons (Tabel 4)", ResponseTargets, DEFAULT_RESPONSE_TARGETS, "Tabel 4"
     ),
     "target-penyelesaian": TableKind(
-        "Target pelayanan pengguna (Tabel 2)", ResolutionTargets, DEFAULT_RESOLUTION_TARGETS
+        "Target pelayanan pengguna (Tabel 2)",
+        ResolutionTargets,
+        DEFAULT_RESOLUTION_TARGETS,
+        "Tabel 2",
     ),
     "skema-urgensi": TableKind(
-        "Skema SLA berdasarkan urgensi (Tabel 11-14)", UrgencyScheme, DEFAULT_URGENCY_SCHEME
+        "Skema SLA berdasarkan urgensi (Tabel 11-14)",
+        UrgencyScheme,
+        DEFAULT_URGENCY_SCHEME,
+        "Tabel 11-14",
     ),
 }
 
@@ -71,6 +82,14 @@ class TableView:
 
 
 _CACHE_KEY = "reference_tables"
+#: How `basis` names a table nobody edited.
+REGULATION_VALUES = "nilai regulasi"
+
+
+def _version(row: ReferenceTable) -> str:
+    by = row.updated_by.username if row.updated_by else "?"
+    at = row.updated_at.isoformat(timespec="seconds") if row.updated_at else "?"
+    return f"diubah {at} oleh {by}"
 
 
 class ReferenceService:
@@ -90,22 +109,34 @@ class ReferenceService:
             )
         return kind
 
-    def table(self, name: str) -> Any:
-        """The table in force: the stored edit, else the regulation's.
+    def _edited(self) -> dict[str, tuple[Any, str]]:
+        """Every edited table, parsed, with the words naming its version.
 
-        Every SLA reading asks for two or three tables, so all edited tables are read
-        in one query and kept, parsed, for the session's life (edits drop the copy).
+        Every SLA reading and engine step asks for two or three tables, so they are read in
+        one query and kept for the session's life (edits drop the copy).
         """
-        kind = self._kind(name)
-        tables: dict[str, Any] | None = self.session.info.get(_CACHE_KEY)
+        tables: dict[str, tuple[Any, str]] | None = self.session.info.get(_CACHE_KEY)
         if tables is None:
             tables = {
-                row.name: TABLES[row.name].cls.from_rows(row.rows)
+                row.name: (TABLES[row.name].cls.from_rows(row.rows), _version(row))
                 for row in self.session.scalars(select(ReferenceTable))
                 if row.name in TABLES
             }
             self.session.info[_CACHE_KEY] = tables
-        return tables.get(name, kind.regulation)
+        return tables
+
+    def table(self, name: str) -> Any:
+        """The table in force: the stored edit, else the regulation's."""
+        kind = self._kind(name)
+        edited = self._edited().get(name)
+        return edited[0] if edited else kind.regulation
+
+    def basis(self, name: str) -> str:
+        """Which version of the table is in force, in words: the regulation's, or the edit
+        of whom and when (the audit log holds that edit's rows before and after)."""
+        kind = self._kind(name)
+        edited = self._edited().get(name)
+        return f"{kind.number}, {edited[1] if edited else REGULATION_VALUES}"
 
     def view(self, name: str) -> TableView:
         """The table with where its values come from."""

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.engine.routing import role_holders
 from app.engine.runtime import Runtime
+from app.engine.script_context import ScriptContext
 from app.engine.specs import ParsedModel
 from app.models import (
     REQUESTER_LANE,
@@ -42,7 +43,7 @@ from app.models import (
 )
 from app.services.audit.events import record
 from app.services.deadlines.calendars import calendar_for, years_around
-from app.services.deadlines.reference_tables import ReferenceService
+from app.services.deadlines.reference_tables import PRIORITY_TABLE, ReferenceService
 from app.services.notifications.messages import MailConfig, NotificationService
 from app.sla.calendar import ALWAYS_OPEN, WorkingCalendar, is_working_time
 from app.sla.matrix import UnknownValue, normalise_priority
@@ -90,19 +91,43 @@ def scope_calendar(
     return cached
 
 
+def scripts_context(
+    session: Session, clock: Clock, service: Service | None, agency_id: int | None
+) -> ScriptContext:
+    """What an instance's scripts compute with now: its scope's calendar and Tabel 3 as
+    it stands (an administrator's edit applies to the next step that reads it)."""
+    tables = ReferenceService(session, clock)
+    return ScriptContext(
+        calendar=scope_calendar(session, service, agency_id, clock.now()),
+        table_3=lambda: (tables.table(PRIORITY_TABLE), tables.basis(PRIORITY_TABLE)),
+    )
+
+
 def push_variables(
     runtime: Runtime,
     clock: Clock,
     instance: Instance,
     model: ParsedModel,
     variables: dict[str, Any],
-    calendar: WorkingCalendar,
+    context: ScriptContext,
 ) -> None:
     """Write facts the app learnt after a step into the workflow and the instance row."""
-    state, next_timer = runtime.update_data(model, instance.state, variables, clock, calendar)
+    state, next_timer = runtime.update_data(model, instance.state, variables, clock, context)
     instance.state = state
     instance.next_timer_at = next_timer
     instance.data = {**(instance.data or {}), **variables}
+
+
+def _priority_basis(data: dict[str, Any], priority: str | None) -> str | None:
+    """What decided a complaint's priority: the version of Tabel 3 the diagram's
+    `prioritas_tabel_3` read (its `dasar_prioritas`), or a person who set another."""
+    table = data.get("dasar_prioritas")
+    if priority is None or not isinstance(table, str):
+        return None
+    given = data.get("prioritas_menurut_tabel_3")
+    if given == priority:
+        return table
+    return f"petugas (menurut {table}: {given or '-'})"
 
 
 def clock_kind(data: dict[str, Any]) -> str | None:
@@ -217,7 +242,7 @@ class SlaService:
                 priority = normalise_priority(priority).value
             except UnknownValue:
                 priority = None  # the form's enum prevents it; a script may not
-        return {
+        inputs = {
             "jenis": kind,
             "skema": service.agency.sla_scheme,
             "layanan": service.code,
@@ -226,6 +251,12 @@ class SlaService:
             "jenis_permintaan": data.get("jenis_permintaan") if kind == REQUEST else None,
             "pendampingan_lokasi": bool(data.get("pendampingan_lokasi")),
         }
+        basis = _priority_basis(data, priority) if kind == COMPLAINT else None
+        if basis is not None:
+            # left out rather than null: complaints filed before priorities named their
+            # table compare equal, so their targets are not fixed again
+            inputs["dasar_prioritas"] = basis
+        return inputs
 
     def _targets(
         self,
@@ -245,7 +276,7 @@ class SlaService:
             response = self._urgency_response(instance, inputs, calendar)
             resolution = self._urgency_resolution(inputs["urgensi"])
         else:
-            response = self._priority_response(inputs["prioritas"])
+            response = self._priority_response(inputs["prioritas"], inputs.get("dasar_prioritas"))
             resolution = self._table_2(service)
             if not resolution.is_set:
                 warnings.append(
@@ -260,11 +291,12 @@ class SlaService:
             targets["rto"] = _target_dict(rto)
         return targets, warnings
 
-    def _priority_response(self, priority: str | None) -> Target:
+    def _priority_response(self, priority: str | None, basis: str | None) -> Target:
         if priority is None:
             return Target(None, "menunggu penetapan prioritas / priority not set yet")
         duration = response_target(priority, self.tables.table("target-respons"))
-        return Target(duration, f"Tabel 4: {priority} < {_hours(duration)}")
+        decided = f"; prioritas dari {basis}" if basis else ""
+        return Target(duration, f"Tabel 4: {priority} < {_hours(duration)}{decided}")
 
     def _table_2(self, service: Service) -> Target:
         cell = resolution_target(
@@ -483,8 +515,11 @@ class SlaService:
         values = report.timer_values()
         open_ = instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED)
         if open_ and (instance.data or {}).get(SLA_VARIABLE) != values:
+            context = scripts_context(
+                self.session, self.clock, instance.service, instance.agency_id
+            )
             push_variables(
-                self.runtime, self.clock, instance, model, {SLA_VARIABLE: values}, calendar
+                self.runtime, self.clock, instance, model, {SLA_VARIABLE: values}, context
             )
 
     def after_step(

@@ -13,6 +13,7 @@ from app.clock import Clock
 from app.engine.forms import validate_form
 from app.engine.routing import reach_of
 from app.engine.runtime import Message, Outcome, Runtime
+from app.engine.script_context import ScriptContext
 from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import (
@@ -36,7 +37,7 @@ from app.services.deadlines.service_levels import (
     SlaService,
     clock_kind,
     push_variables,
-    scope_calendar,
+    scripts_context,
 )
 from app.services.instances.links import dispatch
 from app.services.instances.numbering import next_reference
@@ -49,7 +50,6 @@ from app.services.instances.start_data import start_variables
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
-from app.sla.calendar import WorkingCalendar
 
 
 @dataclass
@@ -189,9 +189,9 @@ class InstanceService:
         """Whose personal data `user` may read (app/services/instances/personal_data.py)."""
         return Disclosure(self.session, user, self.clock.now())
 
-    def calendar_of(self, instance: Instance) -> WorkingCalendar:
-        """The working calendar the instance's scripts and clocks use."""
-        return scope_calendar(self.session, instance.service, instance.agency_id, self.clock.now())
+    def scripts_of(self, instance: Instance) -> ScriptContext:
+        """What the instance's scripts compute with: its calendar, the tables in force."""
+        return scripts_context(self.session, self.clock, instance.service, instance.agency_id)
 
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
@@ -242,9 +242,9 @@ class InstanceService:
             reference = next_reference(self.session, model.reference_prefix, now)
         initial = start_variables(data, facts, (user.username, user.full_name), now, reference)
         service = self.session.get(Service, scope.service_id) if scope.service_id else None
-        calendar = scope_calendar(self.session, service, scope.agency_id, now)
+        context = scripts_context(self.session, self.clock, service, scope.agency_id)
         outcome = self.runtime.start(
-            model, initial, self.clock, calendar, by_timer=schedule_id is not None
+            model, initial, self.clock, context, by_timer=schedule_id is not None
         )
         instance = Instance(
             process_model_id=process_model_id,
@@ -311,7 +311,7 @@ class InstanceService:
         model = self.model_for(instance)
         try:
             outcome = self.runtime.deliver(
-                model, instance.state, message, self.clock, self.calendar_of(instance)
+                model, instance.state, message, self.clock, self.scripts_of(instance)
             )
         except Conflict:
             return False
@@ -362,7 +362,7 @@ class InstanceService:
             row.agency_id = scope.agency_id
         if instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
             push_variables(
-                self.runtime, self.clock, instance, model, facts, self.calendar_of(instance)
+                self.runtime, self.clock, instance, model, facts, self.scripts_of(instance)
             )
 
     def lock(self, instance_id: int) -> Instance:

@@ -97,7 +97,7 @@ class TimerService:
                 return None  # another worker has it, or it moved on
             model = service.model_for(instance)
             outcome = service.runtime.fire_timers(
-                model, instance.state, service.clock, service.calendar_of(instance)
+                model, instance.state, service.clock, service.scripts_of(instance)
             )
             if outcome is None:
                 return None

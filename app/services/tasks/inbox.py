@@ -343,7 +343,7 @@ class TaskService:
                 task.id,
                 data,
                 self.clock,
-                self.instances.calendar_of(instance),
+                self.instances.scripts_of(instance),
             )
             now = self.clock.now()
             record(

@@ -1,0 +1,102 @@
+"""What BPMN scripts compute with that differs per instance: its calendar and the tables in force.
+
+Script helpers are registered once with the script engine, but their facts differ per
+instance and per moment: the working calendar of its service (support hours, its PD's
+office hours and time zone) and the priority matrix an administrator may have edited since
+the model was deployed (Perbup Bangka 21/2025, Tabel 3). So the helpers look the facts up
+in a context variable that the runtime sets around each engine call, as `spiff_time`
+does for the time. The services layer gathers the facts; the engine never reads the
+database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from app.sla.calendar import WorkingCalendar, indonesian_government_default, script_helpers
+from app.sla.holidays_id import indonesian_holidays
+from app.sla.matrix import DEFAULT_PRIORITY_MATRIX, PriorityMatrix, UnknownValue, priority
+
+#: How a script names the regulation's own Tabel 3 when no administrator edited it.
+REGULATION_TABLE_3 = "Tabel 3, nilai regulasi"
+
+
+def _regulation_table_3() -> tuple[PriorityMatrix, str]:
+    return DEFAULT_PRIORITY_MATRIX, REGULATION_TABLE_3
+
+
+@dataclass(frozen=True)
+class ScriptContext:
+    """The per-instance facts script helpers compute with.
+
+    Attributes:
+        calendar: the working calendar of the instance's scope (None: office hours in WIB).
+        table_3: gives Tabel 3 as it stands now and which version that is, in words (kept
+            beside the priority it gives, so the SLA explanation can say what decided it).
+            A function, because few steps read it and reading it costs a query.
+    """
+
+    calendar: WorkingCalendar | None = None
+    table_3: Callable[[], tuple[PriorityMatrix, str]] = _regulation_table_3
+
+
+_current: ContextVar[ScriptContext | None] = ContextVar("spbe_script_context", default=None)
+
+
+@cache
+def _fallback_calendar() -> WorkingCalendar:
+    """Office hours in WIB with the national holidays, for calls that name no calendar
+    (a model run outside any service, a benchmark)."""
+    return indonesian_government_default("Asia/Jakarta", indonesian_holidays(range(2020, 2036)))
+
+
+def _context() -> ScriptContext:
+    return _current.get() or ScriptContext()
+
+
+@contextmanager
+def script_context(context: ScriptContext | None) -> Iterator[None]:
+    """Let the enclosed engine calls' scripts compute with `context` (None: the defaults)."""
+    token = _current.set(context)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def prioritas_tabel_3(dampak: object, kelompok: object, klasifikasi: object) -> str | None:
+    """The priority (P1-P6) Tabel 3 in force gives an impact, service group and class.
+
+    None when a value is outside the table's vocabulary, as a decision table with no
+    matching rule leaves the priority unset for the Administrator Layanan to decide.
+    """
+    try:
+        return priority(dampak, kelompok, klasifikasi, _context().table_3()[0]).value
+    except UnknownValue:
+        return None
+
+
+def versi_tabel_3() -> str:
+    """Which version of Tabel 3 `prioritas_tabel_3` reads, in words."""
+    return _context().table_3()[1]
+
+
+def script_context_helpers() -> dict[str, Callable[..., Any]]:
+    """The helpers whose facts come from the context: `tambah_waktu_kerja` and the other
+    calendar helpers of `script_helpers`, `prioritas_tabel_3` and `versi_tabel_3`."""
+
+    def bound(name: str) -> Callable[..., Any]:
+        def helper(*args: Any) -> Any:
+            calendar = _context().calendar or _fallback_calendar()
+            return script_helpers(calendar)[name](*args)
+
+        helper.__name__ = name
+        return helper
+
+    calendar = {name: bound(name) for name in script_helpers(_fallback_calendar())}
+    return {**calendar, "prioritas_tabel_3": prioritas_tabel_3, "versi_tabel_3": versi_tabel_3}
