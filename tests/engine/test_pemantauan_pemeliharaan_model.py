@@ -6,7 +6,9 @@ the app adds (tests/engine/harness.py). The procedure starts with a message star
 the timer start event declares the monthly report, which only the app's scheduler fires
 (`Runtime.start(..., by_timer=True)`, app/engine/timer_start.py). An anomaly throws the
 message `penanganan-aduan`; the engine only reports it (`Outcome.messages`): the app
-delivers it.
+delivers it. As Tabel 8 (Perbup Bangka 21/2025, 2.2.2.1) gives each step to both the
+Penyedia Layanan (no. 1) and the Pengelola Infrastruktur dan Aplikasi (no. 2), both handle
+an anomaly and both analyse the results, each on their own task, in parallel.
 """
 
 import ast
@@ -82,6 +84,15 @@ ANOMALI_INFRA = {
     "anomali_infrastruktur": True,
     "uraian_anomali_infrastruktur": "RAM db-simpeg 93% sejak 28 November, di atas ambang 80%.",
 }
+ANALISIS_LAYANAN = {
+    "analisis_hasil_pemantauan_layanan": "Ketersediaan 99,94% di atas target; proses normal.",
+    "rekomendasi_layanan": "Umumkan jadwal pembaruan satu hari sebelumnya.",
+}
+PENANGANAN_INFRA = {
+    "penanganan_teknis": "Batas memori basis data dinaikkan dan kueri berat dioptimalkan.",
+    "komponen_ditangani": ["db-simpeg"],
+    "hasil_penanganan_teknis": "RAM turun ke 68%; pemantauan diperketat satu minggu.",
+}
 ANALISIS = {
     "analisis_hasil_pemantauan": "Utilisasi stabil di bawah ambang; waktu henti karena pembaruan.",
     "rekomendasi_tuning": "Tambah indeks pada tabel riwayat jabatan.",
@@ -138,6 +149,22 @@ def monitor(run, layanan=PEMANTAUAN_LAYANAN, infra=PEMANTAUAN_INFRA):
     run.complete("pemantauan_infrastruktur", INFRA, infra)
 
 
+def analyse(run):
+    """No anomaly: both analyse, in parallel (Tabel 8 no. 1 angka 3, no. 2 angka 3)."""
+    assert run.ready_ids() == ["analisis_pemantauan", "analisis_pemantauan_layanan"]
+    run.complete("analisis_pemantauan_layanan", PROVIDER, ANALISIS_LAYANAN)
+    assert run.ready_ids() == ["analisis_pemantauan"]
+    run.complete("analisis_pemantauan", INFRA, ANALISIS)
+
+
+def handle(run, penanganan=PENANGANAN):
+    """An anomaly: both handle it, in parallel (Tabel 8 no. 1 angka 2, no. 2 angka 2)."""
+    assert run.ready_ids() == ["penanganan_anomali", "penanganan_anomali_infrastruktur"]
+    run.complete("penanganan_anomali", PROVIDER, penanganan)
+    assert run.ready_ids() == ["penanganan_anomali_infrastruktur"]
+    run.complete("penanganan_anomali_infrastruktur", INFRA, PENANGANAN_INFRA)
+
+
 def assert_closed(run):
     assert run.completed
     assert run.reached("pemantauan_selesai") == 1
@@ -151,17 +178,19 @@ def assert_closed(run):
 def test_run_without_anomaly_analyses_and_reports(procedure):
     run = procedure.start(MULAI)
     monitor(run)
-    assert run.ready_ids() == ["analisis_pemantauan"]
-    run.complete("analisis_pemantauan", INFRA, ANALISIS)
+    analyse(run)
     # The utilisation measured by the infrastructure administrator prefills the report.
     assert run.ready_ids() == ["laporan_ketersediaan"]
     report = run.task("laporan_ketersediaan")
     assert report.data["utilisasi_ram_persen"] == 71
     assert report.data["ada_anomali"] is False
+    assert report.data["analisis_hasil_pemantauan_layanan"].startswith("Ketersediaan")
+    assert report.data["analisis_hasil_pemantauan"].startswith("Utilisasi")
     run.complete("laporan_ketersediaan", PROVIDER, LAPORAN)
     run.complete("reviu_laporan", OFFICIAL, DISETUJUI)
     assert_closed(run)
     assert not run.reached("penanganan_anomali")
+    assert not run.reached("penanganan_anomali_infrastruktur")
     assert not run.reached("ajukan_aduan")
     assert run.thrown() == []
 
@@ -169,11 +198,11 @@ def test_run_without_anomaly_analyses_and_reports(procedure):
 def test_anomaly_starts_a_complaint_without_waiting(procedure):
     run = procedure.start(MULAI)
     monitor(run, infra=ANOMALI_INFRA)
-    assert run.ready_ids() == ["penanganan_anomali"]
-    run.complete("penanganan_anomali", PROVIDER, PENANGANAN)
+    handle(run)
     # The throw ran and the flow went on to the report: nothing waits for the complaint.
     assert run.reached("ajukan_aduan") == 1
     assert run.ready_ids() == ["laporan_ketersediaan"]
+    assert run.task("laporan_ketersediaan").data["hasil_penanganan_teknis"].startswith("RAM")
     assert "ajukan_aduan" not in run.waiting_ids()
     [(name, payload)] = run.thrown()
     assert name == COMPLAINT_MESSAGE
@@ -196,6 +225,7 @@ def test_anomaly_starts_a_complaint_without_waiting(procedure):
     run.complete("reviu_laporan", OFFICIAL, DISETUJUI)
     assert_closed(run)
     assert not run.reached("analisis_pemantauan")
+    assert not run.reached("analisis_pemantauan_layanan")
     assert run.data["target_ketersediaan_tercapai"] is False
 
 
@@ -209,9 +239,8 @@ def test_an_anomaly_seen_by_the_provider_alone_is_handled(procedure):
             "uraian_anomali_layanan": "Peringatan gagal masuk beruntun dari satu alamat IP.",
         },
     )
-    assert run.ready_ids() == ["penanganan_anomali"]
     assert run.task("penanganan_anomali").data["ada_anomali"] is True
-    run.complete("penanganan_anomali", PROVIDER, {**PENANGANAN, "kategori_gangguan": "keamanan"})
+    handle(run, {**PENANGANAN, "kategori_gangguan": "keamanan"})
     [(name, payload)] = run.thrown()
     assert (name, payload["kategori"]) == (COMPLAINT_MESSAGE, "keamanan")
 
@@ -219,7 +248,7 @@ def test_an_anomaly_seen_by_the_provider_alone_is_handled(procedure):
 def test_report_sent_back_for_revision_then_approved(procedure):
     run = procedure.start(MULAI)
     monitor(run)
-    run.complete("analisis_pemantauan", INFRA, ANALISIS)
+    analyse(run)
     run.complete("laporan_ketersediaan", PROVIDER, LAPORAN)
     run.complete("reviu_laporan", OFFICIAL, REVISI)
     assert not run.completed
@@ -255,7 +284,8 @@ def test_runtime_starts_by_the_start_message_and_reports_the_thrown_complaint(pr
     for bpmn_id, lane, data in (
         ("pemantauan_layanan", PROVIDER, PEMANTAUAN_LAYANAN),
         ("pemantauan_infrastruktur", INFRA, ANOMALI_INFRA),
-        ("penanganan_anomali", PROVIDER, PENANGANAN),
+        ("penanganan_anomali_infrastruktur", INFRA, PENANGANAN_INFRA),
+        ("penanganan_anomali", PROVIDER, PENANGANAN),  # the last step throws the complaint
     ):
         run.complete(bpmn_id, lane, data)
     assert run.ready_ids() == ["laporan_ketersediaan"]
@@ -272,6 +302,8 @@ def test_tasks_are_routed_to_their_lanes(procedure):
         ("pemantauan_layanan", PROVIDER),
         ("pemantauan_infrastruktur", INFRA),
         ("penanganan_anomali", PROVIDER),
+        ("penanganan_anomali_infrastruktur", INFRA),
+        ("analisis_pemantauan_layanan", PROVIDER),
         ("analisis_pemantauan", INFRA),
         ("laporan_ketersediaan", PROVIDER),
         ("reviu_laporan", OFFICIAL),
@@ -301,6 +333,8 @@ def test_forms_reject_invalid_submissions(procedure):
         "pemantauan_layanan",
         "pemantauan_infrastruktur",
         "penanganan_anomali",
+        "penanganan_anomali_infrastruktur",
+        "analisis_pemantauan_layanan",
         "analisis_pemantauan",
         "laporan_ketersediaan",
         "reviu_laporan",
@@ -329,6 +363,13 @@ def test_forms_reject_invalid_submissions(procedure):
     assert_invalid(penanganan, {**PENANGANAN, "dampak_gangguan": "Major"})
     assert_invalid(penanganan, {**PENANGANAN, "nip_nik": "12345"})
     assert_invalid(penanganan, {**PENANGANAN, "kategori_gangguan": "listrik"})
+
+    for task, data in (
+        ("penanganan_anomali_infrastruktur", PENANGANAN_INFRA),
+        ("analisis_pemantauan_layanan", ANALISIS_LAYANAN),
+    ):
+        for field in load_form(props[task]["formJsonSchemaFilename"])["required"]:
+            assert_invalid(props[task], {k: v for k, v in data.items() if k != field})
 
     laporan = props["laporan_ketersediaan"]
     assert_invalid(
@@ -381,7 +422,7 @@ def test_start_form_and_no_sla_clock_fields(procedure):
 def test_every_user_task_has_a_form(procedure):
     spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
-    assert len(user_tasks) == 6
+    assert len(user_tasks) == 8
     for task_spec in user_tasks:
         form_validator(task_spec.extensions["properties"])
 
@@ -440,6 +481,30 @@ def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
 
 
 # --------------------------------------------------------------------------- diagram
+
+
+def test_each_step_of_tabel_8_is_done_by_both_performers(procedure):
+    """Perbup Bangka 21/2025, 2.2.2.1, Tabel 8: monitoring, handling an anomaly and
+    analysing the results are each a task of the Penyedia Layanan (no. 1) and of the
+    Pengelola Infrastruktur dan Aplikasi (no. 2); only the report is the provider's."""
+    lanes = {bpmn_id: info.lane for bpmn_id, info in procedure.model.user_tasks.items()}
+    for provider_task, infra_task in (
+        ("pemantauan_layanan", "pemantauan_infrastruktur"),
+        ("penanganan_anomali", "penanganan_anomali_infrastruktur"),
+        ("analisis_pemantauan_layanan", "analisis_pemantauan"),
+    ):
+        assert (lanes[provider_task], lanes[infra_task]) == (PROVIDER, INFRA)
+    assert lanes["laporan_ketersediaan"] == PROVIDER
+
+
+def test_product_additions_say_so_and_name_their_setting():
+    """The monthly cycle and the review of the report are the product's, not Tabel 8's."""
+    shipped = diagram.load(BPMN_FILE)
+    for bpmn_id in (TIMER_START, "reviu_laporan"):
+        [node] = [n for n in shipped.cited_nodes() if n.get("id") == bpmn_id]
+        assert "tambahan produk (bukan ketentuan regulasi)" in shipped.documentation(node).lower()
+    [timer] = [n for n in shipped.cited_nodes() if n.get("id") == TIMER_START]
+    assert "/api/v1/schedules" in shipped.documentation(timer)
 
 
 def test_the_diagram_has_its_lanes_decisions_and_loops():

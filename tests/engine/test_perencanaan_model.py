@@ -5,7 +5,11 @@ the app adds (tests/engine/harness.py). The procedure starts with a message star
 (`perencanaan`), which `Runtime.start` delivers for a start by hand. Beside it the timer
 start event declares the yearly plan, which only the app's scheduler fires
 (`Runtime.start(..., by_timer=True)`). Each kind of planning document (`jenis_dokumen`) is
-drafted and approved by its own roles, with a revision loop back to the draft.
+drafted and approved by the roles Perbup Bangka 21/2025 names (2.1.2.2-2.1.2.5), with a
+revision loop back to the draft: the Administrator Layanan drafts every document (the
+infrastructure policy too, 2.1.2.3 angka 1-2), the Administrator Infrastruktur dan Aplikasi
+fills in its own check of the service-needs list (2.1.2.2 angka 3), and the Pimpinan PD
+adopts the service change plan (2.1.2.5).
 
 A plan is about a PD unless it names a service: the app then adds `perangkat_daerah_info`
 from the PD register (`resolve_scope`), which needs the database, so the harness leaves it
@@ -38,6 +42,7 @@ ADMIN = "Administrator Layanan"
 OFFICIAL = "Penanggung Jawab Penyedia Layanan"
 INFRA = "Administrator Infrastruktur dan Aplikasi"
 INFRA_OFFICIAL = "Penanggung Jawab Infrastruktur dan Aplikasi"
+HEAD = "Pimpinan PD Penyedia Layanan"
 
 # What the runtime may put into the instance data at start (besides the start form):
 # `layanan_info` when a service is named, `perangkat_daerah_info` for a PD, and
@@ -58,7 +63,7 @@ LOOPS = {
     "f_setujui_perubahan_revisi",
     "f_setujui_kebijakan_revisi",
 }
-LANE_NAMES = [STARTER_LANE, ADMIN, OFFICIAL, INFRA, INFRA_OFFICIAL]
+LANE_NAMES = [STARTER_LANE, ADMIN, INFRA, OFFICIAL, HEAD, INFRA_OFFICIAL]
 SPLIT_GATEWAYS = 5
 CONDITIONS = 7
 
@@ -116,6 +121,11 @@ KEBIJAKAN = {
     "rencana_pemeliharaan": "Pemeliharaan preventif triwulanan perangkat pusat data.",
     "jadwal_pemeliharaan": "Sabtu pertama setiap triwulan.",
 }
+PEMASTIAN = {
+    "teknologi_sesuai": True,
+    "kesesuaian_teknologi_pemeliharaan": "SIMPEG berbasis web di pusat data memenuhi kebutuhan.",
+    "mekanisme_pemeliharaan": "Pemeliharaan bulanan dan pembaruan keamanan triwulanan.",
+}
 DISETUJUI = {"keputusan_persetujuan": "disetujui", "nomor_dokumen": "800/123/BKPSDM/2026"}
 REVISI = {"keputusan_persetujuan": "revisi", "catatan_persetujuan": "Lengkapi uraian risiko."}
 
@@ -159,24 +169,35 @@ KINDS = {
         TARGET,
         {"layanan": "SIMPEG"},
     ),
-    "rencana_perubahan": ("susun_perubahan", "setujui_perubahan", ADMIN, OFFICIAL, PERUBAHAN, {}),
+    "rencana_perubahan": ("susun_perubahan", "setujui_perubahan", ADMIN, HEAD, PERUBAHAN, {}),
     "kebijakan_infrastruktur": (
         "susun_kebijakan",
         "setujui_kebijakan",
-        INFRA,
+        ADMIN,
         INFRA_OFFICIAL,
         KEBIJAKAN,
         {},
     ),
 }
+#: Steps between the draft and its approval, by document: (task, lane, data).
+CHECKS = {"daftar_kebutuhan_layanan": [("pastikan_teknologi", INFRA, PEMASTIAN)]}
+
+
+def draft_and_check(run, jenis):
+    """Complete the draft of `jenis` and the checks that follow it, each in its lane."""
+    draft, _, drafter, _, data, _ = KINDS[jenis]
+    run.complete(draft, drafter, data)
+    for task, lane, check in CHECKS.get(jenis, []):
+        assert run.ready_ids() == [task]
+        run.complete(task, lane, check)
 
 
 @pytest.mark.parametrize("jenis", sorted(KINDS))
 def test_each_document_is_drafted_and_approved_by_its_roles(procedure, jenis):
-    draft, approval, drafter, approver, data, extra = KINDS[jenis]
+    draft, approval, _, approver, _, extra = KINDS[jenis]
     run = start(procedure, jenis, extra)
     assert run.ready_ids() == [draft]
-    run.complete(draft, drafter, data)
+    draft_and_check(run, jenis)
     assert run.ready_ids() == [approval]
     run.complete(approval, approver, DISETUJUI)
     assert_adopted(run)
@@ -186,14 +207,14 @@ def test_each_document_is_drafted_and_approved_by_its_roles(procedure, jenis):
 
 @pytest.mark.parametrize("jenis", sorted(KINDS))
 def test_revision_goes_back_to_the_draft_with_the_note(procedure, jenis):
-    draft, approval, drafter, approver, data, extra = KINDS[jenis]
+    draft, approval, _, approver, _, extra = KINDS[jenis]
     run = start(procedure, jenis, extra)
-    run.complete(draft, drafter, data)
+    draft_and_check(run, jenis)
     run.complete(approval, approver, REVISI)
     assert not run.completed
     assert run.ready_ids() == [draft]
     assert run.task(draft).data["catatan_persetujuan"] == REVISI["catatan_persetujuan"]
-    run.complete(draft, drafter, data)
+    draft_and_check(run, jenis)
     run.complete(approval, approver, DISETUJUI)
     assert_adopted(run)
     assert run.reached(draft) == 2
@@ -219,7 +240,7 @@ def test_runtime_starts_by_the_start_message(procedure):
     assert model.reference_prefix == "REN"
     run = start(procedure, "kebijakan_infrastruktur", {})
     assert run.ready_ids() == ["susun_kebijakan"]
-    run.complete("susun_kebijakan", INFRA, KEBIJAKAN)
+    run.complete("susun_kebijakan", ADMIN, KEBIJAKAN)
     assert run.ready_ids() == ["setujui_kebijakan"]
     run.complete("setujui_kebijakan", INFRA_OFFICIAL, DISETUJUI)
     assert run.status == "complete"
@@ -230,10 +251,28 @@ def test_runtime_starts_by_the_start_message(procedure):
 def test_tasks_are_routed_to_their_lanes(procedure):
     model = procedure.model
     data = procedure.start_data(MULAI)
-    for draft, approval, drafter, approver, *_ in KINDS.values():
-        for bpmn_id, lane in ((draft, drafter), (approval, approver)):
-            route = route_for(model.user_tasks[bpmn_id], data, STARTER)
-            assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+    routes = [(draft, drafter) for draft, _, drafter, *_ in KINDS.values()]
+    routes += [(approval, approver) for _, approval, _, approver, *_ in KINDS.values()]
+    routes += [(task, lane) for checks in CHECKS.values() for task, lane, _ in checks]
+    for bpmn_id, lane in routes:
+        route = route_for(model.user_tasks[bpmn_id], data, STARTER)
+        assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
+
+
+def test_the_roles_are_those_the_regulation_names(procedure):
+    """Perbup Bangka 21/2025: the infrastructure policy is drafted by the Administrator
+    Layanan (2.1.2.3 angka 1-2), the infrastructure administrator fills in its own check
+    of the service needs (2.1.2.2 angka 3), the Pimpinan PD adopts the change plan
+    (2.1.2.5)."""
+    user_tasks = procedure.model.user_tasks
+    lanes = {bpmn_id: user_tasks[bpmn_id].lane for bpmn_id in user_tasks}
+    assert lanes["susun_kebijakan"] == ADMIN
+    assert lanes["pastikan_teknologi"] == INFRA
+    assert lanes["setujui_perubahan"] == HEAD
+    kebutuhan = load_form(user_tasks["susun_kebutuhan"].form.schema_file)
+    pemastian = load_form(user_tasks["pastikan_teknologi"].form.schema_file)
+    assert "kesesuaian_teknologi_pemeliharaan" not in kebutuhan["properties"]
+    assert "kesesuaian_teknologi_pemeliharaan" in pemastian["required"]
 
 
 # --------------------------------------------------------------------------- forms
@@ -252,9 +291,14 @@ def form_properties(spec):
 def test_forms_reject_invalid_submissions(procedure):
     spec = procedure.model.spec
     props = form_properties(spec)
-    assert set(props) == {START_EVENT} | {d for d, *_ in KINDS.values()} | {
-        a for _, a, *_ in KINDS.values()
-    }
+    checks = {task for tasks in CHECKS.values() for task, *_ in tasks}
+    assert (
+        set(props)
+        == {START_EVENT}
+        | {d for d, *_ in KINDS.values()}
+        | {a for _, a, *_ in KINDS.values()}
+        | checks
+    )
     start_form = props[START_EVENT]
     assert_invalid(start_form, {**MULAI, "jenis_dokumen": "rencana_strategis"})
     assert_invalid(start_form, {**MULAI, "periode": "27"})
@@ -286,6 +330,11 @@ def test_forms_reject_invalid_submissions(procedure):
     )
     assert_invalid(perubahan, {**PERUBAHAN, "jenis_perubahan": "penggabungan"})
     assert_invalid(perubahan, {**PERUBAHAN, "rencana_waktu_perubahan": "6 Februari 2027"})
+
+    pemastian = props["pastikan_teknologi"]
+    for field in PEMASTIAN:
+        assert_invalid(pemastian, {k: v for k, v in PEMASTIAN.items() if k != field})
+    assert_invalid(pemastian, {**PEMASTIAN, "teknologi_sesuai": "ya"})
 
     kebijakan = props["susun_kebijakan"]
     assert_invalid(kebijakan, {**KEBIJAKAN, "ruang_lingkup_infrastruktur": []})
@@ -326,7 +375,7 @@ def test_operation_target_form_has_the_attributes_of_2_1_2_4(procedure):
 def test_every_user_task_has_a_form(procedure):
     spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
-    assert len(user_tasks) == 8
+    assert len(user_tasks) == 9
     for task_spec in user_tasks:
         form_validator(task_spec.extensions["properties"])
 

@@ -11,11 +11,13 @@ from tests.conftest import Auth
 from tests.engine import test_pemantauan_pemeliharaan_model as engine
 from tests.engine.test_pemantauan_pemeliharaan_model import (
     ANALISIS,
+    ANALISIS_LAYANAN,
     ANOMALI_INFRA,
     DISETUJUI,
     PEMANTAUAN_INFRA,
     PEMANTAUAN_LAYANAN,
     PENANGANAN,
+    PENANGANAN_INFRA,
     REVISI,
 )
 from tests.paths.driver import Driver
@@ -70,6 +72,12 @@ def _monitored(
 
 def test_no_anomaly_report_revised_then_approved(drive: Driver) -> None:
     instance_id = _monitored(drive)
+    # Both analyse, each in their own inbox (Tabel 8 no. 1 angka 3, no. 2 angka 3).
+    assert _inbox(drive, PROVIDER, instance_id) == ["analisis_pemantauan_layanan"]
+    assert _inbox(drive, INFRA, instance_id) == ["analisis_pemantauan"]
+    drive.complete(
+        PROVIDER, instance_id, "analisis_pemantauan_layanan", ANALISIS_LAYANAN, outsider=INFRA
+    )
     drive.complete(INFRA, instance_id, "analisis_pemantauan", ANALISIS, outsider=OFFICIAL)
     for review in (REVISI, DISETUJUI):
         drive.complete(PROVIDER, instance_id, "laporan_ketersediaan", LAPORAN, outsider=OFFICIAL)
@@ -79,7 +87,7 @@ def test_no_anomaly_report_revised_then_approved(drive: Driver) -> None:
     assert done["data"]["ada_anomali"] is False
     assert done["data"]["catatan_reviu"] == REVISI["catatan_reviu"]
     kinds = drive.kinds(PROVIDER, instance_id)
-    assert kinds.count("task_completed") == 7
+    assert kinds.count("task_completed") == 8
     assert "child_started" not in kinds
     assert "service_changed" not in kinds
     assert drive.instance(PROVIDER, instance_id)["children"] == []
@@ -94,7 +102,11 @@ def test_an_anomaly_files_a_complaint_and_the_report_goes_on(
     drive: Driver, layanan: dict[str, Any], infra: dict[str, Any]
 ) -> None:
     instance_id = _monitored(drive, layanan, infra)
-    assert _inbox(drive, INFRA, instance_id) == []  # no analysis on this branch
+    # Both handle the anomaly (Tabel 8 no. 1 angka 2, no. 2 angka 2); nobody analyses.
+    assert _inbox(drive, INFRA, instance_id) == ["penanganan_anomali_infrastruktur"]
+    drive.complete(
+        INFRA, instance_id, "penanganan_anomali_infrastruktur", PENANGANAN_INFRA, outsider=PROVIDER
+    )
     drive.complete(
         PROVIDER, instance_id, "penanganan_anomali", PENANGANAN, outsider="admin.layanan"
     )
@@ -123,7 +135,7 @@ def test_an_anomaly_files_a_complaint_and_the_report_goes_on(
     assert done["data"]["ada_anomali"] is True
     assert done["data"]["target_ketersediaan_tercapai"] is False
     kinds = drive.kinds(PROVIDER, instance_id)
-    assert kinds.count("task_completed") == 5
+    assert kinds.count("task_completed") == 6
     assert kinds.count("child_started") == 1
     assert "message_undelivered" not in kinds
     assert "service_changed" not in kinds

@@ -13,6 +13,7 @@ from tests.engine.test_perencanaan_model import (
     KEBIJAKAN,
     KEBUTUHAN,
     MULAI,
+    PEMASTIAN,
     PERUBAHAN,
     REVISI,
     TARGET,
@@ -43,24 +44,33 @@ KINDS: dict[str, tuple[str, str, str, str, str, dict[str, Any], dict[str, Any]]]
         TARGET,
         {"layanan": "SIAK", "judul": "Target Pengoperasian SIAK 2027"},
     ),
+    # The plan is BKPSDM's: its own head adopts it (2.1.2.5), not DISKOMINFO's.
     "rencana_perubahan": (
         "susun_perubahan",
         "setujui_perubahan",
         "pelaksana",
-        "pj.layanan",
-        "pj.infra",
+        "pimpinan.bkpsdm",
+        "pimpinan",
         PERUBAHAN,
         {},
     ),
+    # The Administrator Layanan drafts the infrastructure policy (2.1.2.3 angka 1-2).
     "kebijakan_infrastruktur": (
         "susun_kebijakan",
         "setujui_kebijakan",
-        "admin.infra",
+        "admin.layanan",
         "pj.infra",
-        "pj.layanan",
+        "admin.infra",
         KEBIJAKAN,
         {},
     ),
+}
+# Steps between draft and approval: the infrastructure administrator's own check of the
+# service needs (2.1.2.2 angka 3): task, who, outsider, data.
+CHECKS = {
+    "daftar_kebutuhan_layanan": [
+        ("pastikan_teknologi", "admin.infra", "admin.layanan", PEMASTIAN),
+    ],
 }
 
 
@@ -76,8 +86,11 @@ def test_each_document_revised_once_then_adopted_by_its_roles(drive: Driver, jen
     instance_id = instance["id"]
     assert instance["reference"].startswith("REN-2026-")
     assert instance["service"] == extra.get("layanan")
+    checks = CHECKS.get(jenis, [])
     for decision in (REVISI, DISETUJUI):
         drive.complete(drafter, instance_id, draft, data, outsider=outsider)
+        for task, actor, other, check in checks:
+            drive.complete(actor, instance_id, task, check, outsider=other)
         done = drive.complete(approver, instance_id, approval, decision, outsider=drafter)
     assert done["status"] == "complete"
     assert done["data"]["status_perencanaan"] == "ditetapkan"
@@ -85,7 +98,8 @@ def test_each_document_revised_once_then_adopted_by_its_roles(drive: Driver, jen
     assert done["data"]["catatan_persetujuan"] == REVISI["catatan_persetujuan"]
     final = drive.instance(STARTER, instance_id)
     completed = [e["data"]["task"] for e in final["events"] if e["kind"] == "task_completed"]
-    assert completed == [draft, approval, draft, approval]
+    steps = [draft, *(task for task, *_ in checks), approval]
+    assert completed == steps + steps
     # The scope is the start's: a change plan naming a service (`layanan`) does not
     # move an instance that had none (only a correction of a service moves one).
     assert final["service"] == extra.get("layanan")
