@@ -8,10 +8,19 @@ errors use (`daftar.0.uraian`), so an error finds its field without a table.
 What a value cannot be converted to (letters in a number field, an unknown choice) is
 passed on as the string the user typed: the server then reports the type or enum error
 next to the field and the page shows the user's own input again.
+
+Long lists (services, users) carry a type-to-filter control: forms.js filters in the page,
+and without JavaScript its "Saring" button posts the form back (`round_trip`) to be drawn
+again with the user's input kept and the list narrowed by `filters`. A list that depends
+on another field (the request types of the chosen service, served as `if`/`then`
+branches) shows the branch of the parent's current value and carries every branch for
+forms.js to follow a change; without JavaScript, "Perbarui pilihan" redraws it.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +40,12 @@ ADD_ROW = "_tambah_baris"
 REMOVE_ROW = "_hapus_baris"
 #: Suffix of the hidden input that keeps an uploaded file through a round-trip.
 KEPT_FILE = ".attachment_id"
+#: A select with more options than this gets a type-to-filter control.
+FILTER_THRESHOLD = 8
+#: Prefix of the filter input's name (`_cari.layanan`), and the submit button that asks
+#: the server to draw the form again (its value: the field to filter or to follow).
+FILTER_PREFIX = "_cari."
+REFRESH = "_saring"
 _DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -55,6 +70,13 @@ class FieldView:
     blank_row: FieldView | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
     attachment: dict[str, Any] | None = None
+    filterable: bool = False
+    filter_text: str = ""
+    total: int = 0
+    matches: int = 0
+    depends_on: str | None = None
+    parent_label: str = ""
+    parent_value: str = ""
 
 
 def _ui(ui_schema: dict[str, Any] | None, key: str) -> dict[str, Any]:
@@ -146,6 +168,48 @@ def _one_of(prop: dict[str, Any]) -> list[tuple[str, str]]:
     return [(_as_text(e["const"]), str(e.get("title") or _as_text(e["const"]))) for e in entries]
 
 
+def _dependents(schema: dict[str, Any]) -> dict[str, tuple[str, dict[str, list[list[str]]]]]:
+    """Fields whose list depends on another one: {field: (parent, {parent value: options})}.
+
+    Read from the `if`/`then` branches a dependent bound field is served as
+    (app/services/catalog/options.py): `if` names one parent property's `const`, `then`
+    gives the field's `oneOf` (or `not: {}`, no choices) for that value.
+    """
+    found: dict[str, tuple[str, dict[str, list[list[str]]]]] = {}
+    for rule in schema.get("allOf") or []:
+        test = rule.get("if") if isinstance(rule, dict) else None
+        then = rule.get("then") if isinstance(rule, dict) else None
+        if not isinstance(test, dict) or not isinstance(then, dict):
+            continue
+        checks = test.get("properties") or {}
+        if len(checks) != 1:
+            continue
+        ((parent, check),) = checks.items()
+        if not isinstance(check, dict) or "const" not in check:
+            continue
+        for name, prop in (then.get("properties") or {}).items():
+            if not isinstance(prop, dict) or not (_one_of(prop) or prop.get("not") == {}):
+                continue
+            branches = found.setdefault(name, (parent, {}))[1]
+            branches[_as_text(check["const"])] = [list(pair) for pair in _one_of(prop)]
+    return found
+
+
+def _matches(option: tuple[str, str], text: str) -> bool:
+    """Whether a filter text is in an option's code or title, ignoring case."""
+    value, label = option
+    return text.casefold() in f"{value} {label}".casefold()
+
+
+def filter_texts(form: Mapping[str, str]) -> dict[str, str]:
+    """What the user typed into each filter of a posted form, by field name."""
+    return {
+        key.removeprefix(FILTER_PREFIX): text.strip()
+        for key, text in form.items()
+        if key.startswith(FILTER_PREFIX) and text.strip()
+    }
+
+
 def _values_of(prop: dict[str, Any]) -> list[Any]:
     if isinstance(prop.get("enum"), list):
         return list(prop["enum"])
@@ -159,11 +223,18 @@ def _values_of(prop: dict[str, Any]) -> list[Any]:
 class _Builder:
     """Walks a schema and makes the `FieldView` tree for one form."""
 
-    def __init__(self, errors: dict[str, list[str]] | None, prefix: str, zone: str) -> None:
+    def __init__(
+        self,
+        errors: dict[str, list[str]] | None,
+        prefix: str,
+        zone: str,
+        filters: Mapping[str, str],
+    ) -> None:
         self.errors = {key: list(messages) for key, messages in (errors or {}).items()}
         self.used: set[str] = set()
         self.prefix = prefix
         self.zone = zone
+        self.filters = filters
 
     def _errors_for(self, path: str) -> list[str]:
         self.used.add(path)
@@ -185,7 +256,52 @@ class _Builder:
             view.required = name in required
             view.condition = conditions.get(name)
             views.append(view)
+        self._follow_parents(schema, {view.path: view for view in views}, path)
         return views
+
+    def _follow_parents(
+        self, schema: dict[str, Any], views: dict[str, FieldView], path: str
+    ) -> None:
+        """Draw each dependent field as the list of its parent's current value, carrying
+        every branch (`data-branches`) for forms.js to refill the list when it changes."""
+        for name, (parent, branches) in _dependents(schema).items():
+            view, parent_view = views.get(_join(path, name)), views.get(_join(path, parent))
+            if view is None or parent_view is None or view.widget != "text":
+                continue
+            view.widget = "select"
+            view.attrs.pop("maxlength", None)
+            view.depends_on = parent_view.name
+            view.parent_label = parent_view.label
+            view.parent_value = parent_view.value
+            view.attrs["data-depends-on"] = parent_view.name
+            view.attrs["data-branches"] = json.dumps(branches)
+            longest = max((len(options) for options in branches.values()), default=0)
+            self._offer(
+                view,
+                [(value, label) for value, label in branches.get(parent_view.value, [])],
+                filterable=longest > FILTER_THRESHOLD,
+            )
+
+    def _offer(self, view: FieldView, options: list[tuple[str, str]], *, filterable: bool) -> None:
+        """Give a select its options, narrowed by the user's filter text when it has one.
+
+        The chosen value always stays in the list, so filtering never drops an answer;
+        when the field is empty and the filter leaves one option, that option is chosen
+        (as forms.js does), which saves a round-trip without JavaScript.
+        """
+        view.options = options
+        view.filterable = filterable
+        view.total = view.matches = len(options)
+        text = self.filters.get(view.name, "") if filterable else ""
+        if not text:
+            return
+        found = [option for option in options if _matches(option, text)]
+        if not view.value and len(found) == 1 and not view.errors:
+            view.value = found[0][0]
+        view.filter_text = text
+        view.matches = len(found)
+        view.options = [option for option in options if option in found or option[0] == view.value]
+        view.attrs["data-all"] = json.dumps(options)
 
     def field(self, prop: dict[str, Any], ui: dict[str, Any], value: Any, path: str) -> FieldView:
         name = self.prefix + path
@@ -220,14 +336,18 @@ class _Builder:
             view.children = self.object_fields(prop, ui, value, path)
         elif kind == "array":
             self._array(view, prop, ui, value)
-        elif isinstance(prop.get("enum"), list):
-            view.widget = "radio" if widget == "radio" else "select"
-            view.options = _choice_labels(prop["enum"], ui)
+        elif isinstance(prop.get("enum"), list) or _one_of(prop):
+            choices = (
+                _choice_labels(prop["enum"], ui)
+                if isinstance(prop.get("enum"), list)
+                else _one_of(prop)
+            )
             view.value = _as_text(value)
-        elif _one_of(prop):
-            view.widget = "radio" if widget == "radio" else "select"
-            view.options = _one_of(prop)
-            view.value = _as_text(value)
+            if widget == "radio":
+                view.widget, view.options = "radio", choices
+            else:
+                view.widget = "select"
+                self._offer(view, choices, filterable=len(choices) > FILTER_THRESHOLD)
         elif kind == "boolean":
             view.widget = "radio" if widget == "radio" else "checkbox"
             labels = ui.get("ui:enumNames")
@@ -316,6 +436,7 @@ def render_form(
     prefix: str = "",
     *,
     timezone: str = DEFAULT_TIMEZONE,
+    filters: Mapping[str, str] | None = None,
 ) -> Markup:
     """The form's fields as HTML (without the <form> element and its buttons).
 
@@ -326,10 +447,12 @@ def render_form(
         errors: messages by dotted field path, as `TaskService.complete` raises them.
         prefix: put before every input name and id, so two forms can share a page.
         timezone: the zone local date-times are shown in.
+        filters: what the user typed into the filters of long lists, by field name
+            (`filter_texts` of the post): those lists come back narrowed.
 
     Needs an application context (the fields are drawn by templates/forms/fields.html).
     """
-    builder = _Builder(errors, prefix, timezone)
+    builder = _Builder(errors, prefix, timezone, filters or {})
     fields = builder.object_fields(schema, ui_schema, data or {}, "")
     # The template autoescapes every value it inserts; its output is safe HTML.
     return Markup(  # noqa: S704
@@ -340,6 +463,8 @@ def render_form(
             add_row=ADD_ROW,
             remove_row=REMOVE_ROW,
             kept_file=KEPT_FILE,
+            filter_prefix=FILTER_PREFIX,
+            refresh=REFRESH,
         )
     )
 
@@ -491,12 +616,16 @@ def field_label(schema: dict[str, Any], ui_schema: dict[str, Any] | None, path: 
     return " › ".join(labels) or path
 
 
-def row_action(form: MultiDict[str, str], prefix: str = "") -> tuple[str, str] | None:
-    """("add", array path) or ("remove", row path) when a row button sent the form."""
+def round_trip(form: MultiDict[str, str], prefix: str = "") -> tuple[str, str] | None:
+    """What a button that only redraws the form asked for, when one sent it: ("add",
+    array path), ("remove", row path) or ("refresh", field path: filter a long list, or
+    follow the parent of a dependent one). None: the form was submitted."""
     if form.get(ADD_ROW):
         return "add", form[ADD_ROW].removeprefix(prefix)
     if form.get(REMOVE_ROW):
         return "remove", form[REMOVE_ROW].removeprefix(prefix)
+    if form.get(REFRESH):
+        return "refresh", form[REFRESH].removeprefix(prefix)
     return None
 
 

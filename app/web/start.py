@@ -25,9 +25,10 @@ from app.web import nav
 from app.web.access import me
 from app.web.formfields import (
     field_label,
+    filter_texts,
     parse_submission,
     render_form,
-    row_action,
+    round_trip,
     with_blank_row,
     without_row,
 )
@@ -121,9 +122,16 @@ def _for_service(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The start form as shown: bound fields as lists (the services, the chosen service's
     request types), and for one service that service fixed. Only the drawing changes; the
-    server validates against the deployed form and the same lists."""
+    server validates against the deployed form and the same lists.
+
+    Without a fixed service the request types are served as branches for every service
+    whatever `data` holds, so the page can follow a change of service (formfields.py
+    shows the branch of the chosen one)."""
     shown = FormOptions(session(), platform().clock).serve(
-        schema, data, service.id if service else None, service.agency_id if service else None
+        schema,
+        data if service is not None else {},
+        service.id if service else None,
+        service.agency_id if service else None,
     )
     shown, ui = copy.deepcopy(shown), copy.deepcopy(ui_schema or {})
     properties = shown.get("properties") or {}
@@ -160,7 +168,7 @@ def _start_page(
             item=item,
             service=service,
             schema=schema,
-            form=render_form(shown, ui, data, shown_errors),
+            form=render_form(shown, ui, data, shown_errors, filters=filter_texts(request.form)),
             errors=shown_errors,
             error_labels={path: field_label(shown, ui, path) for path in shown_errors},
         ),
@@ -181,14 +189,15 @@ def form(model_id: str) -> Any:
 @bp.post("/mulai/<model_id>")
 @login_required
 def submit(model_id: str) -> Any:
-    """Start the procedure with the posted start form; field errors come back in place."""
+    """Start the procedure with the posted start form; field errors come back in place.
+    A row or filter button (no JavaScript) only draws the form again, input kept."""
     item = _startable(model_id)
     service = _service_arg()
     user = me()
     schema = item.schema
     ui = item.ui_schema
     posted: MultiDict[str, str] = MultiDict(request.form)
-    action = row_action(posted)
+    action = round_trip(posted)
     if action is not None and action[0] == "remove":
         posted = without_row(posted, action[1])
     data = parse_submission(schema, ui, posted, request.files)

@@ -31,9 +31,10 @@ from app.services.tasks.inbox import TaskView
 from app.web.access import me
 from app.web.formfields import (
     field_label,
+    filter_texts,
     parse_submission,
     render_form,
-    row_action,
+    round_trip,
     with_blank_row,
     without_row,
 )
@@ -124,7 +125,9 @@ def _page(
         else None
     )
     shown_errors = localized_errors(errors)
-    form = render_form(schema, view.ui_schema, data, shown_errors)
+    form = render_form(
+        schema, view.ui_schema, data, shown_errors, filters=filter_texts(request.form)
+    )
     return (
         render_template(
             "tasks/show.html",
@@ -158,13 +161,14 @@ def show(task_id: str) -> Any:
 @bp.post("/tugas/<task_id>")
 @login_required
 def submit(task_id: str) -> Any:
-    """Complete the task with the posted form, or add / remove a row and show it again."""
+    """Complete the task with the posted form, or add / remove a row or narrow a list
+    (the buttons that work without JavaScript) and show it again."""
     user = me()
     tasks = platform().tasks(session())
     view = tasks.get(task_id, user)
     schema = view.schema or NO_FORM
     posted: MultiDict[str, str] = MultiDict(request.form)
-    action = row_action(posted)
+    action = round_trip(posted)
     if action is not None and action[0] == "remove":
         posted = without_row(posted, action[1])
     data = parse_submission(schema, view.ui_schema, posted, request.files)

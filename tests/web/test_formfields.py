@@ -18,7 +18,7 @@ from app.web.formfields import (
     field_label,
     parse_submission,
     render_form,
-    row_action,
+    round_trip,
     with_blank_row,
     without_row,
 )
@@ -223,7 +223,7 @@ class TestParseSubmission:
 
     def test_row_round_trips(self):
         form = MultiDict({"d.0.x": "1", "d.1.x": "2", ADD_ROW: "d"})
-        assert row_action(form) == ("add", "d")
+        assert round_trip(form) == ("add", "d")
         assert list(without_row(form, "d.0")) == ["d.1.x", ADD_ROW]
         assert with_blank_row({"d": [{"x": "2"}]}, "d") == {"d": [{"x": "2"}, None]}
         assert with_blank_row({}, "o.d") == {"o": {"d": [None]}}
