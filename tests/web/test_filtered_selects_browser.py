@@ -105,3 +105,22 @@ def test_pick_a_service_by_filtering_without_javascript(
         "jenis_permintaan": "KUOTA",
         "judul": SAMPLE_REQUEST["judul"],
     }
+
+
+def test_the_filter_works_from_the_keyboard(page: Page):
+    sign_in(page, "pengguna")
+    page.goto(START)
+    url = page.url
+    search = page.get_by_label("Saring pilihan Layanan")
+    search.fill("sistem informasi")
+    search.press("Enter")  # the first match, and no submit
+    expect(page.locator("#f-layanan")).to_be_focused()
+    expect(page.locator("#f-layanan")).to_have_value("SIAK")
+    assert _types(page) == ["AKSES-DATA"]
+    search.fill("kepeg")  # the chosen SIAK stays beside the match
+    search.press("ArrowDown")
+    expect(page.locator("#f-layanan")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#f-layanan")).to_have_value("SIMPEG")
+    assert _types(page) == ["AKUN-BARU", "RESET-SANDI"]
+    assert page.url == url
