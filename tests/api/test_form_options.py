@@ -28,7 +28,11 @@ def _start_form(auth: Auth) -> dict[str, Any]:
 def _request_from_the_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The first service the schema offers and the first of its request types."""
     service = schema["properties"]["layanan"]["oneOf"][0]["const"]
-    [branch] = [b for b in schema["allOf"] if b["if"]["properties"]["layanan"]["const"] == service]
+    [branch] = [
+        b
+        for b in schema["allOf"]
+        if b["if"].get("properties", {}).get("layanan", {}).get("const") == service
+    ]
     kinds = branch["then"]["properties"]["jenis_permintaan"]["oneOf"]
     texts = {k: v for k, v in SAMPLE_REQUEST.items() if k not in CODES}
     return {**texts, "layanan": service, "jenis_permintaan": kinds[0]["const"]}

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.engine.forms import validate_form
 from tests.engine import diagram
 from tests.engine.forms_check import assert_invalid, form_validator, load_form
 from tests.engine.harness import Procedure, bpmn_file
@@ -197,7 +198,11 @@ def test_every_user_task_has_a_form_and_start_form_asks_for_service(procedure):
     start_props = spec.task_specs["pengajuan_permintaan"].extensions["properties"]
     schema = load_form(start_props["formJsonSchemaFilename"])
     assert schema["properties"]["layanan"]["type"] == "string"
-    assert {"layanan", "jenis_permintaan"} <= set(schema["required"])
+    assert "layanan" in schema["required"]
+    # A request names its type; a disruption report ("Laporkan gangguan") need not.
+    request = {k: v for k, v in PENGAJUAN.items() if k != "jenis_permintaan"}
+    assert "jenis_permintaan" in validate_form(schema, request)
+    assert validate_form(schema, {**request, "laporan_gangguan": True}) == {}
     # The runtime sets these; the requester must not be asked for them.
     assert set(procedure.start_data(PENGAJUAN)) - set(PENGAJUAN) == RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])

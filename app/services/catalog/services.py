@@ -19,6 +19,10 @@ from app.services.catalog.spreadsheet import read_catalog, write_csv, write_xlsx
 
 SERVICE_FIELD = "layanan"
 REQUEST_TYPE_FIELD = "jenis_permintaan"
+#: A request start form's boolean saying the user reports a disruption ("Laporkan
+#: gangguan", Perbup Bangka 21/2025, 2.2.1.1 Tabel 5 no. 2); such a report may name no
+#: request type.
+DISRUPTION_FIELD = "laporan_gangguan"
 #: For procedures about a PD rather than one service (evaluation, planning): its code.
 AGENCY_FIELD = "perangkat_daerah"
 
@@ -102,7 +106,12 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
                     ]
                 },
             )
-    return Scope(service.id, service.agency_id), catalog_facts(service, request_type)
+    facts = catalog_facts(service, request_type)
+    if request_type is None and data.get(DISRUPTION_FIELD) is True:
+        # Should the service desk find it is no disruption, the report is fulfilled as a
+        # request with no type whose approval it would need.
+        facts["perlu_persetujuan"] = False
+    return Scope(service.id, service.agency_id), facts
 
 
 GROUPS = ("Administrasi Pemerintahan", "Publik")

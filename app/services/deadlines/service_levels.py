@@ -65,6 +65,9 @@ CONFIRMED = "diterima"
 #: Data fields that start and stop the RTO clock of a Kritis service under its DRP.
 DRP_ACTIVATED = "drp_diaktifkan"
 SERVICE_RESTORED = "layanan_pulih"
+#: When the user reported what a child complaint is about: a request found to be a
+#: disruption hands its own start time on (Perbup Bangka 21/2025, 2.2.1.1 Tabel 5 no. 2).
+REPORTED_AT = "waktu_laporan"
 #: Impact to urgency, for agencies on the urgency scheme when the reporter gave none
 #: (Tabel 11: urgency 1 affects all users, as a Mayor impact does).
 URGENCY_OF_IMPACT = {"Mayor": 1, "Minor": 2}
@@ -128,6 +131,32 @@ def _priority_basis(data: dict[str, Any], priority: str | None) -> str | None:
     if given == priority:
         return table
     return f"petugas (menurut {table}: {given or '-'})"
+
+
+def _reported_at(instance: Instance) -> datetime | None:
+    """When the clocks of an instance started by a link start: the report the parent
+    received (`waktu_laporan` in the link's payload), if it is a moment before this start.
+
+    Only a link sets it: a start by hand always counts from the start, so nobody can
+    move their own clocks.
+    """
+    text = (instance.data or {}).get(REPORTED_AT)
+    if instance.parent_id is None or not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment > instance.started_at:
+        return None
+    return moment
+
+
+def _clock_start(instance: Instance, inputs: dict[str, Any]) -> datetime:
+    """Where the response and resolution clocks start: the report (see `_reported_at`),
+    as the targets fixed it, else the instance's start."""
+    reported = inputs.get(REPORTED_AT)
+    return datetime.fromisoformat(reported) if reported else instance.started_at
 
 
 def clock_kind(data: dict[str, Any]) -> str | None:
@@ -251,6 +280,9 @@ class SlaService:
             "jenis_permintaan": data.get("jenis_permintaan") if kind == REQUEST else None,
             "pendampingan_lokasi": bool(data.get("pendampingan_lokasi")),
         }
+        reported = _reported_at(instance)
+        if reported is not None:
+            inputs[REPORTED_AT] = reported.isoformat()
         basis = _priority_basis(data, priority) if kind == COMPLAINT else None
         if basis is not None:
             # left out rather than null: complaints filed before priorities named their
@@ -322,7 +354,7 @@ class SlaService:
             return Target(None, "menunggu penetapan urgensi / urgency not set yet")
         rule = urgency_rule(
             urgency,
-            in_working_hours=is_working_time(instance.started_at, calendar),
+            in_working_hours=is_working_time(_clock_start(instance, inputs), calendar),
             on_site_support=inputs["pendampingan_lokasi"],
             scheme=self.tables.table("skema-urgensi"),
         )
@@ -375,6 +407,7 @@ class SlaService:
         responded, resolved, activated, restored = self._milestones(events)
         fraction = self._warning_fraction(instance)
         targets = latest["targets"]
+        started = _clock_start(instance, latest["inputs"])
 
         def clock(
             name: str,
@@ -400,8 +433,8 @@ class SlaService:
         return SlaReport(
             kind=latest["inputs"]["jenis"],
             inputs=latest["inputs"],
-            response=clock("respons", instance.started_at, responded, calendar, pauses),
-            resolution=clock("penyelesaian", instance.started_at, resolved, calendar, pauses),
+            response=clock("respons", started, responded, calendar, pauses),
+            resolution=clock("penyelesaian", started, resolved, calendar, pauses),
             rto=rto,
             warnings=list(latest.get("peringatan", [])),
             changes=changes,
