@@ -11,6 +11,11 @@ needs a change; the problem does not wait for the change.
 
 A problem that is not solved (the permanent fix is not effective, or the provider does not
 accept the report) goes back to the root-cause investigation.
+
+A review that finds a problem files a ticket on the complaint form (Perbup Bangka 21/2025,
+2.2.1.3, Tabel 7 no. 1 angka 2: "membuat tiket gangguan (Formulir Penanganan Aduan)"); the
+ticket is kept whole in `tiket_gangguan`, and its impact and urgency leave the instance data
+so that the problem gets no complaint's SLA clocks.
 """
 
 import ast
@@ -90,6 +95,20 @@ REVIU_TIDAK = {
     "masalah_ditemukan": False,
     "alasan_tidak_ada_masalah": "Tidak ada gangguan yang berulang.",
 }
+COMPLAINT_FORM = "penanganan-aduan-pelaporan.schema.json"
+TIKET = {
+    "layanan": "SIMPEG",
+    "judul": "Login SIMPEG gagal setiap Senin pagi",
+    "nip_nik": "198501012010011001",
+    "instansi": "Diskominfo",
+    "telepon": "081234567890",
+    "metode_pelaporan": "web",
+    "kategori": "server",
+    "gejala": "Galat 504 saat login pada Senin 08.00-09.00, empat pekan berturut-turut.",
+    "dampak": "Mayor",
+    "urgensi": 2,
+    "komponen_konfigurasi": ["srv-simpeg-01"],
+}
 KLASIFIKASI = {
     "kategori_masalah": "server",
     "urgensi_masalah": 1,
@@ -162,8 +181,10 @@ def procedure():
     return Procedure(MODEL_ID, T0, requester="admin.layanan")
 
 
-def open_problem(run):
+def open_problem(run, ticket=TIKET):
     run.complete("reviu_gangguan", ADMIN, REVIU_ADA)
+    assert run.ready_ids() == ["buat_tiket_gangguan"]
+    run.complete("buat_tiket_gangguan", ADMIN, ticket)
     run.complete("klasifikasi_masalah", ADMIN, KLASIFIKASI)
 
 
@@ -228,6 +249,7 @@ def test_run_review_without_problem_ends(procedure):
     assert run.completed
     assert run.reached("reviu_selesai") == 1
     assert not run.reached("klasifikasi_masalah")
+    assert not run.reached("buat_tiket_gangguan")
     assert run.data["status_masalah"] == "tidak_ada_masalah"
     assert run.thrown() == []
 
@@ -314,7 +336,7 @@ def test_the_known_error_is_what_the_register_records(procedure):
     }
     assert done["status_masalah"] == "known_error"
     # No earlier form submits a workaround: nothing is recorded before this task.
-    for earlier in (REVIU_ADA, KLASIFIKASI, AKAR_DITEMUKAN, TEKNIS):
+    for earlier in (REVIU_ADA, TIKET, KLASIFIKASI, AKAR_DITEMUKAN, TEKNIS):
         assert known_error_fields(earlier) is None
 
 
@@ -330,12 +352,35 @@ def test_the_start_waits_for_its_message(procedure):
 
 
 def test_no_form_sets_clock_fields(procedure):
-    """A problem has no SLA or RTO clock: no form may name the fields that start one."""
+    """A problem has no SLA or RTO clock: no form may name the fields that start one, but
+    the ticket's, which is the complaint form itself (Tabel 7 no. 1 angka 2)."""
     for name, task_spec in procedure.model.spec.task_specs.items():
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
-        if "formJsonSchemaFilename" in properties:
+        if "formJsonSchemaFilename" in properties and name != "buat_tiket_gangguan":
             fields = set(load_form(properties["formJsonSchemaFilename"])["properties"])
             assert not CLOCK_FIELDS & fields, name
+
+
+def test_the_review_files_its_ticket_on_the_complaint_form(procedure):
+    """Tabel 7 no. 1 angka 2: the Administrator Layanan files the ticket on the Formulir
+    Penanganan Aduan, the complaint procedure's own form."""
+    ticket = procedure.model.user_tasks["buat_tiket_gangguan"]
+    assert ticket.lane == ADMIN
+    assert ticket.form.schema_file == COMPLAINT_FORM
+    assert_valid(
+        procedure.model.spec.task_specs["buat_tiket_gangguan"].extensions["properties"], TIKET
+    )
+
+
+@pytest.mark.parametrize("ticket", [TIKET, {k: v for k, v in TIKET.items() if k != "urgensi"}])
+def test_the_ticket_is_kept_and_gives_the_problem_no_clock(procedure, ticket):
+    run = procedure.start(PENGAJUAN)
+    open_problem(run, ticket)
+    assert run.data["tiket_gangguan"]["dampak"] == "Mayor"
+    assert run.data["tiket_gangguan"]["gejala"] == TIKET["gejala"]
+    assert run.data["tiket_gangguan"].get("urgensi") == ticket.get("urgensi")
+    assert not CLOCK_FIELDS & set(run.data)
+    assert run.data["komponen_konfigurasi"] == KLASIFIKASI["komponen_konfigurasi"]
 
 
 def test_tasks_route_to_their_lanes(procedure):
@@ -343,6 +388,7 @@ def test_tasks_route_to_their_lanes(procedure):
     data = procedure.start_data(PENGAJUAN)
     expected = {
         "reviu_gangguan": ADMIN,
+        "buat_tiket_gangguan": ADMIN,
         "klasifikasi_masalah": ADMIN,
         "investigasi_akar_masalah": ADMIN,
         "investigasi_teknis": INFRA,
@@ -371,6 +417,7 @@ def test_runtime_starts_by_the_message_and_reports_the_change_request(procedure)
     assert run.ready_ids() == ["reviu_gangguan"]
     for bpmn_id, data in (
         ("reviu_gangguan", REVIU_ADA),
+        ("buat_tiket_gangguan", TIKET),
         ("klasifikasi_masalah", KLASIFIKASI),
         ("investigasi_akar_masalah", AKAR_DITEMUKAN),
     ):
@@ -430,6 +477,7 @@ def test_forms_reject_invalid_submissions(procedure):
     assert set(props) == {
         START_EVENT,
         "reviu_gangguan",
+        "buat_tiket_gangguan",
         "klasifikasi_masalah",
         "investigasi_akar_masalah",
         "investigasi_teknis",
@@ -450,6 +498,11 @@ def test_forms_reject_invalid_submissions(procedure):
     assert_invalid(reviu, {k: v for k, v in REVIU_TIDAK.items() if k != "alasan_tidak_ada_masalah"})
     assert_invalid(reviu, {**REVIU_ADA, "periode_reviu_mulai": "1 November 2026"})
     assert_invalid(reviu, {**REVIU_ADA, "masalah_ditemukan": "ya"})
+
+    tiket = props["buat_tiket_gangguan"]
+    for field in ("layanan", "gejala", "dampak", "kategori", "nip_nik", "telepon"):
+        assert_invalid(tiket, {k: v for k, v in TIKET.items() if k != field})
+    assert_invalid(tiket, {**TIKET, "dampak": "Major"})
 
     klasifikasi = props["klasifikasi_masalah"]
     for field in ("kategori_masalah", "urgensi_masalah", "dampak_masalah", "prioritas_masalah"):
@@ -515,7 +568,7 @@ def test_known_error_form_uses_the_register_field_names(procedure):
 def test_every_user_task_has_a_form(procedure):
     spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
-    assert len(user_tasks) == 9
+    assert len(user_tasks) == 10
     for task_spec in user_tasks:
         form_validator(task_spec.extensions["properties"])
 

@@ -29,6 +29,7 @@ from tests.engine.test_manajemen_masalah_model import (
     TANPA_PERUBAHAN,
     TEKNIS,
     TIDAK_EFEKTIF,
+    TIKET,
 )
 from tests.paths.driver import Driver
 
@@ -75,6 +76,11 @@ def _started(drive: Driver, data: dict[str, Any] = PENGAJUAN, admin: str = ADMIN
 def _opened(drive: Driver, data: dict[str, Any] = PENGAJUAN, admin: str = ADMIN) -> int:
     instance_id = _started(drive, data, admin)["id"]
     drive.complete(admin, instance_id, "reviu_gangguan", REVIU_ADA, outsider="pengguna")
+    # The ticket on the complaint form (Tabel 7 no. 1 angka 2), for the problem's service.
+    ticket = {**TIKET, "layanan": data["layanan"]}
+    filed = drive.complete(admin, instance_id, "buat_tiket_gangguan", ticket, outsider="pengguna")
+    assert filed["data"]["tiket_gangguan"]["dampak"] == TIKET["dampak"]
+    assert filed["sla"] is None  # the ticket's impact gives the problem no complaint clocks
     opened = drive.complete(admin, instance_id, "klasifikasi_masalah", KLASIFIKASI)
     assert opened["data"]["status_masalah"] == "terbuka"
     return instance_id
@@ -138,7 +144,7 @@ def test_root_cause_found_fixed_directly_and_closed_on_a_service_with_its_own_of
     kinds = [e["kind"] for e in problem["events"]]
     assert "child_started" not in kinds
     assert "investigasi_teknis" not in _completed(drive, instance_id)
-    assert len(_completed(drive, instance_id)) == 8
+    assert len(_completed(drive, instance_id)) == 9
 
     # The service desk finds it by a word of its symptoms, staff only.
     found = _known_errors(auth, ADMIN, q="KTP-el")
@@ -238,7 +244,7 @@ def test_escalated_with_a_change_not_effective_report_sent_back_then_closed(
     assert completed.count("penanganan_akar_masalah") == 2
     assert completed.count("pemantauan_solusi_permanen") == 3
     assert completed.count("penerimaan_laporan") == 2
-    assert len(completed) == 18
+    assert len(completed) == 19
     problem = drive.instance(ADMIN, instance_id)
     # One change only, still running on its own; one known error, updated in place.
     assert [c["id"] for c in problem["children"]] == [child["id"]]
