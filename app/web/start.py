@@ -19,7 +19,7 @@ from app.models import Service
 from app.request_scope import platform, session
 from app.services.accounts.permissions import may_start
 from app.services.catalog.options import FormOptions
-from app.services.catalog.services import CatalogService
+from app.services.catalog.services import DISRUPTION_FIELD, CatalogService
 from app.services.process_models.deploy import DeployService
 from app.web import nav
 from app.web.access import me
@@ -44,7 +44,7 @@ FIRST = ("permintaan-layanan", "penanganan-aduan")
 #: What the button for each of them says (other procedures show their name).
 ACTIONS = {
     "permintaan-layanan": _l("Ajukan permintaan"),
-    "penanganan-aduan": _l("Laporkan gangguan / aduan"),
+    "penanganan-aduan": _l("Catat tiket aduan"),
 }
 
 
@@ -61,6 +61,11 @@ class Startable:
     def action(self) -> str:
         """The words on the button that opens its start form."""
         return str(ACTIONS.get(self.model_id, self.name))
+
+    @property
+    def reports_disruption(self) -> bool:
+        """Its start form can be a disruption report ("Laporkan gangguan")."""
+        return DISRUPTION_FIELD in (self.schema.get("properties") or {})
 
     @property
     def per_service(self) -> bool:
@@ -167,6 +172,7 @@ def _start_page(
             "start/form.html",
             item=item,
             service=service,
+            disruption=data.get(DISRUPTION_FIELD) is True,
             schema=schema,
             form=render_form(shown, ui, data, shown_errors, filters=filter_texts(request.form)),
             errors=shown_errors,
@@ -179,10 +185,15 @@ def _start_page(
 @bp.get("/mulai/<model_id>")
 @login_required
 def form(model_id: str) -> Any:
-    """The start form of a procedure, for the service named by ?layanan= if any."""
+    """The start form of a procedure, for the service named by ?layanan= if any, marked
+    as a disruption report by ?gangguan=1 when the form can be one."""
     item = _startable(model_id)
     service = _service_arg()
-    data = {"layanan": service.code} if service is not None and item.per_service else {}
+    data: dict[str, Any] = (
+        {"layanan": service.code} if service is not None and item.per_service else {}
+    )
+    if request.args.get("gangguan") and item.reports_disruption:
+        data[DISRUPTION_FIELD] = True
     return _start_page(item, service, data, None, 200)
 
 

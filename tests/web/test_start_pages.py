@@ -81,3 +81,27 @@ def test_start_refusals(client: FlaskClient):
     assert client.get("/mulai/permintaan-layanan?layanan=TIDAK-ADA").status_code == 404
     assert client.post("/mulai/permintaan-layanan", data=SAMPLE_REQUEST).status_code == 400
     assert client.get("/mulai/terkirim/999999").status_code == 404
+
+
+def test_a_user_reports_a_disruption_on_the_request_form(client: FlaskClient):
+    """'Laporkan gangguan' opens the request form marked as a disruption report, which
+    needs no request type (Perbup Bangka 21/2025, 2.2.1.1 Tabel 5 no. 2)."""
+    token = client_sign_in(client, "pengguna")
+    catalog = client.get("/layanan").get_data(as_text=True)
+    url = "/mulai/permintaan-layanan?layanan=SRIKANDI&amp;gangguan=1"
+    assert url in catalog
+    page = client.get(url.replace("&amp;", "&")).get_data(as_text=True)
+    assert "<h1>Laporkan gangguan — " in page
+    assert re.search(r'<input[^>]*name="laporan_gangguan"[^>]*checked', page), page
+    report = {k: v for k, v in SAMPLE_REQUEST.items() if k != "jenis_permintaan"}
+    started = client.post(
+        "/mulai/permintaan-layanan?layanan=SRIKANDI",
+        data={**report, "layanan": "SRIKANDI", "laporan_gangguan": "true", "csrf_token": token},
+    )
+    assert started.status_code == 302, started.get_data(as_text=True)
+    plain = client.post(
+        "/mulai/permintaan-layanan?layanan=SRIKANDI",
+        data={**report, "layanan": "SRIKANDI", "csrf_token": token},
+    )
+    assert plain.status_code == 422
+    assert 'id="f-jenis_permintaan-error">Wajib diisi.</span>' in plain.get_data(as_text=True)
