@@ -20,6 +20,7 @@ from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
 from app.services.catalog.options import Choice, FormOptions
 from app.services.instances.lifecycle import InstanceService, status_conflict
+from app.services.instances.personal_data import masked
 from app.services.instances.races import lost_race_is_conflict
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
@@ -207,7 +208,8 @@ class TaskService:
         return candidates_of(self.session, task, self.clock.now())
 
     def get(self, task_id: str, user: User) -> TaskView:
-        """A task with its form and prefill data.
+        """A task with its form and prefill data, the requester's personal data masked
+        unless the user may read it (`Disclosure`: anyone who may act on the open task may).
 
         Raises:
             NotFound: no such task.
@@ -232,6 +234,11 @@ class TaskService:
                 schema, {**(instance.data or {}), **data}, task.service_id, task.agency_id
             )
             served = in_ui_order(bound, ui_schema)
+        disclosure = self.instances.disclosure(user)
+        if instance.id not in disclosure.reveals([instance]):
+            # A holder of a closed task's lane role who never acted on the instance may
+            # read the task, but the requester's personal data only masked (item 7).
+            data = masked(data)
         return TaskView(task, served, ui_schema, data)
 
     def options(
