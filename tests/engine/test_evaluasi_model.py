@@ -415,6 +415,17 @@ def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
 # --------------------------------------------------------------------------- diagram
 
 
+def test_product_additions_say_so_and_name_their_setting():
+    """Steps the regulations do not prescribe say so plainly (issue 11, item 9): the
+    schedule's default cycle (a PD's schedule sets its own) and the review and sign-off
+    layers of 2.3."""
+    shipped = diagram.load(BPMN_FILE)
+    docs = {node.get("id"): shipped.documentation(node) for node in shipped.cited_nodes()}
+    for bpmn_id in (TIMER_START, "reviu_penanggung_jawab", "pengesahan_pimpinan"):
+        assert "tambahan produk (bukan ketentuan regulasi)" in docs[bpmn_id].lower(), bpmn_id
+    assert "/api/v1/schedules" in docs[TIMER_START]
+
+
 def test_the_diagram_has_its_lanes_decisions_and_loops():
     """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""

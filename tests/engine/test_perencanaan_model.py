@@ -412,6 +412,16 @@ def test_a_start_by_the_scheduler_reaches_the_same_first_task(procedure):
 # --------------------------------------------------------------------------- diagram
 
 
+def test_the_yearly_default_says_where_it_is_the_products_and_names_its_setting():
+    """Polewali III.4.a.3) asks for the availability plan at least yearly; for the other
+    documents Bangka 2.1 says only "berkala", so the yearly default is a product addition
+    there (issue 11, item 9), and each PD's schedule sets its own cycle."""
+    shipped = diagram.load(BPMN_FILE)
+    [timer] = [n for n in shipped.cited_nodes() if n.get("id") == TIMER_START]
+    documentation = shipped.documentation(timer)
+    assert "tambahan produk (bukan ketentuan regulasi)" in documentation
+    assert "/api/v1/schedules" in documentation
+
 def test_the_diagram_has_its_lanes_decisions_and_loops():
     """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
