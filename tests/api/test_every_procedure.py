@@ -222,14 +222,19 @@ class SchemaFiller:
         return None
 
     def _number(self, prop: dict[str, Any]) -> int | float:
-        low = prop.get("minimum")
-        if low is None and "exclusiveMinimum" in prop:
-            low = prop["exclusiveMinimum"] + 1
-        low = 0 if low is None else low
-        high = prop.get("maximum")
-        if high is not None and low > high:
-            low = (prop["exclusiveMinimum"] + high) / 2
-        return int(low) if prop.get("type") == "integer" else low
+        """The lowest bound the property allows, else a point inside its bounds, else 0."""
+        low, high = prop.get("exclusiveMinimum"), prop.get("maximum")
+        candidates = [
+            prop.get("minimum"),
+            None if low is None else low + 1,
+            None if low is None or high is None else (low + high) / 2,
+            high,
+            0,
+        ]
+        for candidate in candidates:
+            if candidate is not None and _valid(prop, candidate):
+                return candidate
+        raise Unsatisfiable(f"no number satisfies {prop}")
 
     def _rows(self, name: str, prop: dict[str, Any], visit: int) -> list[Any]:
         count = prop.get("minItems", 0)
