@@ -422,6 +422,7 @@ def test_the_yearly_default_says_where_it_is_the_products_and_names_its_setting(
     assert "tambahan produk (bukan ketentuan regulasi)" in documentation
     assert "/api/v1/schedules" in documentation
 
+
 def test_the_diagram_has_its_lanes_decisions_and_loops():
     """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
