@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.engine.form_options import source_problem
-from app.models import Agency, Service
+from app.models import Agency, RoleAssignment, RoleName, Service
 from app.services.accounts.users import AccountService
 from app.services.catalog.options import FormOptions
 from app.services.context import Platform
@@ -103,9 +103,11 @@ def test_without_its_parent_a_dependent_field_is_served_as_if_then_branches(
 
 
 def test_an_empty_list_accepts_nothing_and_says_so(session: Session, platform: Platform) -> None:
+    role = RoleName.PROBLEM_COORDINATOR
+    session.execute(delete(RoleAssignment).where(RoleAssignment.role == role))
     form = {
         "type": "object",
-        "properties": {"x": {"type": "string", "x-options": "holders:Koordinator"}},
+        "properties": {"x": {"type": "string", "x-options": f"holders:{role}"}},
     }
     served = _options(session, platform).serve(form, {})
     jsonschema.Draft202012Validator.check_schema(served)
