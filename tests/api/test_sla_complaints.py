@@ -279,7 +279,8 @@ def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -
     assert child["data"]["nomor_aduan"] == complaint["reference"]
     assert child["data"]["uraian_kejadian"] == "Pusat data utama tidak dapat dipakai"
 
-    # The recovery, in the child: Administrator Infrastruktur, PJ Penyedia, PJ Infrastruktur.
+    # The recovery, in the child: Administrator Infrastruktur, and SIAK's Penyedia Layanan
+    # (Disdukcapil) approves (Perbup Bangka 21/2025, 2.2.2.2, Tabel 9).
     steps = [
         (
             "admin.infra",
@@ -301,7 +302,7 @@ def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -
                 "opsi_pemulihan": "pemulihan_segera",
             },
         ),
-        ("pj.layanan", "persetujuan_aktivasi", {"drp_disetujui": True}),
+        ("penyedia.disdukcapil", "persetujuan_aktivasi", {"drp_disetujui": True}),
         (
             "admin.infra",
             "aktivasi_drp",
@@ -334,8 +335,8 @@ def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -
     clock.set(utc(23, 8))  # ...the DRP is signed off after the RTO due time
     done = _complete(
         auth,
-        "pj.infra",
-        _task(auth, "pj.infra", child_id, "penetapan_drp"),
+        "admin.infra",
+        _task(auth, "admin.infra", child_id, "penetapan_drp"),
         {"drp_ditetapkan": True, "versi_drp": "DRP-SIAK-2026"},
     )
     assert done["status"] == "complete"

@@ -35,9 +35,10 @@ PAYLOAD = (
 CITATION = "Perbup Bangka 21/2025, 2.2.2.2"
 
 STARTER_LANE = "Pemohon"
+# Perbup Bangka 21/2025, 2.2.2.2, Tabel 9: the Pengelola Infrastruktur dan Aplikasi does
+# angka 1-7 (the establishment of the DRP included), the Penyedia Layanan approves (no. 2).
 INFRA = "Administrator Infrastruktur dan Aplikasi"
-PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
-PJ_INFRA = "Penanggung Jawab Infrastruktur dan Aplikasi"
+PROVIDER = "Penyedia Layanan"
 
 # What the runtime puts into the instance data at start (besides the start form);
 # `nomor_referensi` because the start event has a `referencePrefix`.
@@ -130,7 +131,7 @@ def drive_to_activation(procedure):
     run = procedure.start(PENGAJUAN)
     run.complete("asesmen_pusat_data", INFRA, ASESMEN)
     run.complete("analisa_asesmen", INFRA, BENCANA)
-    run.complete("persetujuan_aktivasi", PJ_PENYEDIA, DISETUJUI)
+    run.complete("persetujuan_aktivasi", PROVIDER, DISETUJUI)
     return run
 
 
@@ -140,9 +141,9 @@ def run_recovered(procedure):
     run.complete("normalisasi_operasional", INFRA, BELUM_PULIH)
     run.complete("normalisasi_operasional", INFRA, PULIH)
     run.complete("evaluasi_drp", INFRA, EVALUASI)
-    run.complete("penetapan_drp", PJ_INFRA, BELUM_DITETAPKAN)
+    run.complete("penetapan_drp", INFRA, BELUM_DITETAPKAN)
     run.complete("evaluasi_drp", INFRA, {**EVALUASI, "kendala_pemulihan": "Biaya dianalisa."})
-    run.complete("penetapan_drp", PJ_INFRA, DITETAPKAN)
+    run.complete("penetapan_drp", INFRA, DITETAPKAN)
     return run
 
 
@@ -157,7 +158,7 @@ def run_rejected(procedure):
     run = procedure.start(PENGAJUAN)
     run.complete("asesmen_pusat_data", INFRA, ASESMEN)
     run.complete("analisa_asesmen", INFRA, BENCANA)
-    run.complete("persetujuan_aktivasi", PJ_PENYEDIA, DITOLAK)
+    run.complete("persetujuan_aktivasi", PROVIDER, DITOLAK)
     return run
 
 
@@ -267,11 +268,11 @@ def test_tasks_route_to_their_lanes(procedure):
     for bpmn_id, lane in (
         ("asesmen_pusat_data", INFRA),
         ("analisa_asesmen", INFRA),
-        ("persetujuan_aktivasi", PJ_PENYEDIA),
+        ("persetujuan_aktivasi", PROVIDER),
         ("aktivasi_drp", INFRA),
         ("normalisasi_operasional", INFRA),
         ("evaluasi_drp", INFRA),
-        ("penetapan_drp", PJ_INFRA),
+        ("penetapan_drp", INFRA),
     ):
         route = route_for(model.user_tasks[bpmn_id], data, "admin.infra")
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
@@ -305,11 +306,11 @@ def test_runtime_start_delivers_the_start_message(procedure):
             [
                 ("asesmen_pusat_data", INFRA, ASESMEN),
                 ("analisa_asesmen", INFRA, BENCANA),
-                ("persetujuan_aktivasi", PJ_PENYEDIA, DISETUJUI),
+                ("persetujuan_aktivasi", PROVIDER, DISETUJUI),
                 ("aktivasi_drp", INFRA, AKTIVASI),
                 ("normalisasi_operasional", INFRA, PULIH),
                 ("evaluasi_drp", INFRA, EVALUASI),
-                ("penetapan_drp", PJ_INFRA, DITETAPKAN),
+                ("penetapan_drp", INFRA, DITETAPKAN),
             ],
             "selesai",
             {
@@ -322,14 +323,14 @@ def test_runtime_start_delivers_the_start_message(procedure):
             [
                 ("asesmen_pusat_data", INFRA, ASESMEN),
                 ("analisa_asesmen", INFRA, BENCANA),
-                ("persetujuan_aktivasi", PJ_PENYEDIA, DITOLAK),
+                ("persetujuan_aktivasi", PROVIDER, DITOLAK),
             ],
             "ditolak",
             {
                 "layanan_pulih": False,
                 "drp_diaktifkan": False,
-                "ringkasan_pemulihan": "Aktivasi DRP tidak disetujui Penanggung Jawab Penyedia "
-                "Layanan. " + DITOLAK["catatan_persetujuan_drp"],
+                "ringkasan_pemulihan": "Aktivasi DRP tidak disetujui Penyedia Layanan. "
+                + DITOLAK["catatan_persetujuan_drp"],
             },
         ),
         (
@@ -503,9 +504,43 @@ def test_the_diagram_has_its_lanes_decisions_and_loops():
     """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
     shipped = diagram.load(BPMN_FILE)
-    assert shipped.lane_names() == [STARTER_LANE, INFRA, PJ_PENYEDIA, PJ_INFRA]
+    assert shipped.lane_names() == [STARTER_LANE, INFRA, PROVIDER]
     assert len(shipped.split_gateways()) == len(shipped.conditions()) == 4
     assert shipped.loops() == {"f_pulih_belum", "f_ditetapkan_tidak"}
     for node in shipped.cited_nodes():
         assert CITATION in shipped.documentation(node), node.get("id")
         assert "Tabel 9" in shipped.documentation(node), node.get("id")
+
+
+def test_each_step_is_in_the_lane_of_the_role_the_regulation_names():
+    """Perbup Bangka 21/2025, 2.2.2.2, Tabel 9 names the performer of every step: the
+    Pengelola Infrastruktur dan Aplikasi (no. 1 angka 1-7, the Administrator Infrastruktur
+    dan Aplikasi's lane) and the Penyedia Layanan, who approves the DRP (no. 2). Kepbup
+    Polewali Mandar 685/2021, III.3 names nobody, so nothing differs for a PD to choose;
+    each moved step says so and cites both."""
+    shipped = diagram.load(BPMN_FILE)
+    lane_of = shipped.lane_of
+    named = {
+        "asesmen_pusat_data": (INFRA, "Tabel 9 no. 1 angka 1"),
+        "analisa_asesmen": (INFRA, "Tabel 9 no. 1 angka 2-3"),
+        "persetujuan_aktivasi": (PROVIDER, "Tabel 9 no. 2"),
+        "aktivasi_drp": (INFRA, "Tabel 9 no. 1 angka 4"),
+        "normalisasi_operasional": (INFRA, "Tabel 9 no. 1 angka 5"),
+        "evaluasi_drp": (INFRA, "Tabel 9 no. 1 angka 6"),
+        "penetapan_drp": (INFRA, "Tabel 9 no. 1 angka 7"),
+    }
+    for bpmn_id, (lane, article) in named.items():
+        assert lane_of[bpmn_id] == lane, bpmn_id
+        assert article in shipped.documentation(shipped.nodes[bpmn_id]), bpmn_id
+    for bpmn_id in ("persetujuan_aktivasi", "penetapan_drp"):
+        text = shipped.documentation(shipped.nodes[bpmn_id])
+        assert "Kepbup Polewali Mandar 685/2021, III.3" in text, bpmn_id
+        assert "tidak berbeda dengan Perbup Bangka" in text, bpmn_id
+    # The approval goes to the provider PD's Penyedia Layanan, not to its Penanggung Jawab.
+    assert "Penanggung Jawab Penyedia Layanan" not in shipped.lane_names()
+    assert "Penanggung Jawab Infrastruktur dan Aplikasi" not in shipped.lane_names()
+    # Started by hand by the infrastructure administrator (Tabel 9 no. 1), else by a
+    # complaint's DRP assessment (Tabel 6 no. 3 angka 3).
+    [start] = shipped.of_kind("startEvent")
+    assert shipped.properties(start)["startableBy"] == INFRA
+    assert "Tabel 6 no. 3 angka 3" in shipped.documentation(start)

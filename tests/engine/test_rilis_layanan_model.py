@@ -36,8 +36,11 @@ PAYLOAD = '{"rilis_berhasil": rilis_berhasil, "laporan_rilis": laporan_rilis}'
 CITATION = "Perbup Bangka 21/2025, 2.2.2.3"
 
 STARTER_LANE = "Pemohon"
+# Perbup Bangka 21/2025, 2.2.2.3, Tabel 10: the Pengelola Infrastruktur dan Aplikasi
+# develops, plans, executes, tests, evaluates and reports (no. 1); the Penyedia Layanan
+# checks and approves the plan and gets the result (no. 2).
 INFRA = "Administrator Infrastruktur dan Aplikasi"
-PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
+PROVIDER = "Penyedia Layanan"
 
 # What the runtime puts into the instance data at start (besides the start form);
 # `nomor_referensi` because the start event has a `referencePrefix`.
@@ -140,16 +143,16 @@ def procedure():
 def plan_and_approve(run, rejections=0):
     for _ in range(rejections):
         run.complete("penyusunan_rencana_rilis", INFRA, RENCANA)
-        run.complete("persetujuan_rencana_rilis", PJ_PENYEDIA, DITOLAK)
+        run.complete("persetujuan_rencana_rilis", PROVIDER, DITOLAK)
     run.complete("penyusunan_rencana_rilis", INFRA, RENCANA)
-    run.complete("persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI)
+    run.complete("persetujuan_rencana_rilis", PROVIDER, DISETUJUI)
     run.complete("eksekusi_rilis", INFRA, EKSEKUSI)
 
 
 def evaluate_and_report(run, laporan):
     run.complete("evaluasi_rilis", INFRA, EVALUASI)
     run.complete("laporan_hasil_rilis", INFRA, laporan)
-    run.complete("penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN)
+    run.complete("penerimaan_laporan_rilis", PROVIDER, PENERIMAAN)
 
 
 def run_released(procedure):
@@ -262,13 +265,13 @@ def test_tasks_route_to_their_lanes(procedure):
     expected = {
         "pengembangan_layanan": INFRA,
         "penyusunan_rencana_rilis": INFRA,
-        "persetujuan_rencana_rilis": PJ_PENYEDIA,
+        "persetujuan_rencana_rilis": PROVIDER,
         "eksekusi_rilis": INFRA,
         "pengujian_rilis": INFRA,
         "rollback_rilis": INFRA,
         "evaluasi_rilis": INFRA,
         "laporan_hasil_rilis": INFRA,
-        "penerimaan_laporan_rilis": PJ_PENYEDIA,
+        "penerimaan_laporan_rilis": PROVIDER,
     }
     assert set(model.user_tasks) == set(expected)
     for bpmn_id, lane in expected.items():
@@ -294,12 +297,12 @@ def test_runtime_start_delivers_the_start_message(procedure):
             [
                 ("pengembangan_layanan", INFRA, PENGEMBANGAN),
                 ("penyusunan_rencana_rilis", INFRA, RENCANA),
-                ("persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI),
+                ("persetujuan_rencana_rilis", PROVIDER, DISETUJUI),
                 ("eksekusi_rilis", INFRA, EKSEKUSI),
                 ("pengujian_rilis", INFRA, BERHASIL),
                 ("evaluasi_rilis", INFRA, EVALUASI),
                 ("laporan_hasil_rilis", INFRA, LAPORAN),
-                ("penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN),
+                ("penerimaan_laporan_rilis", PROVIDER, PENERIMAAN),
             ],
             "berhasil",
             {"rilis_berhasil": True, "laporan_rilis": LAPORAN["laporan_rilis"]},
@@ -308,13 +311,13 @@ def test_runtime_start_delivers_the_start_message(procedure):
             [
                 ("pengembangan_layanan", INFRA, PENGEMBANGAN),
                 ("penyusunan_rencana_rilis", INFRA, RENCANA),
-                ("persetujuan_rencana_rilis", PJ_PENYEDIA, DISETUJUI),
+                ("persetujuan_rencana_rilis", PROVIDER, DISETUJUI),
                 ("eksekusi_rilis", INFRA, EKSEKUSI),
                 ("pengujian_rilis", INFRA, GAGAL),
                 ("rollback_rilis", INFRA, ROLLBACK_HENTIKAN),
                 ("evaluasi_rilis", INFRA, EVALUASI),
                 ("laporan_hasil_rilis", INFRA, LAPORAN_GAGAL),
-                ("penerimaan_laporan_rilis", PJ_PENYEDIA, PENERIMAAN),
+                ("penerimaan_laporan_rilis", PROVIDER, PENERIMAAN),
             ],
             "gagal",
             {"rilis_berhasil": False, "laporan_rilis": LAPORAN_GAGAL["laporan_rilis"]},
@@ -482,9 +485,45 @@ def test_the_diagram_has_its_lanes_decisions_and_loops():
     """What only this diagram has; tests/engine/test_diagram_conventions.py checks the
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
     shipped = diagram.load(BPMN_FILE)
-    assert shipped.lane_names() == [STARTER_LANE, INFRA, PJ_PENYEDIA]
+    assert shipped.lane_names() == [STARTER_LANE, INFRA, PROVIDER]
     assert len(shipped.split_gateways()) == len(shipped.conditions()) == 4
     assert shipped.loops() == {"f_rilis_disetujui_tidak", "f_tindak_lanjut_ya"}
     for node in shipped.cited_nodes():
         assert CITATION in shipped.documentation(node), node.get("id")
         assert "Tabel 10" in shipped.documentation(node), node.get("id")
+
+
+def test_each_step_is_in_the_lane_of_the_role_the_regulation_names():
+    """Perbup Bangka 21/2025, 2.2.2.3, Tabel 10 names the performer of every step: the
+    Pengelola Infrastruktur dan Aplikasi (no. 1, the Administrator Infrastruktur dan
+    Aplikasi's lane) and the Penyedia Layanan, who checks and approves the release plan and
+    gets the result (no. 2). Kepbup Polewali Mandar 685/2021 names nobody for a release
+    (I.2.e, II.3.e.2)), so nothing differs for a PD to choose; each moved step says so and
+    cites both."""
+    shipped = diagram.load(BPMN_FILE)
+    lane_of = shipped.lane_of
+    named = {
+        "pengembangan_layanan": (INFRA, "Tabel 10 no. 1 angka 1"),
+        "penyusunan_rencana_rilis": (INFRA, "Tabel 10 no. 1 angka 2"),
+        "persetujuan_rencana_rilis": (PROVIDER, "Tabel 10 no. 2 angka 1"),
+        "eksekusi_rilis": (INFRA, "Tabel 10 no. 1 angka 3"),
+        "pengujian_rilis": (INFRA, "Tabel 10 no. 1 angka 4 huruf a"),
+        "rollback_rilis": (INFRA, "Tabel 10 no. 1 angka 4 huruf a-b"),
+        "evaluasi_rilis": (INFRA, "Tabel 10 no. 1 angka 4 huruf b"),
+        "laporan_hasil_rilis": (INFRA, "Tabel 10 no. 1 angka 4 huruf c"),
+        "penerimaan_laporan_rilis": (PROVIDER, "Tabel 10 no. 2 angka 2"),
+    }
+    for bpmn_id, (lane, article) in named.items():
+        assert lane_of[bpmn_id] == lane, bpmn_id
+        assert article in shipped.documentation(shipped.nodes[bpmn_id]), bpmn_id
+    for bpmn_id in ("persetujuan_rencana_rilis", "penerimaan_laporan_rilis"):
+        text = shipped.documentation(shipped.nodes[bpmn_id])
+        assert "Kepbup Polewali Mandar 685/2021, II." in text, bpmn_id
+        assert "tidak berbeda dengan Perbup Bangka" in text, bpmn_id
+    # The plan goes to the provider PD's Penyedia Layanan, not to its Penanggung Jawab.
+    assert "Penanggung Jawab Penyedia Layanan" not in shipped.lane_names()
+    # Started by hand by the infrastructure administrator (Tabel 10 no. 1 angka 1-3); a
+    # change the provider wants reaches it through Manajemen Perubahan (2.2.2.3 angka 2-3).
+    [start] = shipped.of_kind("startEvent")
+    assert shipped.properties(start)["startableBy"] == INFRA
+    assert "pembuka 2.2.2.3 angka 2-3" in shipped.documentation(start)

@@ -36,6 +36,9 @@ REQUESTER = "penyedia"
 ADMIN, INFRA, OFFICIAL = "admin.layanan", "admin.infra", "pj.layanan"
 # SIPKD has its own Administrator Infrastruktur dan Aplikasi: the one everywhere may not act.
 SIPKD_INFRA = "teknis.sipkd"
+# The release plan is approved, and its result received, by the Penyedia Layanan of the
+# service's PD (Perbup Bangka 21/2025, 2.2.2.3, Tabel 10 no. 2): SIMPEG's BKPSDM, SIPKD's BPKAD.
+RELEASE_PROVIDER = {"SIMPEG": "penyedia.bkpsdm", "SIPKD": "penyedia.bpkad"}
 SIPKD_CHANGE = {
     "layanan": "SIPKD",
     "judul": "Pembaruan modul penatausahaan SIPKD",
@@ -97,10 +100,17 @@ def _released(drive: Driver, change_id: int, infra: str = INFRA) -> dict[str, An
     return child
 
 
+def _release_provider(drive: Driver, release_id: int) -> str:
+    return RELEASE_PROVIDER[drive.instance(INFRA, release_id)["service"]]
+
+
 def _release_developed_and_executed(drive: Driver, release_id: int, infra: str = INFRA) -> None:
+    provider = _release_provider(drive, release_id)
     drive.complete(infra, release_id, "pengembangan_layanan", release.PENGEMBANGAN)
     drive.complete(infra, release_id, "penyusunan_rencana_rilis", release.RENCANA)
-    drive.complete(OFFICIAL, release_id, "persetujuan_rencana_rilis", release.DISETUJUI)
+    drive.complete(
+        provider, release_id, "persetujuan_rencana_rilis", release.DISETUJUI, outsider=OFFICIAL
+    )
     drive.complete(infra, release_id, "eksekusi_rilis", release.EKSEKUSI)
 
 
@@ -109,7 +119,10 @@ def _release_reported(
 ) -> dict[str, Any]:
     drive.complete(infra, release_id, "evaluasi_rilis", release.EVALUASI)
     drive.complete(infra, release_id, "laporan_hasil_rilis", laporan)
-    return drive.complete(OFFICIAL, release_id, "penerimaan_laporan_rilis", release.PENERIMAAN)
+    provider = _release_provider(drive, release_id)
+    return drive.complete(
+        provider, release_id, "penerimaan_laporan_rilis", release.PENERIMAAN, outsider=OFFICIAL
+    )
 
 
 def _received(drive: Driver, change_id: int, release_id: int) -> dict[str, Any]:

@@ -1,6 +1,12 @@
 """Every way through Pemulihan Layanan (Perbup Bangka 21/2025, 2.2.2.2, Tabel 9), through
 the API: started by hand, and started by a complaint that activates the DRP and waits for
-the procedure's end message."""
+the procedure's end message.
+
+Who does each step is Tabel 9's: the Pengelola Infrastruktur dan Aplikasi (the
+Administrator Infrastruktur dan Aplikasi) assesses, analyses, activates, normalises,
+evaluates and establishes the DRP (no. 1 angka 1-7); the Penyedia Layanan of the service's
+PD approves it (no. 2). The two Penanggung Jawab, and the Penyedia Layanan of another PD,
+are refused those steps."""
 
 from __future__ import annotations
 
@@ -30,6 +36,11 @@ from tests.paths.aduan import (
 from tests.paths.driver import Driver
 
 DONE = "pemulihan-layanan-selesai"
+INFRA = "admin.infra"
+# SIAK is Disdukcapil's: its Penyedia Layanan approves the DRP (Tabel 9 no. 2), not the
+# Penyedia Layanan of DISKOMINFO (the complaint's reporter) nor the service owner.
+PROVIDER = "penyedia.disdukcapil"
+OWNER, INFRA_OWNER = "pj.layanan", "pj.infra"
 BY_HAND = {
     "layanan": "EMAIL",
     "judul": "Catu daya pusat data padam",
@@ -45,6 +56,16 @@ def utc(hour: int, minute: int = 0) -> datetime:
 @pytest.fixture
 def drive(auth: Auth) -> Driver:
     return Driver(auth)
+
+
+def _refused(drive: Driver, holder: str, instance_id: int, name: str, *others: str) -> None:
+    """Task `name`, in `holder`'s inbox, is in no inbox of `others`, who may not complete it."""
+    task_id = drive.task(holder, instance_id, name)
+    for username in others:
+        inbox = drive.auth.get(username, "/api/v1/tasks?per_page=200").json["items"]
+        assert task_id not in [t["id"] for t in inbox], (username, name)
+        refused = drive.auth.post(username, f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
+        assert refused.status_code == 403, (username, name, refused.json)
 
 
 def _sla_clocks(drive: Driver, instance_id: int) -> dict[str, dict]:
@@ -81,11 +102,13 @@ def test_activation_refused_reports_back_and_no_rto_clock_runs(drive: Driver) ->
     assert "rto" in _sla_clocks(drive, complaint_id)  # running since the activation decision
     drive.complete("admin.infra", child_id, "asesmen_pusat_data", ASSESSED, outsider=REPORTER)
     drive.complete("admin.infra", child_id, "analisa_asesmen", DISASTER, outsider="pj.layanan")
-    done = drive.complete(
-        "pj.layanan", child_id, "persetujuan_aktivasi", REFUSED, outsider="admin.infra"
-    )
+    _refused(drive, PROVIDER, child_id, "persetujuan_aktivasi", OWNER, REPORTER, INFRA)
+    done = drive.complete(PROVIDER, child_id, "persetujuan_aktivasi", REFUSED)
     assert done["status"] == "complete"
     assert done["data"]["status_pemulihan"] == "ditolak"
+    assert done["data"]["ringkasan_pemulihan"] == (
+        "Aktivasi DRP tidak disetujui Penyedia Layanan. " + REFUSED["catatan_persetujuan_drp"]
+    )
 
     complaint = drive.instance("pj.layanan", complaint_id)
     [received] = [e for e in complaint["events"] if e["kind"] == "message_received"]
@@ -106,7 +129,7 @@ def test_recovery_with_a_second_round_and_a_re_evaluation(drive: Driver, clock: 
     complaint_id, child_id = drp_activated(drive)
     drive.complete("admin.infra", child_id, "asesmen_pusat_data", ASSESSED, outsider=REPORTER)
     drive.complete("admin.infra", child_id, "analisa_asesmen", DISASTER, outsider=REPORTER)
-    drive.complete("pj.layanan", child_id, "persetujuan_aktivasi", APPROVED, outsider="pj.infra")
+    drive.complete(PROVIDER, child_id, "persetujuan_aktivasi", APPROVED, outsider=REPORTER)
     drive.complete("admin.infra", child_id, "aktivasi_drp", ACTIVATED, outsider="pj.layanan")
     for hour, answer in ((4, NOT_YET), (5, RESTORED)):
         clock.set(utc(hour))  # not back yet at 04:00, back at 05:00
@@ -116,9 +139,9 @@ def test_recovery_with_a_second_round_and_a_re_evaluation(drive: Driver, clock: 
     for decision in (NOT_SET, SET):
         drive.complete("admin.infra", child_id, "evaluasi_drp", EVALUATED, outsider="pj.infra")
         clock.set(utc(6, 30))
-        done = drive.complete(
-            "pj.infra", child_id, "penetapan_drp", decision, outsider="pj.layanan"
-        )
+        # Established by the Pengelola Infrastruktur dan Aplikasi (Tabel 9 no. 1 angka 7).
+        _refused(drive, INFRA, child_id, "penetapan_drp", INFRA_OWNER, OWNER, PROVIDER)
+        done = drive.complete(INFRA, child_id, "penetapan_drp", decision)
     assert done["status"] == "complete"
     assert done["data"]["status_pemulihan"] == "selesai"
     kinds = drive.kinds("pj.layanan", child_id)

@@ -154,7 +154,7 @@ def test_drp_activation_starts_pemulihan_layanan_and_waits_for_it(
     steps = [
         ("admin.infra", "asesmen_pusat_data", ASSESSED, REPORTER),
         ("admin.infra", "analisa_asesmen", DISASTER, "pj.layanan"),
-        ("pj.layanan", "persetujuan_aktivasi", APPROVED, "admin.infra"),
+        ("penyedia.disdukcapil", "persetujuan_aktivasi", APPROVED, "pj.layanan"),
         ("admin.infra", "aktivasi_drp", ACTIVATED, "petugas.siak"),
     ]
     for username, name, data, outsider in steps:
@@ -165,7 +165,7 @@ def test_drp_activation_starts_pemulihan_layanan_and_waits_for_it(
     )
     clock.set(utc(8))  # ...and the DRP is evaluated and signed off after it
     drive.complete("admin.infra", child_id, "evaluasi_drp", EVALUATED, outsider="pj.infra")
-    done = drive.complete("pj.infra", child_id, "penetapan_drp", SET, outsider="admin.infra")
+    done = drive.complete("admin.infra", child_id, "penetapan_drp", SET, outsider="pj.infra")
     assert done["status"] == "complete"
 
     complaint = drive.instance("pj.layanan", complaint_id)

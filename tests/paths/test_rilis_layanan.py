@@ -1,4 +1,11 @@
-"""Every way through Rilis Layanan (Perbup Bangka 21/2025, 2.2.2.3), through the API."""
+"""Every way through Rilis Layanan (Perbup Bangka 21/2025, 2.2.2.3), through the API.
+
+Who does each step is Tabel 10's: the Pengelola Infrastruktur dan Aplikasi (the
+Administrator Infrastruktur dan Aplikasi) develops, plans, executes, tests, evaluates and
+reports (no. 1); the Penyedia Layanan of the service's PD checks and approves the plan and
+gets the result (no. 2). The Penanggung Jawab Penyedia Layanan, and the Penyedia Layanan of
+another PD, are refused both steps.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +34,18 @@ from tests.paths.driver import Driver
 
 MODEL = "rilis-layanan"
 # SIMPEG has no service-level administrator: its tasks go to the holders everywhere.
-INFRA, OFFICIAL = "admin.infra", "pj.layanan"
+INFRA = "admin.infra"
+# SIMPEG is BKPSDM's: its Penyedia Layanan approves the plan and gets the result (Tabel 10
+# no. 2); SIPKD is BPKAD's.
+PROVIDER, SIPKD_PROVIDER = "penyedia.bkpsdm", "penyedia.bpkad"
+# The service owner, everywhere: Tabel 10 does not name the Penanggung Jawab.
+OWNER = "pj.layanan"
+PROVIDERS = (PROVIDER, SIPKD_PROVIDER, "penyedia")  # BKPSDM, BPKAD, DISKOMINFO
+
+
+def _wrong_users(provider: str) -> tuple[str, ...]:
+    """Who may not act for `provider`: the service owner and the other PDs' providers."""
+    return (OWNER, *(p for p in PROVIDERS if p != provider))
 
 
 @pytest.fixture
@@ -43,22 +61,44 @@ def _developed(drive: Driver, data: dict[str, Any] = PENGAJUAN, infra: str = INF
     return instance["id"]
 
 
-def _planned(drive: Driver, instance_id: int, rejections: int = 0, infra: str = INFRA) -> None:
+def _refused(drive: Driver, holder: str, instance_id: int, name: str, *others: str) -> None:
+    """Task `name`, in `holder`'s inbox, is in no inbox of `others`, who may not complete it."""
+    task_id = drive.task(holder, instance_id, name)
+    for username in others:
+        inbox = drive.auth.get(username, "/api/v1/tasks?per_page=200").json["items"]
+        assert task_id not in [t["id"] for t in inbox], (username, name)
+        refused = drive.auth.post(username, f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
+        assert refused.status_code == 403, (username, name, refused.json)
+
+
+def _planned(
+    drive: Driver,
+    instance_id: int,
+    rejections: int = 0,
+    infra: str = INFRA,
+    provider: str = PROVIDER,
+) -> None:
     for _ in range(rejections):
         drive.complete(infra, instance_id, "penyusunan_rencana_rilis", RENCANA)
-        drive.complete(OFFICIAL, instance_id, "persetujuan_rencana_rilis", DITOLAK, outsider=infra)
-    drive.complete(infra, instance_id, "penyusunan_rencana_rilis", RENCANA, outsider=OFFICIAL)
-    drive.complete(OFFICIAL, instance_id, "persetujuan_rencana_rilis", DISETUJUI)
-    drive.complete(infra, instance_id, "eksekusi_rilis", EKSEKUSI)
+        drive.complete(provider, instance_id, "persetujuan_rencana_rilis", DITOLAK, outsider=infra)
+    drive.complete(infra, instance_id, "penyusunan_rencana_rilis", RENCANA, outsider=provider)
+    _refused(drive, provider, instance_id, "persetujuan_rencana_rilis", *_wrong_users(provider))
+    drive.complete(provider, instance_id, "persetujuan_rencana_rilis", DISETUJUI)
+    drive.complete(infra, instance_id, "eksekusi_rilis", EKSEKUSI, outsider=provider)
 
 
 def _reported(
-    drive: Driver, instance_id: int, laporan: dict[str, Any], infra: str = INFRA
+    drive: Driver,
+    instance_id: int,
+    laporan: dict[str, Any],
+    infra: str = INFRA,
+    provider: str = PROVIDER,
 ) -> dict[str, Any]:
     drive.complete(infra, instance_id, "evaluasi_rilis", EVALUASI)
-    drive.complete(infra, instance_id, "laporan_hasil_rilis", laporan)
+    drive.complete(infra, instance_id, "laporan_hasil_rilis", laporan, outsider=provider)
+    _refused(drive, provider, instance_id, "penerimaan_laporan_rilis", *_wrong_users(provider))
     return drive.complete(
-        OFFICIAL, instance_id, "penerimaan_laporan_rilis", PENERIMAAN, outsider="pengguna"
+        provider, instance_id, "penerimaan_laporan_rilis", PENERIMAAN, outsider="pengguna"
     )
 
 
@@ -71,7 +111,7 @@ def _undelivered(drive: Driver, instance_id: int) -> list[dict[str, Any]]:
 def test_approved_tested_and_released(drive: Driver) -> None:
     instance_id = _developed(drive)
     _planned(drive, instance_id)
-    drive.complete(INFRA, instance_id, "pengujian_rilis", BERHASIL, outsider=OFFICIAL)
+    drive.complete(INFRA, instance_id, "pengujian_rilis", BERHASIL, outsider=PROVIDER)
     done = _reported(drive, instance_id, LAPORAN)
     assert done["status"] == "complete"
     assert done["data"]["status_rilis"] == "berhasil"
@@ -113,10 +153,11 @@ def test_failed_release_rolled_back_and_ended_on_a_service_with_its_own_administ
     infra = "teknis.sipkd"
     instance_id = _developed(drive, {**PENGAJUAN, "layanan": "SIPKD"}, infra=infra)
     assert drive.instance(infra, instance_id)["service"] == "SIPKD"
-    _planned(drive, instance_id, infra=infra)
+    # BPKAD's Penyedia Layanan approves the plan and gets the result; BKPSDM's may not.
+    _planned(drive, instance_id, infra=infra, provider=SIPKD_PROVIDER)
     drive.complete(infra, instance_id, "pengujian_rilis", GAGAL, outsider=INFRA)
     drive.complete(infra, instance_id, "rollback_rilis", ROLLBACK_HENTIKAN, outsider=INFRA)
-    done = _reported(drive, instance_id, LAPORAN_GAGAL, infra=infra)
+    done = _reported(drive, instance_id, LAPORAN_GAGAL, infra=infra, provider=SIPKD_PROVIDER)
     assert done["status"] == "complete"
     assert done["data"]["status_rilis"] == "gagal"
     assert done["data"]["rilis_berhasil"] is False
