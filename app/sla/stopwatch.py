@@ -192,7 +192,8 @@ def target_met(due: datetime | None, stopped: datetime | None, now: datetime) ->
     when it came), or None while undecided or without a deadline.
 
     The regulation's targets are "kurang dari" (Perbup Bangka 21/2025, Tabel 2 and 4:
-    less than 15 minutes...), so a response at exactly the limit misses it.
+    less than 15 minutes...), so a response at exactly the limit misses it. Lists and
+    counts ask the same in SQL: `app.services.deadlines.met`.
     """
     if due is None:
         return None

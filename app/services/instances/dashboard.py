@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotPermitted
 from app.models import Agency, Instance, InstanceStatus, RoleAssignment, Service, User
 from app.services.accounts.permissions import VIEW_DASHBOARDS
+from app.services.deadlines.met import lapsed, met, missed
 
 #: Not ended: someone, a timer or a supervisor still has to act.
 OPEN = (
@@ -163,19 +164,18 @@ class DashboardService:
     def _deadlines(self, in_scope: list[Any], due: Any, stopped: Any, since: datetime) -> Deadlines:
         """Met: stopped before the deadline, stopped in the window. Missed: stopped at or
         after the deadline in the window, or still running with the deadline come in it
-        (`app.sla.stopwatch.target_met`: the targets are "kurang dari")."""
-        met = and_(stopped.is_not(None), stopped < due, stopped >= since)
-        late = and_(stopped.is_not(None), stopped >= due, stopped >= since)
-        lapsed = and_(
-            stopped.is_(None),
+        (`app.services.deadlines.met`)."""
+        kept = and_(met(due, stopped), stopped >= since)
+        late = and_(missed(due, stopped), stopped >= since)
+        overdue = and_(
+            lapsed(due, stopped, self.now),
             Instance.status.in_((InstanceStatus.RUNNING, InstanceStatus.WAITING)),
             due >= since,
-            due <= self.now,
         )
         row = self.session.execute(
             select(
-                func.coalesce(func.sum(case((met, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((or_(late, lapsed), 1), else_=0)), 0),
+                func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((or_(late, overdue), 1), else_=0)), 0),
             ).where(*in_scope, due.is_not(None))
         ).one()
         return Deadlines(met=int(row[0]), missed=int(row[1]))

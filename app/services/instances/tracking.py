@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
@@ -29,6 +29,7 @@ from app.models import (
     Task,
     User,
 )
+from app.services.deadlines.met import running_late
 from app.services.deadlines.service_levels import SlaReport
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.personal_data import ShownEvent
@@ -257,13 +258,7 @@ class TrackingService:
 def overdue_clause(now: datetime) -> Any:
     """SQL truth of "a running clock passed its deadline": response or resolution due
     before `now` and not yet met. Suspended instances' clocks stand still."""
-    return and_(
-        Instance.status.in_(RUNNING_CLOCKS),
-        or_(
-            and_(Instance.response_due_at <= now, Instance.responded_at.is_(None)),
-            and_(Instance.resolution_due_at <= now, Instance.resolved_at.is_(None)),
-        ),
-    )
+    return and_(Instance.status.in_(RUNNING_CLOCKS), running_late(now))
 
 
 def model_element_names(roots: dict[str, Any]) -> dict[str, str]:

@@ -19,6 +19,7 @@ from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState
 from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
 from app.services.catalog.options import Choice, FormOptions
+from app.services.deadlines.met import running_late
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.personal_data import masked
 from app.services.instances.races import lost_race_is_conflict
@@ -72,13 +73,6 @@ def open_deadline() -> ColumnElement[Any]:
     return case(
         (Instance.responded_at.is_(None), Instance.response_due_at),
         else_=Instance.resolution_due_at,
-    )
-
-
-def _overdue(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        Instance.responded_at.is_(None) & (Instance.response_due_at < now),
-        Instance.resolved_at.is_(None) & (Instance.resolution_due_at < now),
     )
 
 
@@ -149,7 +143,7 @@ class TaskService:
         if filters.priority:
             query = query.where(Instance.priority == filters.priority)
         if filters.overdue:
-            query = query.where(_overdue(now))
+            query = query.where(running_late(now))
         if filters.reference:
             query = query.where(
                 Instance.reference.startswith(filters.reference.strip().upper(), autoescape=True)
