@@ -240,6 +240,25 @@ def candidates(session: Session, task: Task, at: datetime) -> list[str]:
     return role_holders(session, task.lane or "", task.service_id, task.agency_id, at)
 
 
+def covers(
+    grant: type[RoleAssignment] | type[Delegation], service_id: int | None, agency_id: int | None
+) -> ColumnElement[bool]:
+    """Grants (or loans of one) that cover an instance of this service and PD: held
+    everywhere, for the service, or for the PD (a grant names one scope at most).
+
+    An instance without a service (or PD) has no such scope: only real ids are compared,
+    as `column == None` becomes IS NULL and would match the grants of every other scope.
+    """
+    scopes: list[ColumnElement[bool]] = [
+        and_(grant.service_id.is_(None), grant.agency_id.is_(None))
+    ]
+    if service_id is not None:
+        scopes.append(grant.service_id == service_id)
+    if agency_id is not None:
+        scopes.append(and_(grant.agency_id == agency_id, grant.service_id.is_(None)))
+    return or_(*scopes)
+
+
 def role_holders(
     session: Session, role: str, service_id: int | None, agency_id: int | None, at: datetime
 ) -> list[str]:
@@ -249,26 +268,14 @@ def role_holders(
     official counts at the level of the grant lent to them. Task routing and SLA
     escalation both ask this one question.
     """
-    # An instance without a service (or PD) has no such scope: compare real ids only, as
-    # `column == None` becomes IS NULL and would match holders of every other scope.
-    held: list[ColumnElement[bool]] = [
-        and_(RoleAssignment.agency_id.is_(None), RoleAssignment.service_id.is_(None))
-    ]
-    lent: list[ColumnElement[bool]] = [
-        and_(Delegation.agency_id.is_(None), Delegation.service_id.is_(None))
-    ]
-    if service_id is not None:
-        held.append(RoleAssignment.service_id == service_id)
-        lent.append(Delegation.service_id == service_id)
-    if agency_id is not None:
-        held.append(
-            and_(RoleAssignment.agency_id == agency_id, RoleAssignment.service_id.is_(None))
-        )
-        lent.append(and_(Delegation.agency_id == agency_id, Delegation.service_id.is_(None)))
     rows = session.execute(
         select(User.username, RoleAssignment.service_id, RoleAssignment.agency_id)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == role, User.active.is_(True), or_(*held))
+        .where(
+            RoleAssignment.role == role,
+            User.active.is_(True),
+            covers(RoleAssignment, service_id, agency_id),
+        )
     ).all()
     delegate = aliased(User)
     rows += session.execute(
@@ -279,7 +286,7 @@ def role_holders(
             delegate.active.is_(True),
             Delegation.starts_at <= at,
             Delegation.ends_at > at,
-            or_(*lent),
+            covers(Delegation, service_id, agency_id),
         )
     ).all()
     by_level: dict[int, set[str]] = defaultdict(set)

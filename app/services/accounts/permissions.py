@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from app.engine.routing import covers
 from app.errors import NotPermitted
 from app.models import RoleAssignment, RoleName, User
 
@@ -186,18 +186,6 @@ def require(session: Session, user: User | None, permission: Permission) -> None
         raise NotPermitted(permission.refusal)
 
 
-def _scope_clause(service_id: int | None, agency_id: int | None) -> Any:
-    """Grants that cover an instance of this service and PD: everywhere, for the service,
-    for the PD. An instance without a service or PD matches only grants held everywhere
-    (comparing with None would match every PD-wide grant: `service_id IS NULL`)."""
-    scopes = [RoleAssignment.service_id.is_(None) & RoleAssignment.agency_id.is_(None)]
-    if service_id is not None:
-        scopes.append(RoleAssignment.service_id == service_id)
-    if agency_id is not None:
-        scopes.append(RoleAssignment.agency_id == agency_id)
-    return or_(*scopes)
-
-
 def supervisors_of(session: Session, service_id: int | None, agency_id: int | None) -> list[str]:
     """Usernames of the active supervisors of an instance of this service and PD (the
     roles of `SUPERVISE` held for a scope covering it), for telling them what needs one.
@@ -218,7 +206,7 @@ def supervisors_of(session: Session, service_id: int | None, agency_id: int | No
                 .where(
                     User.active.is_(True),
                     RoleAssignment.role.in_(SUPERVISE.roles),
-                    _scope_clause(service_id, agency_id),
+                    covers(RoleAssignment, service_id, agency_id),
                 )
             )
         )
@@ -245,7 +233,10 @@ def supervises(session: Session, user: User, service_id: int | None, agency_id: 
                 RoleAssignment.user_id == user.id,
                 or_(
                     RoleAssignment.role == RoleName.SYSTEM_ADMINISTRATOR,
-                    RoleAssignment.role.in_(SUPERVISE.roles) & _scope_clause(service_id, agency_id),
+                    and_(
+                        RoleAssignment.role.in_(SUPERVISE.roles),
+                        covers(RoleAssignment, service_id, agency_id),
+                    ),
                 ),
             )
             .limit(1)
