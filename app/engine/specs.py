@@ -45,6 +45,14 @@ ESCALATION_CLOCK_PROPERTY = "escalationClock"
 ESCALATION_LEVEL_PROPERTY = "escalationLevel"
 #: The clocks an escalation timer may watch (docs/bpmn-conventions.md, "Eskalasi").
 ESCALATION_CLOCKS = ("respons", "penyelesaian")
+#: On the process: one property per setting an administrator can change, named
+#: `setting:<name>` with a JSON description as its value (docs/bpmn-conventions.md,
+#: "Settings an administrator can change").
+SETTING_PREFIX = "setting:"
+#: The variable the settings reach the diagram in (`pengaturan["<name>"]`).
+SETTINGS_VARIABLE = "pengaturan"
+SETTING_TYPES = ("boolean", "integer", "string")
+SETTING_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -83,6 +91,151 @@ class Escalation:
     bpmn_id: str
     clock: str
     level: int
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A value the diagram leaves to an administrator (a product addition, switched or
+    sized per PD), declared on the process as `setting:<name>`.
+
+    Attributes:
+        name: the key in `pengaturan`, e.g. "reviu_laporan".
+        type: "boolean", "integer" or "string".
+        default: the value when no administrator chose one.
+        title: what it changes, in Indonesian, for the admin page.
+        minimum, maximum: an integer's bounds, when it has them.
+        choices: a string's allowed values (its `enum`).
+    """
+
+    name: str
+    type: str
+    default: Any
+    title: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` cannot be this setting's value (Indonesian / English), or None.
+
+        One rule for the deploy (the default) and for an administrator's change.
+        """
+        if self.type == "boolean":
+            return None if isinstance(value, bool) else "harus true/false / must be a boolean"
+        if self.type == "integer":
+            # bool is an int in Python, but not a number of anything
+            if isinstance(value, bool) or not isinstance(value, int):
+                return "harus bilangan bulat / must be an integer"
+            if self.minimum is not None and value < self.minimum:
+                return f"paling kecil {self.minimum} / at least {self.minimum}"
+            if self.maximum is not None and value > self.maximum:
+                return f"paling besar {self.maximum} / at most {self.maximum}"
+            return None
+        if not isinstance(value, str):
+            return "harus teks / must be a string"
+        if self.choices and value not in self.choices:
+            return f"salah satu dari {', '.join(self.choices)} / one of them"
+        return None
+
+    def json_schema(self) -> dict[str, Any]:
+        """The setting as a JSON Schema property, for clients that draw a form from it."""
+        schema: dict[str, Any] = {"type": self.type, "title": self.title, "default": self.default}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        return schema
+
+
+def _setting(name: str, text: str) -> SettingSpec | str:
+    """The setting `setting:<name>` describes in `text`, or why it cannot be one."""
+    if not SETTING_NAME.match(name):
+        return "nama harus huruf kecil, angka, garis bawah / name must be a snake_case identifier"
+    try:
+        described = json.loads(text)
+    except json.JSONDecodeError as err:
+        return f"JSON tidak valid / invalid JSON: {err.msg}"
+    if not isinstance(described, dict):
+        return "harus objek JSON / must be a JSON object"
+    kind = described.get("type")
+    if kind not in SETTING_TYPES:
+        return f"type harus salah satu dari {', '.join(SETTING_TYPES)} / unknown type {kind!r}"
+    title = described.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return "title wajib diisi / title is required"
+    bounds = {key: described.get(key) for key in ("minimum", "maximum")}
+    if kind != "integer" and any(v is not None for v in bounds.values()):
+        return "minimum/maximum hanya untuk integer / minimum and maximum are for integers only"
+    for key, bound in bounds.items():
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int)):
+            return f"{key} harus bilangan bulat / {key} must be an integer"
+    choices = described.get("enum")
+    if choices is not None and (
+        kind != "string"
+        or not isinstance(choices, list)
+        or not choices
+        or not all(isinstance(c, str) for c in choices)
+    ):
+        return "enum hanya daftar teks untuk string / enum is a list of strings, for strings only"
+    if "default" not in described:
+        return "default wajib diisi / default is required"
+    spec = SettingSpec(
+        name=name,
+        type=kind,
+        default=described["default"],
+        title=title.strip(),
+        minimum=bounds["minimum"],
+        maximum=bounds["maximum"],
+        choices=tuple(choices or ()),
+    )
+    why = spec.problem(spec.default)
+    return spec if why is None else f"default {why}"
+
+
+def _settings(root: etree._Element, process_id: str, bpmn_file: str) -> dict[str, SettingSpec]:
+    """The settings the process declares (`setting:<name>` properties), checked.
+
+    Raises:
+        DeploymentInvalid: every setting that is not valid JSON, has an unknown type or a
+            default of another type, located at the process and naming the setting.
+    """
+    properties = root.xpath(
+        "//bpmn:process[@id=$id]/bpmn:extensionElements/spiffworkflow:properties"
+        "/spiffworkflow:property[starts-with(@name, $prefix)]",
+        namespaces={"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS},
+        id=process_id,
+        prefix=SETTING_PREFIX,
+    )
+    settings: dict[str, SettingSpec] = {}
+    problems: list[DeployProblem] = []
+    for prop in properties:
+        name = prop.get("name")[len(SETTING_PREFIX) :]
+        found = _setting(name, prop.get("value") or "")
+        if isinstance(found, str):
+            problems.append(
+                DeployProblem(
+                    bpmn_file,
+                    f"pengaturan '{name}': {found} / setting '{name}' is invalid",
+                    prop.sourceline,
+                    process_id,
+                )
+            )
+        elif name in settings:
+            problems.append(
+                DeployProblem(
+                    bpmn_file,
+                    f"pengaturan '{name}' dideklarasikan dua kali / setting '{name}' twice",
+                    prop.sourceline,
+                    process_id,
+                )
+            )
+        else:
+            settings[name] = found
+    if problems:
+        raise DeploymentInvalid(problems)
+    return settings
 
 
 @dataclass
@@ -128,6 +281,12 @@ class ParsedModel:
     timer_start: TimerStart | None = None
     #: Who may start it by hand (`startableBy`); empty: anyone signed in.
     start_roles: tuple[str, ...] = ()
+    #: What an administrator may change per PD (`setting:<name>` on the process).
+    settings: dict[str, SettingSpec] = field(default_factory=dict)
+
+    def default_settings(self) -> dict[str, Any]:
+        """Each setting's declared default: `pengaturan` where nobody changed anything."""
+        return {name: spec.default for name, spec in self.settings.items()}
 
     def form_schema(self, ref: FormRef | None) -> dict[str, Any] | None:
         """The JSON Schema behind `ref`, or None when there is no form."""
@@ -366,6 +525,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         reference_prefix=reference_prefix,
         timer_start=timer_start,
         start_roles=start_roles,
+        settings=_settings(roots[bpmn_file], process_id, bpmn_file),
     )
 
 

@@ -17,7 +17,13 @@ from lxml import etree
 
 from app.engine.form_options import bound_fields, source_problem
 from app.engine.sandbox import check_script
-from app.engine.specs import BPMN_NS, SPIFF_NS, START_ROLES_PROPERTY, ParsedModel
+from app.engine.specs import (
+    BPMN_NS,
+    SETTINGS_VARIABLE,
+    SPIFF_NS,
+    START_ROLES_PROPERTY,
+    ParsedModel,
+)
 from app.errors import DeployProblem
 from app.models.org import REQUESTER_LANE
 
@@ -144,6 +150,8 @@ def _undefined_reads(model: ParsedModel, file: str, root: etree._Element) -> lis
     start_schema = model.form_schema(model.start_form) or {}
     start_fields = set((start_schema.get("properties") or {}).keys())
     known_everywhere = PROVIDED_VARIABLES | start_fields | set(dir(builtins))
+    if model.settings:
+        known_everywhere |= {SETTINGS_VARIABLE}
     warnings = []
     for flow in root.iter(_q("bpmn:sequenceFlow")):
         condition = flow.find(_q("bpmn:conditionExpression"))
@@ -165,6 +173,45 @@ def _undefined_reads(model: ParsedModel, file: str, root: etree._Element) -> lis
                     )
                 )
     return warnings
+
+
+def _setting_names_read(code: str) -> list[str]:
+    """The names an expression reads as `pengaturan["<name>"]`."""
+    try:
+        tree = ast.parse(code, mode="eval")
+    except SyntaxError:
+        return []
+    return [
+        node.slice.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == SETTINGS_VARIABLE
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ]
+
+
+def _undeclared_settings(
+    model: ParsedModel, file: str, root: etree._Element
+) -> list[DeployProblem]:
+    """Conditions reading a setting the process does not declare: the instance's
+    `pengaturan` would not have it, and the gateway would fail at run time."""
+    problems = []
+    for condition in root.iter(_q("bpmn:conditionExpression")):
+        for name in _setting_names_read((condition.text or "").strip()):
+            if name not in model.settings:
+                problems.append(
+                    DeployProblem(
+                        file,
+                        f"kondisi membaca {SETTINGS_VARIABLE}['{name}'] yang tidak dideklarasikan "
+                        f"proses (setting:{name}) / condition reads setting '{name}', which the "
+                        "process does not declare",
+                        condition.sourceline,
+                        _owner_id(condition),
+                    )
+                )
+    return problems
 
 
 def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProblem]:
@@ -232,6 +279,7 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
     for element, code, mode, what in _code_elements(root):
         if code:
             problems += _script_problems(file, element, code, mode, what)
+    problems += _undeclared_settings(model, file, root)
     if not any(p.severity == "error" for p in problems):
         problems += _undefined_reads(model, file, root)
     return problems

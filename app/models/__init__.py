@@ -20,6 +20,7 @@ from app.models.org import (
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
 from app.models.reference import ReferenceTable
 from app.models.schedule import Schedule
+from app.models.setting import ProcessSetting
 from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, User
 
@@ -41,6 +42,7 @@ __all__ = [
     "ProcessFile",
     "ProcessModel",
     "ProcessModelVersion",
+    "ProcessSetting",
     "ReferenceSequence",
     "ReferenceTable",
     "RegionalDay",

@@ -267,7 +267,8 @@ class Procedure:
         now = self.clock.now()
         starter = self.requester if requester is None else demo_user(requester)
         reference = reference_number(self.model.reference_prefix, now, number)
-        return start_variables(dict(form), facts, starter, now, reference)
+        settings = self.model.default_settings()
+        return start_variables(dict(form), facts, starter, now, reference, settings)
 
     def start(
         self,

@@ -258,6 +258,8 @@ def _runtime_variables(diagram: Diagram) -> set[str]:
             known.add("perlu_persetujuan")
         if "referencePrefix" in properties:
             known.add("nomor_referensi")
+    if any(name.startswith("setting:") for name in diagram.properties(diagram.process)):
+        known.add("pengaturan")
     return known
 
 

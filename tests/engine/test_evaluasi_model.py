@@ -48,14 +48,15 @@ RUNTIME_START_VARIABLES = {
     "pemohon",
     "waktu_permintaan",
     "nomor_referensi",
+    "pengaturan",
 }
 # Data keys that give an instance SLA clocks (app/services/deadlines/service_levels.py).
 SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan", "layanan"}
 
 LOOPS = {"f_reviu_revisi", "f_pengesahan_revisi", "f_tindak_lanjut_belum"}
 LANE_NAMES = [STARTER_LANE, ADMIN, INFRA, OFFICIAL, HEAD]
-SPLIT_GATEWAYS = 4
-CONDITIONS = 4
+SPLIT_GATEWAYS = 6
+CONDITIONS = 6
 
 T0 = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
 STARTER = "admin.layanan"
@@ -226,6 +227,49 @@ def test_head_sends_the_report_back_then_adopts_it(procedure):
     assert_closed(run)
     assert run.reached("pengesahan_pimpinan") == 2
     assert run.reached("reviu_penanggung_jawab") == 2
+
+
+def write(run, laporan=LAPORAN):
+    run.complete("evaluasi_pelayanan_pengguna", ADMIN, PELAYANAN)
+    run.complete("evaluasi_pengoperasian", INFRA, PENGOPERASIAN)
+    run.complete("penyusunan_laporan", ADMIN, laporan)
+
+
+@pytest.mark.parametrize(
+    ("settings", "layers"),
+    [
+        ({"reviu_penanggung_jawab": False, "pengesahan_pimpinan": True}, ["pengesahan_pimpinan"]),
+        (
+            {"reviu_penanggung_jawab": True, "pengesahan_pimpinan": False},
+            ["reviu_penanggung_jawab"],
+        ),
+        ({"reviu_penanggung_jawab": False, "pengesahan_pimpinan": False}, []),
+    ],
+)
+def test_layers_switched_off_are_skipped(procedure, settings, layers):
+    """Each layer is the PD's choice (`pengaturan`); 2.3 as written has neither."""
+    run = procedure.start_from({**procedure.start_data(MULAI), "pengaturan": settings})
+    write(run, TANPA_TINDAK_LANJUT)
+    if "reviu_penanggung_jawab" in layers:
+        run.complete("reviu_penanggung_jawab", OFFICIAL, DISETUJUI)
+    if "pengesahan_pimpinan" in layers:
+        run.complete("pengesahan_pimpinan", HEAD, DISAHKAN)
+    assert run.completed
+    assert run.data["status_evaluasi"] == "selesai"
+    for layer in ("reviu_penanggung_jawab", "pengesahan_pimpinan"):
+        assert run.reached(layer) == (1 if layer in layers else 0), layer
+
+
+def test_both_layers_are_on_by_default(procedure):
+    settings = procedure.model.settings
+    assert {name: (s.type, s.default) for name, s in settings.items()} == {
+        "reviu_penanggung_jawab": ("boolean", True),
+        "pengesahan_pimpinan": ("boolean", True),
+    }
+    assert procedure.start_data(MULAI)["pengaturan"] == {
+        "reviu_penanggung_jawab": True,
+        "pengesahan_pimpinan": True,
+    }
 
 
 def test_the_start_waits_for_its_message(procedure):
@@ -424,6 +468,9 @@ def test_product_additions_say_so_and_name_their_setting():
     for bpmn_id in (TIMER_START, "reviu_penanggung_jawab", "pengesahan_pimpinan"):
         assert "tambahan produk (bukan ketentuan regulasi)" in docs[bpmn_id].lower(), bpmn_id
     assert "/api/v1/schedules" in docs[TIMER_START]
+    for layer in ("reviu_penanggung_jawab", "pengesahan_pimpinan"):
+        assert f"pengaturan {layer}" in docs[layer]
+        assert f"setting:{layer}" in shipped.properties(shipped.process)
 
 
 def test_the_diagram_has_its_lanes_decisions_and_loops():

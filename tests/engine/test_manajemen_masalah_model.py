@@ -51,7 +51,7 @@ CHANGE_PAYLOAD = (
 )
 CITATION = "Perbup Bangka 21/2025, 2.2.1.3"
 CITATIONS = (CITATION, "Kepbup Polewali Mandar 685/2021, II.")
-SPLITS = 5
+SPLITS = 6
 LOOPS = {"f_efektif_tidak", "f_laporan_ditolak"}
 
 STARTER_LANE = "Pemohon"
@@ -61,7 +61,13 @@ PJ_PENYEDIA = "Penanggung Jawab Penyedia Layanan"
 
 # What the runtime puts into the instance data at start (besides the start form);
 # `nomor_referensi` because the start event has a `referencePrefix`.
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "pemohon",
+    "waktu_permintaan",
+    "nomor_referensi",
+    "pengaturan",
+}
 # Fields that would give the instance a complaint's or a request's SLA clocks
 # (`clock_kind` in app/services/deadlines/service_levels.py), or start an RTO clock:
 # a problem must not set them.
@@ -233,6 +239,19 @@ def run_escalated_changed_and_reinvestigated(procedure):
     return run
 
 
+def run_closed_without_acceptance(procedure):
+    """`penerimaan_laporan` off (the PD's choice): informing the provider closes it."""
+    data = {**procedure.start_data(PENGAJUAN), "pengaturan": {"penerimaan_laporan": False}}
+    run = procedure.start_from(data)
+    open_problem(run)
+    run.complete("investigasi_akar_masalah", ADMIN, AKAR_DITEMUKAN)
+    run.complete("pencatatan_known_error", ADMIN, TANPA_PERUBAHAN)
+    run.complete("penanganan_akar_masalah", ADMIN, PENANGANAN)
+    run.complete("pemantauan_solusi_permanen", ADMIN, EFEKTIF)
+    run.complete("laporan_penyelesaian", ADMIN, LAPORAN)
+    return run
+
+
 def assert_closed(run):
     assert run.completed
     assert run.reached("masalah_ditutup") == 1
@@ -288,6 +307,19 @@ def test_run_escalated_with_a_change_and_investigated_again(procedure):
     ]
 
 
+def test_acceptance_switched_off_closes_after_informing_the_provider(procedure):
+    run = run_closed_without_acceptance(procedure)
+    assert_closed(run)
+    assert not run.reached("penerimaan_laporan")
+    assert "laporan_diterima" not in run.data
+
+
+def test_acceptance_is_on_by_default(procedure):
+    setting = procedure.model.settings["penerimaan_laporan"]
+    assert (setting.type, setting.default) == ("boolean", True)
+    assert procedure.start_data(PENGAJUAN)["pengaturan"] == {"penerimaan_laporan": True}
+
+
 def test_the_change_request_satisfies_the_change_start_form(procedure):
     run = procedure.start(PENGAJUAN)
     open_problem(run)
@@ -317,7 +349,12 @@ def test_without_a_reference_number_the_problem_number_is_empty(procedure):
 
 def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     taken = set()
-    for drive in (run_no_problem, run_fixed_directly, run_escalated_changed_and_reinvestigated):
+    for drive in (
+        run_no_problem,
+        run_fixed_directly,
+        run_escalated_changed_and_reinvestigated,
+        run_closed_without_acceptance,
+    ):
         taken |= drive(procedure).taken_flows()
     assert taken == gateway_flows(BPMN_FILE)
 
@@ -627,6 +664,8 @@ def test_product_additions_say_so_and_name_their_setting():
     for bpmn_id in (TIMER_START, "penerimaan_laporan"):
         assert "tambahan produk (bukan ketentuan regulasi)" in docs[bpmn_id].lower(), bpmn_id
     assert "/api/v1/schedules" in docs[TIMER_START]
+    assert "pengaturan penerimaan_laporan" in docs["penerimaan_laporan"]
+    assert "setting:penerimaan_laporan" in shipped.properties(shipped.process)
 
 
 def test_the_diagram_has_its_lanes_decisions_and_loops():

@@ -45,16 +45,23 @@ INFRA = "Administrator Infrastruktur dan Aplikasi"
 OFFICIAL = "Penanggung Jawab Penyedia Layanan"
 
 # What the runtime puts into the instance data at start (besides the start form);
-# `nomor_referensi` because the start event has a `referencePrefix`.
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
+# `nomor_referensi` because the start event has a `referencePrefix`, `pengaturan` because
+# the process declares a setting (`setting:reviu_laporan`).
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "pemohon",
+    "waktu_permintaan",
+    "nomor_referensi",
+    "pengaturan",
+}
 # Data keys that give an instance SLA clocks (app/services/deadlines/service_levels.py):
 # a monitoring period must not carry them, or the app would time it like a complaint or a request.
 SLA_TRIGGERS = {"dampak", "urgensi", "jenis_permintaan"}
 
 LOOPS = {"f_reviu_revisi"}
 LANE_NAMES = [STARTER_LANE, PROVIDER, INFRA, OFFICIAL]
-SPLIT_GATEWAYS = 2
-CONDITIONS = 2
+SPLIT_GATEWAYS = 3
+CONDITIONS = 3
 
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 STARTER = "penyedia"
@@ -259,6 +266,28 @@ def test_report_sent_back_for_revision_then_approved(procedure):
     assert_closed(run)
     assert run.reached("laporan_ketersediaan") == 2
     assert run.reached("reviu_laporan") == 2
+
+
+def test_review_switched_off_closes_the_period_after_the_report(procedure):
+    """`reviu_laporan` off (an administrator's choice for the PD): Tabel 8 as written, the
+    provider's report closes the period."""
+    data = {**procedure.start_data(MULAI), "pengaturan": {"reviu_laporan": False}}
+    run = procedure.start_from(data)
+    monitor(run)
+    analyse(run)
+    run.complete("laporan_ketersediaan", PROVIDER, LAPORAN)
+    assert run.completed
+    assert run.reached("pemantauan_selesai") == 1
+    assert run.data["status_pemantauan"] == "selesai"
+    assert not run.reached("reviu_laporan")
+    assert "keputusan_laporan" not in run.data
+    assert ("gw_perlu_reviu", "gw_gabung_tutup") in run.taken_flows()
+
+
+def test_the_review_is_on_by_default(procedure):
+    setting = procedure.model.settings["reviu_laporan"]
+    assert (setting.type, setting.default) == ("boolean", True)
+    assert procedure.start_data(MULAI)["pengaturan"] == {"reviu_laporan": True}
 
 
 def test_the_start_waits_for_its_message(procedure):
@@ -505,6 +534,9 @@ def test_product_additions_say_so_and_name_their_setting():
         assert "tambahan produk (bukan ketentuan regulasi)" in shipped.documentation(node).lower()
     [timer] = [n for n in shipped.cited_nodes() if n.get("id") == TIMER_START]
     assert "/api/v1/schedules" in shipped.documentation(timer)
+    [review] = [n for n in shipped.cited_nodes() if n.get("id") == "reviu_laporan"]
+    assert "pengaturan reviu_laporan" in shipped.documentation(review)
+    assert "setting:reviu_laporan" in shipped.properties(shipped.process)
 
 
 def test_the_diagram_has_its_lanes_decisions_and_loops():

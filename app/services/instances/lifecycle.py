@@ -50,6 +50,7 @@ from app.services.instances.start_data import start_variables
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
+from app.services.process_models.settings import effective_values
 
 
 @dataclass
@@ -240,7 +241,10 @@ class InstanceService:
         reference = None
         if model.reference_prefix:
             reference = next_reference(self.session, model.reference_prefix, now)
-        initial = start_variables(data, facts, (user.username, user.full_name), now, reference)
+        settings = effective_values(self.session, process_model_id, model.settings, scope.agency_id)
+        initial = start_variables(
+            data, facts, (user.username, user.full_name), now, reference, settings
+        )
         service = self.session.get(Service, scope.service_id) if scope.service_id else None
         context = scripts_context(self.session, self.clock, service, scope.agency_id)
         outcome = self.runtime.start(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.engine.specs import SETTINGS_VARIABLE
 from app.services.deadlines.service_levels import NEVER, SLA_VARIABLE, clock_kind
 
 #: The escalation timers' due times an instance with SLA clocks starts with; the first
@@ -29,6 +30,7 @@ def start_variables(
     requester: tuple[str, str],
     now: datetime,
     reference: str | None,
+    settings: dict[str, Any],
 ) -> dict[str, Any]:
     """The starting data of an instance.
 
@@ -38,6 +40,10 @@ def start_variables(
         requester: the starter's username and full name (`pemohon`).
         now: the start time (`waktu_permintaan`).
         reference: its number (`nomor_referensi`), when the model numbers instances.
+        settings: the effective settings of its model for its PD
+            (`process_models.settings.effective_values`), empty when the diagram declares
+            none. They become `pengaturan` and stay as they were at the start: an
+            administrator's later change applies to the next instance, not to this one.
     """
     username, full_name = requester
     initial = {
@@ -48,6 +54,8 @@ def start_variables(
     }
     if reference is not None:
         initial["nomor_referensi"] = reference
+    if settings:
+        initial[SETTINGS_VARIABLE] = dict(settings)
     if clock_kind(initial) is not None:
         initial[SLA_VARIABLE] = dict.fromkeys(_ESCALATION_DUES, NEVER)
     return initial
