@@ -12,11 +12,15 @@ from app.api.schemas import (
     DeployResultSchema,
     ProcessModelSchema,
     ProcessModelSummarySchema,
+    SettingsQuerySchema,
+    SettingsSchema,
+    SettingsUpdateSchema,
     VersionQuerySchema,
 )
 from app.services.catalog.options import FormOptions
 from app.services.process_models.deploy import DeployService
 from app.services.process_models.form_order import in_ui_order
+from app.services.process_models.settings import EffectiveSetting, SettingsService
 
 blp = Blueprint(
     "process_models",
@@ -130,3 +134,64 @@ def get_bpmn(query: dict[str, int], model_id: str) -> Response:
     number = query.get("version")
     version = service.version(model_id, number) if number else service.latest(model_id)
     return Response(service.file(version, "bpmn").content, mimetype="application/xml")
+
+
+def _settings_service() -> SettingsService:
+    return SettingsService(session(), platform().clock, platform().specs, current_user())
+
+
+def _settings(model_id: str, agency: str | None, found: list[EffectiveSetting]) -> dict[str, Any]:
+    """The settings as served: each with its value and who chose it, and the JSON Schema of
+    a PUT's `values` (where null, outside the schema, removes a choice)."""
+    return {
+        "process_model_id": model_id,
+        "agency": agency,
+        "settings": [
+            {
+                "name": s.spec.name,
+                "title": s.spec.title,
+                "type": s.spec.type,
+                "default": s.spec.default,
+                "value": s.value,
+                "source": s.source,
+                "kabupaten": s.kabupaten,
+                "pd": s.own,
+            }
+            for s in found
+        ],
+        "schema": {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": {s.spec.name: s.spec.json_schema() for s in found},
+            "additionalProperties": False,
+        },
+    }
+
+
+@blp.route("/<string:model_id>/settings", methods=["GET"])
+@authenticated
+@blp.arguments(SettingsQuerySchema, location="query")
+@blp.response(200, SettingsSchema)
+@blp.alt_response(404, description="Unknown model or PD")
+def get_settings(query: dict[str, Any], model_id: str) -> dict[str, Any]:
+    """The settings an administrator can change (product additions such as review layers),
+    as they stand for `?agency=CODE` or kabupaten-wide: the diagram's default, overlaid by
+    the kabupaten's choice, overlaid by the PD's. Instances take them at their start."""
+    agency = query["agency"]
+    return _settings(model_id, agency, _settings_service().read(model_id, agency))
+
+
+@blp.route("/<string:model_id>/settings", methods=["PUT"])
+@authenticated
+@blp.arguments(SettingsUpdateSchema)
+@blp.response(200, SettingsSchema)
+@blp.alt_response(403, description="Admin Sistem only")
+@blp.alt_response(404, description="Unknown model or PD")
+@blp.alt_response(422, description="A setting the model does not declare, or a wrong value")
+def put_settings(body: dict[str, Any], model_id: str) -> dict[str, Any]:
+    """Choose setting values for a PD (`agency`) or kabupaten-wide (`agency: null`); a null
+    value removes the choice. Applies to instances started afterwards."""
+    agency = body["agency"]
+    found = _settings_service().update(model_id, agency, body["values"])
+    session().commit()
+    return _settings(model_id, agency, found)

@@ -641,3 +641,52 @@ class ScheduledChangeSchema(LinkedInstanceSchema):
     service = fields.String(allow_none=True)
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
+
+
+class SettingsQuerySchema(Schema):
+    agency = fields.String(
+        load_default=None,
+        metadata={"description": "A PD's code; without it, the kabupaten-wide values"},
+    )
+
+
+class SettingSchema(Schema):
+    name = fields.String()
+    title = fields.String()
+    type = fields.String(metadata={"enum": ["boolean", "integer", "string"]})
+    default = fields.Raw(metadata={"description": "The diagram's declared default"})
+    value = fields.Raw(metadata={"description": "What an instance started now gets"})
+    source = fields.String(
+        metadata={
+            "enum": ["default", "kabupaten", "pd"],
+            "description": "Who chose `value`: the diagram, the kabupaten-wide setting or the PD",
+        }
+    )
+    kabupaten = fields.Raw(allow_none=True, metadata={"description": "The kabupaten-wide choice"})
+    pd = fields.Raw(allow_none=True, metadata={"description": "The PD's own choice"})
+
+
+class SettingsSchema(Schema):
+    process_model_id = fields.String()
+    agency = fields.String(allow_none=True)
+    settings = fields.List(fields.Nested(SettingSchema))
+    schema = fields.Dict(
+        metadata={
+            "description": "JSON Schema (draft 2020-12) of `values` for a PUT: one property "
+            "per setting with its type, title, default and bounds; null removes a choice"
+        }
+    )
+
+
+class SettingsUpdateSchema(Schema):
+    agency = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "A PD's code; null: kabupaten-wide"},
+    )
+    values = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(allow_none=True),
+        required=True,
+        metadata={"description": "Setting name to value; null falls back to the next level"},
+    )
