@@ -126,3 +126,32 @@ def test_an_unknown_pd_is_refused(drive: Driver) -> None:
     )
     assert response.status_code == 422
     assert "perangkat_daerah" in response.json["errors"]
+
+
+@pytest.mark.parametrize(
+    ("switched_off", "layers"),
+    [("reviu_penanggung_jawab", ["pengesahan_pimpinan"]), ("pengesahan_pimpinan", [])],
+)
+def test_a_layer_the_pd_switched_off_is_skipped(
+    drive: Driver, switched_off: str, layers: list[str]
+) -> None:
+    """Review and sign-off are product additions (2.3 names neither): each is the PD's
+    setting. Off for DISKOMINFO, the evaluation goes past it; with the review off the
+    head still adopts, with the sign-off off the official's approval adopts."""
+    response = drive.auth.client.put(
+        "/api/v1/process-models/evaluasi/settings",
+        headers=drive.auth.headers("admin"),
+        json={"agency": "DISKOMINFO", "values": {switched_off: False}},
+    )
+    assert response.status_code == 200, response.json
+    instance_id = _started(drive)
+    _written(drive, instance_id, TANPA_TINDAK_LANJUT)
+    if switched_off != "reviu_penanggung_jawab":
+        _reviewed(drive, instance_id, DISETUJUI)
+    if "pengesahan_pimpinan" in layers:
+        assert _inbox(drive, OFFICIAL, instance_id) == []
+        _adopted(drive, instance_id, DISAHKAN)
+    done = drive.instance(ADMIN, instance_id)
+    assert done["status"] == "complete"
+    assert done["data"]["status_evaluasi"] == "selesai"
+    assert done["data"]["pengaturan"][switched_off] is False

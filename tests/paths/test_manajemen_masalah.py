@@ -251,3 +251,22 @@ def test_escalated_with_a_change_not_effective_report_sent_back_then_closed(
     assert drive.instance(ADMIN, child["id"])["status"] == "running"
     assert [e["kind"] for e in problem["events"]].count("child_started") == 1
     assert _known_errors(auth, ADMIN, service="SIMPEG").json["total"] == 1
+
+
+def test_acceptance_switched_off_kabupaten_wide_closes_after_informing(drive: Driver) -> None:
+    """The provider's acceptance is a product addition (Tabel 7 no. 1 angka 6 asks only to
+    inform the provider): switched off for the whole kabupaten, the report closes it."""
+    response = drive.auth.client.put(
+        "/api/v1/process-models/manajemen-masalah/settings",
+        headers=drive.auth.headers("admin"),
+        json={"agency": None, "values": {"penerimaan_laporan": False}},
+    )
+    assert response.status_code == 200, response.json
+    instance_id = _opened(drive)
+    drive.complete(ADMIN, instance_id, "investigasi_akar_masalah", AKAR_DITEMUKAN)
+    drive.complete(ADMIN, instance_id, "pencatatan_known_error", TANPA_PERUBAHAN)
+    _fixed_and_effective(drive, instance_id)
+    done = drive.complete(ADMIN, instance_id, "laporan_penyelesaian", LAPORAN)
+    assert done["status"] == "complete"
+    assert done["data"]["status_masalah"] == "ditutup"
+    assert "penerimaan_laporan" not in _completed(drive, instance_id)

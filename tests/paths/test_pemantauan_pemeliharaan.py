@@ -139,3 +139,43 @@ def test_an_anomaly_files_a_complaint_and_the_report_goes_on(
     assert kinds.count("child_started") == 1
     assert "message_undelivered" not in kinds
     assert "service_changed" not in kinds
+
+
+def test_review_switched_off_for_one_pd_skips_it_there_only(drive: Driver) -> None:
+    """`reviu_laporan` is a product addition (Tabel 8 names no review): an Admin Sistem
+    switches it off for BKPSDM; BKPSDM's period closes at its report, DISKOMINFO's is still
+    reviewed, and an instance keeps the settings it started with."""
+    settings = "/api/v1/process-models/pemantauan-pemeliharaan/settings"
+
+    def switch(on: bool) -> None:
+        body = {"agency": "BKPSDM", "values": {"reviu_laporan": on}}
+        response = drive.auth.client.put(settings, headers=drive.auth.headers("admin"), json=body)
+        assert response.status_code == 200, response.json
+
+    switch(False)
+    simpeg = {"layanan": "SIMPEG", "periode": "2026-11"}  # BKPSDM's
+    bkpsdm = drive.start("penyedia.bkpsdm", MODEL, simpeg)
+    diskominfo = drive.start(PROVIDER, MODEL, {**MULAI})
+    assert bkpsdm["data"]["pengaturan"] == {"reviu_laporan": False}
+    assert diskominfo["data"]["pengaturan"] == {"reviu_laporan": True}
+    switch(True)  # later changes reach the next instance, not these
+
+    for provider, instance, laporan in (
+        ("penyedia.bkpsdm", bkpsdm, {**engine.LAPORAN, **simpeg}),
+        (PROVIDER, diskominfo, LAPORAN),
+    ):
+        instance_id = instance["id"]
+        drive.complete(provider, instance_id, "pemantauan_layanan", PEMANTAUAN_LAYANAN)
+        drive.complete(INFRA, instance_id, "pemantauan_infrastruktur", PEMANTAUAN_INFRA)
+        drive.complete(provider, instance_id, "analisis_pemantauan_layanan", ANALISIS_LAYANAN)
+        drive.complete(INFRA, instance_id, "analisis_pemantauan", ANALISIS)
+        after_report = drive.complete(provider, instance_id, "laporan_ketersediaan", laporan)
+        if provider == PROVIDER:
+            assert after_report["status"] != "complete"
+            done = drive.complete(OFFICIAL, instance_id, "reviu_laporan", DISETUJUI)
+        else:
+            done = after_report  # closed at the report: nobody reviews it
+            assert drive.instance(provider, instance_id)["tasks"] == []
+        assert done["status"] == "complete", provider
+        assert done["data"]["status_pemantauan"] == "selesai"
+    assert "keputusan_laporan" not in drive.instance("penyedia.bkpsdm", bkpsdm["id"])["data"]
