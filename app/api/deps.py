@@ -74,3 +74,13 @@ def admin_accounts() -> AccountService:
     service = AccountService(session(), platform().clock, current_user(), platform().passwords)
     service.require_admin()
     return service
+
+
+#: The languages the API answers in (`Accept-Language`), Indonesian unless asked.
+LANGUAGES = ("id", "en")
+
+
+def reader_language() -> str:
+    """The reader's language from `Accept-Language`: texts the API words itself (the case
+    record's values) come in it."""
+    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]

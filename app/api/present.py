@@ -8,6 +8,7 @@ from typing import Any
 from app.models import Agency, Event, Instance, RoleAssignment, Task, User
 from app.services.deadlines.service_levels import SlaReport, sla_summary
 from app.services.instances.personal_data import ShownEvent
+from app.services.instances.record import RecordField, RecordSection
 from app.sla.stopwatch import ClockReading
 
 
@@ -152,3 +153,33 @@ def sla_explanation_dict(report: SlaReport) -> dict[str, Any]:
         ],
         "escalations": [{"at": e.at.isoformat(), **e.data} for e in report.escalations],
     }
+
+
+def record_dict(sections: list[RecordSection]) -> list[dict[str, Any]]:
+    """The case record (app/services/instances/record.py): a section per completed step,
+    each field with its title, its stored value and the value in words; an attachment
+    names the URL that downloads it."""
+    return [
+        {
+            "step": section.step,
+            "title": section.title,
+            "by": section.by,
+            "by_name": section.by_name,
+            "at": section.at,
+            "fields": [_record_field(item) for item in section.fields],
+        }
+        for section in sections
+    ]
+
+
+def _record_field(item: RecordField) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "name": item.name,
+        "title": item.title,
+        "kind": item.kind,
+        "value": item.value,
+        "shown": item.shown,
+    }
+    if item.attachment_id is not None:
+        shown["url"] = f"/api/v1/attachments/{item.attachment_id}"
+    return shown

@@ -100,6 +100,44 @@ class TaskDetailSchema(TaskSchema):
     known_errors = fields.List(
         fields.Dict(), metadata={"description": "The service's newest known errors"}
     )
+    record = fields.List(
+        fields.Nested(lambda: RecordSectionSchema()),
+        metadata={"description": "What earlier steps submitted, one section per step"},
+    )
+
+
+class RecordFieldSchema(Schema):
+    name = fields.String()
+    title = fields.String()
+    kind = fields.String(
+        metadata={
+            "enum": [
+                "text",
+                "long_text",
+                "choice",
+                "boolean",
+                "date",
+                "datetime",
+                "number",
+                "table",
+                "attachment",
+            ]
+        }
+    )
+    value = fields.Raw(metadata={"description": "As stored (masked where not shown)"})
+    shown = fields.Raw(
+        metadata={"description": "In words; a table: {columns: [...], rows: [[...]]}"}
+    )
+    url = fields.String(metadata={"description": "Download of an attachment"})
+
+
+class RecordSectionSchema(Schema):
+    step = fields.String(metadata={"description": "The task's id in the diagram, or mulai"})
+    title = fields.String()
+    by = fields.String(allow_none=True)
+    by_name = fields.String(allow_none=True)
+    at = fields.DateTime()
+    fields_ = fields.List(fields.Nested(RecordFieldSchema), attribute="fields", data_key="fields")
 
 
 class EventSchema(Schema):

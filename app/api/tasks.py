@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import authenticated, current_user, platform, reader_language, session
 from app.api.known_errors import known_error_dict
-from app.api.present import task_dict
+from app.api.present import record_dict, task_dict
 from app.api.process_instances import shown
 from app.api.schemas import (
     AssignSchema,
@@ -47,7 +47,7 @@ def get_task(task_id: str) -> dict[str, Any]:
     """A task with its form, the data to prefill and, for the provider side, the newest
     known errors of the service (what problem management found, to try first)."""
     service = _service()
-    view = service.get(task_id, current_user())
+    view = service.get(task_id, current_user(), reader_language())
     task = view.task
     known = (
         KnownErrorService(session()).for_service(task.service_id)
@@ -60,6 +60,7 @@ def get_task(task_id: str) -> dict[str, Any]:
         "data": view.data,
         "candidates": service.candidates(task),
         "known_errors": [known_error_dict(row) for row in known],
+        "record": record_dict(view.record),
     }
 
 

@@ -23,6 +23,7 @@ from app.services.deadlines.met import running_late
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.personal_data import masked
 from app.services.instances.races import lost_race_is_conflict
+from app.services.instances.record import CaseRecord, RecordSection
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.form_order import in_ui_order
@@ -36,6 +37,8 @@ class TaskView:
     schema: dict[str, Any] | None
     ui_schema: dict[str, Any] | None
     data: dict[str, Any]
+    #: What earlier steps submitted, for the reader (app/services/instances/record.py).
+    record: list[RecordSection]
 
 
 @dataclass
@@ -201,9 +204,10 @@ class TaskService:
         """
         return candidates_of(self.session, task, self.clock.now())
 
-    def get(self, task_id: str, user: User) -> TaskView:
-        """A task with its form and prefill data, the requester's personal data masked
-        unless the user may read it (`Disclosure`: anyone who may act on the open task may).
+    def get(self, task_id: str, user: User, language: str = "id") -> TaskView:
+        """A task with its form and prefill data, and the case's record in `language`; the
+        requester's personal data masked unless the user may read it (`Disclosure`:
+        anyone who may act on the open task may).
 
         Raises:
             NotFound: no such task.
@@ -229,11 +233,15 @@ class TaskService:
             )
             served = in_ui_order(bound, ui_schema)
         disclosure = self.instances.disclosure(user)
-        if instance.id not in disclosure.reveals([instance]):
+        revealed = instance.id in disclosure.reveals([instance])
+        if not revealed:
             # A holder of a closed task's lane role who never acted on the instance may
             # read the task, but the requester's personal data only masked (item 7).
             data = masked(data)
-        return TaskView(task, served, ui_schema, data)
+        record = CaseRecord(self.session, self.clock, language).sections(
+            instance, model, self.instances.events(instance), revealed
+        )
+        return TaskView(task, served, ui_schema, data, record)
 
     def options(
         self, task_id: str, user: User, source: str, parent: str | None = None
