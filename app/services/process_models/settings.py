@@ -122,6 +122,14 @@ class SettingsService:
         """
         return self.models.parsed(self.models.latest(model_id).id).settings
 
+    def configurable(self) -> list[tuple[str, str]]:
+        """(id, name) of every model whose newest version declares settings, by id."""
+        return [
+            (model.id, model.name)
+            for model, version in self.models.models()
+            if self.models.parsed(version.id).settings
+        ]
+
     def _agency(self, code: str | None) -> Agency | None:
         return None if code is None else AgencyService(self.session, self.clock).get(code)
 

@@ -1,5 +1,6 @@
 """The administrators' pages (Admin Sistem): PDs, users and roles, the service catalog,
-the SLA reference tables, the working calendars and the periodic schedules.
+the SLA reference tables, the working calendars, the periodic schedules and the settings of
+the procedures.
 
 One parent blueprint under /admin holds a child blueprint per page group. The parent
 refuses everyone but Admin Sistem before any admin view runs (the services check again,
@@ -17,12 +18,12 @@ from flask_login import current_user
 from app.services.accounts.permissions import ADMINISTER
 from app.web import nav
 from app.web.access import granted
-from app.web.admin import agencies, calendars, catalog, reference, schedules, users
+from app.web.admin import agencies, calendars, catalog, reference, schedules, settings, users
 from app.web.extensions import login_manager
 from app.web.pages import blueprint
 
 bp = blueprint("admin", __name__, url_prefix="/admin")
-for _group in (agencies, users, catalog, reference, calendars, schedules):
+for _group in (agencies, users, catalog, reference, calendars, schedules, settings):
     bp.register_blueprint(_group.bp)
 nav.register("admin.index", _l("Administrasi"), ADMINISTER, order=90)
 
@@ -35,6 +36,7 @@ GROUPS = (
     ("admin.reference.index", _l("Tabel acuan SLA"), _l("Tabel 2, 3, 4, 11-14")),
     ("admin.calendars.index", _l("Kalender kerja"), _l("Jam kerja, libur daerah, tenggat")),
     ("admin.schedules.index", _l("Jadwal berkala"), _l("Prosedur yang dimulai otomatis")),
+    ("admin.settings.index", _l("Pengaturan prosedur"), _l("Lapisan reviu per PD")),
 )
 
 

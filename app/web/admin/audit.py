@@ -33,6 +33,7 @@ KIND_LABELS = {
     "schedule_resumed": _l("Jadwal dilanjutkan"),
     "schedule_deleted": _l("Jadwal dihapus"),
     "schedule_failed": _l("Jadwal gagal memulai"),
+    "process_settings_changed": _l("Pengaturan prosedur diubah"),
 }
 
 
