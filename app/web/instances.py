@@ -28,7 +28,7 @@ from app.services.instances.tracking import InstanceFilter, TrackingService
 from app.sla.matrix import Priority
 from app.web import nav
 from app.web.access import me
-from app.web.i18n import half
+from app.web.i18n import current_language, half
 from app.web.pages import blueprint
 
 bp = blueprint("instances", __name__)
@@ -228,11 +228,12 @@ def index() -> Any:
 
 
 def _show(instance_id: int, status: int = 200, **extra: Any) -> Any:
-    view = _tracking().view(instance_id, me())
+    view = _tracking().view(instance_id, me(), current_language())
     return render_template(
         "instances/detail.html",
         view=view,
         instance=view.instance,
+        steps={section.event_id: section for section in view.record},
         **_helpers(),
         **extra,
     ), status

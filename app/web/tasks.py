@@ -39,7 +39,7 @@ from app.web.formfields import (
     without_row,
 )
 from app.web.formfields_messages import localized_errors
-from app.web.i18n import half
+from app.web.i18n import current_language, half
 from app.web.inbox import clock_badges, priority_badge
 from app.web.pages import blueprint
 
@@ -140,6 +140,7 @@ def _page(
             errors=shown_errors,
             error_labels={path: field_label(schema, view.ui_schema, path) for path in shown_errors},
             events=instances.events(instance),
+            record=view.record,
             event_labels=EVENT_LABELS,
             known_errors=known,
             priority=priority_badge(instance.priority),
@@ -154,7 +155,7 @@ def _page(
 @login_required
 def show(task_id: str) -> Any:
     """The task page (403 for anyone who is not among the task's candidates)."""
-    view = platform().tasks(session()).get(task_id, me())
+    view = platform().tasks(session()).get(task_id, me(), current_language())
     return _page(view, view.data, None, 200)
 
 
@@ -165,7 +166,7 @@ def submit(task_id: str) -> Any:
     (the buttons that work without JavaScript) and show it again."""
     user = me()
     tasks = platform().tasks(session())
-    view = tasks.get(task_id, user)
+    view = tasks.get(task_id, user, current_language())
     schema = view.schema or NO_FORM
     posted: MultiDict[str, str] = MultiDict(request.form)
     action = round_trip(posted)

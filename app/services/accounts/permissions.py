@@ -56,6 +56,12 @@ MODEL_EDITORS = frozenset({RoleName.PROCESS_ANALYST, RoleName.SYSTEM_ADMINISTRAT
 EDIT_MODELS = Permission(
     MODEL_EDITORS, "Hanya Analis Proses yang dapat menyimpan model / Analis Proses only"
 )
+#: Read an instance's data and history as stored (raw JSON) besides the case record:
+#: those who write the diagrams and forms the data comes from, and administrators.
+READ_RAW_DATA = Permission(
+    MODEL_EDITORS,
+    "Hanya Analis Proses dan Admin Sistem / Analis Proses and Admin Sistem only",
+)
 #: Deploy an uploaded bundle as a model's next version (the API's upload).
 DEPLOY_MODELS = Permission(
     MODEL_EDITORS, "Hanya Analis Proses yang dapat men-deploy / Analis Proses only"

@@ -67,6 +67,8 @@ class RecordSection:
     by_name: str | None
     at: datetime
     fields: list[RecordField] = field(default_factory=list)
+    #: The history entry the step left (its place in the timeline).
+    event_id: int | None = None
 
 
 class CaseRecord:
@@ -122,6 +124,7 @@ class CaseRecord:
                     by_name=who.full_name if who else None,
                     at=event.at,
                     fields=fields,
+                    event_id=event.id,
                 )
             )
         return sections

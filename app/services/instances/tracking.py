@@ -29,10 +29,12 @@ from app.models import (
     Task,
     User,
 )
+from app.services.accounts.permissions import READ_RAW_DATA, holds
 from app.services.deadlines.met import running_late
 from app.services.deadlines.service_levels import SlaReport
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.personal_data import ShownEvent
+from app.services.instances.record import CaseRecord, RecordSection
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
@@ -94,6 +96,10 @@ class InstanceView:
     parent: Instance | None
     children: list[Instance]
     may_supervise: bool
+    #: What the completed steps submitted, as the reader reads it (record.py).
+    record: list[RecordSection]
+    #: Whether the reader also sees the data and history as stored (`READ_RAW_DATA`).
+    raw_data: bool
 
 
 class TrackingService:
@@ -203,8 +209,8 @@ class TrackingService:
         instance = self.instances.get(instance_id, user)
         return instance, self.instances.may_supervise(user, instance)
 
-    def view(self, instance_id: int, user: User) -> InstanceView:
-        """The instance page's content.
+    def view(self, instance_id: int, user: User, language: str = "id") -> InstanceView:
+        """The instance page's content, its record in `language`.
 
         Raises:
             NotFound: no such instance.
@@ -233,19 +239,23 @@ class TrackingService:
                 ]
             tasks.append(OpenTask(task, reassignable, choices))
         disclosure = self.instances.disclosure(user)
+        revealed = disclosure.reveals([instance])
+        history = self.instances.events(instance)
         return InstanceView(
             instance=instance,
             version=instance.version,
             progress=progress,
             element_names=model_element_names(model.roots),
             tasks=tasks,
-            events=disclosure.events(
-                instance, self.instances.events(instance), disclosure.reveals([instance])
-            ),
+            events=disclosure.events(instance, history, revealed),
             sla=self.instances.clocks.read(instance),
             parent=instance.parent,
             children=self.instances.children(instance, user),
             may_supervise=may_supervise,
+            record=CaseRecord(self.session, self.clock, language).sections(
+                instance, model, history, instance.id in revealed
+            ),
+            raw_data=holds(self.session, user, *READ_RAW_DATA.roles),
         )
 
     def diagram(self, instance_id: int, user: User) -> str:
