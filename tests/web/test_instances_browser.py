@@ -41,7 +41,7 @@ def test_supervisor_sees_the_active_task_marked_on_the_diagram(
     expect(page.locator(".active-elements")).to_contain_text("klasifikasi_aduan")
     expect(page.locator(".legend")).to_contain_text("Aktif")
     page.locator(".timeline summary").first.click()
-    expect(page.locator(".timeline .event-data").first).to_be_visible()
+    expect(page.locator(".timeline .record-fields").first).to_be_visible()  # not raw JSON
     shot(page, f"proses-instans-{supervisor}")
 
 
