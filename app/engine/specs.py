@@ -211,7 +211,7 @@ def _settings(root: etree._Element, process_id: str, bpmn_file: str) -> dict[str
     settings: dict[str, SettingSpec] = {}
     problems: list[DeployProblem] = []
     for prop in properties:
-        name = prop.get("name")[len(SETTING_PREFIX) :]
+        name = str(prop.get("name"))[len(SETTING_PREFIX) :]
         found = _setting(name, prop.get("value") or "")
         if isinstance(found, str):
             problems.append(

@@ -191,7 +191,7 @@ class SettingsService:
             if before == value and (value is None or type(before) is type(value)):
                 continue
             changes[name] = {"before": before, "after": value}
-            if value is None:
+            if row is not None and value is None:
                 self.session.delete(row)
             elif row is None:
                 self.session.add(
