@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
         inbox,
         instances,
         modeler,
+        my_cases,
         nav,
         start,
         tasks,
@@ -53,6 +54,7 @@ def register_web(app: Flask) -> None:
         inbox,
         tasks,
         start,
+        my_cases,
     ):
         app.register_blueprint(module.bp)
 

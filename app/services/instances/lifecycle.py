@@ -46,6 +46,7 @@ from app.services.instances.personal_data import Disclosure
 from app.services.instances.projection import project_end, project_instance, project_tasks
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
+from app.services.instances.requester_news import tell_requester
 from app.services.instances.start_data import start_variables
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
@@ -290,7 +291,8 @@ class InstanceService:
 
         In this order: the instance row; a changed service and the SLA clocks (before any
         flush, so the row is written once per step); the task rows, the new ones offered
-        to their candidates; holds, failure and end; then the messages thrown, which may
+        to their candidates; holds, failure and end; the requester told of the case's
+        progress; then the messages thrown, which may
         start children or move the parent (each runs `apply` for its own instance).
         """
         now = self.clock.now()
@@ -301,6 +303,7 @@ class InstanceService:
         rows = project_tasks(self.session, instance, outcome, actor, completed_task_id, now)
         offer(self.session, self.clock, self.mail, instance, rows.new)
         project_end(self.session, instance, outcome, actor, rows, now)
+        tell_requester(self.session, self.clock, self.mail, instance, model, rows.new, actor)
         dispatch(self, instance, outcome.messages, actor)
 
     def receive(
