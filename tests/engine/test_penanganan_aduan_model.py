@@ -98,7 +98,7 @@ TIDAK_TERSELESAIKAN = {
     "terselesaikan": False,
     "alasan_eskalasi": "Server tidak dapat diakses dari jaringan; perlu penanganan infrastruktur.",
 }
-DITERIMA = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon"}
+DITERIMA = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon", "kepuasan": 4}
 AKAR_MASALAH = {
     **TERSELESAIKAN,
     "perlu_analisis_akar_masalah": True,
@@ -770,6 +770,9 @@ def test_forms_reject_invalid_submissions(procedure):
     assert_invalid(konfirmasi, {"konfirmasi": "diterima"})
     assert_invalid(konfirmasi, {"konfirmasi": "mungkin", "cara_konfirmasi": "telepon"})
     assert_invalid(konfirmasi, {"konfirmasi": "diterima", "cara_konfirmasi": "sms"})
+    # Accepting asks for a rating, as a request's confirmation does (issue 12, item 4).
+    assert_invalid(konfirmasi, {"konfirmasi": "diterima", "cara_konfirmasi": "telepon"})
+    assert_invalid(konfirmasi, {**DITERIMA, "kepuasan": 6})
 
 
 def test_start_form_declares_the_ticket_fields(procedure):

@@ -43,7 +43,7 @@ DRP_ACTIVATED = {
     "drp_diaktifkan": True,
     "kajian_drp": KAJIAN_DRP,
 }
-ACCEPT = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon"}
+ACCEPT = {"konfirmasi": "diterima", "cara_konfirmasi": "telepon", "kepuasan": 4}
 
 # -- Pemulihan Layanan (the DRP procedure) ------------------------------------------------
 ASSESSED = {
