@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import authenticated, current_user, platform, reader_language, session
 from app.api.present import (
     event_dict,
     instance_dict,
@@ -17,6 +18,7 @@ from app.api.present import (
 from app.api.schemas import (
     InstanceCreateSchema,
     InstanceDetailSchema,
+    InstanceExportQuerySchema,
     InstancePageSchema,
     InstanceQuerySchema,
     InstanceSchema,
@@ -26,6 +28,8 @@ from app.api.schemas import (
 from app.errors import NotFound
 from app.models import Instance
 from app.services.instances.lifecycle import InstanceService
+from app.services.instances.tracking import InstanceFilter
+from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
 
 blp = Blueprint(
     "process_instances",
@@ -64,7 +68,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(InstanceQuerySchema, location="query")
 @blp.response(200, InstancePageSchema)
 def list_instances(query: dict[str, Any]) -> dict[str, Any]:
-    """Instances the caller may see, newest first."""
+    """Instances the caller may see, newest first unless `sort` says otherwise."""
     service = _service()
     page = service.find(
         current_user(),
@@ -73,6 +77,7 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         query["page"],
         query["per_page"],
         reference=query.get("reference"),
+        sort=query["sort"],
     )
     now = platform().clock.now()
     disclosure = service.disclosure(current_user())
@@ -81,6 +86,32 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         "items": [instance_dict(i, now, disclosure.data(i, revealed)) for i in page.items],
         "total": page.total,
     }
+
+
+@blp.route("/export", methods=["GET"])
+@authenticated
+@blp.arguments(InstanceExportQuerySchema, location="query")
+@blp.response(
+    200,
+    description=f"Every instance the filters select, in `sort` order, as CSV or XLSX: at "
+    f"most {EXPORT_MAX:,} rows (a last row says when more matched), headers in the "
+    f"`Accept-Language` (id or en), times in UTC, no personal field",
+)
+def export_instances(query: dict[str, Any]) -> Response:
+    """The list as a spreadsheet (`?format=csv|xlsx`, the list's filters and `sort`)."""
+    filters = InstanceFilter(
+        process_model_id=query.get("process_model_id"),
+        status=query.get("status"),
+        reference=query.get("reference"),
+        sort=query["sort"],
+    )
+    table = platform().tracking(session()).export(current_user(), filters, reader_language())
+    fmt = query["format"]
+    return Response(
+        table.to(fmt),
+        mimetype=MIME_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename=instans.{fmt}"},
+    )
 
 
 @blp.route("/<int:instance_id>", methods=["GET"])

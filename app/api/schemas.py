@@ -7,6 +7,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.services.instances.sorting import DEFAULT_SORT
+from app.services.instances.sorting import SORTS as INSTANCE_SORTS
+from app.services.tasks.inbox import INBOX_SORTS, InboxFilter
 from app.sla.calendar import parse_iso_duration
 
 
@@ -253,7 +256,45 @@ class InstanceCreateSchema(Schema):
     data = fields.Dict(load_default=dict)
 
 
-class InstanceQuerySchema(Schema):
+def _sort_field(choices: tuple[str, ...], default: str, columns: str) -> fields.String:
+    """A list's `sort` query field: its values listed (an `enum` in OpenAPI), a 422 naming
+    the field for any other."""
+    return fields.String(
+        load_default=default,
+        validate=validate.OneOf(
+            choices,
+            error="Urutan tidak dikenal; pilih salah satu dari / unknown sort order; "
+            "choose one of: {choices}",
+        ),
+        metadata={
+            "description": f"The column to sort by ({columns}); a leading `-` sorts "
+            f"descending. Ties go by id in the same direction; rows without a value come "
+            f"last both ways. Default `{default}`."
+        },
+    )
+
+
+_INSTANCE_SORT_COLUMNS = (
+    "started: start order (the id), reference, process: model id, service: its name, "
+    "status, priority, due: the deadline still running"
+)
+_INBOX_SORT_COLUMNS = (
+    "created, reference, task: its title, service: its name, priority, response and "
+    "resolution: their deadlines, due: the deadline still running, claimed: yours first"
+)
+
+
+def _format_field() -> fields.String:
+    """An export's `format`: csv (the default) or xlsx."""
+    return fields.String(
+        load_default="csv",
+        validate=validate.OneOf(
+            ["csv", "xlsx"], error="Format tidak dikenal / unknown format: csv, xlsx"
+        ),
+    )
+
+
+class InstanceFilterQuerySchema(Schema):
     process_model_id = fields.String()
     reference = fields.String(
         validate=validate.Length(min=1, max=20),
@@ -264,8 +305,16 @@ class InstanceQuerySchema(Schema):
             ["running", "waiting", "suspended", "complete", "terminated", "error"]
         )
     )
+    sort = _sort_field(INSTANCE_SORTS, DEFAULT_SORT, _INSTANCE_SORT_COLUMNS)
+
+
+class InstanceQuerySchema(InstanceFilterQuerySchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class InstanceExportQuerySchema(InstanceFilterQuerySchema):
+    format = _format_field()
 
 
 class TerminateSchema(Schema):
@@ -322,6 +371,15 @@ class InstancePageSchema(Schema):
 class PageQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class InboxQuerySchema(PageQuerySchema):
+    sort = _sort_field(INBOX_SORTS, InboxFilter.sort, _INBOX_SORT_COLUMNS)
+
+
+class InboxExportQuerySchema(Schema):
+    sort = _sort_field(INBOX_SORTS, InboxFilter.sort, _INBOX_SORT_COLUMNS)
+    format = _format_field()
 
 
 class CompleteSchema(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from app.api.deps import authenticated, current_user, platform, reader_language, session
@@ -13,14 +14,16 @@ from app.api.process_instances import shown
 from app.api.schemas import (
     AssignSchema,
     CompleteSchema,
+    InboxExportQuerySchema,
+    InboxQuerySchema,
     InboxSchema,
     InstanceEnvelopeSchema,
-    PageQuerySchema,
     TaskDetailSchema,
     TaskSchema,
 )
 from app.services.catalog.known_errors import KnownErrorService
-from app.services.tasks.inbox import TaskService
+from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
+from app.services.tasks.inbox import InboxFilter, TaskService
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
 
@@ -31,12 +34,34 @@ def _service() -> TaskService:
 
 @blp.route("", methods=["GET"])
 @authenticated
-@blp.arguments(PageQuerySchema, location="query")
+@blp.arguments(InboxQuerySchema, location="query")
 @blp.response(200, InboxSchema)
-def inbox(query: dict[str, int]) -> dict[str, Any]:
-    """Ready tasks the caller may act on, newest first."""
-    page = _service().inbox(current_user(), query["page"], query["per_page"])
+def inbox(query: dict[str, Any]) -> dict[str, Any]:
+    """Ready tasks the caller may act on, newest first unless `sort` says otherwise."""
+    filters = InboxFilter(sort=query["sort"])
+    page = _service().inbox(current_user(), query["page"], query["per_page"], filters)
     return {"items": [task_dict(t) for t in page.items], "total": page.total}
+
+
+@blp.route("/export", methods=["GET"])
+@authenticated
+@blp.arguments(InboxExportQuerySchema, location="query")
+@blp.response(
+    200,
+    description=f"The whole inbox in `sort` order as CSV or XLSX: at most {EXPORT_MAX:,} "
+    f"rows (a last row says when more matched), headers in the `Accept-Language` (id or "
+    f"en), times in UTC, no personal field",
+)
+def export_inbox(query: dict[str, Any]) -> Response:
+    """The inbox as a spreadsheet (`?format=csv|xlsx&sort=`)."""
+    filters = InboxFilter(sort=query["sort"])
+    table = _service().export(current_user(), filters, reader_language())
+    fmt = query["format"]
+    return Response(
+        table.to(fmt),
+        mimetype=MIME_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename=tugas.{fmt}"},
+    )
 
 
 @blp.route("/<string:task_id>", methods=["GET"])

@@ -3,7 +3,9 @@
 One row per service, Indonesian column headers. Request types share one cell, written
 `KODE|Nama|ya|24; KODE2|Nama 2|tidak|` (code, name, needs approval, fulfilment target
 in hours); administrators are usernames separated by `;`. Reading only turns cells into
-raw entries (and reports cells it cannot read); the catalog validates them.
+raw entries (and reports cells it cannot read); the catalog validates them. Files are
+written by `app.services.spreadsheet`, which keeps formula-like text as text; a CSV cell it
+marked that way is read back as it was.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections.abc import Iterable
 from typing import Any
 from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import InvalidInput
+from app.services import spreadsheet
 
 #: (header, entry key), in the order files are written.
 COLUMNS = (
@@ -93,7 +96,7 @@ def _entries(rows: Iterable[list[Any]]) -> tuple[list[dict[str, Any]], list[dict
         )
     entries, problems = [], []
     for number, row in enumerate(iterator, start=2):
-        cells = ["" if v is None else str(v).strip() for v in row]
+        cells = ["" if v is None else spreadsheet.restored(str(v).strip()) for v in row]
         if not any(cells):
             continue
         entry: dict[str, Any] = {}
@@ -156,22 +159,11 @@ def _cells(entry: dict[str, Any]) -> list[Any]:
 
 def write_csv(entries: list[dict[str, Any]]) -> bytes:
     """The catalog as UTF-8 CSV (with a BOM, so spreadsheet programs read it right)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([header for header, _ in COLUMNS])
-    for entry in entries:
-        writer.writerow(_cells(entry))
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheet.write_csv([h for h, _ in COLUMNS], [_cells(e) for e in entries])
 
 
 def write_xlsx(entries: list[dict[str, Any]]) -> bytes:
     """The catalog as an XLSX workbook with one sheet, `Katalog Layanan`."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Katalog Layanan"
-    sheet.append([header for header, _ in COLUMNS])
-    for entry in entries:
-        sheet.append(_cells(entry))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.write_xlsx(
+        "Katalog Layanan", [h for h, _ in COLUMNS], [_cells(e) for e in entries]
+    )

@@ -47,6 +47,7 @@ from app.services.instances.projection import project_end, project_instance, pro
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
 from app.services.instances.requester_news import tell_requester
+from app.services.instances.sorting import DEFAULT_SORT, InstanceOrder
 from app.services.instances.start_data import start_variables
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
@@ -142,9 +143,16 @@ class InstanceService:
         page: int = 1,
         per_page: int = 20,
         reference: str | None = None,
+        sort: str = DEFAULT_SORT,
     ) -> InstancePage:
-        """Instances visible to `user`, newest first; `reference` matches a number's start."""
-        query = select(Instance).where(self.visible_clause(user))
+        """Instances visible to `user` in `sort` order (`sorting.SORTS`, newest first by
+        default); `reference` matches a number's start.
+
+        Raises:
+            InvalidInput: an unknown sort.
+        """
+        order = InstanceOrder(sort)
+        query = order.joined(select(Instance).where(self.visible_clause(user)))
         if reference:
             query = query.where(Instance.reference.startswith(reference.upper(), autoescape=True))
         if process_model_id:
@@ -153,7 +161,7 @@ class InstanceService:
             query = query.where(Instance.status == status)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         items = self.session.scalars(
-            query.order_by(Instance.id.desc()).offset((page - 1) * per_page).limit(per_page)
+            query.order_by(*order.order_by()).offset((page - 1) * per_page).limit(per_page)
         ).all()
         return InstancePage(list(items), total)
 

@@ -1,8 +1,10 @@
 """Supervisors' process tracking: the instance list and everything one instance page shows.
 
-The list pages by seeking on the primary key (newest first) instead of OFFSET, and never
-counts the whole result: at hundreds of thousands of instances a page costs what its
-rows cost. Who sees what is `InstanceService.visible_clause`, exactly as the API's list.
+The list pages by seeking (on the sort value and the id, newest first unless another
+order is chosen: `sorting.py`) instead of OFFSET, and never counts the whole result: at
+hundreds of thousands of instances a page costs what its rows cost. Who sees what is
+`InstanceService.visible_clause`, exactly as the API's list; the export writes the same
+rows, in the same order, with no personal field.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
@@ -24,6 +26,7 @@ from app.models import (
     Event,
     Instance,
     InstanceStatus,
+    ProcessModel,
     ProcessModelVersion,
     Service,
     Task,
@@ -35,13 +38,42 @@ from app.services.deadlines.service_levels import SlaReport
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.personal_data import ShownEvent
 from app.services.instances.record import CaseRecord, RecordSection
+from app.services.instances.sorting import DEFAULT_SORT, InstanceOrder
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
+from app.services.spreadsheet import EXPORT_MAX, Table, in_language
 
 #: Statuses whose clocks still run, so a passed deadline makes them overdue.
 RUNNING_CLOCKS = (InstanceStatus.RUNNING, InstanceStatus.WAITING)
 PAGE_SIZE = 25
+#: Statuses in words, for the export ("Indonesian / English").
+STATUS_WORDS = {
+    InstanceStatus.RUNNING: "Berjalan / Running",
+    InstanceStatus.WAITING: "Menunggu peristiwa / Waiting for an event",
+    InstanceStatus.SUSPENDED: "Ditangguhkan / Suspended",
+    InstanceStatus.COMPLETE: "Selesai / Complete",
+    InstanceStatus.TERMINATED: "Dihentikan / Terminated",
+    InstanceStatus.ERROR: "Galat / Error",
+}
+#: The export's columns ("Indonesian / English"), in order.
+EXPORT_HEADERS = (
+    "Nomor / Number",
+    "Judul / Title",
+    "Prosedur / Procedure",
+    "Layanan / Service",
+    "PD / Agency",
+    "Status / Status",
+    "Prioritas / Priority",
+    "Tenggat respons / Response due",
+    "Direspons / Responded",
+    "Tenggat penyelesaian / Resolution due",
+    "Diselesaikan / Resolved",
+    "Dimulai / Started",
+    "Dimulai oleh / Started by",
+    "Berakhir / Ended",
+)
+_EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -61,11 +93,17 @@ class InstanceFilter:
     started_from: datetime | None = None
     started_before: datetime | None = None
     reference: str | None = None
+    #: One of `sorting.SORTS`; the list's column, `-` for descending.
+    sort: str = DEFAULT_SORT
 
 
 @dataclass
 class InstanceSlice:
-    """One page of the list, with the cursors of its neighbours (None: no such page)."""
+    """One page of the list, with the cursors of its neighbours (None: no such page).
+
+    "Newer" and "older" are the previous and next pages in the chosen order (newest
+    first unless another is chosen).
+    """
 
     items: list[Instance]
     newer: int | None = None  # pass as `before` for the previous page
@@ -146,37 +184,72 @@ class TrackingService:
         before: int | None = None,
         size: int = PAGE_SIZE,
     ) -> InstanceSlice:
-        """A page of the instances `user` may see, newest first.
+        """A page of the instances `user` may see, in `filters.sort` order.
 
         Args:
-            after: show the instances older than this id (the next page).
-            before: show the instances newer than this id (the previous page).
+            after: show the instances that follow this id's row (the next page).
+            before: show the instances that precede this id's row (the previous page).
             size: rows per page; one more is read to know whether a page follows.
+
+        Raises:
+            InvalidInput: an unknown sort, or a cursor that is no instance the user sees.
         """
-        query = select(Instance).where(*self._conditions(user, filters))
-        query = query.options(
-            selectinload(Instance.service), selectinload(Instance.started_by)
-        ).limit(size + 1)
+        order = InstanceOrder(filters.sort)
+        conditions = self._conditions(user, filters)
+        query = order.joined(select(Instance).where(*conditions))
+        query = query.options(selectinload(Instance.service), selectinload(Instance.started_by))
         if before is not None:
-            rows = list(
-                self.session.scalars(query.where(Instance.id > before).order_by(Instance.id))
-            )
-            more_newer = len(rows) > size
+            cursor = order.cursor(self.session, before, conditions[0])
+            rows = order.seek(self.session, query, size + 1, cursor, forward=False)
             items = list(reversed(rows[:size]))
             return InstanceSlice(
                 items,
-                newer=items[0].id if items and more_newer else None,
+                newer=items[0].id if items and len(rows) > size else None,
                 older=items[-1].id if items else None,
             )
-        if after is not None:
-            query = query.where(Instance.id < after)
-        rows = list(self.session.scalars(query.order_by(Instance.id.desc())))
+        start = order.cursor(self.session, after, conditions[0]) if after is not None else None
+        rows = order.seek(self.session, query, size + 1, start, forward=True)
         items = rows[:size]
         return InstanceSlice(
             items,
             newer=items[0].id if items and after is not None else None,
             older=items[-1].id if len(rows) > size else None,
         )
+
+    def export(self, user: User, filters: InstanceFilter, language: str = "id") -> Table:
+        """Every instance the list shows for `filters`, in its order, as a table in
+        `language` ("id" or "en"), at most `EXPORT_MAX` rows (the table says when cut).
+
+        The rows are the list's columns plus the record's title; like the list, no
+        personal field (NIP/NIK, telephone, e-mail) is written, so nothing needs masking.
+
+        Raises:
+            InvalidInput: an unknown sort.
+        """
+        order = InstanceOrder(filters.sort)
+        query = order.joined(select(Instance.id).where(*self._conditions(user, filters)))
+        ids = order.seek(self.session, query, EXPORT_MAX + 1, None, forward=True)
+        table = Table(
+            in_language("Instans / Instances", language),
+            [in_language(header, language) for header in EXPORT_HEADERS],
+            truncated=len(ids) > EXPORT_MAX,
+            note=in_language(
+                f"Dipotong: lebih dari {EXPORT_MAX} baris cocok; persempit saringan."
+                f" / Cut: more than {EXPORT_MAX} rows match; narrow the filter.",
+                language,
+            ),
+        )
+        ids = ids[:EXPORT_MAX]
+        for start in range(0, len(ids), _EXPORT_CHUNK):
+            chunk = ids[start : start + _EXPORT_CHUNK]
+            found = {row[0]: row[1:] for row in self.session.execute(_export_query(chunk))}
+            for ident in chunk:
+                row = list(found[ident])
+                row[0] = row[0] or f"#{ident}"
+                word = STATUS_WORDS.get(row[5])
+                row[5] = in_language(word, language) if word else row[5]
+                table.rows.append(row)
+        return table
 
     def options(self) -> dict[str, Any]:
         """What the list's filters offer: procedures, and PDs and services as
@@ -263,6 +336,35 @@ class TrackingService:
         instance = self.instances.get(instance_id, user)
         deployments = DeployService(self.session, self.clock, self.specs)
         return deployments.file(instance.version, "bpmn").content
+
+
+def _export_query(ids: list[int]) -> Any:
+    """The id and the export's cells of the instances `ids`, as `EXPORT_HEADERS` orders
+    them (the status as stored; the caller puts it in words)."""
+    return (
+        select(
+            Instance.id,
+            Instance.reference,
+            Instance.data["judul"].as_string(),
+            ProcessModel.name,
+            Service.name,
+            Agency.name,
+            Instance.status,
+            Instance.priority,
+            Instance.response_due_at,
+            Instance.responded_at,
+            Instance.resolution_due_at,
+            Instance.resolved_at,
+            Instance.started_at,
+            func.coalesce(User.full_name, User.username),
+            Instance.ended_at,
+        )
+        .join(ProcessModel, ProcessModel.id == Instance.process_model_id)
+        .join(User, User.id == Instance.started_by_id)
+        .outerjoin(Service, Service.id == Instance.service_id)
+        .outerjoin(Agency, Agency.id == Instance.agency_id)
+        .where(Instance.id.in_(ids))
+    )
 
 
 def overdue_clause(now: datetime) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, or_, select
@@ -14,7 +13,14 @@ from app.engine.forms import validate_form
 from app.engine.routing import candidates as candidates_of
 from app.engine.routing import reach_of
 from app.engine.runtime import Runtime
-from app.errors import Conflict, FormInvalid, NotFound, NotPermitted, TaskNotReady
+from app.errors import (
+    Conflict,
+    FormInvalid,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    TaskNotReady,
+)
 from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState, User
 from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
@@ -27,6 +33,7 @@ from app.services.instances.record import CaseRecord, RecordSection
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.form_order import in_ui_order
+from app.services.spreadsheet import EXPORT_MAX, Table, in_language
 
 
 @dataclass
@@ -56,8 +63,9 @@ class InboxFilter:
 
     `service` and `agency` are codes, `reference` the start of a record number
     (PMT-2026-0000...). `overdue` keeps tasks whose instance has passed an open deadline
-    (response not given, or not resolved, by its due time). `sort` is "created" (newest
-    first, the API's order) or "due" (the nearest open deadline first, none last).
+    (response not given, or not resolved, by its due time). `sort` is one of
+    `INBOX_SORTS`: a column of the inbox, descending with a leading `-` ("-created",
+    newest first, when none is chosen; "due", the nearest open deadline first).
     `claimed` True keeps the user's claimed tasks, False the unclaimed ones.
     """
 
@@ -68,7 +76,7 @@ class InboxFilter:
     overdue: bool = False
     reference: str | None = None
     claimed: bool | None = None
-    sort: str = "created"
+    sort: str = "-created"
 
 
 def open_deadline() -> ColumnElement[Any]:
@@ -77,6 +85,55 @@ def open_deadline() -> ColumnElement[Any]:
         (Instance.responded_at.is_(None), Instance.response_due_at),
         else_=Instance.resolution_due_at,
     )
+
+
+#: Each sort key: its column, whether it may be empty (such rows come last both ways),
+#: and which table it needs joined ("instance", "service" or none).
+_SORT_KEYS: dict[str, tuple[ColumnElement[Any], bool, str | None]] = {
+    "created": (Task.created_at, False, None),
+    "reference": (Instance.reference, True, "instance"),
+    "task": (Task.title, False, None),
+    "service": (Service.name, True, "service"),
+    "priority": (Instance.priority, True, "instance"),
+    "response": (Instance.response_due_at, True, "instance"),
+    "resolution": (Instance.resolution_due_at, True, "instance"),
+    "due": (open_deadline(), True, "instance"),
+    # claimed (false) before unclaimed (true) when ascending
+    "claimed": (Task.claimed_by_id.is_(None), False, None),
+}
+#: Every accepted inbox `sort`: each key ascending, and descending with `-`.
+INBOX_SORTS = tuple(value for key in _SORT_KEYS for value in (key, f"-{key}"))
+#: The inbox export's columns ("Indonesian / English"), in order.
+EXPORT_HEADERS = (
+    "Nomor / Number",
+    "Judul / Title",
+    "Tugas / Task",
+    "Prosedur / Procedure",
+    "Lajur / Lane",
+    "Layanan / Service",
+    "Prioritas / Priority",
+    "Tenggat respons / Response due",
+    "Tenggat penyelesaian / Resolution due",
+    "Diambil / Claimed",
+    "Dibuat / Created",
+)
+
+
+def inbox_order(sort: str) -> tuple[list[Any], str | None]:
+    """ORDER BY terms for `sort` (ties by task id, in the same direction; rows without
+    a value last both ways) and the table they need joined.
+
+    Raises:
+        InvalidInput: `sort` is not one of `INBOX_SORTS` (the error names `sort`).
+    """
+    if sort not in INBOX_SORTS:
+        raise InvalidInput(
+            "Urutan tidak dikenal / unknown sort order",
+            {"sort": [f"pilih salah satu / choose one of: {', '.join(INBOX_SORTS)}"]},
+        )
+    value, nullable, needs = _SORT_KEYS[sort.removeprefix("-")]
+    terms = [value.desc(), Task.id.desc()] if sort.startswith("-") else [value, Task.id]
+    return ([value.is_(None), *terms] if nullable else terms), needs
 
 
 class TaskService:
@@ -98,21 +155,17 @@ class TaskService:
         per_page: int = 50,
         filters: InboxFilter | None = None,
     ) -> InboxPage:
-        """Ready tasks `user` may act on, unclaimed or claimed by them, newest first.
+        """Ready tasks `user` may act on, unclaimed or claimed by them, newest first
+        unless `filters.sort` says otherwise.
 
         Tasks of suspended or failed instances are `held`, not `ready`, so without
-        filters the query reads the task table alone; the filters that need the
-        instance (priority, deadlines, record number) join it by primary key.
+        filters the query reads the task table alone; the filters and sorts that need
+        the instance (priority, deadlines, record number) join it by primary key.
+
+        Raises:
+            InvalidInput: an unknown sort.
         """
-        now = self.clock.now()
-        query = select(Task).where(
-            Task.state == TaskState.READY,
-            reach_of(self.session, user, now).clause(),
-            or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
-        )
-        order: list[Any] = [Task.created_at.desc(), Task.id]
-        if filters is not None:
-            query, order = self._filtered(query, filters, now)
+        query, order = self._query(user, filters or InboxFilter())
         items = self.session.scalars(
             query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
         ).all()
@@ -122,8 +175,59 @@ class TaskService:
         total, claimed = self.session.execute(counted).one()
         return InboxPage(list(items), total or 0, claimed or 0)
 
-    def _filtered(self, query: Any, filters: InboxFilter, now: datetime) -> tuple[Any, list[Any]]:
-        """Add the filters' conditions (all in SQL) and the order they ask for."""
+    def export(self, user: User, filters: InboxFilter, language: str = "id") -> Table:
+        """The whole inbox `filters` selects, in its order, as a table in `language`
+        ("id" or "en"), at most `EXPORT_MAX` rows (the table says when cut).
+
+        Like the inbox page, it holds no personal field of the requester.
+
+        Raises:
+            InvalidInput: an unknown sort.
+        """
+        query, order = self._query(user, filters)
+        tasks = list(self.session.scalars(query.order_by(*order).limit(EXPORT_MAX + 1)))
+        table = Table(
+            in_language("Kotak tugas / Inbox", language),
+            [in_language(header, language) for header in EXPORT_HEADERS],
+            truncated=len(tasks) > EXPORT_MAX,
+            note=in_language(
+                f"Dipotong: lebih dari {EXPORT_MAX} baris cocok; persempit saringan."
+                f" / Cut: more than {EXPORT_MAX} rows match; narrow the filter.",
+                language,
+            ),
+        )
+        tasks = tasks[:EXPORT_MAX]
+        instances = self.instances_of(tasks)
+        mine = in_language("Saya ambil / Claimed by me", language)
+        free = in_language("Belum diambil / Not claimed", language)
+        for task in tasks:
+            instance = instances[task.instance_id]
+            table.rows.append(
+                [
+                    instance.reference or f"#{instance.id}",
+                    (instance.data or {}).get("judul"),
+                    task.title,
+                    task.process_model_id,
+                    task.lane,
+                    instance.service.name if instance.service else None,
+                    instance.priority,
+                    instance.response_due_at,
+                    instance.resolution_due_at,
+                    mine if task.claimed_by_id == user.id else free,
+                    task.created_at,
+                ]
+            )
+        return table
+
+    def _query(self, user: User, filters: InboxFilter) -> tuple[Any, list[Any]]:
+        """The inbox's query with the filters' conditions (all in SQL), and its order."""
+        now = self.clock.now()
+        query = select(Task).where(
+            Task.state == TaskState.READY,
+            reach_of(self.session, user, now).clause(),
+            or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id),
+        )
+        order, needs = inbox_order(filters.sort)
         if filters.process_model_id:
             query = query.where(Task.process_model_id == filters.process_model_id)
         if filters.claimed is not None:
@@ -138,10 +242,9 @@ class TaskService:
             query = query.where(
                 Task.agency_id.in_(select(Agency.id).where(Agency.code == filters.agency))
             )
-        needs_instance = bool(
-            filters.priority or filters.overdue or filters.reference or filters.sort == "due"
-        )
-        if needs_instance:
+        if needs == "service":
+            query = query.outerjoin(Service, Service.id == Task.service_id)
+        if filters.priority or filters.overdue or filters.reference or needs == "instance":
             query = query.join(Instance, Instance.id == Task.instance_id)
         if filters.priority:
             query = query.where(Instance.priority == filters.priority)
@@ -151,10 +254,6 @@ class TaskService:
             query = query.where(
                 Instance.reference.startswith(filters.reference.strip().upper(), autoescape=True)
             )
-        order: list[Any] = [Task.created_at.desc(), Task.id]
-        if filters.sort == "due":
-            deadline = open_deadline()
-            order = [deadline.is_(None), deadline, Task.created_at, Task.id]
         return query, order
 
     def instances_of(self, tasks: list[Task]) -> dict[int, Instance]:

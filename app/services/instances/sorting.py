@@ -1,0 +1,145 @@
+"""The orders the instance lists offer, and seek paging in each of them.
+
+The supervisors' list (`/proses`) pages by seeking, never by OFFSET: a page starts after
+the last row of the one before, compared on the sort value and then the id, so a page
+costs what its rows cost however deep it is (bench.instance_list). The API's list, which
+pages by number, sorts by the same keys through `order_by`, so both faces agree.
+
+Each key sorts one column of the list, ascending, or descending with a leading `-`;
+ties go by id in the same direction, and rows without a value (no number, no
+priority, no service, no deadline) come last both ways, so reversing a sort never
+buries the rows that have one. A seek therefore reads two runs at most: the rows with a
+value, ordered by (value, id), then those without, ordered by id; each run is a plain
+range that an index on (column, id) can serve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, literal, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInput
+from app.models import Instance, Service
+
+#: A key's column, whether it may be empty, and whether it needs the service joined.
+_KEYS: dict[str, tuple[ColumnElement[Any] | None, bool, bool]] = {
+    # Ids are given as instances start, so the start order is the id order: the
+    # primary key serves it, with no index on started_at.
+    "started": (None, False, False),
+    "reference": (Instance.reference, True, False),
+    "process": (Instance.process_model_id, False, False),
+    "service": (Service.name, True, True),
+    "status": (Instance.status, False, False),
+    "priority": (Instance.priority, True, False),
+    # The deadline still running: the response's until responded, then the resolution's.
+    "due": (
+        case(
+            (Instance.responded_at.is_(None), Instance.response_due_at),
+            else_=Instance.resolution_due_at,
+        ),
+        True,
+        False,
+    ),
+}
+#: Every accepted `sort` value: each key ascending, and descending with `-`.
+SORTS = tuple(value for key in _KEYS for value in (key, f"-{key}"))
+#: Newest first, the lists' order when none is chosen.
+DEFAULT_SORT = "-started"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The row a page starts after: its sort value (None when it has none) and id."""
+
+    value: Any
+    id: int
+
+
+class InstanceOrder:
+    """One of `SORTS`, applied to queries over `Instance`.
+
+    Raises:
+        InvalidInput: `sort` is not one of `SORTS` (the error names the field `sort`).
+    """
+
+    def __init__(self, sort: str = DEFAULT_SORT) -> None:
+        if sort not in SORTS:
+            raise InvalidInput(
+                "Urutan tidak dikenal / unknown sort order",
+                {"sort": [f"pilih salah satu / choose one of: {', '.join(SORTS)}"]},
+            )
+        self.sort = sort
+        self.key = sort.removeprefix("-")
+        self.descending = sort.startswith("-")
+        self.value, self.nullable, self.needs_service = _KEYS[self.key]
+
+    def joined(self, query: Select[Any]) -> Select[Any]:
+        """`query` with the service joined when the order reads its name."""
+        if self.needs_service:
+            return query.outerjoin(Service, Service.id == Instance.service_id)
+        return query
+
+    def order_by(self) -> list[Any]:
+        """The whole order as ORDER BY terms (for lists paged by number)."""
+        ident = Instance.id.desc() if self.descending else Instance.id
+        if self.value is None:
+            return [ident]
+        terms = [self.value.desc() if self.descending else self.value, ident]
+        return [self.value.is_(None), *terms] if self.nullable else terms
+
+    def cursor(self, session: Session, instance_id: int, visible: Any) -> Cursor:
+        """The sort value of the row a page starts after.
+
+        Only a row the reader may see can be a cursor, so paging never tells anyone the
+        status or priority of an instance outside their scope.
+
+        Raises:
+            InvalidInput: no such instance among those `visible` selects.
+        """
+        if self.value is None:
+            return Cursor(None, instance_id)
+        query = self.joined(select(self.value).select_from(Instance))
+        row = session.execute(query.where(Instance.id == instance_id, visible)).first()
+        if row is None:
+            raise InvalidInput("Penanda halaman tidak dikenal / unknown page cursor")
+        return Cursor(row[0], instance_id)
+
+    def seek(
+        self, session: Session, query: Select[Any], size: int, after: Cursor | None, forward: bool
+    ) -> list[Any]:
+        """Up to `size` rows of `query` after `after`, reading in the list's order
+        (`forward`) or against it; the runs with and without a value in turn."""
+        runs = [False, True] if self.nullable else [False]  # is the value empty?
+        if not forward:
+            runs.reverse()
+        start = runs.index(after.value is None) if after is not None and self.nullable else 0
+        upward = self.descending != forward
+        rows: list[Any] = []
+        for position, empty in enumerate(runs):
+            if position < start:
+                continue
+            value = None if empty else self.value
+            run = query
+            if self.nullable and self.value is not None:
+                run = run.where(self.value.is_(None) if empty else self.value.is_not(None))
+            if after is not None and position == start:
+                run = run.where(_beyond(value, after, upward))
+            terms = [Instance.id] if value is None else [value, Instance.id]
+            ordered = run.order_by(*(t if upward else t.desc() for t in terms))
+            rows += session.scalars(ordered.limit(size - len(rows)))
+            if len(rows) >= size:
+                break
+        return rows
+
+
+def _beyond(value: ColumnElement[Any] | None, after: Cursor, upward: bool) -> Any:
+    """Rows past the cursor within one run: greater (upward) or less on (value, id)."""
+    if value is None:
+        return Instance.id > after.id if upward else Instance.id < after.id
+    # bound with the column's own type, so a time compares as the column stores it
+    mine = tuple_(value, Instance.id)
+    theirs = tuple_(literal(after.value, value.type), literal(after.id))
+    return mine > theirs if upward else mine < theirs

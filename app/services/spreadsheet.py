@@ -1,0 +1,145 @@
+"""CSV and XLSX files people open in a spreadsheet program, written one safe way.
+
+Every export (the service catalog, the inbox, the instance list) goes through here, so
+the rule against formula injection lives in one place: a text cell that begins with
+`=`, `+`, `-` or `@` (or a tab or carriage return, which some programs skip before
+reading a formula) would be run as a formula by Excel or LibreOffice when the file is
+opened; a requester's title such as `=HYPERLINK("http://...")` must stay text. In CSV
+such a cell gets a leading apostrophe (the spreadsheet's own "this is text" mark,
+OWASP's advice); in XLSX it is stored as a string with Excel's quote prefix, its text
+unchanged. Numbers and dates are not text and are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+#: What a spreadsheet program may read as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The CSV text mark put before such a cell.
+TEXT_MARK = "'"
+#: MIME types of the two formats, for a download's Content-Type.
+MIME_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+#: The most rows one list export holds; past it the file says it was cut.
+EXPORT_MAX = 10_000
+
+
+def in_language(text: str, language: str) -> str:
+    """The reader's half of an "Indonesian / English" text (Indonesian unless "en")."""
+    indonesian, _, english = text.partition(" / ")
+    return english if language == "en" and english else indonesian
+
+
+@dataclass
+class Table:
+    """A list as an export writes it: a sheet title, headers and rows in one language.
+
+    `truncated` says more rows matched than `EXPORT_MAX`; the file then ends with a row
+    saying so, in `note`, so a reader never takes a cut list for the whole.
+    """
+
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    truncated: bool = False
+    note: str = ""
+
+    def to(self, fmt: str, zone: tzinfo | None = None) -> bytes:
+        """The table as `csv` or `xlsx`, times in `zone`."""
+        rows = [*self.rows, [self.note]] if self.truncated else self.rows
+        if fmt == "xlsx":
+            return write_xlsx(self.title, self.headers, rows, zone)
+        return write_csv(self.headers, rows, zone)
+
+
+def is_formula_like(value: Any) -> bool:
+    """Whether `value` is text a spreadsheet program would run as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def neutralised(value: Any) -> Any:
+    """`value` for a CSV cell: formula-like text behind the text mark, the rest as is."""
+    return TEXT_MARK + value if is_formula_like(value) else value
+
+
+def restored(value: str) -> str:
+    """A CSV cell as it was before `neutralised` (for files read back, e.g. the catalog)."""
+    if value.startswith(TEXT_MARK) and is_formula_like(value[len(TEXT_MARK) :]):
+        return value[len(TEXT_MARK) :]
+    return value
+
+
+def _local(value: Any, zone: tzinfo | None) -> Any:
+    """Aware datetimes in `zone` without their offset: spreadsheets hold no time zones."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return (value.astimezone(zone) if zone else value).replace(tzinfo=None)
+    return value
+
+
+def write_csv(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], zone: tzinfo | None = None
+) -> bytes:
+    """UTF-8 CSV with a BOM (so spreadsheet programs read it right), formulas neutralised.
+
+    Args:
+        headers: the first row.
+        rows: the cells; None is an empty cell, aware datetimes are shown in `zone`.
+        zone: the reader's time zone (None: as given).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralised(h) for h in headers])
+    for row in rows:
+        cells = []
+        for value in row:
+            value = _local(value, zone)
+            if isinstance(value, datetime):
+                value = value.isoformat(sep=" ", timespec="minutes")
+            elif isinstance(value, date):
+                value = value.isoformat()
+            cells.append("" if value is None else neutralised(value))
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    zone: tzinfo | None = None,
+) -> bytes:
+    """An XLSX workbook with one sheet named `title`; formula-like text stays text.
+
+    Args, as `write_csv`; dates and times become real spreadsheet dates.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    for number, row in enumerate([headers, *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            value = _local(value, zone)
+            if isinstance(value, str):
+                # control characters cannot be stored in XLSX at all
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = sheet.cell(row=number, column=column, value=value)
+            if is_formula_like(value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            elif isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
