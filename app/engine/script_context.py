@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.sla.calendar import WorkingCalendar, indonesian_government_default, script_helpers
+from app.engine.spiff_time import engine_now
+from app.sla.calendar import (
+    WorkingCalendar,
+    end_of_working_days,
+    indonesian_government_default,
+    script_helpers,
+)
 from app.sla.holidays_id import indonesian_holidays
 from app.sla.matrix import DEFAULT_PRIORITY_MATRIX, PriorityMatrix, UnknownValue, priority
 
@@ -81,6 +87,14 @@ def prioritas_tabel_3(dampak: object, kelompok: object, klasifikasi: object) -> 
         return None
 
 
+def akhir_hari_kerja(hari: int) -> str:
+    """The close of the `hari`-th working day after today on the instance's calendar, as
+    ISO-8601 UTC: a timer's due time for "within `hari` working days" (a requester's
+    confirmation before the case closes by itself)."""
+    calendar = _context().calendar or _fallback_calendar()
+    return end_of_working_days(engine_now(), int(hari), calendar).isoformat()
+
+
 def versi_tabel_3() -> str:
     """Which version of Tabel 3 `prioritas_tabel_3` reads, in words."""
     return _context().table_3()[1]
@@ -88,7 +102,8 @@ def versi_tabel_3() -> str:
 
 def script_context_helpers() -> dict[str, Callable[..., Any]]:
     """The helpers whose facts come from the context: `tambah_waktu_kerja` and the other
-    calendar helpers of `script_helpers`, `prioritas_tabel_3` and `versi_tabel_3`."""
+    calendar helpers of `script_helpers`, `akhir_hari_kerja`, `prioritas_tabel_3` and
+    `versi_tabel_3`."""
 
     def bound(name: str) -> Callable[..., Any]:
         def helper(*args: Any) -> Any:
@@ -99,4 +114,9 @@ def script_context_helpers() -> dict[str, Callable[..., Any]]:
         return helper
 
     calendar = {name: bound(name) for name in script_helpers(_fallback_calendar())}
-    return {**calendar, "prioritas_tabel_3": prioritas_tabel_3, "versi_tabel_3": versi_tabel_3}
+    return {
+        **calendar,
+        "akhir_hari_kerja": akhir_hari_kerja,
+        "prioritas_tabel_3": prioritas_tabel_3,
+        "versi_tabel_3": versi_tabel_3,
+    }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
@@ -32,6 +32,12 @@ class _ClockedDatetime(datetime):
 
 
 _spiff_timer.datetime = _ClockedDatetime  # type: ignore[attr-defined,misc]
+
+
+def engine_now() -> datetime:
+    """The time of the engine call in progress (the real time outside one), for script
+    helpers that count from now."""
+    return _ClockedDatetime.now(UTC)
 
 
 @contextmanager

@@ -373,6 +373,30 @@ def working_time_between(start: datetime, end: datetime, calendar: WorkingCalend
     return sum(counted, timedelta(0))
 
 
+def end_of_working_days(start: datetime, days: int, calendar: WorkingCalendar) -> datetime:
+    """The close of the `days`-th working day after the day of `start`.
+
+    "Within three working days" read as a person reads it: asked on a Friday, the answer
+    is due when Wednesday's office closes, whatever the hour on Friday. On a 24x7 calendar
+    every day is a working day and closes at midnight.
+
+    Raises:
+        ValueError: `start` is naive or `days` is not positive.
+    """
+    start = _aware_utc(start, "start")
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    day = start.astimezone(calendar.zone).date()
+    left = days
+    while True:
+        day += timedelta(days=1)
+        worked = [segment for segment in _day_plan(calendar, day) if segment.counted]
+        if worked:
+            left -= 1
+            if left == 0:
+                return worked[-1].end
+
+
 def next_opening(moment: datetime, calendar: WorkingCalendar) -> datetime:
     """Return when the clock runs from `moment`: itself inside working hours, else the next opening.
 

@@ -3,13 +3,20 @@ call, so an edited table applies without redeploying the complaint procedure."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from app.clock import FixedClock
 from app.engine.script_context import (
     REGULATION_TABLE_3,
     ScriptContext,
+    akhir_hari_kerja,
     prioritas_tabel_3,
     script_context,
     versi_tabel_3,
 )
+from app.engine.spiff_time import engine_clock
+from app.sla.calendar import WorkingCalendar, indonesian_government_default
+from app.sla.holidays_id import indonesian_holidays
 from app.sla.matrix import DEFAULT_PRIORITY_MATRIX, PriorityMatrix
 
 
@@ -39,3 +46,13 @@ def test_the_context_table_decides_and_names_its_version() -> None:
 def test_values_outside_the_table_leave_the_priority_to_staff() -> None:
     assert prioritas_tabel_3("Sedang", "Publik", "Normal") is None
     assert prioritas_tabel_3("Mayor", None, "Kritis") is None
+
+
+def test_working_days_count_from_the_engine_clock_on_the_context_calendar() -> None:
+    calendar = indonesian_government_default("Asia/Jakarta", indonesian_holidays([2026]))
+    friday_evening = FixedClock(datetime(2026, 11, 27, 13, tzinfo=UTC))  # 20:00 WIB
+    with engine_clock(friday_evening), script_context(ScriptContext(calendar=calendar)):
+        assert akhir_hari_kerja(3) == "2026-12-02T09:00:00+00:00"  # Wednesday 16:00 WIB
+    always = ScriptContext(calendar=WorkingCalendar(always_open=True))
+    with engine_clock(friday_evening), script_context(always):
+        assert akhir_hari_kerja(1) == "2026-11-28T17:00:00+00:00"  # midnight WIB

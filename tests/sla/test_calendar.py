@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sla.calendar import (
+    end_of_working_days,
     ALWAYS_OPEN,
     CLOSED_WEEK,
     WorkingCalendar,
@@ -383,3 +384,25 @@ class TestProperties:
             middle, end, calendar
         )
         assert whole == parts <= first + second
+
+
+class TestEndOfWorkingDays:
+    """`end_of_working_days`: "within n working days" as people count them."""
+
+    def test_friday_plus_three_closes_wednesday_whatever_the_hour(self) -> None:
+        for hour in (8, 15, 22):
+            due = end_of_working_days(wib(11, 27, hour), 3, OFFICE)  # Friday
+            assert due == wib(12, 2, 16)  # Wednesday, at closing
+
+    def test_holidays_do_not_count(self) -> None:
+        # Wednesday 23 Dec: Thursday 24 (cuti bersama) and Friday 25 (Natal) are closed.
+        assert end_of_working_days(wib(12, 23, 10), 1, OFFICE) == wib(12, 28, 16)
+        assert end_of_working_days(wib(12, 23, 10), 2, OFFICE) == wib(12, 29, 16)
+
+    def test_every_day_counts_round_the_clock(self) -> None:
+        always = WorkingCalendar(always_open=True)
+        assert end_of_working_days(wib(11, 27, 22), 2, always) == wib(11, 30, 0)
+
+    def test_at_least_one_day(self) -> None:
+        with pytest.raises(ValueError, match="at least 1"):
+            end_of_working_days(wib(11, 27, 9), 0, OFFICE)
