@@ -7,6 +7,7 @@ from typing import Any
 
 from app.models import Agency, Event, Instance, RoleAssignment, Task, User
 from app.services.deadlines.service_levels import SlaReport, sla_summary
+from app.services.instances.my_cases import MyCase
 from app.services.instances.personal_data import ShownEvent
 from app.services.instances.record import RecordField, RecordSection
 from app.sla.stopwatch import ClockReading
@@ -183,3 +184,15 @@ def _record_field(item: RecordField) -> dict[str, Any]:
     if item.attachment_id is not None:
         shown["url"] = f"/api/v1/attachments/{item.attachment_id}"
     return shown
+
+
+def my_case_dict(case: MyCase, language: str) -> dict[str, Any]:
+    """Where one of the caller's own cases stands (`mine=true`), in `language`."""
+    indonesian, _, english = case.status_text.partition(" / ")
+    return {
+        "status_text": english if language == "en" and english else indonesian,
+        "steps": case.steps,
+        "waiting_for_you": case.waiting_for_you,
+        "deadline": case.deadline,
+        "at_risk": case.at_risk,
+    }

@@ -12,6 +12,7 @@ from app.api.present import (
     event_dict,
     instance_dict,
     linked_dict,
+    my_case_dict,
     sla_explanation_dict,
     task_dict,
 )
@@ -28,6 +29,7 @@ from app.api.schemas import (
 from app.errors import NotFound
 from app.models import Instance
 from app.services.instances.lifecycle import InstanceService
+from app.services.instances.my_cases import MyCases
 from app.services.instances.tracking import InstanceFilter
 from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
 
@@ -68,7 +70,8 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(InstanceQuerySchema, location="query")
 @blp.response(200, InstancePageSchema)
 def list_instances(query: dict[str, Any]) -> dict[str, Any]:
-    """Instances the caller may see, newest first unless `sort` says otherwise."""
+    """Instances the caller may see, newest first unless `sort` says otherwise; with
+    `mine=true` only the caller's own, each saying where it stands."""
     service = _service()
     page = service.find(
         current_user(),
@@ -78,14 +81,17 @@ def list_instances(query: dict[str, Any]) -> dict[str, Any]:
         query["per_page"],
         reference=query.get("reference"),
         sort=query["sort"],
+        mine=query["mine"],
     )
     now = platform().clock.now()
     disclosure = service.disclosure(current_user())
     revealed = disclosure.reveals(page.items)
-    return {
-        "items": [instance_dict(i, now, disclosure.data(i, revealed)) for i in page.items],
-        "total": page.total,
-    }
+    items = [instance_dict(i, now, disclosure.data(i, revealed)) for i in page.items]
+    if query["mine"]:
+        cases = MyCases(session(), platform().clock).describe(page.items, current_user())
+        for item, case in zip(items, cases, strict=True):
+            item.update(my_case_dict(case, reader_language()))
+    return {"items": items, "total": page.total}
 
 
 @blp.route("/export", methods=["GET"])

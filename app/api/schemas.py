@@ -236,6 +236,17 @@ class InstanceSchema(Schema):
     error_message = fields.String(allow_none=True)
     data = fields.Dict()
     sla = fields.Nested(SlaSchema, allow_none=True)
+    status_text = fields.String(
+        metadata={"description": "mine=true: where the case stands, in the reader's language"}
+    )
+    steps = fields.List(fields.String(), metadata={"description": "mine=true: open steps"})
+    waiting_for_you = fields.Boolean(metadata={"description": "mine=true: a step is yours"})
+    deadline = fields.DateTime(
+        allow_none=True, metadata={"description": "mine=true: the SLA deadline in force"}
+    )
+    at_risk = fields.Boolean(
+        metadata={"description": "mine=true: that deadline is near (< 25 % left) or passed"}
+    )
 
 
 class InstanceTaskSchema(TaskSchema):
@@ -309,6 +320,13 @@ class InstanceFilterQuerySchema(Schema):
 
 
 class InstanceQuerySchema(InstanceFilterQuerySchema):
+    mine = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Only the caller's own requests and complaints, each with where "
+            "it stands in words (status_text, steps, waiting_for_you, deadline, at_risk)"
+        },
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 

@@ -127,3 +127,32 @@ def test_a_bad_cursor_is_404(client: FlaskClient) -> None:
     client_sign_in(client, "pengguna")
     assert client.get("/saya?sebelum=99999999999").status_code == 404
     assert client.get("/saya?sebelum=5").status_code == 200
+
+
+def test_the_api_lists_the_callers_own_cases_in_words(auth: Auth) -> None:
+    mine = _start(auth)
+    other = auth.post(
+        "penyedia",
+        "/api/v1/process-instances",
+        json={"process_model_id": "permintaan-layanan", "data": SAMPLE_REQUEST},
+    ).json
+    listed = auth.get("pengguna", "/api/v1/process-instances?mine=true").json
+    assert [item["id"] for item in listed["items"]] == [mine["id"]]
+    assert listed["total"] == 1
+    [case] = listed["items"]
+    assert case["status_text"] == "Sedang ditangani oleh Administrator Layanan"
+    assert case["steps"] == ["Klasifikasi dan Prioritasi Permintaan"]
+    assert case["waiting_for_you"] is False
+    english = auth.client.get(
+        "/api/v1/process-instances?mine=true",
+        headers={**auth.headers("pengguna"), "Accept-Language": "en"},
+    ).json["items"][0]
+    assert english["status_text"] == "Being handled by Administrator Layanan"
+    staff = auth.get("admin.layanan", "/api/v1/process-instances?mine=true").json
+    assert staff["items"] == []
+    everything = auth.get("admin.layanan", "/api/v1/process-instances").json
+    assert {mine["id"], other["id"]} <= {item["id"] for item in everything["items"]}
+    assert "status_text" not in everything["items"][0]
+    bad = auth.get("pengguna", "/api/v1/process-instances?mine=kadang")
+    assert bad.status_code == 422
+    assert "mine" in bad.json["errors"]

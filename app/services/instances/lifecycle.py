@@ -144,9 +144,10 @@ class InstanceService:
         per_page: int = 20,
         reference: str | None = None,
         sort: str = DEFAULT_SORT,
+        mine: bool = False,
     ) -> InstancePage:
         """Instances visible to `user` in `sort` order (`sorting.SORTS`, newest first by
-        default); `reference` matches a number's start.
+        default); `reference` matches a number's start; `mine`: only those `user` started.
 
         Raises:
             InvalidInput: an unknown sort.
@@ -159,6 +160,8 @@ class InstanceService:
             query = query.where(Instance.process_model_id == process_model_id)
         if status:
             query = query.where(Instance.status == status)
+        if mine:
+            query = query.where(Instance.started_by_id == user.id)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         items = self.session.scalars(
             query.order_by(*order.order_by()).offset((page - 1) * per_page).limit(per_page)

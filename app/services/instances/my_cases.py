@@ -9,6 +9,7 @@ so no other rule of visibility is needed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,20 +85,24 @@ class MyCases:
         rows = list(self.session.scalars(query))
         more = len(rows) > size
         rows = rows[:size]
+        return MyCasesPage(self.describe(rows, user), rows[-1].id if more else None)
+
+    def describe(self, instances: Sequence[Instance], user: User) -> list[MyCase]:
+        """Each of `instances` (the user's own) as the requester reads it, in one query
+        for their open steps."""
         open_tasks: dict[int, list[Task]] = defaultdict(list)
-        if rows:
+        if instances:
             for task in self.session.scalars(
                 select(Task)
                 .where(
-                    Task.instance_id.in_([row.id for row in rows]),
+                    Task.instance_id.in_([row.id for row in instances]),
                     Task.state.in_((TaskState.READY, TaskState.HELD)),
                 )
                 .order_by(Task.created_at, Task.id)
             ):
                 open_tasks[task.instance_id].append(task)
         now = self.clock.now()
-        items = [self._case(row, open_tasks[row.id], user, now) for row in rows]
-        return MyCasesPage(items, rows[-1].id if more else None)
+        return [self._case(row, open_tasks[row.id], user, now) for row in instances]
 
     def _case(self, instance: Instance, tasks: list[Task], user: User, now: datetime) -> MyCase:
         mine = [t for t in tasks if t.lane == REQUESTER_LANE and _offered_to(t, user)]
