@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -18,11 +19,12 @@ from app.services.catalog.agencies import AgencyService
 from app.services.catalog.services import CatalogService
 from app.services.deadlines.time_left import RESPONSE, TimeLeft, time_left
 from app.services.process_models.deploy import DeployService
-from app.services.tasks.inbox import InboxFilter
+from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
+from app.services.tasks.inbox import INBOX_SORTS, InboxFilter
 from app.web import nav
 from app.web.access import me
 from app.web.account import safe_next
-from app.web.i18n import half
+from app.web.i18n import current_language, half
 from app.web.pages import blueprint
 
 bp = blueprint("inbox", __name__)
@@ -100,7 +102,9 @@ def _filters() -> InboxFilter:
         overdue=args.get("terlambat") == "1",
         reference=(args.get("nomor") or "").strip()[:30] or None,
         claimed=claimed,
-        sort="due" if args.get("urut") == "tenggat" else "created",
+        # an unknown sort (an old link) shows the default order, as a bad page number
+        # shows the first page
+        sort=args["urut"] if args.get("urut") in INBOX_SORTS else InboxFilter.sort,
     )
 
 
@@ -121,8 +125,12 @@ def index() -> Any:
     instances = tasks.instances_of(page.items)
     rows = [_row(task, instances.get(task.instance_id)) for task in page.items]
     deploy = DeployService(session(), platform().clock, platform().specs)
+    kept = {k: v for k, v in request.args.items() if k != "halaman" and v}
     return render_template(
         "inbox/index.html",
+        kept=kept,
+        sorted_by=lambda value: url_for(".index", **{**kept, "urut": value}),
+        export_max=format_decimal(EXPORT_MAX),
         rows=rows,
         page=page,
         page_number=page_number,
@@ -135,6 +143,26 @@ def index() -> Any:
         priorities=PRIORITIES,
         user=user,
         response_clock=RESPONSE,
+    )
+
+
+def _unknown_format(fmt: str) -> str:
+    return _("Format unduhan tidak dikenal (format=%(value)s); pilih csv atau xlsx.", value=fmt)
+
+
+@bp.get("/tugas/ekspor")
+@login_required
+def export() -> Any:
+    """The whole inbox the filters select, in its order, as CSV or XLSX (`?format=`),
+    headers in the reader's language; another format is a 422 naming it."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in MIME_TYPES:
+        return Response(_unknown_format(fmt), status=422, mimetype="text/plain")
+    table = platform().tasks(session()).export(me(), _filters(), current_language())
+    return Response(
+        table.to(fmt, get_timezone()),
+        mimetype=MIME_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename=tugas.{fmt}"},
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_timedelta, get_timezone
+from flask_babel import format_decimal, format_timedelta, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -23,8 +23,11 @@ from app.errors import DomainError, InvalidInput
 from app.models import InstanceStatus
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
+from app.services.catalog.agencies import AgencyService
+from app.services.instances.sorting import DEFAULT_SORT, SORTS
 from app.services.instances.supervision import REASON_MAX
 from app.services.instances.tracking import InstanceFilter, TrackingService
+from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
 from app.sla.matrix import Priority
 from app.web import nav
 from app.web.access import me
@@ -198,20 +201,43 @@ def _filters(options: dict[str, Any]) -> tuple[InstanceFilter, dict[str, str]]:
         chosen["reference"] = reference
     chosen["overdue"] = args.get("terlambat") == "1"
     return InstanceFilter(**chosen), errors
+    sort = args.get("urut", "")
+    if sort and sort not in SORTS:
+        errors["urut"] = _("Urutan tidak dikenal.")
+    elif sort:
+        chosen["sort"] = sort
 
 
 @bp.get("/proses")
+def _kept_args() -> dict[str, str]:
+    """The query string without the page cursors: filters and sort, for links."""
+    return {k: v for k, v in request.args.items() if k not in ("setelah", "sebelum") and v}
+
+
 @login_required
 def index() -> Any:
-    """The instances the user may see, newest first, filtered, a page at a time."""
+    """The instances the user may see, newest first or as sorted, filtered, a page at
+    a time."""
+    return _list_page()
+
+
+def _list_page(refusal: dict[str, str] | None = None) -> Any:
+    """The list page; `refusal` adds messages for what is not a filter (the export's
+    format), which also withholds the list."""
     tracking = _tracking()
     options = tracking.options()
     filters, errors = _filters(options)
     after, before = _cursor("setelah", errors), _cursor("sebelum", errors)
+    errors.update(refusal or {})
     page = None
     if not errors:
-        page = tracking.page(me(), filters, after=after, before=before)
-    args = {k: v for k, v in request.args.items() if k not in ("setelah", "sebelum") and v}
+        try:
+            page = tracking.page(me(), filters, after=after, before=before)
+        except InvalidInput:
+            errors["sebelum" if before is not None else "setelah"] = _(
+                "Penanda halaman tidak valid."
+            )
+    args = _kept_args()
     return render_template(
         "instances/list.html",
         page=page,
@@ -219,12 +245,41 @@ def index() -> Any:
         options=options,
         args=args,
         statuses=[(s.value, status_badge(s)[0]) for s in InstanceStatus],
+        sort=filters.sort,
+        default_sort=DEFAULT_SORT,
+        sorted_by=lambda value: url_for(".index", **{**args, "urut": value}),
+        export_max=format_decimal(EXPORT_MAX),
         priorities=PRIORITIES,
         **_helpers(),
     ), (422 if errors else 200)
 
 
 # -- one instance -----------------------------------------------------------------------
+def _unknown_format(fmt: str) -> str:
+    return _("Format unduhan tidak dikenal (format=%(value)s); pilih csv atau xlsx.", value=fmt)
+
+
+@bp.get("/proses/ekspor")
+@login_required
+def export() -> Any:
+    """What the list's filters select, every page of it in the list's order, as CSV or
+    XLSX (`?format=`) with headers in the reader's language; a bad filter shows the
+    list with its message (422)."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in MIME_TYPES:
+        return _list_page({"format": _unknown_format(fmt)})
+    tracking = _tracking()
+    filters, errors = _filters(tracking.options())
+    if errors:
+        return _list_page()
+    table = tracking.export(me(), filters, current_language())
+    return Response(
+        table.to(fmt, get_timezone()),
+        mimetype=MIME_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename=instans.{fmt}"},
+    )
+
+
 
 
 def _show(instance_id: int, status: int = 200, **extra: Any) -> Any:
@@ -247,6 +302,23 @@ def show(instance_id: int) -> Any:
 
 
 @bp.get("/proses/<int:instance_id>/diagram.bpmn")
+@bp.get("/proses/<int:instance_id>/cetak")
+@login_required
+def printable(instance_id: int) -> Any:
+    """One case for paper: its facts, clocks, record and timeline, without navigation;
+    the same checks and the same masking of personal data as the instance page."""
+    view = _tracking().view(instance_id, me(), current_language())
+    agency_id = view.instance.agency_id
+    agencies = AgencyService(session(), platform().clock).all() if agency_id else []
+    return render_template(
+        "instances/print.html",
+        view=view,
+        instance=view.instance,
+        agency=next((a for a in agencies if a.id == agency_id), None),
+        **_helpers(),
+    )
+
+
 @login_required
 def diagram(instance_id: int) -> Response:
     """The BPMN XML of the instance's own version, for the viewer."""
