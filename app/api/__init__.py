@@ -14,6 +14,7 @@ def register_api(app: Flask) -> None:
         auth,
         calendars,
         change_calendar,
+        comments,
         delegations,
         forms,
         known_errors,
@@ -56,6 +57,7 @@ def register_api(app: Flask) -> None:
         schedules,
         change_calendar,
         forms,
+        comments,
     ):
         api.register_blueprint(module.blp)
 

@@ -804,3 +804,48 @@ class SettingsUpdateSchema(Schema):
         required=True,
         metadata={"description": "Setting name to value; null falls back to the next level"},
     )
+
+
+# -- the work log (issue 12, item 2) ------------------------------------------------------
+
+
+class CommentCreateSchema(Schema):
+    """Checked by the service, which names each wrong field in Indonesian and English."""
+
+    body = fields.Raw(required=False, metadata={"description": "Plain text, 1..10,000 characters"})
+    visibility = fields.Raw(
+        required=False,
+        metadata={"description": "`internal` (staff only) or `public` (the requester too)"},
+    )
+    attachments = fields.Raw(
+        load_default=None,
+        metadata={"description": "Up to 10 `attachment_id`s the author uploaded"},
+    )
+
+
+class CommentAttachmentSchema(Schema):
+    attachment_id = fields.Integer()
+    name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    url = fields.String(metadata={"description": "Download of the file"})
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    author = fields.String(metadata={"description": "The author's username"})
+    author_name = fields.String()
+    created_at = fields.DateTime()
+    visibility = fields.String()
+    body = fields.String()
+    attachments = fields.List(fields.Nested(CommentAttachmentSchema))
+
+
+class CommentQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class CommentPageSchema(Schema):
+    items = fields.List(fields.Nested(CommentSchema))
+    total = fields.Integer()

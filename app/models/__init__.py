@@ -3,6 +3,7 @@
 from app.models.attachment import Attachment
 from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
+from app.models.comment import Comment, CommentAttachment, Visibility
 from app.models.delegation import Delegation
 from app.models.draft import FormFile, ModelDraft
 from app.models.event import Event
@@ -30,6 +31,8 @@ __all__ = [
     "Agency",
     "Attachment",
     "Base",
+    "Comment",
+    "CommentAttachment",
     "Delegation",
     "Event",
     "FormFile",
@@ -55,4 +58,5 @@ __all__ = [
     "Task",
     "TaskState",
     "User",
+    "Visibility",
 ]

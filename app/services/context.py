@@ -16,6 +16,7 @@ from app.engine.runtime import Runtime
 from app.engine.specs import SpecCache
 from app.models import User
 from app.services.accounts.passwords import Passwords
+from app.services.casework.comments import CommentService
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.schedules import ScheduleService
 from app.services.instances.supervision import SupervisionService
@@ -71,6 +72,10 @@ class Platform:
     def tracking(self, session: Session) -> TrackingService:
         """The supervisors' instance list and page in `session`."""
         return TrackingService(session, self.clock, self.specs, self.runtime, self.mail)
+
+    def comments(self, session: Session) -> CommentService:
+        """The work log of instances in `session`."""
+        return CommentService(session, self.clock, self.instances(session), self.mail)
 
     def schedules(self, session: Session, actor: User | None = None) -> ScheduleService:
         """Periodic schedules in `session`, changed by `actor` (None: the system)."""

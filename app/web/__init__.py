@@ -19,6 +19,7 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         assets,
+        comments,
         dashboard,
         errors,
         form_editor,
@@ -55,6 +56,7 @@ def register_web(app: Flask) -> None:
         tasks,
         start,
         my_cases,
+        comments,
     ):
         app.register_blueprint(module.bp)
 

@@ -66,6 +66,7 @@ EVENT_LABELS = {
     "message_received": _l("Pesan diterima"),
     "message_undelivered": _l("Pesan tidak terkirim"),
     "child_started": _l("Proses turunan dimulai"),
+    "comment_added": _l("Catatan kerja"),
 }
 CLOCK_NAMES = {
     "respons": _l("Respons"),

@@ -26,6 +26,7 @@ from app.errors import Conflict, FormInvalid
 from app.models import Agency
 from app.request_scope import platform, session
 from app.services.audit.attachments import DEFAULT_MAX_BYTES, AttachmentService
+from app.services.casework.audience import audible
 from app.services.catalog.known_errors import KnownErrorService
 from app.services.tasks.inbox import TaskView
 from app.web.access import me
@@ -69,6 +70,7 @@ EVENT_LABELS = {
     "child_started": _l("Prosedur terkait dimulai"),
     "message_received": _l("Pesan diterima"),
     "message_undelivered": _l("Pesan tidak tersampaikan"),
+    "comment_added": _l("Catatan kerja"),
 }
 
 
@@ -139,7 +141,7 @@ def _page(
             form=form,
             errors=shown_errors,
             error_labels={path: field_label(schema, view.ui_schema, path) for path in shown_errors},
-            events=instances.events(instance),
+            events=audible(session(), me(), instance, instances.events(instance)),
             record=view.record,
             event_labels=EVENT_LABELS,
             known_errors=known,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.engine.routing import reach_of
 from app.models import Event, Instance, RoleAssignment, Task, TaskState, User
 from app.services.accounts.permissions import SUPERVISORS
+from app.services.casework.audience import audible
 
 #: The data fields that identify or reach a requester.
 PERSONAL_FIELDS = frozenset({"nip_nik", "telepon", "email"})
@@ -89,7 +90,9 @@ class Disclosure:
         return data if instance.id in revealed else masked(data)
 
     def events(self, instance: Instance, events: Iterable[Event], revealed: set[int]) -> list[Any]:
-        """The history as this reader may see it: the rows themselves, or masked copies."""
+        """The history as this reader may see it: the rows themselves, or masked copies,
+        without the internal notes a requester may not read (casework/audience.py)."""
+        events = audible(self.session, self.user, instance, events)
         if instance.id in revealed:
             return list(events)
         return [ShownEvent(e.id, e.kind, e.at, e.user, e.task_id, masked(e.data)) for e in events]

@@ -1,0 +1,1 @@
+"""Casework beside the diagram: the work log on each case and finding cases by their words."""
