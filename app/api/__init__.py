@@ -11,6 +11,7 @@ def register_api(app: Flask) -> None:
     """Attach flask-smorest and every blueprint, plus the unauthenticated health check."""
     from app.api import (
         agencies,
+        attachments,
         auth,
         calendars,
         change_calendar,
@@ -58,6 +59,7 @@ def register_api(app: Flask) -> None:
         change_calendar,
         forms,
         comments,
+        attachments,
     ):
         api.register_blueprint(module.blp)
 

@@ -286,7 +286,7 @@ def _sort_field(choices: tuple[str, ...], default: str, columns: str) -> fields.
 
 
 _INSTANCE_SORT_COLUMNS = (
-    "started: start order (the id), reference, process: model id, service: its name, "
+    "started: start order (the id), reference, process: its name, service: its name, "
     "status, priority, due: the deadline still running"
 )
 _INBOX_SORT_COLUMNS = (
@@ -849,3 +849,12 @@ class CommentQuerySchema(Schema):
 class CommentPageSchema(Schema):
     items = fields.List(fields.Nested(CommentSchema))
     total = fields.Integer()
+
+
+class AttachmentSchema(Schema):
+    """The reference a form's file field takes (docs/bpmn-conventions.md, "Forms")."""
+
+    attachment_id = fields.Integer()
+    name = fields.String(metadata={"description": "The uploaded file's name, without a path"})
+    size = fields.Integer(metadata={"description": "Bytes"})
+    content_type = fields.String(metadata={"description": "As recognised from the file"})

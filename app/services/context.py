@@ -16,6 +16,7 @@ from app.engine.runtime import Runtime
 from app.engine.specs import SpecCache
 from app.models import User
 from app.services.accounts.passwords import Passwords
+from app.services.audit.attachments import AttachmentService
 from app.services.casework.comments import CommentService
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.schedules import ScheduleService
@@ -59,11 +60,19 @@ class Platform:
 
     def instances(self, session: Session) -> InstanceService:
         """The instance lifecycle in `session`."""
-        return InstanceService(session, self.clock, self.specs, self.runtime, self.mail)
+        return InstanceService(
+            session, self.clock, self.specs, self.runtime, self.mail, self.settings.attachments
+        )
 
     def tasks(self, session: Session) -> TaskService:
         """The inbox and task actions in `session`."""
-        return TaskService(session, self.clock, self.specs, self.runtime, self.mail)
+        return TaskService(
+            session, self.clock, self.specs, self.runtime, self.mail, self.settings.attachments
+        )
+
+    def attachments(self, session: Session) -> AttachmentService:
+        """Files attached to forms in `session`, under the configured directory and limits."""
+        return AttachmentService(session, self.instances(session), self.settings.attachments)
 
     def supervision(self, session: Session) -> SupervisionService:
         """Supervisors' actions on instances in `session`."""

@@ -18,22 +18,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
-from app.models import Instance, Service
+from app.models import Instance, ProcessModel, Service
 
-#: A key's column, whether it may be empty, and whether it needs the service joined.
-_KEYS: dict[str, tuple[ColumnElement[Any] | None, bool, bool]] = {
+#: A key's column, whether it may be empty, and the table it needs joined, if any.
+_KEYS: dict[str, tuple[ColumnElement[Any] | None, bool, type[Any] | None]] = {
     # Ids are given as instances start, so the start order is the id order: the
     # primary key serves it, with no index on started_at.
-    "started": (None, False, False),
-    "reference": (Instance.reference, True, False),
-    "process": (Instance.process_model_id, False, False),
-    "service": (Service.name, True, True),
-    "status": (Instance.status, False, False),
-    "priority": (Instance.priority, True, False),
+    "started": (None, False, None),
+    "reference": (Instance.reference, True, None),
+    # by the names the list shows, not by their codes
+    "process": (ProcessModel.name, False, ProcessModel),
+    "service": (Service.name, True, Service),
+    "status": (Instance.status, False, None),
+    "priority": (Instance.priority, True, None),
     # The deadline still running: the response's until responded, then the resolution's.
     "due": (
         case(
@@ -41,7 +42,7 @@ _KEYS: dict[str, tuple[ColumnElement[Any] | None, bool, bool]] = {
             else_=Instance.resolution_due_at,
         ),
         True,
-        False,
+        None,
     ),
 }
 #: Every accepted `sort` value: each key ascending, and descending with `-`.
@@ -74,12 +75,14 @@ class InstanceOrder:
         self.sort = sort
         self.key = sort.removeprefix("-")
         self.descending = sort.startswith("-")
-        self.value, self.nullable, self.needs_service = _KEYS[self.key]
+        self.value, self.nullable, self.table = _KEYS[self.key]
 
     def joined(self, query: Select[Any]) -> Select[Any]:
-        """`query` with the service joined when the order reads its name."""
-        if self.needs_service:
+        """`query` with the service or the procedure joined when the order reads its name."""
+        if self.table is Service:
             return query.outerjoin(Service, Service.id == Instance.service_id)
+        if self.table is ProcessModel:
+            return query.join(ProcessModel, ProcessModel.id == Instance.process_model_id)
         return query
 
     def order_by(self) -> list[Any]:
@@ -136,10 +139,16 @@ class InstanceOrder:
 
 
 def _beyond(value: ColumnElement[Any] | None, after: Cursor, upward: bool) -> Any:
-    """Rows past the cursor within one run: greater (upward) or less on (value, id)."""
+    """Rows past the cursor within one run: after it on (value, id), upward or downward.
+
+    Written as a range on the value and then the tie on id (`value <= x AND (value < x OR
+    id < y)`), which an index on (value, id) serves on SQLite too; a row comparison
+    `(value, id) < (x, y)` is not used by SQLite on an expression such as the deadline.
+    """
     if value is None:
         return Instance.id > after.id if upward else Instance.id < after.id
     # bound with the column's own type, so a time compares as the column stores it
-    mine = tuple_(value, Instance.id)
-    theirs = tuple_(literal(after.value, value.type), literal(after.id))
-    return mine > theirs if upward else mine < theirs
+    mark = literal(after.value, value.type)
+    if upward:
+        return and_(value >= mark, or_(value > mark, Instance.id > after.id))
+    return and_(value <= mark, or_(value < mark, Instance.id < after.id))

@@ -38,7 +38,7 @@ from app.services.deadlines.service_levels import SlaReport
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.personal_data import ShownEvent
 from app.services.instances.record import CaseRecord, RecordSection
-from app.services.instances.sorting import DEFAULT_SORT, InstanceOrder
+from app.services.instances.sorting import DEFAULT_SORT, Cursor, InstanceOrder
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.deploy import DeployService
@@ -196,25 +196,45 @@ class TrackingService:
         """
         order = InstanceOrder(filters.sort)
         conditions = self._conditions(user, filters)
-        query = order.joined(select(Instance).where(*conditions))
-        query = query.options(selectinload(Instance.service), selectinload(Instance.started_by))
-        if before is not None:
-            cursor = order.cursor(self.session, before, conditions[0])
-            rows = order.seek(self.session, query, size + 1, cursor, forward=False)
+        forward = before is None
+        mark = after if forward else before
+        cursor = None if mark is None else order.cursor(self.session, mark, conditions[0])
+        rows = self._seek(order, conditions, size + 1, cursor, forward)
+        if not forward:
             items = list(reversed(rows[:size]))
             return InstanceSlice(
                 items,
                 newer=items[0].id if items and len(rows) > size else None,
                 older=items[-1].id if items else None,
             )
-        start = order.cursor(self.session, after, conditions[0]) if after is not None else None
-        rows = order.seek(self.session, query, size + 1, start, forward=True)
         items = rows[:size]
         return InstanceSlice(
             items,
             newer=items[0].id if items and after is not None else None,
             older=items[-1].id if len(rows) > size else None,
         )
+
+    def _seek(
+        self,
+        order: InstanceOrder,
+        conditions: list[Any],
+        size: int,
+        cursor: Cursor | None,
+        forward: bool,
+    ) -> list[Instance]:
+        """`size` instances from `cursor` on. In the start order the primary key serves
+        the rows at once; in another, only ids are sorted and then their rows read by id,
+        since a database sorting whole rows (the engine state with them) takes several
+        times longer than one sorting (value, id) pairs."""
+        loading = (selectinload(Instance.service), selectinload(Instance.started_by))
+        if order.value is None:
+            query = select(Instance).where(*conditions).options(*loading)
+            return order.seek(self.session, query, size, cursor, forward)
+        query = order.joined(select(Instance.id).where(*conditions))
+        ids = order.seek(self.session, query, size, cursor, forward)
+        found = select(Instance).where(Instance.id.in_(ids)).options(*loading)
+        rows = {row.id: row for row in self.session.scalars(found)}
+        return [rows[ident] for ident in ids]
 
     def export(self, user: User, filters: InstanceFilter, language: str = "id") -> Table:
         """Every instance the list shows for `filters`, in its order, as a table in
