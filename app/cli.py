@@ -177,7 +177,9 @@ def _parse_at(value: str | None) -> Clock | None:
 
 
 def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
-    """One pass: periodic procedures that are due start, then due timers fire."""
+    """One pass: periodic procedures that are due start, due timers fire, and files no
+    instance took within a day of their upload are removed."""
+    from app.services.audit.attachments import remove_abandoned
     from app.services.instances.schedules import fire_due_schedules
 
     for started in fire_due_schedules(platform.sessions, platform.instances):
@@ -190,6 +192,9 @@ def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> i
         echo(
             f"instance {item.instance_id}: fired {', '.join(item.elements) or '-'} -> {item.status}"
         )
+    removed = remove_abandoned(platform.sessions, platform.attachments)
+    if removed:
+        echo(f"{removed} abandoned attachment(s) removed")
     return len(fired)
 
 
@@ -198,7 +203,8 @@ def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> i
 @click.option("--limit", default=100, show_default=True, type=int)
 @pass_context
 def tick(ctx: _Context, at: str | None, limit: int) -> None:
-    """Start due periodic procedures, fire due timers, send due e-mail (SMTP_URL), once."""
+    """Start due periodic procedures, fire due timers, remove abandoned attachments, send
+    due e-mail (SMTP_URL), once."""
     from app.services.notifications.messages import deliver_mail
 
     platform = ctx.platform(_parse_at(at))

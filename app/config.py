@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,88 @@ def _positive(name: str, default: int) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class AttachmentKind:
+    """A kind of file forms accept: the type it is served as, the types a browser may
+    declare for it, and the leading bytes (at an offset) that identify it; a kind without
+    signatures is text, which must hold no NUL byte."""
+
+    content_type: str
+    declared: tuple[str, ...] = ()
+    signatures: tuple[tuple[int, bytes], ...] = ()
+
+
+_ZIP = ((0, b"PK\x03\x04"),)
+_OLE = ((0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),)
+_ZIPPED = ("application/zip", "application/x-zip-compressed")
+_OPENXML = "application/vnd.openxmlformats-officedocument"
+#: Every kind of file the app knows how to check, by extension: documents, spreadsheets,
+#: scans and screenshots. Nothing a browser would run (HTML, SVG) and no archives.
+ATTACHMENT_KINDS: dict[str, AttachmentKind] = {
+    "pdf": AttachmentKind("application/pdf", ("application/x-pdf",), ((0, b"%PDF-"),)),
+    "png": AttachmentKind("image/png", (), ((0, b"\x89PNG\r\n\x1a\n"),)),
+    "jpg": AttachmentKind("image/jpeg", ("image/pjpeg",), ((0, b"\xff\xd8\xff"),)),
+    "jpeg": AttachmentKind("image/jpeg", ("image/pjpeg",), ((0, b"\xff\xd8\xff"),)),
+    "gif": AttachmentKind("image/gif", (), ((0, b"GIF87a"), (0, b"GIF89a"))),
+    "webp": AttachmentKind("image/webp", (), ((8, b"WEBP"),)),
+    "txt": AttachmentKind("text/plain"),
+    "csv": AttachmentKind(
+        "text/csv", ("text/plain", "application/csv", "application/vnd.ms-excel")
+    ),
+    "docx": AttachmentKind(f"{_OPENXML}.wordprocessingml.document", _ZIPPED, _ZIP),
+    "xlsx": AttachmentKind(f"{_OPENXML}.spreadsheetml.sheet", _ZIPPED, _ZIP),
+    "pptx": AttachmentKind(f"{_OPENXML}.presentationml.presentation", _ZIPPED, _ZIP),
+    "odt": AttachmentKind("application/vnd.oasis.opendocument.text", _ZIPPED, _ZIP),
+    "ods": AttachmentKind("application/vnd.oasis.opendocument.spreadsheet", _ZIPPED, _ZIP),
+    "doc": AttachmentKind("application/msword", (), _OLE),
+    "xls": AttachmentKind("application/vnd.ms-excel", (), _OLE),
+}
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    """Where files attached to forms go and how much is accepted (README, "The `spbe`
+    command"; docs/bpmn-conventions.md, "Forms"): per file, per instance (files and bytes,
+    counting every file linked to it), and which kinds (`ATTACHMENT_KINDS` keys). A file
+    never linked to an instance is removed by `spbe tick` after `abandoned_after`."""
+
+    directory: Path = INSTANCE_DIR / "attachments"
+    max_bytes: int = 10 * 1024 * 1024
+    max_instance_files: int = 20
+    max_instance_bytes: int = 50 * 1024 * 1024
+    types: tuple[str, ...] = tuple(ATTACHMENT_KINDS)
+    abandoned_after: timedelta = timedelta(days=1)
+
+    @classmethod
+    def from_env(cls) -> AttachmentLimits:
+        """ATTACHMENT_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PER_INSTANCE (files),
+        ATTACHMENT_MAX_PER_INSTANCE_BYTES and ATTACHMENT_TYPES (extensions, comma-separated),
+        else the defaults.
+
+        Raises:
+            SettingInvalid: a limit that is not a positive integer, or an unknown kind.
+        """
+        default = cls()
+        directory = os.environ.get("ATTACHMENT_DIR", "").strip()
+        raw_types = os.environ.get("ATTACHMENT_TYPES", "").strip()
+        types = tuple(t.strip().lower().lstrip(".") for t in raw_types.split(",") if t.strip())
+        unknown = sorted(set(types) - set(ATTACHMENT_KINDS))
+        if unknown:
+            raise SettingInvalid(
+                f"ATTACHMENT_TYPES: jenis tidak dikenal / unknown kinds {', '.join(unknown)} "
+                f"(dikenal / known: {', '.join(ATTACHMENT_KINDS)})"
+            )
+        return cls(
+            directory=Path(directory) if directory else default.directory,
+            max_bytes=_positive("ATTACHMENT_MAX_BYTES", default.max_bytes),
+            max_instance_files=_positive("ATTACHMENT_MAX_PER_INSTANCE", default.max_instance_files),
+            max_instance_bytes=_positive(
+                "ATTACHMENT_MAX_PER_INSTANCE_BYTES", default.max_instance_bytes
+            ),
+            types=types or default.types,
+        )
+
+
 @dataclass
 class Settings:
     """What the app, the CLI and the worker need to know about their surroundings."""
@@ -78,15 +161,17 @@ class Settings:
     smtp_url: str | None = None  # None: e-mail is off, notifications stay in the app
     mail_from: str = DEFAULT_MAIL_FROM
     password_cost: PasswordCost = field(default_factory=PasswordCost)
+    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
 
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL, MAIL_FROM and
-        the PASSWORD_* costs."""
+        the PASSWORD_* costs and ATTACHMENT_* limits."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
             demo=_flag("SPBE_DEMO"),
             smtp_url=os.environ.get("SMTP_URL", "").strip() or None,
             mail_from=os.environ.get("MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
             password_cost=PasswordCost.from_env(),
+            attachments=AttachmentLimits.from_env(),
         )

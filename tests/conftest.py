@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.clock import FixedClock
-from app.config import PROJECT_ROOT, PasswordCost, Settings
+from app.config import PROJECT_ROOT, AttachmentLimits, PasswordCost, Settings
 from app.engine.runtime import Runtime
 from app.engine.specs import ParseCache, SpecCache
 from app.migrations import upgrade
@@ -150,6 +150,7 @@ def base_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
         demo=True,
         script_time_limit=1.0,
         password_cost=TEST_PASSWORD_COST,
+        attachments=AttachmentLimits(directory=tmp_path_factory.mktemp("lampiran")),
     )
     platform = Platform.build(settings, FixedClock(T0))
     with platform.engine.begin() as connection:

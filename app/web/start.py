@@ -212,9 +212,8 @@ def submit(model_id: str) -> Any:
     if action is not None and action[0] == "remove":
         posted = without_row(posted, action[1])
     data = parse_submission(schema, ui, posted, request.files)
-    attachments = attachment_service()
     try:
-        data = attachments.resolve(data, user, None)
+        data = attachment_service().resolve(data, user, None)
         session().commit()
     except FormInvalid as err:
         session().rollback()
@@ -229,7 +228,6 @@ def submit(model_id: str) -> Any:
         session().rollback()
         flash(_("Periksa isian yang ditandai; pengajuan belum terkirim."), "error")
         return _start_page(item, service, data, err.errors, 422)
-    attachments.link(data, user, instance)
     session().commit()
     return redirect(url_for("start.started", instance_id=instance.id))
 

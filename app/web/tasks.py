@@ -8,11 +8,9 @@ fields with the user's input kept, and the task stays open.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -21,11 +19,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from app.config import INSTANCE_DIR
 from app.errors import Conflict, FormInvalid
 from app.models import Agency
 from app.request_scope import platform, session
-from app.services.audit.attachments import DEFAULT_MAX_BYTES, AttachmentService
+from app.services.audit.attachments import AttachmentService
 from app.services.casework.audience import audible
 from app.services.catalog.known_errors import KnownErrorService
 from app.services.tasks.inbox import TaskView
@@ -75,17 +72,8 @@ EVENT_LABELS = {
 
 
 def attachment_service() -> AttachmentService:
-    """Attachments under ATTACHMENT_DIR (app config or environment), default
-    instance/attachments, limited to ATTACHMENT_MAX_BYTES (default 10 MB)."""
-    config = current_app.config
-    directory = config.get("ATTACHMENT_DIR") or os.environ.get("ATTACHMENT_DIR")
-    limit = config.get("ATTACHMENT_MAX_BYTES") or os.environ.get("ATTACHMENT_MAX_BYTES")
-    return AttachmentService(
-        session(),
-        platform().instances(session()),
-        Path(directory) if directory else INSTANCE_DIR / "attachments",
-        int(limit) if limit else DEFAULT_MAX_BYTES,
-    )
+    """Attachments under the configured directory and limits (ATTACHMENT_*)."""
+    return platform().attachments(session())
 
 
 #: Fills the diagram's instructions (docs/bpmn-conventions.md, "Forms": `{{ field }}`
@@ -210,8 +198,11 @@ def submit(task_id: str) -> Any:
 @bp.get("/lampiran/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int) -> Any:
-    """Download an attachment (its uploader, or anyone who may see its instance)."""
+    """Download an attachment: one linked to an instance for whoever may read it, one not
+    linked yet for its uploader; 404 alike for an unknown id and one the user may not read."""
     row, path = attachment_service().open(attachment_id, me())
-    return send_file(
+    response = send_file(
         path, mimetype=row.content_type, as_attachment=True, download_name=row.name, max_age=0
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

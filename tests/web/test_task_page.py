@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -26,10 +26,10 @@ pytestmark = pytest.mark.usefixtures("deployed")
 
 
 @pytest.fixture(autouse=True)
-def attachment_dir(app: Flask, tmp_path: Path) -> Path:
-    app.config["ATTACHMENT_DIR"] = str(tmp_path / "lampiran")
-    app.config["ATTACHMENT_MAX_BYTES"] = 1024
-    return tmp_path / "lampiran"
+def attachment_dir(platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    limits = replace(platform.settings.attachments, directory=tmp_path / "lampiran", max_bytes=1024)
+    monkeypatch.setattr(platform.settings, "attachments", limits)
+    return limits.directory
 
 
 def start_request(platform: Platform, data: dict[str, Any] | None = None) -> Instance:
@@ -382,8 +382,8 @@ def test_file_is_uploaded_kept_through_an_error_and_downloadable_by_who_may_see(
     client_sign_in(client, "penyedia")  # started the instance: may see it
     with client.get(url) as download:
         assert download.status_code == 200
-    client_sign_in(client, "pengguna")  # may not see this instance
-    assert client.get(url).status_code == 403
+    client_sign_in(client, "pengguna")  # may not see this instance: the same as unknown
+    assert client.get(url).status_code == 404
     assert client.get("/lampiran/999999").status_code == 404
 
 
@@ -410,5 +410,6 @@ def test_someone_elses_upload_cannot_be_posted_as_kept(client: FlaskClient, plat
         f"/tugas/{task.id}",
         data={"csrf_token": token, "bukti.attachment_id": str(other_id), "catatan": "lengkap"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 422
+    assert "bukan unggahan Anda" in field_error(response.get_data(as_text=True), "bukti")
     assert open_task(platform, instance_id).id == task.id

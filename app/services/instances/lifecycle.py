@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.config import AttachmentLimits
 from app.engine.forms import validate_form
 from app.engine.routing import reach_of
 from app.engine.runtime import Message, Outcome, Runtime
@@ -29,6 +30,7 @@ from app.models import (
     User,
 )
 from app.services.accounts.permissions import SUPERVISE, require_start, supervises
+from app.services.audit.attachments import AttachmentClaims, Claimed
 from app.services.audit.events import record
 from app.services.catalog.options import FormOptions
 from app.services.catalog.services import resolve_scope
@@ -72,13 +74,21 @@ class InstanceService:
     """Everything that changes or reads an instance as a whole."""
 
     def __init__(
-        self, session: Session, clock: Clock, specs: Specs, runtime: Runtime, mail: MailConfig
+        self,
+        session: Session,
+        clock: Clock,
+        specs: Specs,
+        runtime: Runtime,
+        mail: MailConfig,
+        attachments: AttachmentLimits | None = None,
     ) -> None:
+        """`attachments`: the per-instance limits a start's files are checked against."""
         self.session = session
         self.clock = clock
         self.specs = specs
         self.runtime = runtime
         self.mail = mail
+        self.attachments = AttachmentClaims(session, attachments or AttachmentLimits())
         self.deployments = DeployService(session, clock, specs)
         self.clocks = SlaService(session, clock, runtime, mail)
         self.options = FormOptions(session, clock)
@@ -229,7 +239,8 @@ class InstanceService:
         Raises:
             NotFound: no such model.
             NotPermitted: started by hand by someone the diagram does not let start it.
-            FormInvalid: the data fails the start form or names an unknown service.
+            FormInvalid: the data fails the start form, names an unknown service, or
+                references a file that is not the starter's own upload (or too many).
         """
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
@@ -249,6 +260,12 @@ class InstanceService:
             errors = self.options.check(schema, data, scope.service_id, scope.agency_id)
             if errors:
                 raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+        # A child's payload repeats files its parent already holds; only a start by hand
+        # brings new ones, which must be the starter's.
+        claimed = Claimed(data)
+        if parent is None and schedule_id is None:
+            claimed = self.attachments.check(data, user, None)
+            data = claimed.data
         now = self.clock.now()
         reference = None
         if model.reference_prefix:
@@ -281,6 +298,7 @@ class InstanceService:
         instance.reference = reference
         self.session.add(instance)
         self.session.flush()
+        self.attachments.link(claimed, instance)
         started: dict[str, Any] = {"parent": parent.id} if parent is not None else {}
         if schedule_id is not None:
             started["schedule"] = schedule_id

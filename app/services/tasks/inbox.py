@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
+from app.config import AttachmentLimits
 from app.engine.forms import validate_form
 from app.engine.routing import candidates as candidates_of
 from app.engine.routing import reach_of
@@ -140,12 +141,19 @@ class TaskService:
     """User-task use cases; each public call is one transaction's worth of work."""
 
     def __init__(
-        self, session: Session, clock: Clock, specs: Specs, runtime: Runtime, mail: MailConfig
+        self,
+        session: Session,
+        clock: Clock,
+        specs: Specs,
+        runtime: Runtime,
+        mail: MailConfig,
+        attachments: AttachmentLimits | None = None,
     ) -> None:
+        """`attachments`: the per-instance limits a completion's files are checked against."""
         self.session = session
         self.clock = clock
         self.runtime = runtime
-        self.instances = InstanceService(session, clock, specs, runtime, mail)
+        self.instances = InstanceService(session, clock, specs, runtime, mail, attachments)
         self.options_of = FormOptions(session, clock)
 
     def inbox(
@@ -426,7 +434,8 @@ class TaskService:
 
         Raises:
             NotFound, NotPermitted: as for `get`.
-            FormInvalid: the data fails the form (field errors in `.errors`).
+            FormInvalid: the data fails the form (field errors in `.errors`), or
+                references a file neither the caller's new upload nor the instance's.
             Conflict / TaskNotReady: claimed by someone else, already completed, or lost
                 a race with another writer.
         """
@@ -445,6 +454,9 @@ class TaskService:
                 )
                 if errors:
                     raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+            claimed = self.instances.attachments.check(data, user, instance.id)
+            data = claimed.data
+            self.instances.attachments.link(claimed, instance)
             outcome = self.runtime.complete(
                 model,
                 instance.state,
