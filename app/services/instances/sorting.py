@@ -24,6 +24,15 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput
 from app.models import Instance, ProcessModel, Service
 
+
+def open_deadline() -> ColumnElement[Any]:
+    """The instance's deadline still running: response until responded, then resolution."""
+    return case(
+        (Instance.responded_at.is_(None), Instance.response_due_at),
+        else_=Instance.resolution_due_at,
+    )
+
+
 #: A key's column, whether it may be empty, and the table it needs joined, if any.
 _KEYS: dict[str, tuple[ColumnElement[Any] | None, bool, type[Any] | None]] = {
     # Ids are given as instances start, so the start order is the id order: the
@@ -35,15 +44,7 @@ _KEYS: dict[str, tuple[ColumnElement[Any] | None, bool, type[Any] | None]] = {
     "service": (Service.name, True, Service),
     "status": (Instance.status, False, None),
     "priority": (Instance.priority, True, None),
-    # The deadline still running: the response's until responded, then the resolution's.
-    "due": (
-        case(
-            (Instance.responded_at.is_(None), Instance.response_due_at),
-            else_=Instance.resolution_due_at,
-        ),
-        True,
-        None,
-    ),
+    "due": (open_deadline(), True, None),
 }
 #: Every accepted `sort` value: each key ascending, and descending with `-`.
 SORTS = tuple(value for key in _KEYS for value in (key, f"-{key}"))
@@ -72,10 +73,8 @@ class InstanceOrder:
                 "Urutan tidak dikenal / unknown sort order",
                 {"sort": [f"pilih salah satu / choose one of: {', '.join(SORTS)}"]},
             )
-        self.sort = sort
-        self.key = sort.removeprefix("-")
         self.descending = sort.startswith("-")
-        self.value, self.nullable, self.table = _KEYS[self.key]
+        self.value, self.nullable, self.table = _KEYS[sort.removeprefix("-")]
 
     def joined(self, query: Select[Any]) -> Select[Any]:
         """`query` with the service or the procedure joined when the order reads its name."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
@@ -31,6 +31,7 @@ from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.personal_data import masked
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.record import CaseRecord, RecordSection
+from app.services.instances.sorting import open_deadline
 from app.services.notifications.messages import MailConfig
 from app.services.ports import Specs
 from app.services.process_models.form_order import in_ui_order
@@ -78,14 +79,6 @@ class InboxFilter:
     reference: str | None = None
     claimed: bool | None = None
     sort: str = "-created"
-
-
-def open_deadline() -> ColumnElement[Any]:
-    """The instance's deadline still running: response until responded, then resolution."""
-    return case(
-        (Instance.responded_at.is_(None), Instance.response_due_at),
-        else_=Instance.resolution_due_at,
-    )
 
 
 #: Each sort key: its column, whether it may be empty (such rows come last both ways),
