@@ -41,6 +41,9 @@ REFERENCE_PREFIX_PROPERTY = "referencePrefix"
 #: (docs/bpmn-conventions.md, "Who may start a procedure"); without it, anyone signed in.
 START_ROLES_PROPERTY = "startableBy"
 REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,6}$")
+#: A boundary timer on a requester's confirmation that closes the case unanswered
+#: (docs/bpmn-conventions.md, "SLA clocks and escalation").
+CLOSES_UNCONFIRMED_PROPERTY = "closesUnconfirmed"
 ESCALATION_CLOCK_PROPERTY = "escalationClock"
 ESCALATION_LEVEL_PROPERTY = "escalationLevel"
 #: The clocks an escalation timer may watch (docs/bpmn-conventions.md, "Eskalasi").
@@ -283,6 +286,9 @@ class ParsedModel:
     start_roles: tuple[str, ...] = ()
     #: What an administrator may change per PD (`setting:<name>` on the process).
     settings: dict[str, SettingSpec] = field(default_factory=dict)
+    #: Boundary timers that close a case its requester left unconfirmed
+    #: (`closesUnconfirmed`): the resolution clock then stops when confirmation was asked.
+    closes_unconfirmed: frozenset[str] = frozenset()
 
     def default_settings(self) -> dict[str, Any]:
         """Each setting's declared default: `pengaturan` where nobody changed anything."""
@@ -461,6 +467,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
     reference_prefix: str | None = None
     timer_start: TimerStart | None = None
     start_roles: tuple[str, ...] = ()
+    closes_unconfirmed: set[str] = set()
 
     def located(element_id: str, message: str) -> DeploymentInvalid:
         line = element_line(roots.get(bpmn_file), element_id)
@@ -472,6 +479,8 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         escalation = _escalation(task_spec.bpmn_id, extensions, roots.get(bpmn_file), bpmn_file)
         if escalation is not None:
             escalations[escalation.bpmn_id] = escalation
+        if (extensions.get("properties") or {}).get(CLOSES_UNCONFIRMED_PROPERTY) == "true":
+            closes_unconfirmed.add(task_spec.bpmn_id)
         if type_name == "StartEvent":
             start_form = _form_ref(extensions) or start_form
             definition = getattr(task_spec, "event_definition", None)
@@ -526,6 +535,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         timer_start=timer_start,
         start_roles=start_roles,
         settings=_settings(roots[bpmn_file], process_id, bpmn_file),
+        closes_unconfirmed=frozenset(closes_unconfirmed),
     )
 
 

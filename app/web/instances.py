@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "service_changed": _l("Layanan dikoreksi"),
     "sla_changed": _l("Target SLA ditetapkan"),
     "escalated": _l("Eskalasi"),
+    "closed_unconfirmed": _l("Ditutup tanpa konfirmasi pemohon"),
     "message_received": _l("Pesan diterima"),
     "message_undelivered": _l("Pesan tidak terkirim"),
     "child_started": _l("Proses turunan dimulai"),

@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "timer_fired": _l("Pengatur waktu berjalan"),
     "sla_changed": _l("Target waktu ditetapkan"),
     "escalated": _l("Eskalasi"),
+    "closed_unconfirmed": _l("Ditutup tanpa konfirmasi pemohon"),
     "service_changed": _l("Layanan dikoreksi"),
     "child_started": _l("Prosedur terkait dimulai"),
     "message_received": _l("Pesan diterima"),

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.engine.sandbox import check_script
+from app.engine.script_context import script_context_helpers
 from app.engine.timer_start import cycle_of
 from tests.engine.diagram import (
     ACTIVITY_TAGS,
@@ -38,6 +39,9 @@ from tests.engine.diagram import (
     segment_box,
     stored_names,
 )
+
+#: The functions scripts and expressions may call besides the data.
+HELPERS = frozenset(script_context_helpers())
 
 REGULATIONS = ("Perbup Bangka 21/2025", "Kepbup Polewali Mandar 685/2021")
 CITATION = re.compile(
@@ -293,7 +297,8 @@ def test_scripts_and_expressions_are_restricted_and_read_only_data_set_before(di
     for script in _scripts(diagram):
         check_restricted(script)
         assert check_script(script) == [], script
-    known = _runtime_variables(diagram) | _set_in_the_diagram(diagram)
+    # ... and may call the app's script helpers (docs/bpmn-conventions.md, section 5)
+    known = _runtime_variables(diagram) | _set_in_the_diagram(diagram) | set(HELPERS)
     expressions = list(diagram.conditions().values())
     expressions += [p.text for p in diagram.process.iterfind(".//spiffworkflow:messagePayload", NS)]
     expressions += [t.text for t in diagram.process.iterfind(".//bpmn:timerEventDefinition/*", NS)]

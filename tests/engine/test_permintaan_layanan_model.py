@@ -30,6 +30,7 @@ RUNTIME_START_VARIABLES = {
     "waktu_permintaan",
     "nomor_referensi",
     "sla",
+    "pengaturan",
 }
 
 T0 = datetime(2025, 3, 3, 2, 15, tzinfo=UTC)  # Monday 09:15 WIB

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
 from tests.conftest import Auth
 from tests.paths.driver import Driver
+from tests.ticks import tick
 
 MODEL = "permintaan-layanan"
 DIRECT = {**SAMPLE_REQUEST, "jenis_permintaan": "RESET-SANDI"}  # no approval needed
@@ -88,3 +91,31 @@ def test_approval_granted_then_fulfilled_and_accepted(drive: Driver) -> None:
     done = drive.complete("pengguna", instance_id, "konfirmasi_pemenuhan", ACCEPT)
     assert done["status"] == "complete"
     assert done["sla"]["resolution_met"] is True
+
+
+def test_unconfirmed_for_the_pds_working_days_closes_by_itself(
+    drive: Driver, platform: Platform
+) -> None:
+    """A product addition (setting batas_konfirmasi_hari_kerja, 5 by default): the request
+    closes accepted without a rating, and its resolution clock stops when the confirmation
+    was asked, not when the timer fired."""
+    instance_id = _classified(drive, DIRECT, CLASSIFY)
+    asked = drive.complete("pelaksana", instance_id, "pemenuhan_permintaan", FULFIL)
+    assert asked["status"] != "complete"
+    # Asked on Monday 23 Nov 2026; the close of the 5th working day after is Monday 30
+    # Nov 16:00 WIB (09:00 UTC).
+    tick(platform, datetime(2026, 11, 30, 8, 59, tzinfo=UTC))
+    assert drive.instance("pengguna", instance_id)["status"] != "complete"
+    tick(platform, datetime(2026, 11, 30, 9, 1, tzinfo=UTC))
+    closed = drive.instance("pengguna", instance_id)
+    assert closed["status"] == "complete"
+    assert closed["data"]["ditutup_tanpa_konfirmasi"] is True
+    assert closed["data"]["status_permintaan"] == "selesai"
+    assert "kepuasan" not in closed["data"]
+    assert "closed_unconfirmed" in [event["kind"] for event in closed["events"]]
+    [fulfilled] = [
+        event["at"]
+        for event in closed["events"]
+        if event["kind"] == "task_completed" and event["data"]["task"] == "pemenuhan_permintaan"
+    ]
+    assert closed["sla"]["resolved_at"] == fulfilled

@@ -62,6 +62,9 @@ SLA_CHANGED = "sla_changed"
 ESCALATED = "escalated"
 #: The reporter's confirmation that stops the resolution clock.
 CONFIRMED = "diterima"
+#: The requester did not answer in time and the diagram closed the case: the resolution
+#: clock stops when confirmation was asked (the provider's last step), as if answered then.
+CLOSED_UNCONFIRMED = "closed_unconfirmed"
 #: Data fields that start and stop the RTO clock of a Kritis service under its DRP.
 DRP_ACTIVATED = "drp_diaktifkan"
 SERVICE_RESTORED = "layanan_pulih"
@@ -464,14 +467,19 @@ class SlaService:
     def _milestones(
         events: Sequence[Event],
     ) -> tuple[datetime | None, datetime | None, datetime | None, datetime | None]:
-        """When the provider first acted, the reporter confirmed, the DRP was activated
+        """When the provider first acted, the reporter confirmed (or, the case closed
+        unconfirmed, when the provider's last step asked them to), the DRP was activated
         and the service restored (in a form, or reported by the DRP procedure).
 
         The provider side is any lane but the starter's (`Pemohon`, or no lane), as
         routing has it; task events carry their lane for this.
         """
         responded = resolved = activated = restored = None
+        provider_done = None
         for event in events:
+            if event.kind == CLOSED_UNCONFIRMED:
+                resolved = resolved or provider_done or event.at
+                continue
             if event.kind == "message_received":
                 # The DRP procedure reports back: recovered, or no DRP after all (not a
                 # disaster, or activation refused), in which case no RTO clock runs.
@@ -492,6 +500,8 @@ class SlaService:
                 responded = responded or event.at
             if event.kind != "task_completed":
                 continue
+            if provider:
+                provider_done = event.at
             submitted = event.data.get("data") or {}
             if not provider and submitted.get("konfirmasi") == CONFIRMED:
                 resolved = resolved or event.at
@@ -558,10 +568,12 @@ class SlaService:
     def after_step(
         self, instance: Instance, model: ParsedModel, fired: Sequence[str], actor: User | None
     ) -> None:
-        """After an engine step: escalate for the boundary timers that fired, then bring
-        the clocks up to date."""
+        """After an engine step: escalate for the boundary timers that fired, note a case
+        closed unconfirmed, then bring the clocks up to date."""
         if fired:
             self.escalate(instance, model, fired)
+            if model.closes_unconfirmed.intersection(fired):
+                record(self.session, instance, CLOSED_UNCONFIRMED, self.clock.now(), None)
         self.refresh(instance, model, actor)
 
     def escalate(self, instance: Instance, model: ParsedModel, fired: Sequence[str]) -> None:
