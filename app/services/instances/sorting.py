@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
@@ -140,14 +140,15 @@ class InstanceOrder:
 def _beyond(value: ColumnElement[Any] | None, after: Cursor, upward: bool) -> Any:
     """Rows past the cursor within one run: after it on (value, id), upward or downward.
 
-    Written as a range on the value and then the tie on id (`value <= x AND (value < x OR
-    id < y)`), which an index on (value, id) serves on SQLite too; a row comparison
-    `(value, id) < (x, y)` is not used by SQLite on an expression such as the deadline.
+    The row comparison `(value, id) < (x, y)` lets an index on (value, id) start right
+    at the cursor (PostgreSQL, and SQLite on a plain column); the redundant `value <= x`
+    beside it is the range SQLite can use on an expression such as the deadline.
     """
     if value is None:
         return Instance.id > after.id if upward else Instance.id < after.id
     # bound with the column's own type, so a time compares as the column stores it
     mark = literal(after.value, value.type)
+    mine, theirs = tuple_(value, Instance.id), tuple_(mark, literal(after.id))
     if upward:
-        return and_(value >= mark, or_(value > mark, Instance.id > after.id))
-    return and_(value <= mark, or_(value < mark, Instance.id < after.id))
+        return and_(value >= mark, mine > theirs)
+    return and_(value <= mark, mine < theirs)
