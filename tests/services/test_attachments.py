@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import FixedClock
+from app.config import AttachmentLimits, SettingInvalid
 from app.errors import FormInvalid, NotFound
 from app.models import Attachment, User
 from app.services.audit.attachments import AttachmentService, content_type_of, reference
@@ -167,3 +168,20 @@ def test_delete_abandoned_removes_only_old_unlinked_files(
     service.unlink_files(removed)
     assert not (service.directory / old.stored_name).exists()
     assert {a.id for a in session.scalars(select(Attachment))} == {kept.id, young.id}
+
+
+def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("ATTACHMENT_DIR", str(tmp_path))
+    monkeypatch.setenv("ATTACHMENT_MAX_BYTES", "2048")
+    monkeypatch.setenv("ATTACHMENT_MAX_PER_INSTANCE", "5")
+    monkeypatch.setenv("ATTACHMENT_TYPES", ".PDF, png")
+    limits = AttachmentLimits.from_env()
+    assert (limits.directory, limits.max_bytes, limits.max_instance_files) == (tmp_path, 2048, 5)
+    assert limits.types == ("pdf", "png")
+    monkeypatch.setenv("ATTACHMENT_TYPES", "pdf,exe")
+    with pytest.raises(SettingInvalid, match="exe"):
+        AttachmentLimits.from_env()
+    monkeypatch.setenv("ATTACHMENT_TYPES", "")
+    monkeypatch.setenv("ATTACHMENT_MAX_PER_INSTANCE_BYTES", "0")
+    with pytest.raises(SettingInvalid, match="ATTACHMENT_MAX_PER_INSTANCE_BYTES"):
+        AttachmentLimits.from_env()

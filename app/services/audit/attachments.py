@@ -116,9 +116,10 @@ def content_type_of(name: str, declared: str, head: bytes, allowed: tuple[str, .
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = ATTACHMENT_KINDS.get(extension) if extension in allowed else None
     if kind is None:
+        kinds = ", ".join("." + t for t in allowed)
         raise ValueError(
-            f"jenis berkas tidak diterima; yang diterima / file type not accepted; "
-            f"accepted: {', '.join('.' + t for t in allowed)}"
+            f"jenis berkas tidak diterima, yang diterima: {kinds} / "
+            f"file type not accepted, accepted: {kinds}"
         )
     declared = (declared or "").split(";", 1)[0].strip().lower()
     if declared not in (kind.content_type, *kind.declared, *_GENERIC):
