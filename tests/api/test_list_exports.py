@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.services import spreadsheet
+from app.services.catalog import spreadsheet as catalog_sheet
 from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
 from app.services.instances.sorting import SORTS
@@ -41,6 +42,20 @@ class TestSpreadsheetRule:
         assert csv_rows(spreadsheet.write_csv(["a", "b"], [[-1, "biasa"]]))[1] == ["-1", "biasa"]
         sheet = xlsx_sheet(spreadsheet.write_xlsx("t", ["a"], [[-1]]))
         assert (sheet["A2"].value, sheet["A2"].data_type) == (-1, "n")
+
+    def test_the_catalog_export_uses_the_rule_and_reads_its_own_files_back(self):
+        entry = {"code": "X", "name": "=1+2", "description": "-tanpa rumus", "agency": "@pd"}
+        written = catalog_sheet.write_csv([entry])
+        assert "'=1+2" in written.decode("utf-8-sig")
+        entries, problems = catalog_sheet.read_catalog(written, "katalog.csv")
+        assert problems == []
+        assert (entries[0]["name"], entries[0]["description"], entries[0]["agency"]) == (
+            "=1+2",
+            "-tanpa rumus",
+            "@pd",
+        )
+        cell = xlsx_sheet(catalog_sheet.write_xlsx([entry]))["B2"]
+        assert (cell.value, cell.data_type) == ("=1+2", "s")
 
 
 class TestSort:
