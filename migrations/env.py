@@ -3,6 +3,7 @@
 from alembic import context
 
 from app.models import Base
+from app.models.search import include_name
 
 config = context.config
 engine = config.attributes["engine"]
@@ -13,6 +14,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # the search index each database builds its own way
     )
     with context.begin_transaction():
         context.run_migrations()

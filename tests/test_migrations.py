@@ -14,6 +14,7 @@ from app.engine.serializer import load_state
 from app.engine.specs import parse_bundle
 from app.migrations import downgrade, upgrade
 from app.models import Base
+from app.models.search import include_name
 from app.services.context import Platform
 from app.services.process_models.deploy import bundle_from_directory
 from tests.conftest import FORMS, PROCESSES, T0
@@ -22,7 +23,8 @@ from tests.engine.test_runtime import STARTED
 
 def test_models_and_migrations_agree(platform: Platform) -> None:
     with platform.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_downgrade_to_base_and_back(platform: Platform) -> None:

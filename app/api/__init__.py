@@ -25,6 +25,7 @@ def register_api(app: Flask) -> None:
         reference_tables,
         role_assignments,
         schedules,
+        search,
         services,
         tasks,
         users,
@@ -60,6 +61,7 @@ def register_api(app: Flask) -> None:
         forms,
         comments,
         attachments,
+        search,
     ):
         api.register_blueprint(module.blp)
 

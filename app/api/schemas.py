@@ -858,3 +858,28 @@ class AttachmentSchema(Schema):
     name = fields.String(metadata={"description": "The uploaded file's name, without a path"})
     size = fields.Integer(metadata={"description": "Bytes"})
     content_type = fields.String(metadata={"description": "As recognised from the file"})
+
+
+# -- search (issue 12, item 5) --------------------------------------------------------------
+
+
+class SearchQuerySchema(Schema):
+    """`q` is checked by the service, which names it in Indonesian and English."""
+
+    q = fields.String(load_default="", metadata={"description": "Words, each a word's start"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class SearchHitSchema(Schema):
+    id = fields.Integer()
+    reference = fields.String(allow_none=True)
+    process_model_id = fields.String()
+    title = fields.String()
+    snippet = fields.String(metadata={"description": "Plain text around the first match"})
+
+
+class SearchPageSchema(Schema):
+    items = fields.List(fields.Nested(SearchHitSchema))
+    next = fields.Integer(
+        allow_none=True, metadata={"description": "The next page's number, null on the last"}
+    )

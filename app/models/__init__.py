@@ -21,6 +21,7 @@ from app.models.org import (
 from app.models.process_model import ProcessFile, ProcessModel, ProcessModelVersion
 from app.models.reference import ReferenceTable
 from app.models.schedule import Schedule
+from app.models.search import SearchDocument
 from app.models.setting import ProcessSetting
 from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, User
@@ -54,6 +55,7 @@ __all__ = [
     "RoleAssignment",
     "RoleName",
     "Schedule",
+    "SearchDocument",
     "Service",
     "Task",
     "TaskState",

@@ -18,6 +18,7 @@ from app.models import User
 from app.services.accounts.passwords import Passwords
 from app.services.audit.attachments import AttachmentService
 from app.services.casework.comments import CommentService
+from app.services.casework.search import SearchService
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.schedules import ScheduleService
 from app.services.instances.supervision import SupervisionService
@@ -85,6 +86,10 @@ class Platform:
     def comments(self, session: Session) -> CommentService:
         """The work log of instances in `session`."""
         return CommentService(session, self.clock, self.instances(session), self.mail)
+
+    def search(self, session: Session) -> SearchService:
+        """Full-text search over the cases, in `session`."""
+        return SearchService(session, self.instances(session))
 
     def schedules(self, session: Session, actor: User | None = None) -> ScheduleService:
         """Periodic schedules in `session`, changed by `actor` (None: the system)."""

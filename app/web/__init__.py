@@ -30,6 +30,7 @@ def register_web(app: Flask) -> None:
         modeler,
         my_cases,
         nav,
+        search,
         start,
         tasks,
     )
@@ -57,6 +58,7 @@ def register_web(app: Flask) -> None:
         start,
         my_cases,
         comments,
+        search,
     ):
         app.register_blueprint(module.bp)
 

@@ -1,10 +1,11 @@
 """The work log of a case: internal notes and public replies (issue 12, item 2).
 
 Writing one is a single transaction: the comment row, its files linked to the instance,
-a `comment_added` entry in the instance's history (the timeline shows it; internal ones
-are hidden from the requester by `audience.audible`), and, for a public reply, a
-notification to the other side: the requester when staff answer, else the people who
-hold the case's open tasks (its supervisors when nobody does).
+its words in the search index (internal ones for staff only), a `comment_added` entry in
+the instance's history (the timeline shows it; internal ones are hidden from the
+requester by `audience.audible`), and, for a public reply, a notification to the other
+side: the requester when staff answer, else the people who hold the case's open tasks
+(its supervisors when nobody does).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from app.models import (
 from app.services.accounts.permissions import supervisors_of
 from app.services.audit.events import record
 from app.services.casework.audience import COMMENT_EVENT, sees_internal
+from app.services.casework.indexing import index_comment
 from app.services.instances.lifecycle import InstanceService
 from app.services.notifications.messages import MailConfig, NotificationService
 
@@ -158,6 +160,7 @@ class CommentService:
             user,
             data={"comment": comment.id, "visibility": kind, "note": text},
         )
+        index_comment(self.session, instance, comment)
         if kind == Visibility.PUBLIC:
             self._notify(instance, user, text)
         self.session.flush()

@@ -17,6 +17,7 @@ from app.engine.routing import route_for
 from app.engine.runtime import Outcome
 from app.models import Instance, InstanceStatus, Task, TaskState, User
 from app.services.audit.events import record
+from app.services.casework.indexing import index_instance
 
 
 @dataclass
@@ -28,7 +29,8 @@ class TaskRows:
 
 
 def project_instance(session: Session, instance: Instance, outcome: Outcome, now: datetime) -> None:
-    """Write the engine's state, data, status and next timer into the instance row.
+    """Write the engine's state, data, status and next timer into the instance row, and
+    its words into the search index (casework/indexing.py).
 
     A suspended instance stays suspended through a step (a message may still arrive),
     unless the step ended or failed it.
@@ -41,6 +43,7 @@ def project_instance(session: Session, instance: Instance, outcome: Outcome, now
         instance.status = outcome.status
     if outcome.fired:
         record(session, instance, "timer_fired", now, None, data={"elements": outcome.fired})
+    index_instance(session, instance)
 
 
 def project_tasks(

@@ -1,0 +1,84 @@
+"""Keeping the search index in step with the cases (issue 12, item 5).
+
+`index_instance` runs inside `project_instance`, after every start and step, and
+`index_comment` inside `CommentService.post`, so the document changes in the transaction
+that changes the case; the database then updates its own index (a generated tsvector on
+PostgreSQL, FTS5 triggers on SQLite: migration 0019). Only fields that describe the case
+are copied: never NIP/NIK, telephone or e-mail, so no snippet can show them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Agency, Comment, Instance, SearchDocument, Service, Visibility
+
+#: The data fields that describe a case, after its title (`judul`).
+DESCRIBING = ("uraian", "gejala", "uraian_perubahan", "uraian_kejadian")
+
+
+def _scope_names(session: Session, instance: Instance, data: dict[str, Any]) -> list[str]:
+    """The names of the service the data names (what the step is about to move the case
+    to, see `InstanceService._follow_service`), else the instance's, and of its PD."""
+    query = select(Service.name, Agency.name).join(Agency, Agency.id == Service.agency_id)
+    code = data.get("layanan")
+    row = (
+        session.execute(query.where(Service.code == code)).first()
+        if isinstance(code, str)
+        else None
+    )
+    if row is None and instance.service_id is not None:
+        row = session.execute(query.where(Service.id == instance.service_id)).first()
+    if row is not None:
+        return [row[0], row[1]]
+    if instance.agency_id is not None:
+        return [session.scalar(select(Agency.name).where(Agency.id == instance.agency_id)) or ""]
+    return []
+
+
+def _document(session: Session, instance: Instance) -> SearchDocument:
+    """The instance's document: stored, added earlier in this transaction, or new."""
+    document = session.get(SearchDocument, instance.id) or next(
+        (
+            pending
+            for pending in session.new
+            if isinstance(pending, SearchDocument) and pending.instance_id == instance.id
+        ),
+        None,
+    )
+    if document is None:
+        document = SearchDocument(instance_id=instance.id, public_notes="", internal_notes="")
+        session.add(document)
+    return document
+
+
+def index_instance(session: Session, instance: Instance) -> None:
+    """Write the instance's number, title, description and scope into its document.
+
+    Reads without flushing, so the instance row is still written once per step; an
+    unchanged document is not written at all.
+    """
+    data = instance.data if isinstance(instance.data, dict) else {}
+    with session.no_autoflush:
+        parts = [str(data[k]) for k in DESCRIBING if isinstance(data.get(k), str)]
+        parts += _scope_names(session, instance, data)
+        document = _document(session, instance)
+        document.reference = instance.reference or ""
+        document.title = str(data.get("judul") or "")
+        document.body = "\n".join(part for part in parts if part)
+
+
+def index_comment(session: Session, instance: Instance, comment: Comment) -> None:
+    """Add a comment's body to its instance's document, among the notes its visibility
+    lets readers match (internal ones: staff only)."""
+    with session.no_autoflush:
+        if session.get(SearchDocument, instance.id) is None:
+            index_instance(session, instance)
+        document = _document(session, instance)
+    if comment.visibility == Visibility.INTERNAL:
+        document.internal_notes = "\n".join(filter(None, [document.internal_notes, comment.body]))
+    else:
+        document.public_notes = "\n".join(filter(None, [document.public_notes, comment.body]))
