@@ -14,7 +14,7 @@ from app.services.context import Platform
 from app.services.demo import SAMPLE_REQUEST
 from app.services.instances.sorting import SORTS
 from app.services.tasks.inbox import INBOX_SORTS
-from tests.conftest import Auth
+from tests.conftest import T0, Auth
 from tests.services.tracking_data import complaint, service_request
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -129,6 +129,9 @@ class TestInstanceExport:
         assert [c.value for c in cells] == HOSTILE_TITLES  # PMT-...01 to 04, by number
         assert {c.data_type for c in cells} == {"s"}
         assert [row[5].value for row in sheet.iter_rows(min_row=2)] == ["Running"] * 4
+        started = sheet["L2"]  # a real date, in UTC from the API
+        assert (sheet["L1"].value, started.is_date) == ("Started", True)
+        assert started.value == T0.replace(tzinfo=None)
 
     def test_the_filter_and_the_readers_scope_decide_the_rows(self, auth: Auth, platform: Platform):
         service_request(platform)
