@@ -202,20 +202,20 @@ def _filters(options: dict[str, Any]) -> tuple[InstanceFilter, dict[str, str]]:
     elif reference:
         chosen["reference"] = reference
     chosen["overdue"] = args.get("terlambat") == "1"
-    return InstanceFilter(**chosen), errors
     sort = args.get("urut", "")
     if sort and sort not in SORTS:
         errors["urut"] = _("Urutan tidak dikenal.")
     elif sort:
         chosen["sort"] = sort
+    return InstanceFilter(**chosen), errors
 
 
-@bp.get("/proses")
 def _kept_args() -> dict[str, str]:
     """The query string without the page cursors: filters and sort, for links."""
     return {k: v for k, v in request.args.items() if k not in ("setelah", "sebelum") and v}
 
 
+@bp.get("/proses")
 @login_required
 def index() -> Any:
     """The instances the user may see, newest first or as sorted, filtered, a page at
@@ -229,8 +229,8 @@ def _list_page(refusal: dict[str, str] | None = None) -> Any:
     tracking = _tracking()
     options = tracking.options()
     filters, errors = _filters(options)
-    after, before = _cursor("setelah", errors), _cursor("sebelum", errors)
     errors.update(refusal or {})
+    after, before = _cursor("setelah", errors), _cursor("sebelum", errors)
     page = None
     if not errors:
         try:
@@ -246,17 +246,16 @@ def _list_page(refusal: dict[str, str] | None = None) -> Any:
         errors=errors,
         options=options,
         args=args,
-        statuses=[(s.value, status_badge(s)[0]) for s in InstanceStatus],
         sort=filters.sort,
         default_sort=DEFAULT_SORT,
         sorted_by=lambda value: url_for(".index", **{**args, "urut": value}),
         export_max=format_decimal(EXPORT_MAX),
+        statuses=[(s.value, status_badge(s)[0]) for s in InstanceStatus],
         priorities=PRIORITIES,
         **_helpers(),
     ), (422 if errors else 200)
 
 
-# -- one instance -----------------------------------------------------------------------
 def _unknown_format(fmt: str) -> str:
     return _("Format unduhan tidak dikenal (format=%(value)s); pilih csv atau xlsx.", value=fmt)
 
@@ -282,6 +281,7 @@ def export() -> Any:
     )
 
 
+# -- one instance -----------------------------------------------------------------------
 
 
 def _show(instance_id: int, status: int = 200, **extra: Any) -> Any:
@@ -303,7 +303,6 @@ def show(instance_id: int) -> Any:
     return _show(instance_id)
 
 
-@bp.get("/proses/<int:instance_id>/diagram.bpmn")
 @bp.get("/proses/<int:instance_id>/cetak")
 @login_required
 def printable(instance_id: int) -> Any:
@@ -321,6 +320,7 @@ def printable(instance_id: int) -> Any:
     )
 
 
+@bp.get("/proses/<int:instance_id>/diagram.bpmn")
 @login_required
 def diagram(instance_id: int) -> Response:
     """The BPMN XML of the instance's own version, for the viewer."""
