@@ -205,9 +205,11 @@ class SearchService:
         hits = []
         for ident in ids:
             document, model_id = rows[ident]
-            texts = [document.title, document.body, document.public_notes]
+            # The title is shown anyway: the snippet comes from the text below it first.
+            texts = [document.body, document.public_notes]
             if staff:
                 texts.append(document.internal_notes)
+            texts.append(document.title)
             hits.append(
                 SearchHit(
                     id=ident,
