@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     began = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     model = load_model()
-    data = engine_start_data(config.path)
+    data = engine_start_data(config.path, model)
     in_memory = []
     for name in SCRIPT_ENGINES:
         progress(f"(a) {config.engine_instances} instances in memory, {name} script engine")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.config import PROJECT_ROOT
-from app.engine.specs import ParsedModel, parse_bundle
+from app.engine.specs import SETTINGS_VARIABLE, ParsedModel, parse_bundle
 from app.services.demo import AGENCIES, SAMPLE_REQUEST, SERVICES
 from app.services.process_models.deploy import bundle_from_directory
 
@@ -72,11 +72,12 @@ def load_model() -> ParsedModel:
     return parse_bundle(MODEL_ID, bundle_from_directory(BPMN_FILE, FORMS_DIR))
 
 
-def engine_start_data(path: str) -> dict[str, Any]:
+def engine_start_data(path: str, model: ParsedModel) -> dict[str, Any]:
     """The data `InstanceService.start` would hand the engine, without a database.
 
     The catalog facts (`layanan_info`, `perlu_persetujuan`) come from the demo catalog,
-    the one `load_demo` writes, so in-memory runs take the same gateway branches.
+    the one `load_demo` writes, so in-memory runs take the same gateway branches; the
+    model's settings are their defaults (`pengaturan`, where nobody changed them).
     """
     request = request_for(path)
     agencies = dict(AGENCIES)
@@ -96,5 +97,6 @@ def engine_start_data(path: str) -> dict[str, Any]:
             "perlu_persetujuan": types[request["jenis_permintaan"]],
             "pemohon": {"username": REQUESTER, "nama": "Siti Pengguna"},
             "waktu_permintaan": "2026-11-23T02:00:00+00:00",
+            **({SETTINGS_VARIABLE: model.default_settings()} if model.settings else {}),
         }
     raise LookupError(f"service {request['layanan']} is not in the demo catalog")
