@@ -13,12 +13,13 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.util.task import TaskState
 
 from app.clock import SystemClock
 from app.engine.runtime import Runtime
 from app.engine.sandbox import make_script_engine
+from app.engine.script_context import script_context_helpers
 from app.engine.serializer import dump_state, state_from_json, state_to_json
 from app.engine.specs import ParsedModel
 from bench.flow import STEPS
@@ -28,8 +29,11 @@ SCRIPT_ENGINES = ("default", "restricted")
 
 
 def script_engine(name: str) -> PythonScriptEngine:
-    """SpiffWorkflow's own engine (`default`) or the app's sandbox (`restricted`)."""
-    return PythonScriptEngine() if name == "default" else make_script_engine()
+    """SpiffWorkflow's own engine (`default`) or the app's sandbox (`restricted`), both
+    with the helpers the diagrams call (`script_context`)."""
+    if name == "default":
+        return PythonScriptEngine(environment=TaskDataEnvironment(script_context_helpers()))
+    return make_script_engine(helpers=script_context_helpers())
 
 
 @dataclass(frozen=True)
