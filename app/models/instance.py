@@ -45,6 +45,9 @@ class Instance(Base):
         Index("ix_process_instance_timer", "status", "next_timer_at"),
         Index("ix_process_instance_model_status", "process_model_id", "status"),
         Index("ix_process_instance_resolution_due", "status", "resolution_due_at"),
+        # the instance list's seek in these orders (app/services/instances/sorting.py)
+        Index("ix_process_instance_status_id", "status", "id"),
+        Index("ix_process_instance_priority_id", "priority", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
