@@ -46,7 +46,14 @@ INFRA = "Administrator Infrastruktur dan Aplikasi"
 REPORTER = "penyedia"
 
 # What the runtime puts into the instance data at start (besides the start form).
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "sla", "nomor_referensi"}
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "pemohon",
+    "waktu_permintaan",
+    "sla",
+    "nomor_referensi",
+    "pengaturan",
+}
 NOMOR = "ADU-2026-000001"
 DRP_MESSAGE = "pemulihan-layanan"
 DRP_DONE = "pemulihan-layanan-selesai"
@@ -526,13 +533,16 @@ def test_response_timers_stop_once_the_complaint_is_classified(procedure):
 def test_resolution_timers_escalate_to_levels_2_and_3_until_the_reporter_confirms(procedure):
     clock = procedure.clock
     run = start_with_deadlines(procedure)
+    # A PD that waits 30 working days for the reporter before closing by itself.
+    run.set_variables({"pengaturan": {"batas_konfirmasi_hari_kerja": 30}})
     clock.advance(timedelta(minutes=10))
     run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
     run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
     assert run.ready_ids() == ["konfirmasi_aduan"]
-    assert run.waiting_ids() == [
+    assert sorted(run.waiting_ids()) == [
         "eskalasi_penyelesaian_2_konfirmasi",
         "eskalasi_penyelesaian_3_konfirmasi",
+        "tutup_otomatis_aduan",
     ]
 
     clock.set(just_after("penyelesaian_peringatan"))
@@ -544,7 +554,7 @@ def test_resolution_timers_escalate_to_levels_2_and_3_until_the_reporter_confirm
     breached = run.fire_timers()
     assert breached.fired == ["eskalasi_penyelesaian_3_konfirmasi"]
     assert run.ready_ids() == ["konfirmasi_aduan"]
-    assert breached.next_timer_at is None
+    assert breached.next_timer_at > clock.now()  # the closing timer still waits
 
     # The escalation branches ended by themselves; confirming still closes the ticket.
     run.complete("konfirmasi_aduan", STARTER_LANE, DITERIMA)
@@ -639,7 +649,12 @@ def test_no_deadline_means_the_timers_never_fire(procedure):
 
 
 def boundary_events(tree):
-    return tree.findall("bpmn:process/bpmn:boundaryEvent", NS)
+    """The escalation timers (the confirmation's closing timer is tested on its own)."""
+    return [
+        event
+        for event in tree.findall("bpmn:process/bpmn:boundaryEvent", NS)
+        if event.get("id").startswith("eskalasi_")
+    ]
 
 
 EXPECTED_ESCALATIONS = {
@@ -876,3 +891,21 @@ def test_messages_link_the_procedures():
     # The recovery loop moved to Pemulihan Layanan.
     for gone in ("pemulihan_layanan", "gw_pulih", "gw_gabung_pemulihan"):
         assert process.find(f"*[@id='{gone}']", NS) is None, gone
+
+
+def test_an_unconfirmed_complaint_closes_by_itself_after_the_pds_working_days(procedure):
+    """A product addition (setting batas_konfirmasi_hari_kerja, 5 by default): asked on
+    Monday 23 November, the reporter has until Monday 30 November 16:00 WIB."""
+    clock = procedure.clock
+    run = procedure.start(PELAPORAN)
+    run.complete("klasifikasi_aduan", ADMIN, KLASIFIKASI)
+    run.complete("penanganan_aduan_admin", ADMIN, TERSELESAIKAN)
+    assert run.outcome.next_timer_at == datetime(2026, 11, 30, 9, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 30, 9, 0, 1, tzinfo=UTC))
+    closed = run.fire_timers()
+    assert closed.fired == ["tutup_otomatis_aduan"]
+    assert run.status == "complete"
+    assert run.data["ditutup_tanpa_konfirmasi"] is True
+    assert run.data["konfirmasi"] == "diterima"
+    assert run.data["status"] == "ditutup"
+    assert "kepuasan" not in run.data

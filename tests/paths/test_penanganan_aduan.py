@@ -235,3 +235,27 @@ def test_a_complaint_waiting_on_a_long_recovery_still_escalates(
     ]
     notices = drive.auth.get("pj.layanan", "/api/v1/notifications").json["items"]
     assert any(n["kind"] == "escalation" for n in notices)
+
+
+def test_unconfirmed_closes_by_itself_and_still_asks_for_the_root_cause(
+    drive: Driver, platform: Platform
+) -> None:
+    """A product addition (setting batas_konfirmasi_hari_kerja, 5 by default): the complaint
+    closes accepted, the analysis asked for still starts, and the resolution clock stops
+    when the confirmation was asked, within its 48-hour target."""
+    complaint_id = _classified(drive)
+    drive.complete("admin.layanan", complaint_id, "penanganan_aduan_admin", RECURRING)
+    tick(platform, datetime(2026, 11, 30, 9, 1, tzinfo=UTC))  # Monday 16:01 WIB
+    closed = drive.instance(REPORTER, complaint_id)
+    assert closed["status"] == "complete"
+    assert closed["data"]["ditutup_tanpa_konfirmasi"] is True
+    assert closed["data"]["status"] == "ditutup"
+    [problem] = closed["children"]
+    assert problem["process_model_id"] == "manajemen-masalah"
+    [handled] = [
+        event["at"]
+        for event in closed["events"]
+        if event["kind"] == "task_completed" and event["data"]["task"] == "penanganan_aduan_admin"
+    ]
+    assert closed["sla"]["resolved_at"] == handled
+    assert closed["sla"]["resolution_met"] is True
