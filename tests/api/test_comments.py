@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Attachment, Notification, User
 from app.services.context import Platform
@@ -263,17 +263,50 @@ def test_attachments_are_the_authors_own_linked_to_the_case(auth: Auth, platform
     assert again.status_code == 422  # one file, one comment
 
 
+def test_attachments_over_the_cases_limit_are_422_naming_attachments(
+    auth: Auth, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limits a form's file fields have (AttachmentClaims) bind a comment too."""
+    limits = dataclasses.replace(platform.settings.attachments, max_instance_files=1)
+    monkeypatch.setattr(platform.settings, "attachments", limits)
+    instance_id = _filed(auth)
+    first, second = _upload(platform, "admin.layanan"), _upload(platform, "admin.layanan")
+    both = _post(
+        auth,
+        "admin.layanan",
+        instance_id,
+        body="Dua",
+        visibility="public",
+        attachments=[first, second],
+    )
+    assert both.status_code == 422
+    assert both.json["errors"]["attachments"] == [
+        "paling banyak 1 lampiran per kasus / at most 1 attachments per case"
+    ]
+    one = _post(
+        auth, "admin.layanan", instance_id, body="Satu", visibility="public", attachments=[first]
+    )
+    assert one.status_code == 201, one.json
+    again = _post(
+        auth, "admin.layanan", instance_id, body="Lagi", visibility="public", attachments=[second]
+    )
+    assert again.status_code == 422
+    assert "attachments" in again.json["errors"]
+    assert _bodies(auth, "admin.layanan", instance_id) == ["Satu"]
+
+
 def _upload(platform: Platform, username: str) -> int:
     """An upload's row, as the attachment store leaves it before a form uses it."""
     with platform.sessions() as session, session.begin():
         user = session.scalars(select(User).where(User.username == username)).one()
+        mine = session.scalar(select(func.count()).where(Attachment.uploaded_by_id == user.id))
         row = Attachment(
             uploaded_by_id=user.id,
             name="bukti.png",
             content_type="image/png",
             size=10,
             sha256="0" * 64,
-            stored_name=f"{username}-bukti",
+            stored_name=f"{username}-bukti-{mine}",
             uploaded_at=T0,
         )
         session.add(row)

@@ -156,3 +156,40 @@ def test_the_api_lists_the_callers_own_cases_in_words(auth: Auth) -> None:
     bad = auth.get("pengguna", "/api/v1/process-instances?mine=kadang")
     assert bad.status_code == 422
     assert "mine" in bad.json["errors"]
+
+
+def test_the_requester_is_told_why_a_supervisor_terminated_the_case(
+    auth: Auth, client: FlaskClient, platform: Platform
+) -> None:
+    case = _start(auth)
+    token = client_sign_in(client, "pj.layanan")
+    done = client.post(
+        f"/proses/{case['id']}/hentikan", data={"csrf_token": token, "reason": "Laporan ganda"}
+    )
+    assert done.status_code == 302
+    with platform.sessions() as session:
+        [notice] = session.scalars(
+            select(Notification).where(
+                Notification.instance_id == case["id"], Notification.kind == "case_closed"
+            )
+        )
+        assert notice.user.username == "pengguna"
+        assert notice.title == f"{case['reference']} dihentikan / terminated"
+        assert "Alasan: Laporan ganda" in notice.body
+
+
+def test_a_supervisor_who_terminates_their_own_case_is_not_told(
+    auth: Auth, client: FlaskClient, platform: Platform
+) -> None:
+    own = auth.post(
+        "pj.layanan",
+        "/api/v1/process-instances",
+        json={"process_model_id": "permintaan-layanan", "data": SAMPLE_REQUEST},
+    )
+    assert own.status_code == 201, own.json
+    token = client_sign_in(client, "pj.layanan")
+    done = client.post(
+        f"/proses/{own.json['id']}/hentikan", data={"csrf_token": token, "reason": "Salah"}
+    )
+    assert done.status_code == 302
+    assert "case_closed" not in [kind for kind, _ in _notices(platform, "pj.layanan")]

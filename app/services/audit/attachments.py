@@ -21,7 +21,7 @@ import logging
 import os
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -168,7 +168,9 @@ class AttachmentClaims:
         claimed = Claimed()
         claimed.data = self._walk(data, user, instance_id, "", errors, claimed)
         if not errors:
-            self._within_instance_limits(instance_id, claimed.new, errors)
+            message = self.over_instance_limits(instance_id, list(claimed.new.values()))
+            if message is not None:
+                errors.update({path: [message] for path in claimed.new})
         if errors:
             raise FormInvalid("Lampiran tidak valid / invalid attachment", errors)
         return claimed
@@ -216,11 +218,17 @@ class AttachmentClaims:
             claimed.new[path] = attachment
         return reference(attachment)
 
-    def _within_instance_limits(
-        self, instance_id: int | None, new: dict[str, Attachment], errors: dict[str, list[str]]
-    ) -> None:
+    def over_instance_limits(
+        self, instance_id: int | None, new: Sequence[Attachment]
+    ) -> str | None:
+        """Why linking `new` (files not linked to any instance yet) would take the instance
+        over `max_instance_files` or `max_instance_bytes`, or None when it fits.
+
+        Public so that every way of linking files to a case (a form's file fields, a work
+        log comment) applies the one rule.
+        """
         if not new:
-            return
+            return None
         files, size = 0, 0
         if instance_id is not None:
             files, size = self.session.execute(
@@ -230,17 +238,14 @@ class AttachmentClaims:
             ).one()
         limits = self.limits
         if files + len(new) > limits.max_instance_files:
-            message = (
+            return (
                 f"paling banyak {limits.max_instance_files} lampiran per kasus / "
                 f"at most {limits.max_instance_files} attachments per case"
             )
-        elif size + sum(a.size for a in new.values()) > limits.max_instance_bytes:
+        if size + sum(a.size for a in new) > limits.max_instance_bytes:
             total = _size(limits.max_instance_bytes)
-            message = f"lampiran kasus melebihi {total} / the case's attachments exceed {total}"
-        else:
-            return
-        for path in new:
-            errors[path] = [message]
+            return f"lampiran kasus melebihi {total} / the case's attachments exceed {total}"
+        return None
 
     def link(self, claimed: Claimed, instance: Instance) -> None:
         """Tie the files a successful start or completion referenced to its instance.

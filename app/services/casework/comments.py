@@ -128,7 +128,9 @@ class CommentService:
         Args:
             body: plain text, 1 to `BODY_MAX` characters once trimmed.
             visibility: "internal" (staff only) or "public" (the requester too).
-            attachments: ids of files `user` uploaded, not yet on another case or comment.
+            attachments: ids of files `user` uploaded, not yet on another case or comment;
+                the case may then hold no more files or bytes than a form's file fields
+                allow (`AttachmentClaims.over_instance_limits`).
 
         Raises:
             NotFound: no such instance.
@@ -197,6 +199,8 @@ class CommentService:
     def _files(
         self, user: User, instance: Instance, ids: Any, errors: dict[str, list[str]]
     ) -> list[Attachment]:
+        """The comment's files: only the author's own uploads (a staff note must not take
+        over a file the requester sent with a form), within the case's limits."""
         if ids is None:
             return []
         if not isinstance(ids, list) or len(ids) > ATTACHMENTS_MAX:
@@ -232,6 +236,11 @@ class CommentService:
                 ]
                 continue
             found.append(attachment)
+        over = self.instances.attachments.over_instance_limits(
+            instance.id, [a for a in found if a.instance_id is None]
+        )
+        if over is not None:
+            errors["attachments"] = [over]
         return found
 
     def _notify(self, instance: Instance, author: User, text: str) -> None:

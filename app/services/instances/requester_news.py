@@ -4,7 +4,9 @@ A requester hears of a task of theirs when it is offered (`offering.offer`), but
 nothing else: not that the service desk took the case on, not that it moved to the
 infrastructure administrator, not that it was closed. Procedures that have a requester's
 lane (`Pemohon`: requests, complaints) tell their starter when the case reaches a step of
-another lane and when it ends, unless the starter did it themselves.
+another lane and when it ends, unless the starter did it themselves. A case a supervisor
+terminates ends outside the diagram, so `tell_requester_terminated` says so, with the
+supervisor's reason: otherwise the requester would only find it closed on their page.
 """
 
 from __future__ import annotations
@@ -64,3 +66,28 @@ def tell_requester(
             link,
             instance,
         )
+
+
+def tell_requester_terminated(
+    session: Session,
+    clock: Clock,
+    mail: MailConfig,
+    instance: Instance,
+    model: ParsedModel,
+    actor: User,
+    reason: str,
+) -> None:
+    """Notify the starter that `actor` terminated their case, and why (kind
+    `case_closed`, as for any other end), unless they terminated it themselves."""
+    if not has_requester(model) or actor.id == instance.started_by_id:
+        return
+    number = instance.reference or f"#{instance.id}"
+    NotificationService(session, clock, mail).notify(
+        [instance.started_by],
+        CASE_CLOSED,
+        f"{number} dihentikan / terminated",
+        f"Kasus Anda {number} dihentikan oleh petugas. Alasan: {reason} / "
+        f"Your case {number} was terminated by staff. Reason: {reason}",
+        f"/proses/{instance.id}",
+        instance,
+    )
