@@ -193,3 +193,13 @@ def test_a_supervisor_who_terminates_their_own_case_is_not_told(
     )
     assert done.status_code == 302
     assert "case_closed" not in [kind for kind, _ in _notices(platform, "pj.layanan")]
+
+
+def test_terminating_through_the_api_tells_the_requester_too(
+    auth: Auth, platform: Platform
+) -> None:
+    case = _start(auth)
+    done = auth.post("pj.layanan", f"/api/v1/process-instances/{case['id']}/terminate", json={})
+    assert done.status_code == 200, done.json
+    notices = [title for kind, title in _notices(platform, "pengguna") if kind == "case_closed"]
+    assert notices == [f"{case['reference']} dihentikan / terminated"]

@@ -48,7 +48,7 @@ from app.services.instances.personal_data import Disclosure
 from app.services.instances.projection import project_end, project_instance, project_tasks
 from app.services.instances.races import lost_race_is_conflict
 from app.services.instances.recurrence import open_problem_if_recurring
-from app.services.instances.requester_news import tell_requester
+from app.services.instances.requester_news import tell_requester, tell_requester_terminated
 from app.services.instances.sorting import DEFAULT_SORT, InstanceOrder
 from app.services.instances.start_data import start_variables
 from app.services.notifications.messages import MailConfig
@@ -457,7 +457,7 @@ class InstanceService:
 
     def terminate(self, instance_id: int, user: User, reason: str | None = None) -> Instance:
         """End an instance for good; its open tasks are cancelled. `reason`, when given,
-        is kept in the `instance_terminated` event."""
+        is kept in the `instance_terminated` event and told to the requester."""
         with lost_race_is_conflict():
             instance = self.supervised(instance_id, user)
             if instance.status in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED):
@@ -473,4 +473,7 @@ class InstanceService:
             stated = {"reason": reason} if reason else {}
             record(self.session, instance, "instance_terminated", now, user, data=stated)
             self.session.flush()
+        tell_requester_terminated(
+            self.session, self.clock, self.mail, instance, self.model_for(instance), user, reason
+        )
         return instance

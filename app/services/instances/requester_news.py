@@ -75,19 +75,20 @@ def tell_requester_terminated(
     instance: Instance,
     model: ParsedModel,
     actor: User,
-    reason: str,
+    reason: str | None,
 ) -> None:
     """Notify the starter that `actor` terminated their case, and why (kind
     `case_closed`, as for any other end), unless they terminated it themselves."""
     if not has_requester(model) or actor.id == instance.started_by_id:
         return
     number = instance.reference or f"#{instance.id}"
+    why, because = (f" Alasan: {reason}", f" Reason: {reason}") if reason else ("", "")
     NotificationService(session, clock, mail).notify(
         [instance.started_by],
         CASE_CLOSED,
         f"{number} dihentikan / terminated",
-        f"Kasus Anda {number} dihentikan oleh petugas. Alasan: {reason} / "
-        f"Your case {number} was terminated by staff. Reason: {reason}",
+        f"Kasus Anda {number} dihentikan oleh petugas.{why} / "
+        f"Your case {number} was terminated by staff.{because}",
         f"/proses/{instance.id}",
         instance,
     )

@@ -18,7 +18,6 @@ from app.models import REQUESTER_LANE, Instance, InstanceStatus, Task, TaskState
 from app.services.audit.events import record
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.races import lost_race_is_conflict
-from app.services.instances.requester_news import tell_requester_terminated
 from app.services.notifications.messages import MailConfig, notify_task_candidates
 from app.services.ports import Specs
 
@@ -62,18 +61,7 @@ class SupervisionService:
                 so nothing changes).
             NotFound, NotPermitted, Conflict: as `InstanceService.terminate`.
         """
-        stated = _reason(reason, required=True)
-        instance = self.instances.terminate(instance_id, user, stated)
-        tell_requester_terminated(
-            self.session,
-            self.clock,
-            self.mail,
-            instance,
-            self.instances.model_for(instance),
-            user,
-            stated,
-        )
-        return instance
+        return self.instances.terminate(instance_id, user, _reason(reason, required=True))
 
     def reassign(
         self, instance_id: int, task_id: str, username: str, user: User, note: str | None = None
