@@ -163,7 +163,10 @@ def test_escalation_at_75_and_100_percent_through_spbe_tick(
     )
     confirm = _task(auth, "penyedia", instance_id, "konfirmasi_aduan")
     done = _complete(
-        auth, "penyedia", confirm, {"konfirmasi": "diterima", "cara_konfirmasi": "web", "kepuasan": 5}
+        auth,
+        "penyedia",
+        confirm,
+        {"konfirmasi": "diterima", "cara_konfirmasi": "web", "kepuasan": 5},
     )
     assert done["status"] == "complete"
     assert done["sla"]["resolved_at"] == "2026-11-30T07:01:00+00:00"

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sla.calendar import (
-    end_of_working_days,
     ALWAYS_OPEN,
     CLOSED_WEEK,
     WorkingCalendar,
     add_working_time,
+    end_of_working_days,
     explain,
     indonesian_government_default,
     is_working_time,
