@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -23,6 +23,7 @@ from app.config import SettingInvalid, Settings
 from app.database import DatabaseUnavailable
 from app.errors import DeploymentInvalid, DomainError
 from app.services.context import Platform
+from app.worker import start_in_background, tick_once, work
 
 
 class _Context:
@@ -150,14 +151,28 @@ def demo(ctx: _Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--worker/--no-worker",
+    "with_worker",
+    default=True,
+    show_default=True,
+    help="Also fire timers and periodic starts in a thread (off when `spbe worker` runs).",
+)
 @pass_context
-def serve(ctx: _Context, host: str, port: int, threads: int) -> None:
-    """Serve the web app and API (waitress)."""
+def serve(ctx: _Context, host: str, port: int, threads: int, with_worker: bool) -> None:
+    """Serve the web app and API (waitress); by default also the worker's loop, so that
+    timers fire in the embedded default without a second command."""
     from waitress import serve as waitress_serve
 
     from app import create_app
 
-    app = create_app(platform=ctx.platform())
+    platform = ctx.platform()
+    app = create_app(platform=platform)
+    if with_worker:
+        start_in_background(platform)
+        click.echo(
+            "timers: fired by this server every 5 s (--no-worker to leave them to spbe worker)"
+        )
     click.echo(f"serving on http://{host}:{port}")
     waitress_serve(app, host=host, port=port, threads=threads)
 
@@ -176,28 +191,6 @@ def _parse_at(value: str | None) -> Clock | None:
     return FixedClock(moment)
 
 
-def _tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
-    """One pass: periodic procedures that are due start, due timers fire, and files no
-    instance took within a day of their upload are removed."""
-    from app.services.audit.attachments import remove_abandoned
-    from app.services.instances.schedules import fire_due_schedules
-
-    for started in fire_due_schedules(platform.sessions, platform.instances):
-        echo(
-            f"schedule {started.schedule_id}: started instance {started.instance_id} "
-            f"for {started.period}"
-        )
-    fired = platform.timers().tick(limit)
-    for item in fired:
-        echo(
-            f"instance {item.instance_id}: fired {', '.join(item.elements) or '-'} -> {item.status}"
-        )
-    removed = remove_abandoned(platform.sessions, platform.attachments)
-    if removed:
-        echo(f"{removed} abandoned attachment(s) removed")
-    return len(fired)
-
-
 @main.command()
 @click.option("--at", "at", default=None, help="Act as if it were this time (ISO-8601).")
 @click.option("--limit", default=100, show_default=True, type=int)
@@ -208,7 +201,7 @@ def tick(ctx: _Context, at: str | None, limit: int) -> None:
     from app.services.notifications.messages import deliver_mail
 
     platform = ctx.platform(_parse_at(at))
-    count = _tick_once(platform, limit, click.echo)
+    count = tick_once(platform, limit, click.echo)
     click.echo(f"{count} instance(s) advanced")
     try:
         mail = deliver_mail(platform.sessions, platform.clock, platform.settings, limit)
@@ -227,26 +220,9 @@ def tick(ctx: _Context, at: str | None, limit: int) -> None:
 @pass_context
 def worker(ctx: _Context, interval: float, limit: int) -> None:
     """Fire due timers and send due e-mail in a loop; several workers may run at once."""
-    from app.services.notifications.messages import deliver_mail
-
-    platform = ctx.platform()
     click.echo(f"worker started (every {interval}s)")
-    log = logging.getLogger("spbe.worker")
     try:
-        while True:
-            try:
-                _tick_once(platform, limit, log.info)
-            except DatabaseUnavailable as err:
-                log.error("%s", err)
-            except Exception:  # noqa: BLE001 - the worker loop must survive one bad pass
-                log.exception("timer pass failed")
-            try:  # apart from timers: a broken mail server must not stop the timers
-                mail = deliver_mail(platform.sessions, platform.clock, platform.settings, limit)
-                if mail is not None and any(mail):
-                    log.info("e-mail: %s sent, %s failed", *mail)
-            except Exception:  # noqa: BLE001 - nor may a mail problem end the loop
-                log.exception("mail pass failed")
-            time.sleep(interval)
+        work(ctx.platform(), interval, limit, threading.Event())
     except KeyboardInterrupt:
         click.echo("worker stopped")
 
