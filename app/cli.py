@@ -150,7 +150,14 @@ def demo(ctx: _Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web processes: 1 serves with waitress; more with gunicorn (PostgreSQL).",
+)
 @click.option(
     "--worker/--no-worker",
     "with_worker",
@@ -159,20 +166,27 @@ def demo(ctx: _Context) -> None:
     help="Also fire timers and periodic starts in a thread (off when `spbe worker` runs).",
 )
 @pass_context
-def serve(ctx: _Context, host: str, port: int, threads: int, with_worker: bool) -> None:
-    """Serve the web app and API (waitress); by default also the worker's loop, so that
-    timers fire in the embedded default without a second command."""
+def serve(
+    ctx: _Context, host: str, port: int, threads: int, workers: int, with_worker: bool
+) -> None:
+    """Serve the web app and API: one waitress process, or `--workers` gunicorn processes
+    with `--threads` each; by default also the worker's loop, so that timers fire in the
+    embedded default without a second command."""
+    platform = ctx.platform()
+    if with_worker:
+        start_in_background(platform)
+        click.echo("timers: fired by this server every 5 s (--no-worker: left to spbe worker)")
+    if workers > 1:
+        from app.serving import Server
+
+        click.echo(f"serving on http://{host}:{port} with {workers} processes x {threads} threads")
+        Server(ctx.settings, f"{host}:{port}", workers, threads).run()
+        return
     from waitress import serve as waitress_serve
 
     from app import create_app
 
-    platform = ctx.platform()
     app = create_app(platform=platform)
-    if with_worker:
-        start_in_background(platform)
-        click.echo(
-            "timers: fired by this server every 5 s (--no-worker to leave them to spbe worker)"
-        )
     click.echo(f"serving on http://{host}:{port}")
     waitress_serve(app, host=host, port=port, threads=threads)
 
