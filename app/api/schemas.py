@@ -381,8 +381,16 @@ class OptionsSchema(Schema):
     oneOf = fields.List(fields.Nested(OptionSchema))  # noqa: N815 - the JSON Schema keyword
 
 
+class InstanceSummarySchema(InstanceSchema):
+    """An instance in a list: without `data`, which a reader fetches per instance, so a
+    page of big instances stays small."""
+
+    class Meta:
+        exclude = ("data",)
+
+
 class InstancePageSchema(Schema):
-    items = fields.List(fields.Nested(InstanceSchema))
+    items = fields.List(fields.Nested(InstanceSummarySchema))
     total = fields.Integer()
 
 

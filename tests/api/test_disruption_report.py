@@ -68,7 +68,8 @@ def test_a_reported_disruption_becomes_a_complaint_timed_from_the_report(
     complaints = auth.get(
         "pj.layanan", "/api/v1/process-instances?process_model_id=penanganan-aduan"
     ).json["items"]
-    [complaint] = [c for c in complaints if (c["parent"] or {}).get("id") == request["id"]]
+    [listed] = [c for c in complaints if (c["parent"] or {}).get("id") == request["id"]]
+    complaint = auth.get("pj.layanan", f"/api/v1/process-instances/{listed['id']}").json
     assert complaint["started_by"] == "pengguna"
     assert complaint["data"]["pemohon"]["username"] == "pengguna"
     assert complaint["data"]["nomor_permintaan"] == request["reference"]

@@ -4,10 +4,10 @@ NIP/NIK, telephone and e-mail in an instance's data and history are shown to the
 requester, to the users who can act on (or did act on) the instance's tasks, and to the
 supervisors of its service or PD (Penanggung Jawab, Pimpinan PD); everyone else who may see
 the instance (an Analis Proses, Admin Sistem, a coordinator) gets them masked, in the API
-and on the pages alike: an instance, the list and its record-number search, the history,
-and a task read (`TaskService.get`: a holder of a closed task's lane role who never acted
-reads it masked). The inbox and instance-list pages and the catalog export show no
-personal field at all.
+and on the pages alike: an instance, the history, and a task read (`TaskService.get`: a
+holder of a closed task's lane role who never acted reads it masked). The API's instance
+list and its record-number search carry no instance data; the inbox and instance-list
+pages, their searches and the exports no personal field.
 """
 
 from __future__ import annotations
