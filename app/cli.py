@@ -241,6 +241,49 @@ def worker(ctx: _Context, interval: float, limit: int) -> None:
         click.echo("worker stopped")
 
 
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@pass_context
+def backup(ctx: _Context, path: Path) -> None:
+    """Back up the database and its attachments into one file at PATH (a folder: a dated
+    file in it); safe while the server runs. PostgreSQL needs pg_dump."""
+    from app.services.operations.archive import BackupRefused, summary
+    from app.services.operations.backups import Backups
+
+    platform = ctx.platform()
+    backups = Backups(platform.engine, ctx.settings.attachments.directory, platform.clock)
+    try:
+        written, manifest = backups.create(path, click.echo)
+    except BackupRefused as err:
+        _fail(str(err), 2)
+        return
+    click.echo(f"backup written: {written}")
+    click.echo(summary(manifest))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Replace a database that already holds data (it is lost)."
+)
+@pass_context
+def restore(ctx: _Context, path: Path, force: bool) -> None:
+    """Restore a backup made by `spbe backup` into DATABASE_URL (a fresh database unless
+    --force) and ATTACHMENT_DIR, migrating it up to this version. Stop the server first.
+    PostgreSQL needs pg_restore."""
+    from app.services.operations.archive import BackupRefused
+    from app.services.operations.backups import Backups
+
+    platform = ctx.platform()
+    backups = Backups(platform.engine, ctx.settings.attachments.directory, platform.clock)
+    try:
+        backups.restore(path, force, click.echo)
+    except BackupRefused as err:
+        _fail(str(err), 2)
+        return
+    click.echo(f"restored {path}")
+
+
 @main.group(cls=_Group)
 def users() -> None:
     """Users and their roles."""

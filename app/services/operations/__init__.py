@@ -1,0 +1,1 @@
+"""Running the installation itself rather than its cases: backups and restores."""
