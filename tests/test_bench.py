@@ -25,3 +25,18 @@ def test_bench_quick_run_reports_every_part(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "latest.json").read_text())["report"]
     [sqlite] = report["backends"]
     assert all(point["visible"] == point["expected"] for point in sqlite["inbox"])
+
+
+def test_the_load_bench_runs_clients_against_several_processes() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--clients", "2", "--seconds", "2"]
+        + ["--workers", "2", "--threads", "2"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "completed flows: " in result.stdout
+    assert "other errors: 0" in result.stdout
