@@ -27,8 +27,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(user: User) -> str:
-    """A signed bearer token naming the user; valid for the configured max age."""
-    return _serializer().dumps({"uid": user.id})
+    """A signed bearer token naming the user and their `token_version`; valid for the
+    configured max age, and until the version is bumped (`AccountService.revoke_tokens`)."""
+    return _serializer().dumps({"uid": user.id, "ver": user.token_version})
 
 
 def current_user() -> User:
@@ -51,6 +52,8 @@ def _user_from_token() -> User:
     user = session().get(User, payload.get("uid")) if isinstance(payload, dict) else None
     if user is None or not user.active:
         raise Unauthorized("Token tidak valid / invalid token")
+    if payload.get("ver") != user.token_version:
+        raise Unauthorized("Token sudah dicabut / token revoked")
     return user
 
 

@@ -47,7 +47,8 @@ def grant(body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/<int:assignment_id>", methods=["DELETE"])
 @authenticated
 @blp.response(204)
+@blp.alt_response(409, description="The last active Admin Sistem's (errors name `role`)")
 def revoke(assignment_id: int) -> None:
-    """Revoke one assignment."""
+    """Revoke one assignment; the last active Admin Sistem keeps theirs (409)."""
     admin_accounts().revoke_assignment(assignment_id)
     session().commit()

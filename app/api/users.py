@@ -50,8 +50,15 @@ def get_user(username: str) -> dict[str, Any]:
 @authenticated
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
+@blp.alt_response(
+    409, description="Deactivating the last active Admin Sistem (errors name `active`)"
+)
 def update_user(body: dict[str, Any], username: str) -> dict[str, Any]:
-    """Change details or password; `active: false` deactivates and releases claimed tasks."""
+    """Change details or password; `active: false` deactivates and releases claimed tasks.
+
+    A new password or a deactivation revokes the user's API tokens; the last active Admin
+    Sistem cannot be deactivated (409).
+    """
     user = admin_accounts().update_user(
         username,
         full_name=body.get("full_name"),

@@ -24,7 +24,7 @@ from app.models.schedule import Schedule
 from app.models.search import SearchDocument
 from app.models.setting import ProcessSetting
 from app.models.task import Task, TaskState
-from app.models.user import RoleAssignment, User
+from app.models.user import RoleAssignment, SignInFailure, User
 
 __all__ = [
     "OPEN_STATUSES",
@@ -57,6 +57,7 @@ __all__ = [
     "Schedule",
     "SearchDocument",
     "Service",
+    "SignInFailure",
     "Task",
     "TaskState",
     "User",

@@ -22,6 +22,9 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    #: Carried in every API token; bumping it (password change, deactivation, sign-out)
+    #: makes every token issued before answer 401 (`AccountService.revoke_tokens`).
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     created_at: Mapped[datetime]
 
@@ -61,3 +64,21 @@ class RoleAssignment(Base):
         if self.agency_id is not None:
             return f"agency:{self.agency_id}"
         return "global"
+
+
+class SignInFailure(Base):
+    """One refused sign-in, counted by `SignInGuard` per account and per address while it
+    is inside the throttling window, then pruned. Kept in the database so every web and
+    worker process sees the same counts."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (
+        Index("ix_sign_in_failure_username_at", "username", "at"),
+        Index("ix_sign_in_failure_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The name as typed, whether or not such an account exists.
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(index=True)

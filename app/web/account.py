@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.request_scope import platform
 from app.request_scope import session as db_session
+from app.services.accounts.sign_in_guard import SignInGuard, SignInLocked
 from app.services.accounts.users import AccountService
 from app.web.access import SignedIn
 from app.web.i18n import LANGUAGES
@@ -42,11 +44,30 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> Any:
-    """The sign-in page; a wrong name or password says so without telling which."""
+    """The sign-in page; a wrong name or password says so without telling which.
+
+    Too many failures for the name or the address (`SignInGuard`) answer 429 with
+    `Retry-After` and say how many minutes to wait, even with the right password.
+    """
     form = SignInForm()
     if form.validate_on_submit():
         accounts = AccountService(db_session(), platform().clock, passwords=platform().passwords)
-        user = accounts.authenticate(form.username.data.strip(), form.password.data)
+        guard = SignInGuard(db_session(), platform().clock)
+        try:
+            user = guard.sign_in(
+                accounts, form.username.data.strip(), form.password.data, request.remote_addr
+            )
+        except SignInLocked as locked:
+            flash(
+                _(
+                    "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.",
+                    minutes=math.ceil(locked.retry_after / 60),
+                ),
+                "error",
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, locked.status, {"Retry-After": str(locked.retry_after)}
+        db_session().commit()
         if user is not None:
             login_user(SignedIn(user))
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))

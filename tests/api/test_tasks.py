@@ -124,6 +124,7 @@ def test_openapi_describes_every_endpoint(client) -> None:
     paths = spec["paths"]
     expected = {
         "/api/v1/auth/login": {"post"},
+        "/api/v1/auth/logout": {"post"},
         "/api/v1/process-models": {"get", "post"},
         "/api/v1/process-models/{model_id}": {"get"},
         "/api/v1/process-models/{model_id}/bpmn": {"get"},

@@ -7,6 +7,7 @@ instance: who, what, when, and the values that changed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from app.models import (
     Instance,
     Role,
     RoleAssignment,
+    RoleName,
     Service,
     Task,
     TaskState,
@@ -29,6 +31,11 @@ from app.services.accounts.permissions import ADMINISTER, held_roles, require
 from app.services.audit.events import audit, record
 
 MIN_PASSWORD_LENGTH = 8
+LAST_ADMINISTRATOR = (
+    "Admin Sistem terakhir yang aktif tidak dapat dicabut atau dinonaktifkan; berikan peran "
+    "itu kepada pengguna lain dahulu / the last active Admin Sistem cannot be revoked or "
+    "deactivated; grant the role to someone else first"
+)
 
 
 def _exactly(user: User, role: str, service_id: int | None, agency_id: int | None) -> Any:
@@ -153,9 +160,18 @@ class AccountService:
         """Change a user's details; `active=False` deactivates (history is kept).
 
         Deactivating hands the user's claimed tasks back to the pool, each with an event
-        on its instance, so no work waits on someone who has left.
+        on its instance, so no work waits on someone who has left. A new password or a
+        deactivation revokes the user's API tokens (`revoke_tokens`).
+
+        Raises:
+            NotFound: no such user, or an unknown PD.
+            InvalidInput: the new password is too short.
+            Conflict: deactivating the last active Admin Sistem (`errors` names `active`);
+                nothing is changed.
         """
         user = self.by_username(username)
+        if active is False and user.active and RoleName.SYSTEM_ADMINISTRATOR in self.roles_of(user):
+            self._keep_an_administrator("active", without_user=user.id)
         changed: dict[str, Any] = {}
         if full_name is not None and full_name != user.full_name:
             user.full_name = changed["full_name"] = full_name
@@ -173,6 +189,8 @@ class AccountService:
             changed["password"] = "diubah / changed"  # noqa: S105
         if active is not None and active != user.active:
             user.active = changed["active"] = active
+        if "password" in changed or changed.get("active") is False:
+            self.revoke_tokens(user)
         if changed:
             self._audit("user_updated", {"username": username, "changed": changed})
         if changed.get("active") is False:
@@ -180,6 +198,47 @@ class AccountService:
             self._audit("user_deactivated", {"username": username, "released_tasks": released})
         self.session.flush()
         return user
+
+    def revoke_tokens(self, user: User) -> None:
+        """Make every API token issued to `user` so far invalid: the token carries the
+        user's `token_version` and is refused once it differs (`app.api.deps`). Called for
+        a password change, a deactivation and `POST /api/v1/auth/logout`."""
+        user.token_version += 1
+        self.session.flush()
+
+    def _keep_an_administrator(
+        self, field: str, *, without_user: int | None = None, without: Collection[int] = ()
+    ) -> None:
+        """Refuse a change that would leave no active Admin Sistem, who alone can grant the
+        role again (the `spbe` command aside).
+
+        Every Admin Sistem assignment is locked first (PostgreSQL), so two administrators
+        removing each other at the same moment cannot both pass.
+
+        Args:
+            field: the field the refusal names (`active`, `role`).
+            without_user: a user being deactivated.
+            without: assignments being revoked.
+
+        Raises:
+            Conflict: no active holder would remain.
+        """
+        held = RoleAssignment.role == RoleName.SYSTEM_ADMINISTRATOR
+        self.session.scalars(select(RoleAssignment.id).where(held).with_for_update()).all()
+        remaining = (
+            select(RoleAssignment.id)
+            .join(User, User.id == RoleAssignment.user_id)
+            .where(held, User.active, RoleAssignment.id.not_in(list(without)))
+        )
+        if without_user is not None:
+            remaining = remaining.where(User.id != without_user)
+        if self.session.scalar(remaining.limit(1)) is None:
+            raise Conflict(LAST_ADMINISTRATOR, errors={field: [LAST_ADMINISTRATOR]})
+
+    def _before_revoking(self, assignments: Collection[RoleAssignment]) -> None:
+        """Raise Conflict when the assignments hold the last active Admin Sistem."""
+        if any(a.role == RoleName.SYSTEM_ADMINISTRATOR and a.user.active for a in assignments):
+            self._keep_an_administrator("role", without=[a.id for a in assignments])
 
     def _release_claims(self, user: User) -> list[str]:
         released = []
@@ -276,10 +335,12 @@ class AccountService:
 
         Raises:
             NotFound: no such assignment.
+            Conflict: it is the last active Admin Sistem's (`errors` names `role`).
         """
         assignment = self.session.get(RoleAssignment, assignment_id)
         if assignment is None:
             raise NotFound(f"Penugasan {assignment_id} tidak ada / no assignment {assignment_id}")
+        self._before_revoking([assignment])
         self._audit("role_revoked", self._assignment_facts(assignment, assignment.user.username))
         self.session.delete(assignment)
         self.session.flush()
@@ -310,10 +371,16 @@ class AccountService:
         service_code: str | None = None,
         agency_code: str | None = None,
     ) -> int:
-        """Revoke `role` for exactly this scope; returns how many assignments went."""
+        """Revoke `role` for exactly this scope; returns how many assignments went.
+
+        Raises:
+            NotFound: no such user, service or PD.
+            Conflict: they are the last active Admin Sistem's (`errors` names `role`).
+        """
         user = self.by_username(username)
         service_id, agency_id = self.scope_ids(service_code, agency_code)
         assignments = self.session.scalars(_exactly(user, role, service_id, agency_id)).all()
+        self._before_revoking(assignments)
         for assignment in assignments:
             self._audit("role_revoked", self._assignment_facts(assignment, username))
             self.session.delete(assignment)

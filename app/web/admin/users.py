@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound
 from app.models import User
 from app.request_scope import platform, session
 from app.services.accounts.users import MIN_PASSWORD_LENGTH, AccountService
@@ -22,6 +22,7 @@ from app.services.process_models.deploy import DeployService
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import REFUSED, FormState, required_text
+from app.web.i18n import half
 
 bp = Blueprint("users", __name__)
 
@@ -161,6 +162,12 @@ def _detail(user: User, status: int = 200, **states: FormState) -> Any:
     )
 
 
+def _refused(accounts: AccountService, username: str, err: Conflict) -> Any:
+    """The user's page again with the refusal on top (the last Admin Sistem stays), 409."""
+    flash(half(err.message), "error")
+    return _detail(accounts.by_username(username), err.status)
+
+
 @bp.get("/pengguna/<username>")
 def show(username: str) -> Any:
     """A user: details, status, password, roles and the audit trail."""
@@ -197,7 +204,11 @@ def update(username: str) -> Any:
 def set_active(username: str) -> Any:
     """Deactivate (claimed tasks go back to the pool) or reactivate a user."""
     active = request.form.get("active") == "1"
-    _accounts().update_user(username, active=active)
+    accounts = _accounts()
+    try:
+        accounts.update_user(username, active=active)
+    except Conflict as err:
+        return _refused(accounts, username, err)
     session().commit()
     if active:
         flash(_("Pengguna %(name)s diaktifkan kembali.", name=username), "success")
@@ -274,7 +285,10 @@ def revoke(username: str, assignment_id: int) -> Any:
     held = {a.id: a.role for a in accounts.assignments(username=username)}
     if assignment_id not in held:
         abort(404)
-    accounts.revoke_assignment(assignment_id)
+    try:
+        accounts.revoke_assignment(assignment_id)
+    except Conflict as err:
+        return _refused(accounts, username, err)
     session().commit()
     flash(_("Peran %(role)s dicabut.", role=held[assignment_id]), "success")
     return redirect(url_for(".show", username=username))
