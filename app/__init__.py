@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     """
     from app.api import register_api
     from app.api.errors import register_error_handlers
+    from app.headers import register_security_headers
     from app.request_scope import close_session
     from app.web import register_web
 
@@ -25,6 +26,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # Set here, not with setdefault: Flask defines every SESSION_COOKIE_* key already.
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.https,
+        PREFERRED_URL_SCHEME="https" if settings.https else "http",
     )
     # Keys keep their order: a served form lists its fields in `ui:order`.
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -33,4 +39,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     register_api(app)
     register_error_handlers(app)
     register_web(app)
+    register_security_headers(app)
     return app

@@ -33,6 +33,19 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _served_over_https() -> bool:
+    """PREFERRED_URL_SCHEME, Flask's name for the scheme the public address uses: behind a
+    TLS-terminating proxy the app itself sees plain HTTP, so only the operator can say.
+
+    Raises:
+        SettingInvalid: a scheme other than http or https.
+    """
+    scheme = os.environ.get("PREFERRED_URL_SCHEME", "").strip().lower() or "http"
+    if scheme not in {"http", "https"}:
+        raise SettingInvalid("PREFERRED_URL_SCHEME harus http atau https / must be http or https")
+    return scheme == "https"
+
+
 @dataclass(frozen=True)
 class PasswordCost:
     """Argon2id cost of new password hashes; the defaults are argon2-cffi's, RFC 9106's
@@ -162,11 +175,12 @@ class Settings:
     mail_from: str = DEFAULT_MAIL_FROM
     password_cost: PasswordCost = field(default_factory=PasswordCost)
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
+    https: bool = False  # served over HTTPS: the session cookie is then sent only over it
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL, MAIL_FROM and
-        the PASSWORD_* costs and ATTACHMENT_* limits."""
+        """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL, MAIL_FROM,
+        PREFERRED_URL_SCHEME and the PASSWORD_* costs and ATTACHMENT_* limits."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
             demo=_flag("SPBE_DEMO"),
@@ -174,4 +188,5 @@ class Settings:
             mail_from=os.environ.get("MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
             password_cost=PasswordCost.from_env(),
             attachments=AttachmentLimits.from_env(),
+            https=_served_over_https(),
         )

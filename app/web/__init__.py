@@ -38,8 +38,6 @@ def register_web(app: Flask) -> None:
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the API is token-based
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the whole session
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app, babel)

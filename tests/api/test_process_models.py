@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 
@@ -94,10 +95,28 @@ def test_invalid_upload_is_422_with_located_errors_and_stores_nothing(auth: Auth
         assert session.scalar(select(func.count()).select_from(ProcessModelVersion)) == shipped
 
 
-def test_hostile_xml_upload_is_422(auth: Auth) -> None:
-    xxe = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
+@pytest.mark.parametrize(
+    ("declared", "codec", "mark"),
+    [
+        ("UTF-8", "utf-8", b""),
+        ("UTF-16", "utf-16-le", codecs.BOM_UTF16_LE),
+        ("UTF-16", "utf-16-be", codecs.BOM_UTF16_BE),
+        ("UTF-32", "utf-32-le", codecs.BOM_UTF32_LE),
+        ("UTF-32BE", "utf-32-be", b""),
+    ],
+)
+def test_hostile_xml_upload_is_422_in_any_encoding(
+    auth: Auth, declared: str, codec: str, mark: bytes
+) -> None:
+    xxe = mark + (
+        f'<?xml version="1.0" encoding="{declared}"?>\n'
+        '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
+    ).encode(codec)
     response = upload(auth, "analis", {"jahat.bpmn": xxe})
     assert response.status_code == 422
+    [problem] = response.json["errors"]
+    assert (problem["file"], problem["line"]) == ("jahat.bpmn", 2)
+    assert "DTD" in problem["message"]
     assert "root:" not in json.dumps(response.json)
 
 
