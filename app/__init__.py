@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     """
     from app.api import register_api
     from app.api.errors import register_error_handlers
+    from app.extensions import IdConverter, StrictJSONProvider
     from app.headers import register_security_headers
     from app.request_scope import close_session
     from app.web import register_web
@@ -32,8 +33,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         SESSION_COOKIE_SECURE=settings.https,
         PREFERRED_URL_SCHEME="https" if settings.https else "http",
     )
+    app.json = StrictJSONProvider(app)
     # Keys keep their order: a served form lists its fields in `ui:order`.
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = IdConverter
     app.extensions["spbe"] = platform or Platform.build(settings)
     app.teardown_appcontext(close_session)
     register_api(app)

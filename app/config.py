@@ -161,6 +161,30 @@ class AttachmentLimits:
         )
 
 
+@dataclass(frozen=True)
+class DataLimits:
+    """How much task data one instance may carry, whoever writes it (issue 13, item 3):
+    its JSON text in bytes and its nesting depth. A form submission past either gets 422,
+    a script's data puts the instance in `error`; nothing past them is stored, so lists,
+    the database and every later step stay small."""
+
+    max_bytes: int = 256 * 1024
+    max_depth: int = 32
+
+    @classmethod
+    def from_env(cls) -> DataLimits:
+        """TASK_DATA_MAX_BYTES and TASK_DATA_MAX_DEPTH, else the defaults.
+
+        Raises:
+            SettingInvalid: a limit that is not a positive integer.
+        """
+        default = cls()
+        return cls(
+            max_bytes=_positive("TASK_DATA_MAX_BYTES", default.max_bytes),
+            max_depth=_positive("TASK_DATA_MAX_DEPTH", default.max_depth),
+        )
+
+
 @dataclass
 class Settings:
     """What the app, the CLI and the worker need to know about their surroundings."""
@@ -175,12 +199,14 @@ class Settings:
     mail_from: str = DEFAULT_MAIL_FROM
     password_cost: PasswordCost = field(default_factory=PasswordCost)
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
+    data_limits: DataLimits = field(default_factory=DataLimits)
     https: bool = False  # served over HTTPS: the session cookie is then sent only over it
 
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL, MAIL_FROM,
-        PREFERRED_URL_SCHEME and the PASSWORD_* costs and ATTACHMENT_* limits."""
+        PREFERRED_URL_SCHEME, the PASSWORD_* costs and the ATTACHMENT_* and TASK_DATA_*
+        limits."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
             demo=_flag("SPBE_DEMO"),
@@ -188,5 +214,6 @@ class Settings:
             mail_from=os.environ.get("MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
             password_cost=PasswordCost.from_env(),
             attachments=AttachmentLimits.from_env(),
+            data_limits=DataLimits.from_env(),
             https=_served_over_https(),
         )

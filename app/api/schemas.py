@@ -12,6 +12,13 @@ from app.services.instances.sorting import SORTS as INSTANCE_SORTS
 from app.services.tasks.inbox import INBOX_SORTS, InboxFilter
 from app.sla.calendar import parse_iso_duration
 
+#: The largest integer input may carry: PostgreSQL's `integer`, the type of every count
+#: and id column, so a larger number is 422 naming its field rather than an overflow.
+INT_MAX = 2**31 - 1
+#: A list's pages: past a million pages of at most 200 there is nothing to show, and the
+#: OFFSET it asks for stays far inside the database's range (issue 13, item 4).
+PAGE = validate.Range(min=1, max=1_000_000)
+
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
@@ -72,7 +79,7 @@ class DeployResultSchema(Schema):
 
 
 class VersionQuerySchema(Schema):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=INT_MAX))
 
 
 class TaskSchema(Schema):
@@ -327,7 +334,7 @@ class InstanceQuerySchema(InstanceFilterQuerySchema):
             "it stands in words (status_text, steps, waiting_for_you, deadline, at_risk)"
         },
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
@@ -395,7 +402,7 @@ class InstancePageSchema(Schema):
 
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -513,7 +520,9 @@ class RequestTypeSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     needs_approval = fields.Boolean(load_default=False)
-    fulfilment_hours = fields.Integer(load_default=None, allow_none=True)
+    fulfilment_hours = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=INT_MAX)
+    )
 
 
 class ServiceSchema(Schema):
@@ -533,8 +542,12 @@ class ServiceSchema(Schema):
     support_hours = fields.String(load_default="kalender", metadata={"enum": ["24x7", "kalender"]})
     user_service_target = fields.String(load_default="")
     availability = fields.String(load_default="")
-    rpo_minutes = fields.Integer(load_default=None, allow_none=True)
-    rto_minutes = fields.Integer(load_default=None, allow_none=True)
+    rpo_minutes = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=INT_MAX)
+    )
+    rto_minutes = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=INT_MAX)
+    )
     drp_reference = fields.String(load_default=None, allow_none=True)
     request_types = fields.List(fields.Nested(RequestTypeSchema), load_default=list)
     service_administrators = fields.List(fields.String())
@@ -601,7 +614,7 @@ class NotificationSchema(Schema):
 
 class NotificationQuerySchema(Schema):
     unread = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
@@ -706,7 +719,7 @@ class DeadlineSchema(Schema):
 class KnownErrorQuerySchema(Schema):
     q = fields.String(validate=validate.Length(min=1, max=200))
     service = fields.String(validate=validate.Length(min=1, max=40))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
@@ -850,7 +863,7 @@ class CommentSchema(Schema):
 
 
 class CommentQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
@@ -875,7 +888,7 @@ class SearchQuerySchema(Schema):
     """`q` is checked by the service, which names it in Indonesian and English."""
 
     q = fields.String(load_default="", metadata={"description": "Words, each a word's start"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
 
 
 class SearchHitSchema(Schema):

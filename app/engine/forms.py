@@ -7,6 +7,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from app.config import DataLimits
+from app.engine.serializer import DataRejected, check_data
+
 _FORMATS = FormatChecker()
 REQUIRED = "Wajib diisi. / Required."
 _TYPES = {
@@ -75,9 +78,21 @@ def explain(error: ValidationError) -> str:
     return texts.get(keyword, "Isian tidak valid. / Invalid value.")
 
 
-def validate_form(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
+def validate_form(
+    schema: dict[str, Any], data: Any, limits: DataLimits | None = None
+) -> dict[str, list[str]]:
     """Return field errors, keyed by the dotted path of the field ("" for the whole form),
-    each an "Indonesian / English" sentence (`explain`)."""
+    each an "Indonesian / English" sentence (`explain`).
+
+    Data that is not JSON or is past `limits` (size, depth) is refused before the schema
+    is read, so that nothing oversized or nested thousands deep reaches the validator,
+    the engine or the database (issue 13, item 3).
+    """
+    if isinstance(data, dict):
+        try:
+            check_data(data, limits or DataLimits())
+        except DataRejected as err:
+            return {err.field: [f"{err.message}."]}
     validator = Draft202012Validator(schema, format_checker=_FORMATS)
     errors: dict[str, list[str]] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
@@ -90,6 +105,58 @@ def validate_form(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
             continue
         _add(errors, ".".join(str(p) for p in path), explain(error))
     return errors
+
+
+_BRANCHES = ("allOf", "anyOf", "oneOf")
+
+
+def _declared(schema: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], bool]:
+    """The properties an object schema declares, each with every subschema that declares
+    it (its own and those of `allOf`/`anyOf`/`oneOf`/`if`/`then`/`else` branches, where
+    dependent fields live), and whether it takes undeclared ones too."""
+    properties: dict[str, list[dict[str, Any]]] = {}
+    free = schema.get("additionalProperties", False) is not False or any(
+        key in schema for key in ("patternProperties", "$ref", "$dynamicRef")
+    )
+    branches = [b for key in _BRANCHES for b in schema.get(key, [])]
+    branches += list((schema.get("dependentSchemas") or {}).values())
+    branches += [schema[key] for key in ("if", "then", "else") if key in schema]
+    for name, sub in (schema.get("properties") or {}).items():
+        properties.setdefault(name, []).append(sub)
+    for branch in branches:
+        if isinstance(branch, dict):
+            more, branch_free = _declared(branch)
+            free = free or branch_free
+            for name, subs in more.items():
+                properties.setdefault(name, []).extend(subs)
+    return properties, free
+
+
+def declared_only(schema: dict[str, Any], data: Any) -> Any:
+    """`data` with only the properties `schema` declares, at every level of objects and
+    lists of objects: what a person submits keeps no field the form does not show. A
+    schema that wants free data says `additionalProperties` (true or a schema); one that
+    declares no properties at all (a bare `"type": "object"`), or refers elsewhere with
+    `$ref`, does not describe its shape here and keeps what it is given.
+
+    Starts by a link keep their payload whole (the child reads fields of its parent's
+    that its own start form does not show); only what a person submits goes through this.
+    """
+    if isinstance(data, list):
+        items = schema.get("items")
+        return [declared_only(items, item) for item in data] if isinstance(items, dict) else data
+    if not isinstance(data, dict):
+        return data
+    properties, free = _declared(schema)
+    if free or not properties:
+        return data
+    kept: dict[str, Any] = {}
+    for name, value in data.items():
+        subs = properties.get(name)
+        if subs is None:
+            continue
+        kept[name] = declared_only(subs[0], value) if len(subs) == 1 else value
+    return kept
 
 
 def _add(errors: dict[str, list[str]], key: str, message: str) -> None:

@@ -25,9 +25,10 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
+from app.config import DataLimits
 from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
 from app.engine.script_context import ScriptContext, script_context, script_context_helpers
-from app.engine.serializer import dump_state, load_state, to_jsonable
+from app.engine.serializer import DataRejected, dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
 from app.engine.spiff_time import engine_clock
 from app.errors import Conflict, NotFound, TaskNotReady
@@ -43,7 +44,7 @@ class EngineFailure:
 
     message: str
     element_id: str | None
-    kind: str  # "forbidden" | "timeout" | "script" | "engine"
+    kind: str  # "forbidden" | "timeout" | "script" | "engine" | "data"
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,25 @@ class Runtime:
         self,
         time_limit: float = 2.0,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
+        limits: DataLimits | None = None,
     ) -> None:
+        self._limits = limits or DataLimits()
         self._script_engine = make_script_engine(
             helpers={**script_context_helpers(), **(helpers or {})}, time_limit=time_limit
         )
+
+    @property
+    def limits(self) -> DataLimits:
+        """The caps on task data, which forms check before the engine runs."""
+        return self._limits
+
+    def _fresh(self, model: ParsedModel, data: Mapping[str, Any]) -> BpmnWorkflow:
+        """A new workflow holding `data`, before any step (what a failed start keeps)."""
+        workflow = BpmnWorkflow(
+            model.spec, model.subprocess_specs, script_engine=self._script_engine
+        )
+        workflow.task_tree.data.update(data)
+        return workflow
 
     def _load(self, model: ParsedModel, state: bytes) -> BpmnWorkflow:
         workflow = load_state(state, model.spec, model.subprocess_specs)
@@ -140,12 +156,36 @@ class Runtime:
         self,
         model: ParsedModel,
         workflow: BpmnWorkflow,
+        before: Callable[[], BpmnWorkflow],
         failure: EngineFailure | None = None,
         fired_before: set[Any] | None = None,
     ) -> Outcome:
+        """What to store after a call; data a script left that is not JSON or is past the
+        caps fails the step instead, and the state from `before` the call is what is kept,
+        so nothing the script wrote is stored (issue 13, item 3)."""
+        try:
+            return self._result(model, workflow, failure, fired_before, self._limits)
+        except DataRejected as err:
+            where = f" ({err.field})" if err.field else ""
+            rejected = EngineFailure(message=f"{err.message}{where}", element_id=None, kind="data")
+            log.warning("engine step left bad data: %s", rejected.message)
+            prior = before()
+            # What was stored before stays readable even if the caps were lowered since.
+            return self._result(model, prior, rejected, _fired_timers(prior), None)
+
+    def _result(
+        self,
+        model: ParsedModel,
+        workflow: BpmnWorkflow,
+        failure: EngineFailure | None,
+        fired_before: set[Any] | None,
+        limits: DataLimits | None,
+    ) -> Outcome:
         ready = [
             ReadyTask(
-                str(task.id), model.user_tasks[task.task_spec.bpmn_id], to_jsonable(task.data)
+                str(task.id),
+                model.user_tasks[task.task_spec.bpmn_id],
+                to_jsonable(task.data, limits),
             )
             for task in workflow.get_tasks(state=SpiffState.READY, manual=True)
             if task.task_spec.bpmn_id in model.user_tasks
@@ -164,14 +204,18 @@ class Runtime:
                 if workflow.is_completed()
                 else (workflow.last_task or workflow.task_tree).data
             )
-            data = to_jsonable(dict(source))
+            data = to_jsonable(dict(source), limits)
         messages = [
-            Message(event.event_definition.name, to_jsonable(event.payload))
+            Message(event.event_definition.name, to_jsonable(event.payload, limits))
             for event in workflow.get_events()
             if type(event.event_definition).__name__ == "MessageEventDefinition"
         ]
+        try:
+            state = dump_state(workflow)
+        except (TypeError, ValueError) as err:  # data on a task off the path read above
+            raise DataRejected(f"Data bukan JSON / data is not JSON: {err}") from None
         return Outcome(
-            state=dump_state(workflow),
+            state=state,
             status=status,
             data=data,
             ready=ready,
@@ -212,10 +256,7 @@ class Runtime:
         fires the timer start event instead, as the scheduler does for periodic starts; a
         model whose only start is a timer start fires it for a start by hand too.
         """
-        workflow = BpmnWorkflow(
-            model.spec, model.subprocess_specs, script_engine=self._script_engine
-        )
-        workflow.task_tree.data.update(data)
+        workflow = self._fresh(model, data)
         timer = model.timer_start
         if by_timer and timer is None:
             raise ValueError(f"{model.model_id} has no timer start event")
@@ -231,7 +272,7 @@ class Runtime:
 
         with engine_clock(clock), script_context(context):
             failure = self._step(workflow, begin)
-            return self._outcome(model, workflow, failure)
+            return self._outcome(model, workflow, lambda: self._fresh(model, data), failure)
 
     def complete(
         self,
@@ -260,7 +301,7 @@ class Runtime:
         with engine_clock(clock), script_context(context):
             before = _fired_timers(workflow)
             failure = self._step(workflow, run)
-            return self._outcome(model, workflow, failure, before)
+            return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
     def fire_timers(
         self,
@@ -277,7 +318,7 @@ class Runtime:
         with engine_clock(clock), script_context(context):
             before = _fired_timers(workflow)
             failure = self._step(workflow, workflow.refresh_timers)
-            return self._outcome(model, workflow, failure, before)
+            return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
     def deliver(
         self,
@@ -304,7 +345,7 @@ class Runtime:
                     f"waiting for '{message.name}'"
                 ) from None
             failure = self._step(workflow)
-            return self._outcome(model, workflow, failure, before)
+            return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
     def update_data(
         self,

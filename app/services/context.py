@@ -50,7 +50,7 @@ class Platform:
             engine=engine,
             sessions=make_session_factory(engine),
             clock=clock or SystemClock(),
-            runtime=Runtime(time_limit=settings.script_time_limit),
+            runtime=Runtime(time_limit=settings.script_time_limit, limits=settings.data_limits),
             passwords=Passwords(settings.password_cost),
         )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.config import AttachmentLimits
-from app.engine.forms import validate_form
+from app.engine.forms import declared_only, validate_form
 from app.engine.routing import reach_of
 from app.engine.runtime import Message, Outcome, Runtime
 from app.engine.script_context import ScriptContext
@@ -251,10 +251,14 @@ class InstanceService:
             # the schedule an administrator set: only a start by hand is checked.
             require_start(self.session, user, model.start_roles)
         schema = model.form_schema(model.start_form)
-        if schema is not None:
-            errors = validate_form(schema, data)
-            if errors:
-                raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+        by_hand = parent is None and schedule_id is None
+        if schema is not None and by_hand:
+            # A person's start keeps only what the form shows; a link's payload stays
+            # whole, since the child reads its parent's fields its own form does not show.
+            data = declared_only(schema, data)
+        errors = validate_form(schema or {}, data, self.runtime.limits)
+        if errors:
+            raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         scope, facts = resolve_scope(self.session, data)
         if schema is not None:
             errors = self.options.check(schema, data, scope.service_id, scope.agency_id)

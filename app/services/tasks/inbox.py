@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
 from app.config import AttachmentLimits
-from app.engine.forms import validate_form
+from app.engine.forms import declared_only, validate_form
 from app.engine.routing import candidates as candidates_of
 from app.engine.routing import reach_of
 from app.engine.runtime import Runtime
@@ -442,11 +442,14 @@ class TaskService:
             info = model.user_tasks.get(task.bpmn_id)
             schema = model.form_schema(info.form if info else None)
             if schema is not None:
-                errors = validate_form(schema, data) or self.options_of.check(
+                data = declared_only(schema, data)  # a person keeps only what the form shows
+            errors = validate_form(schema or {}, data, self.runtime.limits)
+            if not errors and schema is not None:
+                errors = self.options_of.check(
                     schema, data, task.service_id, task.agency_id, instance.data
                 )
-                if errors:
-                    raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
+            if errors:
+                raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
             claimed = self.instances.attachments.check(data, user, instance.id)
             data = claimed.data
             self.instances.attachments.link(claimed, instance)
