@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 from app.services.context import Platform
@@ -43,4 +44,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     register_error_handlers(app)
     register_web(app)
     register_security_headers(app)
+    if settings.trusted_proxies:
+        # Behind N proxies the client's address and scheme are in their X-Forwarded-*
+        # headers; only then are they believed (the sign-in limits count by address).
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

@@ -79,6 +79,14 @@ def _positive(name: str, default: int) -> int:
     return int(raw)
 
 
+def _proxies() -> int:
+    """TRUSTED_PROXIES: how many reverse proxies stand in front of the app (0 to 5)."""
+    raw = os.environ.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise SettingInvalid("TRUSTED_PROXIES harus 0 sampai 5 / must be 0 to 5")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class AttachmentKind:
     """A kind of file forms accept: the type it is served as, the types a browser may
@@ -201,12 +209,15 @@ class Settings:
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
     data_limits: DataLimits = field(default_factory=DataLimits)
     https: bool = False  # served over HTTPS: the session cookie is then sent only over it
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+    #: (0: none, so a client cannot forge its address; the sign-in limits count by it).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL, MAIL_FROM,
-        PREFERRED_URL_SCHEME, the PASSWORD_* costs and the ATTACHMENT_* and TASK_DATA_*
-        limits."""
+        PREFERRED_URL_SCHEME, TRUSTED_PROXIES, the PASSWORD_* costs and the ATTACHMENT_*
+        and TASK_DATA_* limits."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
             demo=_flag("SPBE_DEMO"),
@@ -216,4 +227,5 @@ class Settings:
             attachments=AttachmentLimits.from_env(),
             data_limits=DataLimits.from_env(),
             https=_served_over_https(),
+            trusted_proxies=_proxies(),
         )
