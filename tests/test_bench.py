@@ -40,3 +40,17 @@ def test_the_load_bench_runs_clients_against_several_processes() -> None:
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "completed flows: " in result.stdout
     assert "other errors: 0" in result.stdout
+
+
+def test_the_statement_count_runs_and_counts_each_call() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.statements", "--instances", "1"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    for call in ("start", "complete klasifikasi_prioritas", "complete konfirmasi_pemenuhan"):
+        assert call in result.stdout
