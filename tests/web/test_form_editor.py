@@ -140,7 +140,9 @@ def test_form_editor_shows_errors_and_a_live_preview(page: Page, shot: Callable[
 
     schema = page.get_by_label("JSON Schema")
     schema.fill(SCHEMA.replace("Saran dan masukan penyempurnaan", "Usulan perbaikan"))
-    expect(preview).to_contain_text("Usulan perbaikan")
+    # The preview is drawn by the server 400 ms after the last keystroke; on a loaded CI
+    # machine (two browsers, PostgreSQL) that round trip has taken longer than 5 s.
+    expect(preview).to_contain_text("Usulan perbaikan", timeout=20_000)
 
     page.get_by_label("UI schema").fill('{"ui:order": ["konfirmasi", "hantu"]}')
     problems = page.locator("#form-problems")
