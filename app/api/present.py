@@ -10,6 +10,7 @@ from app.services.deadlines.service_levels import SlaReport, sla_summary
 from app.services.instances.my_cases import MyCase
 from app.services.instances.personal_data import ShownEvent
 from app.services.instances.record import RecordField, RecordSection
+from app.services.spreadsheet import in_language
 from app.sla.stopwatch import ClockReading
 
 
@@ -188,9 +189,8 @@ def _record_field(item: RecordField) -> dict[str, Any]:
 
 def my_case_dict(case: MyCase, language: str) -> dict[str, Any]:
     """Where one of the caller's own cases stands (`mine=true`), in `language`."""
-    indonesian, _, english = case.status_text.partition(" / ")
     return {
-        "status_text": english if language == "en" and english else indonesian,
+        "status_text": in_language(case.status_text, language),
         "steps": case.steps,
         "waiting_for_you": case.waiting_for_you,
         "deadline": case.deadline,

@@ -58,6 +58,23 @@ class Table:
     truncated: bool = False
     note: str = ""
 
+    @classmethod
+    def of_list(
+        cls, title: str, headers: Sequence[str], language: str, read: int, cap: int
+    ) -> Table:
+        """An empty export of a list in the reader's language, holding at most `cap` rows:
+        cut, and saying so, when more were `read` (a list reads one more than it keeps)."""
+        return cls(
+            in_language(title, language),
+            [in_language(header, language) for header in headers],
+            truncated=read > cap,
+            note=in_language(
+                f"Dipotong: lebih dari {cap} baris cocok; persempit saringan."
+                f" / Cut: more than {cap} rows match; narrow the filter.",
+                language,
+            ),
+        )
+
     def to(self, fmt: str, zone: tzinfo | None = None) -> bytes:
         """The table as `csv` or `xlsx`, times in `zone`."""
         rows = [*self.rows, [self.note]] if self.truncated else self.rows

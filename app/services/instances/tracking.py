@@ -249,16 +249,7 @@ class TrackingService:
         order = InstanceOrder(filters.sort)
         query = order.joined(select(Instance.id).where(*self._conditions(user, filters)))
         ids = order.seek(self.session, query, EXPORT_MAX + 1, None, forward=True)
-        table = Table(
-            in_language("Instans / Instances", language),
-            [in_language(header, language) for header in EXPORT_HEADERS],
-            truncated=len(ids) > EXPORT_MAX,
-            note=in_language(
-                f"Dipotong: lebih dari {EXPORT_MAX} baris cocok; persempit saringan."
-                f" / Cut: more than {EXPORT_MAX} rows match; narrow the filter.",
-                language,
-            ),
-        )
+        table = Table.of_list("Instans / Instances", EXPORT_HEADERS, language, len(ids), EXPORT_MAX)
         ids = ids[:EXPORT_MAX]
         for start in range(0, len(ids), _EXPORT_CHUNK):
             chunk = ids[start : start + _EXPORT_CHUNK]

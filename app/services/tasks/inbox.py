@@ -187,15 +187,8 @@ class TaskService:
         """
         query, order = self._query(user, filters)
         tasks = list(self.session.scalars(query.order_by(*order).limit(EXPORT_MAX + 1)))
-        table = Table(
-            in_language("Kotak tugas / Inbox", language),
-            [in_language(header, language) for header in EXPORT_HEADERS],
-            truncated=len(tasks) > EXPORT_MAX,
-            note=in_language(
-                f"Dipotong: lebih dari {EXPORT_MAX} baris cocok; persempit saringan."
-                f" / Cut: more than {EXPORT_MAX} rows match; narrow the filter.",
-                language,
-            ),
+        table = Table.of_list(
+            "Kotak tugas / Inbox", EXPORT_HEADERS, language, len(tasks), EXPORT_MAX
         )
         tasks = tasks[:EXPORT_MAX]
         instances = self.instances_of(tasks)
