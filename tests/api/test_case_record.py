@@ -77,7 +77,9 @@ def test_each_completed_step_is_a_section_in_the_readers_language(auth: Auth) ->
     assert "10:00" in due_en["shown"]
 
 
-def test_choices_show_their_labels_and_booleans_words(auth: Auth) -> None:
+def _classified_request(auth: Auth, executor: str) -> tuple[int, str]:
+    """A request the desk classified, naming `executor`: (instance id, the classification's
+    task id)."""
     started = auth.post(
         "pengguna",
         "/api/v1/process-instances",
@@ -85,17 +87,13 @@ def test_choices_show_their_labels_and_booleans_words(auth: Auth) -> None:
     )
     instance_id = started.json["id"]
     classify = _task(auth, "admin.layanan", instance_id, "klasifikasi_prioritas")
-    _complete(
-        auth,
-        "admin.layanan",
-        classify,
-        {
-            "klasifikasi": "akses",
-            "prioritas": "sedang",
-            "gangguan": False,
-            "pelaksana": "pelaksana",
-        },
-    )
+    decided = {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": False}
+    _complete(auth, "admin.layanan", classify, {**decided, "pelaksana": executor})
+    return instance_id, classify
+
+
+def test_choices_show_their_labels_and_booleans_words(auth: Auth) -> None:
+    instance_id, _ = _classified_request(auth, "pelaksana")
     approve = _task(auth, "pj.layanan", instance_id, "persetujuan_permintaan")
     sections = _record(auth, "pj.layanan", approve)
     start, decided = _fields(sections[0]), _fields(sections[1])
@@ -109,24 +107,7 @@ def test_choices_show_their_labels_and_booleans_words(auth: Auth) -> None:
 
 
 def test_a_reader_who_may_not_see_personal_data_reads_it_masked(auth: Auth) -> None:
-    started = auth.post(
-        "pengguna",
-        "/api/v1/process-instances",
-        json={"process_model_id": "permintaan-layanan", "data": SAMPLE_REQUEST},
-    )
-    instance_id = started.json["id"]
-    classify = _task(auth, "admin.layanan", instance_id, "klasifikasi_prioritas")
-    _complete(
-        auth,
-        "admin.layanan",
-        classify,
-        {
-            "klasifikasi": "akses",
-            "prioritas": "sedang",
-            "gangguan": False,
-            "pelaksana": "admin.layanan",
-        },
-    )
+    _, classify = _classified_request(auth, "admin.layanan")
     [start, _] = _record(auth, "pelaksana", classify)
     fields = _fields(start)
     assert (fields["nip_nik"]["shown"], fields["nip_nik"]["value"]) == (MASK, MASK)
