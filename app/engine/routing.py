@@ -8,7 +8,8 @@ still hold the lane's role at some level covering the scope.
 
 A user's `Reach` (their own assignments and the grants lent to them as an acting
 official (Plt/Plh) for the moment, plus which services and PDs already have closer
-holders of those roles) is read in a few small queries. From it come both an SQL clause
+holders of those roles) comes from the `Roster`, everyone's roles and loans, read when the
+change stamp moves and kept per process. From it come both an SQL clause
 made only of plain column comparisons, which the task indexes serve, for the inbox,
 and `Reach.may_act`, the same rules in Python, for checking one task. `candidates()`
 answers the other way round (who may act on this task). Tests keep the three equal.
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.engine.specs import UserTaskInfo
 from app.models import REQUESTER_LANE, Delegation, RoleAssignment, Task, User
+from app.models.change_stamp import StampedCache
 
 
 @dataclass(frozen=True)
@@ -168,53 +170,142 @@ def _not_in(column: Any, held: dict[str, set[int]], role: str) -> ColumnElement[
     return or_(column.is_(None), column.not_in(ids))
 
 
-def reach_of(session: Session, user: User, at: datetime) -> Reach:
-    """Read `user`'s grants at moment `at` and where closer holders already exist."""
-    if not user.active:
-        return Reach(username="", grants=[])
-    grants = [
-        Grant(role, service_id, agency_id)
-        for role, service_id, agency_id in session.execute(
-            select(RoleAssignment.role, RoleAssignment.service_id, RoleAssignment.agency_id).where(
-                RoleAssignment.user_id == user.id
-            )
+@dataclass(frozen=True)
+class _Loan:
+    """A delegation as routing reads it: who may act, for whom, when, by which decree."""
+
+    delegate_id: int
+    principal: str
+    role: str
+    service_id: int | None
+    agency_id: int | None
+    kind: str
+    decree: str
+    starts_at: datetime
+    ends_at: datetime
+
+    def lent_at(self, at: datetime) -> bool:
+        return self.starts_at <= at < self.ends_at
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Everyone's roles and loans: what routing answers every question from.
+
+    Read in three queries when the change stamp moves (app/models/change_stamp.py) and
+    kept per process, so a transition asks the database nothing about people.
+    """
+
+    #: user id -> (username, active)
+    people: dict[int, tuple[str, bool]]
+    #: username -> user id
+    ids: dict[str, int]
+    #: (user id, role, service id, agency id), one per assignment
+    assignments: tuple[tuple[int, str, int | None, int | None], ...]
+    loans: tuple[_Loan, ...]
+    #: role -> services / PDs with an active holder at that level (the fallback rule)
+    service_held: dict[str, frozenset[int]]
+    agency_held: dict[str, frozenset[int]]
+
+    def active(self, user_id: int) -> bool:
+        """Whether the user exists and is active."""
+        return self.people.get(user_id, ("", False))[1]
+
+
+def _read_roster(session: Session) -> Roster:
+    people = {
+        user_id: (username, bool(active))
+        for user_id, username, active in session.execute(
+            select(User.id, User.username, User.active)
         )
-    ]
+    }
+    assignments = tuple(
+        (user_id, role, service_id, agency_id)
+        for user_id, role, service_id, agency_id in session.execute(
+            select(
+                RoleAssignment.user_id,
+                RoleAssignment.role,
+                RoleAssignment.service_id,
+                RoleAssignment.agency_id,
+            ).order_by(RoleAssignment.id)
+        )
+    )
     principal = aliased(User)
-    grants += [
-        Grant(d.role, d.service_id, d.agency_id, name, d.kind, d.decree_reference)
+    loans = tuple(
+        _Loan(
+            d.delegate_id,
+            name,
+            d.role,
+            d.service_id,
+            d.agency_id,
+            d.kind,
+            d.decree_reference,
+            d.starts_at,
+            d.ends_at,
+        )
         for d, name in session.execute(
             select(Delegation, principal.username)
             .join(principal, principal.id == Delegation.principal_id)
-            .where(
-                Delegation.delegate_id == user.id,
-                Delegation.starts_at <= at,
-                Delegation.ends_at > at,
-            )
+            .order_by(Delegation.id)
         )
+    )
+    service_held: dict[str, set[int]] = defaultdict(set)
+    agency_held: dict[str, set[int]] = defaultdict(set)
+    for user_id, role, service_id, agency_id in assignments:
+        if not people.get(user_id, ("", False))[1]:
+            continue
+        if service_id is not None:
+            service_held[role].add(service_id)
+        elif agency_id is not None:
+            agency_held[role].add(agency_id)
+    return Roster(
+        people=people,
+        ids={name: user_id for user_id, (name, _active) in people.items()},
+        assignments=assignments,
+        loans=loans,
+        service_held={role: frozenset(ids) for role, ids in service_held.items()},
+        agency_held={role: frozenset(ids) for role, ids in agency_held.items()},
+    )
+
+
+_ROSTERS: StampedCache[Roster] = StampedCache(size=8)
+
+
+def roster_of(session: Session) -> Roster:
+    """The roster as of the session's change stamp (read on its first use after an edit)."""
+    return _ROSTERS.get(session, "roster", lambda: _read_roster(session))
+
+
+def _reach(roster: Roster, user_id: int, at: datetime) -> Reach:
+    username, active = roster.people.get(user_id, ("", False))
+    if not active:
+        return Reach(username="", grants=[])
+    grants = [
+        Grant(role, service_id, agency_id)
+        for holder, role, service_id, agency_id in roster.assignments
+        if holder == user_id
     ]
-    reach = Reach(username=user.username, grants=grants)
-    wide_roles = sorted({g.role for g in grants if g.service_id is None})
-    if wide_roles:
-        service_held: dict[str, set[int]] = defaultdict(set)
-        agency_held: dict[str, set[int]] = defaultdict(set)
-        for role, service_id, agency_id in session.execute(
-            select(RoleAssignment.role, RoleAssignment.service_id, RoleAssignment.agency_id)
-            .join(User, User.id == RoleAssignment.user_id)
-            .where(
-                RoleAssignment.role.in_(wide_roles),
-                User.active.is_(True),
-                or_(RoleAssignment.service_id.is_not(None), RoleAssignment.agency_id.is_not(None)),
-            )
-            .distinct()
-        ):
-            if service_id is not None:
-                service_held[role].add(service_id)
-            else:
-                agency_held[role].add(agency_id)
-        reach.service_held = dict(service_held)
-        reach.agency_held = dict(agency_held)
+    grants += [
+        Grant(loan.role, loan.service_id, loan.agency_id, loan.principal, loan.kind, loan.decree)
+        for loan in roster.loans
+        if loan.delegate_id == user_id and loan.lent_at(at)
+    ]
+    reach = Reach(username=username, grants=grants)
+    wide_roles = {g.role for g in grants if g.service_id is None}
+    reach.service_held = {
+        role: set(roster.service_held[role]) for role in wide_roles if role in roster.service_held
+    }
+    reach.agency_held = {
+        role: set(roster.agency_held[role]) for role in wide_roles if role in roster.agency_held
+    }
     return reach
+
+
+def reach_of(session: Session, user: User, at: datetime) -> Reach:
+    """`user`'s grants at moment `at` and where closer holders already exist."""
+    if not user.active:
+        return Reach(username="", grants=[])
+    return _reach(roster_of(session), user.id, at)
 
 
 def candidates(session: Session, task: Task, at: datetime) -> list[str]:
@@ -223,17 +314,12 @@ def candidates(session: Session, task: Task, at: datetime) -> list[str]:
     An acting official counts at the level of the grant lent to them.
     """
     if task.assignee is not None:
-        user = (
-            session.scalar(
-                select(User).where(User.username == task.assignee, User.active.is_(True))
-            )
-            if task.assignee
-            else None
-        )
-        if user is None:
+        roster = roster_of(session)
+        user_id = roster.ids.get(task.assignee) if task.assignee else None
+        if user_id is None or not roster.active(user_id):
             return []
-        if not task.requires_role or reach_of(session, user, at).may_act(task):
-            return [user.username]
+        if not task.requires_role or _reach(roster, user_id, at).may_act(task):
+            return [task.assignee]
         return []
     if not task.requires_role:
         return []
@@ -259,6 +345,20 @@ def covers(
     return or_(*scopes)
 
 
+def _in_scope(
+    service_id: int | None,
+    agency_id: int | None,
+    held_service: int | None,
+    held_agency: int | None,
+) -> bool:
+    """The Python twin of `covers`: a grant everywhere, for the service, or for the PD."""
+    if held_service is None and held_agency is None:
+        return True
+    if held_service is not None:
+        return service_id is not None and held_service == service_id
+    return agency_id is not None and held_agency == agency_id
+
+
 def role_holders(
     session: Session, role: str, service_id: int | None, agency_id: int | None, at: datetime
 ) -> list[str]:
@@ -268,29 +368,23 @@ def role_holders(
     official counts at the level of the grant lent to them. Task routing and SLA
     escalation both ask this one question.
     """
-    rows = session.execute(
-        select(User.username, RoleAssignment.service_id, RoleAssignment.agency_id)
-        .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(
-            RoleAssignment.role == role,
-            User.active.is_(True),
-            covers(RoleAssignment, service_id, agency_id),
-        )
-    ).all()
-    delegate = aliased(User)
-    rows += session.execute(
-        select(delegate.username, Delegation.service_id, Delegation.agency_id)
-        .join(delegate, delegate.id == Delegation.delegate_id)
-        .where(
-            Delegation.role == role,
-            delegate.active.is_(True),
-            Delegation.starts_at <= at,
-            Delegation.ends_at > at,
-            covers(Delegation, service_id, agency_id),
-        )
-    ).all()
+    roster = roster_of(session)
+    held = [
+        (user_id, held_service, held_agency)
+        for user_id, held_role, held_service, held_agency in roster.assignments
+        if held_role == role
+    ]
+    held += [
+        (loan.delegate_id, loan.service_id, loan.agency_id)
+        for loan in roster.loans
+        if loan.role == role and loan.lent_at(at)
+    ]
     by_level: dict[int, set[str]] = defaultdict(set)
-    for name, held_service, held_agency in rows:
+    for user_id, held_service, held_agency in held:
+        if not roster.active(user_id) or not _in_scope(
+            service_id, agency_id, held_service, held_agency
+        ):
+            continue
         level = 0 if held_service is not None else 1 if held_agency is not None else 2
-        by_level[level].add(name)
+        by_level[level].add(roster.people[user_id][0])
     return sorted(by_level[min(by_level)]) if by_level else []

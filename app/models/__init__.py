@@ -3,6 +3,7 @@
 from app.models.attachment import Attachment
 from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
+from app.models.change_stamp import ChangeStamp
 from app.models.comment import Comment, CommentAttachment, Visibility
 from app.models.delegation import Delegation
 from app.models.draft import FormFile, ModelDraft
@@ -32,6 +33,7 @@ __all__ = [
     "Agency",
     "Attachment",
     "Base",
+    "ChangeStamp",
     "Comment",
     "CommentAttachment",
     "Delegation",

@@ -74,6 +74,9 @@ class Instance(Base):
     resolution_due_at: Mapped[datetime | None]
     responded_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    #: What the SLA clocks need from the events, folded as they are recorded
+    #: (app/services/deadlines/clock_history.py); None before the first fold.
+    sla_history: Mapped[dict[str, Any] | None]
     lock_version: Mapped[int] = mapped_column(default=1)
 
     version: Mapped[ProcessModelVersion] = relationship()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.models import Event, Instance, User
+from app.services.deadlines.clock_history import fold_into
 
 
 def record(
@@ -19,7 +20,7 @@ def record(
     task_id: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to an instance's history."""
+    """Append one event to an instance's history (and to its clocks' folded history)."""
     event = Event(
         instance_id=instance.id if instance else None,
         task_id=task_id,
@@ -29,6 +30,8 @@ def record(
         data=data or {},
     )
     session.add(event)
+    if instance is not None:
+        fold_into(instance, event)
     return event
 
 

@@ -4,12 +4,13 @@ Which instances have clocks (docs/bpmn-conventions.md, "SLA clocks and escalatio
 those about a service (`layanan`) whose data names an impact or urgency (`dampak`,
 `urgensi`: a complaint) or a request type (`jenis_permintaan`: a request).
 
-The clocks are derived, never counted: `SlaService.read` rebuilds them from the instance's
-events alone. Whenever what the targets depend on changes (priority, service, urgency,
-the agency's scheme), `refresh` appends an `sla_changed` event holding the new inputs and
-the targets then in force, with the deadlines before and after; later edits of the
-reference tables do not move the deadlines of complaints already filed. The instance
-columns (`priority`, `response_due_at`, ...) are the latest reading, for lists.
+The clocks are derived, never counted: from the instance's events alone, folded as they
+are recorded (app/services/deadlines/clock_history.py). Whenever what the targets depend
+on changes (priority, service, urgency, the agency's scheme), `refresh` appends an
+`sla_changed` event holding the new inputs and the targets then in force, with the
+deadlines before and after; later edits of the reference tables do not move the deadlines
+of complaints already filed. The instance columns (`priority`, `response_due_at`, ...)
+are the latest reading, for lists.
 
 The diagram's escalation timers read the `sla` variable this module keeps in the
 workflow: the warning point and the deadline of each clock (far in the future when there
@@ -32,7 +33,6 @@ from app.engine.runtime import Runtime
 from app.engine.script_context import ScriptContext
 from app.engine.specs import ParsedModel
 from app.models import (
-    REQUESTER_LANE,
     Agency,
     Event,
     Instance,
@@ -43,6 +43,12 @@ from app.models import (
 )
 from app.services.audit.events import record
 from app.services.deadlines.calendars import calendar_for, years_around
+from app.services.deadlines.clock_history import (
+    CLOSED_UNCONFIRMED,
+    ESCALATED,
+    SLA_CHANGED,
+    ClockHistory,
+)
 from app.services.deadlines.reference_tables import PRIORITY_TABLE, ReferenceService
 from app.services.notifications.messages import MailConfig, NotificationService
 from app.sla.calendar import ALWAYS_OPEN, WorkingCalendar, is_working_time
@@ -58,16 +64,6 @@ REQUEST = "permintaan"
 SLA_VARIABLE = "sla"
 #: The due time an escalation timer gets when its clock has no deadline.
 NEVER = "9999-12-31T23:59:59+00:00"
-SLA_CHANGED = "sla_changed"
-ESCALATED = "escalated"
-#: The reporter's confirmation that stops the resolution clock.
-CONFIRMED = "diterima"
-#: The requester did not answer in time and the diagram closed the case: the resolution
-#: clock stops when confirmation was asked (the provider's last step), as if answered then.
-CLOSED_UNCONFIRMED = "closed_unconfirmed"
-#: Data fields that start and stop the RTO clock of a Kritis service under its DRP.
-DRP_ACTIVATED = "drp_diaktifkan"
-SERVICE_RESTORED = "layanan_pulih"
 #: When the user reported what a child complaint is about: a request found to be a
 #: disruption hands its own start time on (Perbup Bangka 21/2025, 2.2.1.1 Tabel 5 no. 2).
 REPORTED_AT = "waktu_laporan"
@@ -396,18 +392,31 @@ class SlaService:
         ]
         return stored + sorted(pending, key=lambda e: e.at)
 
-    def read(self, instance: Instance, events: Sequence[Event] | None = None) -> SlaReport | None:
-        """The clocks as the history says, at the platform clock's now; None if unclocked."""
-        if events is None:
-            events = self.history(instance)
-        changes = [e for e in events if e.kind == SLA_CHANGED]
-        if not changes:
+    def clock_history(self, instance: Instance) -> ClockHistory:
+        """The instance's folded history: stored, or folded from the whole log once (an
+        instance recorded before the column existed), then kept current by `record`."""
+        if instance.sla_history is None:
+            instance.sla_history = ClockHistory.of_events(self.history(instance)).to_json()
+        return ClockHistory.from_json(instance.sla_history)
+
+    def read(self, instance: Instance) -> SlaReport | None:
+        """The clocks with the changes and escalations behind them, from the whole log,
+        at the platform clock's now; None if unclocked. For pages that explain them."""
+        events = self.history(instance)
+        report = self._report(instance, ClockHistory.of_events(events))
+        if report is not None:
+            report.changes = [e for e in events if e.kind == SLA_CHANGED]
+            report.escalations = [e for e in events if e.kind == ESCALATED]
+        return report
+
+    def _report(self, instance: Instance, history: ClockHistory) -> SlaReport | None:
+        """The clocks as `history` says, at the platform clock's now; None if unclocked."""
+        latest = history.latest
+        if latest is None:
             return None
-        latest = changes[-1].data
         now = self.clock.now()
         calendar = self._calendar(instance, instance.started_at)
-        pauses = self._pauses(events)
-        responded, resolved, activated, restored = self._milestones(events)
+        pauses = history.pause_list()
         fraction = self._warning_fraction(instance)
         targets = latest["targets"]
         started = _clock_start(instance, latest["inputs"])
@@ -431,85 +440,23 @@ class SlaService:
             )
 
         rto = None
-        if activated is not None and "rto" in targets:
-            rto = clock("rto", activated, restored, ALWAYS_OPEN, ())
+        if history.activated is not None and "rto" in targets:
+            rto = clock("rto", history.activated, history.restored, ALWAYS_OPEN, ())
         return SlaReport(
             kind=latest["inputs"]["jenis"],
             inputs=latest["inputs"],
-            response=clock("respons", started, responded, calendar, pauses),
-            resolution=clock("penyelesaian", started, resolved, calendar, pauses),
+            response=clock("respons", started, history.responded, calendar, pauses),
+            resolution=clock("penyelesaian", started, history.resolved, calendar, pauses),
             rto=rto,
             warnings=list(latest.get("peringatan", [])),
-            changes=changes,
-            escalations=[e for e in events if e.kind == ESCALATED],
         )
 
     def _warning_fraction(self, instance: Instance) -> float:
-        agency = self.session.get(Agency, instance.agency_id) if instance.agency_id else None
+        agency = instance.service.agency if instance.service is not None else None
+        if agency is None and instance.agency_id is not None:
+            agency = self.session.get(Agency, instance.agency_id)
         percent = agency.escalation_warning_percent if agency is not None else 75
         return percent / 100
-
-    @staticmethod
-    def _pauses(events: Sequence[Event]) -> list[Pause]:
-        pauses: list[Pause] = []
-        began: datetime | None = None
-        for event in events:
-            if event.kind == "instance_suspended" and began is None:
-                began = event.at
-            elif event.kind == "instance_resumed" and began is not None:
-                pauses.append(Pause(began, event.at))
-                began = None
-        if began is not None:
-            pauses.append(Pause(began, None))
-        return pauses
-
-    @staticmethod
-    def _milestones(
-        events: Sequence[Event],
-    ) -> tuple[datetime | None, datetime | None, datetime | None, datetime | None]:
-        """When the provider first acted, the reporter confirmed (or, the case closed
-        unconfirmed, when the provider's last step asked them to), the DRP was activated
-        and the service restored (in a form, or reported by the DRP procedure).
-
-        The provider side is any lane but the starter's (`Pemohon`, or no lane), as
-        routing has it; task events carry their lane for this.
-        """
-        responded = resolved = activated = restored = None
-        provider_done = None
-        for event in events:
-            if event.kind == CLOSED_UNCONFIRMED:
-                resolved = resolved or provider_done or event.at
-                continue
-            if event.kind == "message_received":
-                # The DRP procedure reports back: recovered, or no DRP after all (not a
-                # disaster, or activation refused), in which case no RTO clock runs.
-                result = event.data.get("payload") or {}
-                if result.get(DRP_ACTIVATED) is False and restored is None:
-                    activated = None
-                elif activated is not None and result.get(SERVICE_RESTORED) is True:
-                    # the recovery itself (the child's form), not the DRP's later sign-off
-                    recovered = event.data.get("restored_at")
-                    restored = restored or (
-                        datetime.fromisoformat(recovered) if recovered else event.at
-                    )
-                continue
-            if event.kind not in ("task_claimed", "task_completed"):
-                continue
-            provider = event.data.get("lane") not in (None, REQUESTER_LANE)
-            if provider:
-                responded = responded or event.at
-            if event.kind != "task_completed":
-                continue
-            if provider:
-                provider_done = event.at
-            submitted = event.data.get("data") or {}
-            if not provider and submitted.get("konfirmasi") == CONFIRMED:
-                resolved = resolved or event.at
-            if submitted.get(DRP_ACTIVATED) is True:
-                activated = activated or event.at
-            if activated is not None and submitted.get(SERVICE_RESTORED) is True:
-                restored = restored or event.at
-        return responded, resolved, activated, restored
 
     # -- keeping it current --------------------------------------------------------------
 
@@ -525,13 +472,12 @@ class SlaService:
             return
         calendar = self._calendar(instance, instance.started_at)
         inputs = self._inputs(instance, kind, instance.service)
-        events = self.history(instance)
-        previous = next((e for e in reversed(events) if e.kind == SLA_CHANGED), None)
-        if previous is None or previous.data["inputs"] != inputs:
+        previous = self.clock_history(instance).latest
+        if previous is None or previous["inputs"] != inputs:
             # Targets are fixed when their inputs change: a later edit of a reference
             # table applies to new reports, not to deadlines already given.
             targets, warnings = self._targets(instance, inputs, instance.service, calendar)
-            before = self.read(instance, events) if previous is not None else None
+            before = self._report(instance, self.clock_history(instance))
             change = record(
                 self.session,
                 instance,
@@ -540,15 +486,14 @@ class SlaService:
                 actor,
                 data={"inputs": inputs, "targets": targets, "peringatan": warnings},
             )
-            events.append(change)
-            after = self.read(instance, events)
-            assert after is not None  # the event just appended makes it clocked
+            after = self._report(instance, self.clock_history(instance))
+            assert after is not None  # the event just recorded makes it clocked
             change.data = {
                 **change.data,
                 "sebelum": before.timer_values() if before else None,
                 "sesudah": after.timer_values(),
             }
-        report = self.read(instance, events)
+        report = self._report(instance, self.clock_history(instance))
         assert report is not None
         instance.priority = report.priority
         instance.response_due_at = report.response.due_at
@@ -582,18 +527,14 @@ class SlaService:
         A clock escalates to a level once: a later task's timer for the same clock and
         level (the resolution clock spans several tasks) adds nothing.
         """
-        done = {
-            (e.data.get("clock"), e.data.get("level"))
-            for e in self.history(instance)
-            if e.kind == ESCALATED
-        }
+        done = set(self.clock_history(instance).escalated)
         report = None
         for bpmn_id in fired:
             escalation = model.escalations.get(bpmn_id)
             if escalation is None or (escalation.clock, escalation.level) in done:
                 continue
             done.add((escalation.clock, escalation.level))
-            report = report or self.read(instance)
+            report = report or self._report(instance, self.clock_history(instance))
             level = escalation_level(escalation.level, self.tables.table("skema-urgensi"))
             now = self.clock.now()
             recipients = sorted(

@@ -34,6 +34,7 @@ from app.services.audit.attachments import AttachmentClaims, Claimed
 from app.services.audit.events import record
 from app.services.catalog.options import FormOptions
 from app.services.catalog.services import resolve_scope
+from app.services.deadlines.clock_history import ClockHistory
 from app.services.deadlines.service_levels import (
     COMPLAINT,
     SlaService,
@@ -294,6 +295,7 @@ class InstanceService:
             agency_id=scope.agency_id,
             data=outcome.data,
             state=outcome.state,
+            sla_history=ClockHistory().to_json(),
         )
         instance.version = version
         instance.started_by = user

@@ -18,7 +18,7 @@ from app.engine.runtime import Message
 from app.errors import DomainError, FormInvalid, NotFound
 from app.models import Event, Instance, User
 from app.services.audit.events import record
-from app.services.deadlines.service_levels import SERVICE_RESTORED
+from app.services.deadlines.clock_history import SERVICE_RESTORED
 
 #: What a child throws when it is done, after its model id.
 DONE_SUFFIX = "-selesai"

@@ -1,0 +1,129 @@
+"""The change stamp, and the per-process caches it keeps honest.
+
+Routing and working calendars are read on every transition but edited rarely, so each
+process keeps them in memory. Triggers (migration 0022) put a new random token in the one
+`change_stamp` row whenever a row they are built from changes; a cache entry is kept under
+the token read in the same transaction, so an edit applies to the next request in every
+web and worker process, and a transaction sees its own uncommitted edits (its token is
+new). An entry is built after its token was read, so it is never older than the token.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from sqlalchemy import BigInteger, event, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
+
+from app.models.base import Base
+
+T = TypeVar("T")
+
+#: Where a session keeps the token it read, so one transaction asks once.
+_SESSION_KEY = "change_stamp_token"
+#: The tables whose triggers replace the token (migration 0022 keeps its own copy).
+WATCHED_TABLES = frozenset(
+    {
+        "role_assignment",
+        "delegation",
+        "user_account",
+        "agency",
+        "service",
+        "request_type",
+        "working_calendar",
+        "regional_day",
+    }
+)
+
+
+class ChangeStamp(Base):
+    """The single row whose token changes with the routing and calendar facts."""
+
+    __tablename__ = "change_stamp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)
+
+
+def token_column() -> object:
+    """The token as a scalar subquery, to ride along a query the caller makes anyway."""
+    return select(ChangeStamp.token).where(ChangeStamp.id == 1).scalar_subquery()
+
+
+def remember_token(session: Session, token: int) -> None:
+    """Note the token a combined query read (see `token_column`) for this transaction."""
+    session.info[_SESSION_KEY] = token
+
+
+def _watched(obj: object) -> bool:
+    table = getattr(obj, "__table__", None)
+    return table is not None and table.name in WATCHED_TABLES
+
+
+def change_token(session: Session) -> int:
+    """The token in force for this session's transaction: read once, then remembered.
+
+    An edit of a watched row pending in the session is flushed first, so that its
+    trigger has fired; other pending changes stay pending (a step writes its rows once).
+    """
+    if any(_watched(obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()
+    token = session.info.get(_SESSION_KEY)
+    if token is None:
+        token = session.scalar(select(ChangeStamp.token).where(ChangeStamp.id == 1)) or 0
+        session.info[_SESSION_KEY] = token
+    return int(token)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, _transaction: object) -> None:
+    """The next transaction reads the token anew."""
+    session.info.pop(_SESSION_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _flush: UOWTransaction) -> None:
+    """A flushed edit of a watched row has replaced the token."""
+    if any(_watched(obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(_SESSION_KEY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state: ORMExecuteState) -> None:
+    """An UPDATE or DELETE statement may have touched a watched row."""
+    if state.is_update or state.is_delete or state.is_insert:
+        state.session.info.pop(_SESSION_KEY, None)
+
+
+class StampedCache(Generic[T]):
+    """Values built from the database, kept per process under (token, key).
+
+    Bounded: the oldest entries go first, so tokens that no longer apply fall out.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._entries: OrderedDict[tuple[int, Hashable], T] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, key: Hashable, build: Callable[[], T]) -> T:
+        """The value under the session's token and `key`, built on a miss."""
+        entry = (change_token(session), key)
+        with self._lock:
+            if entry in self._entries:
+                self._entries.move_to_end(entry)
+                return self._entries[entry]
+        value = build()
+        with self._lock:
+            self._entries[entry] = value
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget everything (tests that rewrite tables behind the triggers' back)."""
+        with self._lock:
+            self._entries.clear()
