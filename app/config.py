@@ -203,6 +203,8 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     token_max_age: int = 12 * 3600
     script_time_limit: float = 2.0
+    #: Memory a script may take, in MB above what its sandbox process holds at start.
+    script_memory_limit_mb: int = 256
     smtp_url: str | None = None  # None: e-mail is off, notifications stay in the app
     mail_from: str = DEFAULT_MAIL_FROM
     password_cost: PasswordCost = field(default_factory=PasswordCost)
@@ -216,8 +218,8 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from DATABASE_URL, SECRET_KEY, SPBE_DEMO, SMTP_URL, MAIL_FROM,
-        PREFERRED_URL_SCHEME, TRUSTED_PROXIES, the PASSWORD_* costs and the ATTACHMENT_*
-        and TASK_DATA_* limits."""
+        PREFERRED_URL_SCHEME, TRUSTED_PROXIES, SCRIPT_MEMORY_LIMIT_MB, the PASSWORD_* costs
+        and the ATTACHMENT_* and TASK_DATA_* limits."""
         return cls(
             database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
             demo=_flag("SPBE_DEMO"),
@@ -226,6 +228,7 @@ class Settings:
             password_cost=PasswordCost.from_env(),
             attachments=AttachmentLimits.from_env(),
             data_limits=DataLimits.from_env(),
+            script_memory_limit_mb=_positive("SCRIPT_MEMORY_LIMIT_MB", cls.script_memory_limit_mb),
             https=_served_over_https(),
             trusted_proxies=_proxies(),
         )

@@ -26,7 +26,14 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
 from app.config import DataLimits
-from app.engine.sandbox import ScriptForbidden, ScriptTimeout, make_script_engine
+from app.engine.sandbox import (
+    MEMORY_LIMIT_MB,
+    ScriptDataRejected,
+    ScriptForbidden,
+    ScriptMemoryExceeded,
+    ScriptTimeout,
+    make_script_engine,
+)
 from app.engine.script_context import ScriptContext, script_context, script_context_helpers
 from app.engine.serializer import DataRejected, dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
@@ -44,7 +51,7 @@ class EngineFailure:
 
     message: str
     element_id: str | None
-    kind: str  # "forbidden" | "timeout" | "script" | "engine" | "data"
+    kind: str  # "forbidden" | "timeout" | "memory" | "script" | "engine" | "data"
 
 
 @dataclass(frozen=True)
@@ -84,10 +91,14 @@ def _failure(err: Exception) -> EngineFailure:
     task = getattr(err, "task", None)
     element_id = task.task_spec.bpmn_id if task is not None else None
     cause = getattr(err, "exception", None) or err.__cause__
-    if isinstance(cause, ScriptForbidden) or isinstance(err, ScriptForbidden):
+    if isinstance(cause, ScriptMemoryExceeded) or isinstance(err, ScriptMemoryExceeded):
+        kind = "memory"
+    elif isinstance(cause, ScriptForbidden) or isinstance(err, ScriptForbidden):
         kind = "forbidden"
     elif isinstance(cause, ScriptTimeout) or isinstance(err, ScriptTimeout):
         kind = "timeout"
+    elif isinstance(cause, ScriptDataRejected) or isinstance(err, ScriptDataRejected):
+        kind = "data"
     elif isinstance(err, SpiffWorkflowException):
         kind = "script" if task is not None else "engine"
     else:
@@ -128,10 +139,14 @@ class Runtime:
         time_limit: float = 2.0,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
         limits: DataLimits | None = None,
+        memory_limit_mb: int = MEMORY_LIMIT_MB,
     ) -> None:
         self._limits = limits or DataLimits()
         self._script_engine = make_script_engine(
-            helpers={**script_context_helpers(), **(helpers or {})}, time_limit=time_limit
+            helpers={**script_context_helpers(), **(helpers or {})},
+            time_limit=time_limit,
+            memory_limit_mb=memory_limit_mb,
+            data_max_bytes=self._limits.max_bytes,
         )
 
     @property

@@ -50,7 +50,11 @@ class Platform:
             engine=engine,
             sessions=make_session_factory(engine),
             clock=clock or SystemClock(),
-            runtime=Runtime(time_limit=settings.script_time_limit, limits=settings.data_limits),
+            runtime=Runtime(
+                time_limit=settings.script_time_limit,
+                limits=settings.data_limits,
+                memory_limit_mb=settings.script_memory_limit_mb,
+            ),
             passwords=Passwords(settings.password_cost),
         )
 

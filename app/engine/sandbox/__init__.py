@@ -31,16 +31,32 @@ piece of code meets them:
    events, so the rewrite also makes every loop, loop item and function call tick against
    the same deadline. `Exception` is not a builtin and bare `except:` is refused, so
    scripts cannot catch it.
+5. A memory limit (`footprint.py`, `pool.py`, `child.py`). Code that provably cannot take
+   much memory (no loops, comprehensions or functions, calls only to helpers and to
+   builtins whose result is no larger than their arguments, at most `MAX_FAST_OPS`
+   operations that build a larger value: a few tens of MB at worst) runs in the server,
+   which is what almost every gateway condition and most diagram scripts are. Everything
+   else runs in a sandbox process from a small pool per server process, started with
+   `subprocess` and capped with RLIMIT_AS (`SCRIPT_MEMORY_LIMIT_MB`, 256 MB above what it
+   holds at start), which runs the same rewrite, guards and deadline. A MemoryError there
+   is `ScriptMemoryExceeded` and the process is replaced, so the server neither grows nor
+   keeps what a script took. The server waits at most the time limit plus
+   `GRACE_SECONDS`, then kills the process, so the time limit holds for C-level loops
+   too. Messages are JSON lines, never pickle (`wire.py`), read at most three times the
+   task data cap (`ScriptDataRejected` beyond, or for anything that is not data); helpers
+   run in the server, where the instance's calendar, tables and clock are, when the
+   process asks for them.
 
 Guards live in the run's globals under `_spbe_*` names, which user code cannot spell.
 `environment.py` puts the defences together as a SpiffWorkflow environment and script
-engine; `errors.py` holds the exceptions; `limits.py` the bounds.
+engine; `namespace.py` builds a run's globals; `errors.py` holds the exceptions;
+`limits.py` the bounds.
 
-Limitations: memory is bounded per operation, not in total (a loop may allocate many
-million-item lists before its deadline), so run workers with an OS memory limit. `str()` of
-a structure holding a million references to one long string, built in a loop, runs in C
-and is only stopped by that memory limit. Objects returned by helpers are reachable by
-their public attributes: helpers should return plain data.
+Limitations: the memory limit is per run and per process; an engine step that loops
+through a diagram runs each script under it but has no limit of its own, though what each
+script stores is measured. Objects returned by helpers are reachable by their public
+attributes: helpers should return plain data (only data reach a sandbox process anyway).
+RLIMIT_AS and `/proc/self/statm` make this Linux (or at least Unix) only.
 """
 
 from __future__ import annotations
@@ -52,40 +68,50 @@ from app.engine.sandbox.environment import (
     make_script_engine,
 )
 from app.engine.sandbox.errors import (
+    ScriptDataRejected,
     ScriptForbidden,
     ScriptLimitExceeded,
+    ScriptMemoryExceeded,
     ScriptProblem,
     ScriptTimeout,
     sandbox_error,
 )
 from app.engine.sandbox.limits import (
+    GRACE_SECONDS,
     MAX_CODE_CHARS,
+    MAX_FAST_OPS,
     MAX_FORMAT_DIGITS,
     MAX_INT_BITS,
     MAX_ITEMS,
     MAX_NESTING,
     MAX_ROUND_DIGITS,
     MAX_TUPLE_DEPTH,
+    MEMORY_LIMIT_MB,
     SCRIPT_FILENAME,
     Mode,
 )
 from app.engine.sandbox.safe_builtins import SAFE_BUILTINS
 
 __all__ = [
+    "GRACE_SECONDS",
     "MAX_CODE_CHARS",
+    "MAX_FAST_OPS",
     "MAX_FORMAT_DIGITS",
     "MAX_INT_BITS",
     "MAX_ITEMS",
     "MAX_NESTING",
     "MAX_ROUND_DIGITS",
     "MAX_TUPLE_DEPTH",
+    "MEMORY_LIMIT_MB",
     "SAFE_BUILTINS",
     "SCRIPT_FILENAME",
     "Mode",
     "RestrictedEnvironment",
     "RestrictedScriptEngine",
+    "ScriptDataRejected",
     "ScriptForbidden",
     "ScriptLimitExceeded",
+    "ScriptMemoryExceeded",
     "ScriptProblem",
     "ScriptTimeout",
     "check_script",

@@ -47,6 +47,23 @@ def _weight(items: Iterable[Any]) -> int:
         return sum(len(item) if isinstance(item, _SIZED) else 1 for item in items)
 
 
+def _expanded(items: Iterable[Any], budget: int) -> int:
+    """Size of `items` written out in full, counting stops past `budget`.
+
+    Nested containers count their own contents every time they appear (sharing saves
+    memory, but not the work of printing, comparing or hashing them in C), strings their
+    length, anything else 1.
+    """
+    total, stack = 0, list(items)
+    while stack and total <= budget:
+        item = stack.pop()
+        if isinstance(item, list | tuple | set | frozenset | dict) and item:
+            stack.extend(item.items() if isinstance(item, dict) else item)
+        else:
+            total += len(item) if isinstance(item, str | bytes) and item else 1
+    return total
+
+
 def _check_depth(value: object) -> None:
     """Refuse a tuple nested more than MAX_TUPLE_DEPTH deep (shared parts counted once)."""
     if not isinstance(value, tuple):
@@ -81,10 +98,14 @@ def _check_op(symbol: str, a: object, b: object) -> None:
     elif symbol == "*":
         seq, count = (a, b) if isinstance(b, int) else (b, a)
         repeated = isinstance(seq, _SIZED) and isinstance(count, int) and count > 1
-        # [s] * n with a long s is a small list but a huge str() or join() later.
+        # [s] * n with a long s is a small list but a huge str() or join() later, and
+        # [[[0] * 100] * 100] * 100 a million zeros once printed, compared or hashed.
         if repeated and (
             count * len(seq) > MAX_ITEMS
-            or (isinstance(seq, list | tuple) and count * _weight(seq) > MAX_ITEMS)
+            or (
+                isinstance(seq, list | tuple)
+                and count * _expanded(seq, MAX_ITEMS // count + 1) > MAX_ITEMS
+            )
         ):
             raise _refuse(f"repetition would produce more than {MAX_ITEMS} items")
     elif symbol == "+" and isinstance(a, _SIZED) and isinstance(b, _SIZED):

@@ -26,3 +26,10 @@ MAX_NESTING = 150
 MAX_CODE_CHARS = 100_000
 SCRIPT_FILENAME = "<string>"
 """SpiffWorkflow finds the failing line of a script by this frame file name."""
+MEMORY_LIMIT_MB = 256
+"""Memory a sandbox process may take for scripts, above what it holds when it starts."""
+GRACE_SECONDS = 0.5
+"""How long past the time limit the server waits for a sandbox process (which stops the
+script itself at the limit) before it kills and replaces it."""
+MAX_FAST_OPS = 4
+"""Operations that can build a larger value allowed in code run inside the server."""

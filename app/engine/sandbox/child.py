@@ -1,0 +1,147 @@
+"""The sandbox process: runs the code the server sends it under a memory limit.
+
+`pool.py` starts it (through `launch.py`) and talks to it in JSON lines, one message per
+line, never pickle (see `wire.py`):
+
+- the server sends a run: `{"code", "mode", "context", "external", "helpers",
+  "time_limit", "max_bytes"}`, code the server has already checked;
+- the process answers `{"result": value}` (an expression) or `{"data": task data}` (a
+  script), or `{"error": kind, ...}` with kind `raise` (the script raised), `timeout`,
+  `limit` or `forbidden` (a guard), `memory`, or `data` (what it left is not data or is
+  larger than `max_bytes`); after an error a script's data come too, as far as they go,
+  since the server keeps what a script set before it failed;
+- in between, a helper call `{"call": name, "args", "kwargs"}`, which the server answers
+  with `{"result": value}` or `{"raise": error}`: helpers read the instance's calendar,
+  tables and clock in the server's thread, so they run there.
+
+The limit is RLIMIT_AS, set at start, soft and hard alike (a script that got out of the
+sandbox still could not raise it), as a budget above what the process holds after its
+imports. A MemoryError clears the run's globals (freeing what the script took) and is
+reported; the server then replaces the process. Core dumps are off, so a crash leaves
+no file as large as the limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import warnings
+from collections.abc import Callable
+from typing import IO, Any
+
+from app.engine.sandbox import wire
+from app.engine.sandbox.deadline import _run
+from app.engine.sandbox.errors import ScriptForbidden, ScriptLimitExceeded, ScriptTimeout
+from app.engine.sandbox.namespace import leave_data, run_globals
+from app.engine.sandbox.rewrite import _rewritten
+
+MB = 1024 * 1024
+
+
+class _Channel:
+    """JSON lines over the process's stdin and stdout."""
+
+    def __init__(self, reader: IO[bytes], writer: IO[bytes]) -> None:
+        self._reader = reader
+        self._writer = writer
+
+    def send(self, message: dict[str, Any]) -> None:
+        self._writer.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+        self._writer.flush()
+
+    def receive(self) -> Any:
+        """The next message; exits when the server has closed the pipe."""
+        line = self._reader.readline()
+        if not line:
+            raise SystemExit(0)
+        return json.loads(line)
+
+
+def main(argv: list[str]) -> None:
+    """Set the memory limit, say so, then serve runs until the server closes stdin.
+
+    Args:
+        argv: the memory budget in MB.
+    """
+    held, limit = _limit_memory(int(argv[0]))
+    warnings.simplefilter("ignore")  # the server compiled the code and warned already
+    channel = _Channel(sys.stdin.buffer, sys.stdout.buffer)
+    channel.send({"ready": True, "pid": os.getpid(), "held": held, "memory_limit": limit})
+    while True:
+        request = channel.receive()
+        try:
+            reply = _serve(request, channel)
+        except MemoryError as err:  # outside the script's run: decoding, building globals
+            reply = {"error": "memory", "line": wire.script_line(err)}
+        channel.send(reply)
+
+
+def _limit_memory(budget_mb: int) -> tuple[int, int]:
+    """Cap the address space at what the process holds now plus `budget_mb`.
+
+    Returns:
+        What it held and the limit, in bytes.
+    """
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        held = int(statm.read().split()[0]) * resource.getpagesize()
+    limit = held + budget_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return held, limit
+
+
+def _serve(request: dict[str, Any], channel: _Channel) -> dict[str, Any]:
+    """Run one request and build the reply (see the module docstring)."""
+    mode, budget = request["mode"], int(request["max_bytes"])
+    helpers = {name: _helper(name, channel, budget) for name in request["helpers"]}
+    context, external = wire.decode(request["context"]), wire.decode(request["external"])
+    namespace = run_globals(mode, context, helpers, external)
+    reply: dict[str, Any] = {}
+    try:
+        result = _run(_rewritten(request["code"], mode), namespace, float(request["time_limit"]))
+    except MemoryError as err:
+        namespace.clear()  # free what the script took before answering
+        context.clear()
+        return {"error": "memory", "line": wire.script_line(err)}
+    except ScriptTimeout as err:
+        reply = {"error": "timeout", "message": str(err), "line": wire.script_line(err)}
+    except ScriptForbidden as err:
+        kind = "limit" if isinstance(err, ScriptLimitExceeded) else "forbidden"
+        reply = {"error": kind, "problems": [[p.line, p.message] for p in err.problems]}
+    except Exception as err:  # noqa: BLE001 - the script's own error, sent to the server
+        reply = {"error": "raise", **wire.error_to_wire(err), "line": wire.script_line(err)}
+    try:
+        if mode == "exec":
+            leave_data(context, helpers, external)
+            reply["data"] = wire.encode(context, budget)
+        elif not reply:
+            reply["result"] = wire.encode(result, budget)
+    except ValueError as err:
+        reply.pop("data", None)
+        if "error" not in reply:
+            reply = {"error": "data", "message": str(err)}
+    return reply
+
+
+def _helper(name: str, channel: _Channel, budget: int) -> Callable[..., Any]:
+    """A stand-in for the server's helper `name`: asks the server to call it."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            message = {
+                "call": name,
+                "args": wire.encode(list(args), budget),
+                "kwargs": wire.encode(kwargs, budget),
+            }
+        except ValueError as err:
+            raise TypeError(f"{name}() takes data only: {err}") from None
+        channel.send(message)
+        answer = channel.receive()
+        if "raise" in answer:
+            raise wire.error_from_wire(answer["raise"])
+        return wire.decode(answer["result"])
+
+    call.__name__ = name
+    return call
