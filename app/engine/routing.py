@@ -198,6 +198,8 @@ class Roster:
 
     #: user id -> (username, active)
     people: dict[int, tuple[str, bool]]
+    #: user id -> e-mail address, for those who have one
+    emails: dict[int, str]
     #: username -> user id
     ids: dict[str, int]
     #: (user id, role, service id, agency id), one per assignment
@@ -213,12 +215,8 @@ class Roster:
 
 
 def _read_roster(session: Session) -> Roster:
-    people = {
-        user_id: (username, bool(active))
-        for user_id, username, active in session.execute(
-            select(User.id, User.username, User.active)
-        )
-    }
+    rows = session.execute(select(User.id, User.username, User.active, User.email)).all()
+    people = {user_id: (username, bool(active)) for user_id, username, active, _email in rows}
     assignments = tuple(
         (user_id, role, service_id, agency_id)
         for user_id, role, service_id, agency_id in session.execute(
@@ -260,6 +258,7 @@ def _read_roster(session: Session) -> Roster:
             agency_held[role].add(agency_id)
     return Roster(
         people=people,
+        emails={user_id: email for user_id, _name, _active, email in rows if email},
         ids={name: user_id for user_id, (name, _active) in people.items()},
         assignments=assignments,
         loans=loans,
@@ -274,6 +273,11 @@ _ROSTERS: StampedCache[Roster] = StampedCache(size=8)
 def roster_of(session: Session) -> Roster:
     """The roster as of the session's change stamp (read on its first use after an edit)."""
     return _ROSTERS.get(session, "roster", lambda: _read_roster(session))
+
+
+def username_of(session: Session, user_id: int) -> str:
+    """A user's name, from the roster ("" for no such user)."""
+    return roster_of(session).people.get(user_id, ("", False))[0]
 
 
 def _reach(roster: Roster, user_id: int, at: datetime) -> Reach:

@@ -16,7 +16,14 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from sqlalchemy import BigInteger, event, select
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+    mapped_column,
+)
 
 from app.models.base import Base
 
@@ -79,9 +86,11 @@ def change_token(session: Session) -> int:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _transaction_ended(session: Session, _transaction: object) -> None:
-    """The next transaction reads the token anew."""
-    session.info.pop(_SESSION_KEY, None)
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    """The next transaction reads the token anew. A flush's inner transaction and a
+    savepoint end inside the same database transaction, so they keep it."""
+    if transaction.parent is None:
+        session.info.pop(_SESSION_KEY, None)
 
 
 @event.listens_for(Session, "after_flush")

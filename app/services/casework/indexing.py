@@ -55,13 +55,29 @@ def _document(session: Session, instance: Instance) -> SearchDocument:
     return document
 
 
-def index_instance(session: Session, instance: Instance) -> None:
+def _described(instance: Instance, data: dict[str, Any]) -> tuple[Any, ...]:
+    """What the document is made from: the number, title, description and service."""
+    return (
+        instance.reference,
+        data.get("judul"),
+        data.get("layanan"),
+        *(data.get(key) for key in DESCRIBING),
+    )
+
+
+def index_instance(
+    session: Session, instance: Instance, previous: dict[str, Any] | None = None
+) -> None:
     """Write the instance's number, title, description and scope into its document.
 
-    Reads without flushing, so the instance row is still written once per step; an
-    unchanged document is not written at all.
+    `previous` is the data before the step: when nothing the document is made from
+    changed, the document is left as it is, which spares a step two reads and a write
+    (a renamed service shows in a case's document from its next such change). Reads
+    without flushing, so the instance row is still written once per step.
     """
     data = instance.data if isinstance(instance.data, dict) else {}
+    if previous is not None and _described(instance, previous) == _described(instance, data):
+        return
     with session.no_autoflush:
         parts = [str(data[k]) for k in DESCRIBING if isinstance(data.get(k), str)]
         parts += _scope_names(session, instance, data)

@@ -41,6 +41,7 @@ from app.models import (
     Service,
     User,
 )
+from app.models.change_stamp import StampedCache
 from app.services.audit.events import record
 from app.services.deadlines.calendars import calendar_for, years_around
 from app.services.deadlines.clock_history import (
@@ -72,35 +73,39 @@ REPORTED_AT = "waktu_laporan"
 URGENCY_OF_IMPACT = {"Mayor": 1, "Minor": 2}
 
 
+_CALENDARS: StampedCache[WorkingCalendar] = StampedCache()
+
+
 def scope_calendar(
-    session: Session, service: Service | None, agency_id: int | None, around: datetime
+    session: Session, service_id: int | None, agency_id: int | None, around: datetime
 ) -> WorkingCalendar:
     """The calendar an instance's clocks and scripts run on: its service's support hours
     in its PD's working calendar, with the holidays of the years around `around`.
 
-    One transition asks for it several times (the engine's scripts, the clocks, the
-    timers), so it is kept for the session's life: a session is one request or one
-    tick, and a calendar edited meanwhile applies from the next one.
+    Every transition asks for it (the engine's scripts, the clocks, the timers) and it
+    changes rarely, so it is kept per process under the change stamp: an edit of a
+    calendar, a regional day, a PD or a service applies from the next request.
     """
     years = years_around(around)
-    key = ("scope_calendar", service.id if service else None, agency_id, years.start)
-    cached: WorkingCalendar | None = session.info.get(key)
-    if cached is None:
+
+    def build() -> WorkingCalendar:
+        service = session.get(Service, service_id) if service_id is not None else None
         agency = service.agency if service is not None else None
         if agency is None and agency_id is not None:
             agency = session.get(Agency, agency_id)
-        cached = session.info[key] = calendar_for(session, agency, service, years=years)
-    return cached
+        return calendar_for(session, agency, service, years=years)
+
+    return _CALENDARS.get(session, (service_id, agency_id, years.start, years.stop), build)
 
 
 def scripts_context(
-    session: Session, clock: Clock, service: Service | None, agency_id: int | None
+    session: Session, clock: Clock, service_id: int | None, agency_id: int | None
 ) -> ScriptContext:
     """What an instance's scripts compute with now: its scope's calendar and Tabel 3 as
     it stands (an administrator's edit applies to the next step that reads it)."""
     tables = ReferenceService(session, clock)
     return ScriptContext(
-        calendar=scope_calendar(session, service, agency_id, clock.now()),
+        calendar=scope_calendar(session, service_id, agency_id, clock.now()),
         table_3=lambda: (tables.table(PRIORITY_TABLE), tables.basis(PRIORITY_TABLE)),
     )
 
@@ -259,7 +264,7 @@ class SlaService:
     # -- what the targets are ------------------------------------------------------------
 
     def _calendar(self, instance: Instance, at: datetime) -> WorkingCalendar:
-        return scope_calendar(self.session, instance.service, instance.agency_id, at)
+        return scope_calendar(self.session, instance.service_id, instance.agency_id, at)
 
     def _inputs(self, instance: Instance, kind: str, service: Service) -> dict[str, Any]:
         """What the targets depend on, from the instance's current data and its PD."""
@@ -504,7 +509,7 @@ class SlaService:
         open_ = instance.status not in (InstanceStatus.COMPLETE, InstanceStatus.TERMINATED)
         if open_ and (instance.data or {}).get(SLA_VARIABLE) != values:
             context = scripts_context(
-                self.session, self.clock, instance.service, instance.agency_id
+                self.session, self.clock, instance.service_id, instance.agency_id
             )
             push_variables(
                 self.runtime, self.clock, instance, model, {SLA_VARIABLE: values}, context

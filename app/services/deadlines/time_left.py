@@ -51,7 +51,7 @@ class TimeLeft:
 
 def time_left(session: Session, instance: Instance, now: datetime) -> list[TimeLeft]:
     """The response and resolution clocks that have a deadline, in that order."""
-    calendar = scope_calendar(session, instance.service, instance.agency_id, now)
+    calendar = scope_calendar(session, instance.service_id, instance.agency_id, now)
     readings = []
     for clock, due, stopped in (
         (RESPONSE, instance.response_due_at, instance.responded_at),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy.orm import Session, joinedload
 
 from app.clock import Clock
 from app.config import AttachmentLimits
@@ -29,6 +29,7 @@ from app.models import (
     TaskState,
     User,
 )
+from app.models.change_stamp import remember_token, token_column
 from app.services.accounts.permissions import SUPERVISE, require_start, supervises
 from app.services.audit.attachments import AttachmentClaims, Claimed
 from app.services.audit.events import record
@@ -64,6 +65,10 @@ class InstancePage:
 
     items: list[Instance]
     total: int
+
+
+def _creation(task: Task) -> tuple[Any, str]:
+    return task.created_at, task.id
 
 
 def status_conflict(instance: Instance) -> Conflict:
@@ -215,7 +220,7 @@ class InstanceService:
 
     def scripts_of(self, instance: Instance) -> ScriptContext:
         """What the instance's scripts compute with: its calendar, the tables in force."""
-        return scripts_context(self.session, self.clock, instance.service, instance.agency_id)
+        return scripts_context(self.session, self.clock, instance.service_id, instance.agency_id)
 
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
@@ -279,8 +284,7 @@ class InstanceService:
         initial = start_variables(
             data, facts, (user.username, user.full_name), now, reference, settings
         )
-        service = self.session.get(Service, scope.service_id) if scope.service_id else None
-        context = scripts_context(self.session, self.clock, service, scope.agency_id)
+        context = scripts_context(self.session, self.clock, scope.service_id, scope.agency_id)
         outcome = self.runtime.start(
             model, initial, self.clock, context, by_timer=schedule_id is not None
         )
@@ -321,8 +325,12 @@ class InstanceService:
         outcome: Outcome,
         actor: User | None,
         completed_task_id: str | None = None,
+        ready_rows: list[Task] | None = None,
     ) -> None:
         """Write an engine outcome into the query tables, then run its follow-ups.
+
+        `ready_rows`: the instance's ready task rows as the caller read them under its lock
+        (None: read them here).
 
         In this order: the instance row; a changed service and the SLA clocks (before any
         flush, so the row is written once per step); the task rows, the new ones offered
@@ -335,7 +343,9 @@ class InstanceService:
         with self.session.no_autoflush:
             self._follow_service(instance, model, actor)
             self.clocks.after_step(instance, model, outcome.fired, actor)
-        rows = project_tasks(self.session, instance, outcome, actor, completed_task_id, now)
+        rows = project_tasks(
+            self.session, instance, outcome, actor, completed_task_id, now, ready_rows
+        )
         offer(self.session, self.clock, self.mail, instance, rows.new)
         project_end(self.session, instance, outcome, actor, rows, now)
         tell_requester(self.session, self.clock, self.mail, instance, model, rows.new, actor)
@@ -418,6 +428,28 @@ class InstanceService:
         if instance is None:
             raise NotFound(f"Instans {instance_id} tidak ada / no instance {instance_id}")
         return instance
+
+    def lock_of_task(self, task_id: str) -> tuple[Instance, list[Task]]:
+        """Lock the instance a task belongs to, with its ready tasks, its service and PD
+        and the change stamp, in one statement: a completion's first read.
+
+        Raises:
+            NotFound: no such task.
+        """
+        owner = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
+        rows = self.session.execute(
+            select(Instance, Task, token_column())
+            .outerjoin(Task, and_(Task.instance_id == Instance.id, Task.state == TaskState.READY))
+            .where(Instance.id == owner)
+            .options(joinedload(Instance.service).joinedload(Service.agency))
+            .with_for_update(of=Instance)
+            .execution_options(populate_existing=True)
+        ).all()
+        if not rows:
+            raise NotFound("Tugas tidak ditemukan / task not found")
+        remember_token(self.session, rows[0][2])
+        ready = sorted((row[1] for row in rows if row[1] is not None), key=_creation)
+        return rows[0][0], ready
 
     def may_supervise(self, user: User, instance: Instance) -> bool:
         """Whether `user` may suspend, resume, terminate and reassign in `instance`."""

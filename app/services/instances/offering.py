@@ -40,11 +40,9 @@ def offer(
     for row in tasks:
         names = candidates(session, row, now)
         if names:
-            session.flush()
             notify_task_candidates(session, clock, mail.enabled, row, names)
             continue
         row.unroutable = True
-        session.flush()
         NotificationService(session, clock, mail).notify(
             supervisors_of(session, instance.service_id, instance.agency_id),
             "task_unroutable",

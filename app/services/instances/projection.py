@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine.routing import route_for
+from app.engine.routing import route_for, username_of
 from app.engine.runtime import Outcome
 from app.models import Instance, InstanceStatus, Task, TaskState, User
 from app.services.audit.events import record
@@ -35,6 +35,8 @@ def project_instance(session: Session, instance: Instance, outcome: Outcome, now
     A suspended instance stays suspended through a step (a message may still arrive),
     unless the step ended or failed it.
     """
+    # A new instance's row already holds the outcome's data: it has no previous data.
+    previous = None if instance.data is outcome.data else instance.data
     instance.state = outcome.state
     instance.data = outcome.data
     instance.updated_at = now
@@ -43,7 +45,7 @@ def project_instance(session: Session, instance: Instance, outcome: Outcome, now
         instance.status = outcome.status
     if outcome.fired:
         record(session, instance, "timer_fired", now, None, data={"elements": outcome.fired})
-    index_instance(session, instance)
+    index_instance(session, instance, previous)
 
 
 def project_tasks(
@@ -53,17 +55,23 @@ def project_tasks(
     actor: User | None,
     completed_task_id: str | None,
     now: datetime,
+    ready_rows: list[Task] | None = None,
 ) -> TaskRows:
     """Close the rows of tasks the step took away (completed by `actor`, or cancelled by
-    the diagram) and add a row, routed by its lane, for each task it made ready."""
+    the diagram) and add a row, routed by its lane, for each task it made ready.
+
+    `ready_rows` are the instance's ready rows, oldest first, when the caller has them.
+    """
     ready_ids = {task.id for task in outcome.ready}
-    rows = list(
-        session.scalars(
-            select(Task)
-            .where(Task.instance_id == instance.id, Task.state == TaskState.READY)
-            .order_by(Task.created_at, Task.id)
+    rows = ready_rows
+    if rows is None:
+        rows = list(
+            session.scalars(
+                select(Task)
+                .where(Task.instance_id == instance.id, Task.state == TaskState.READY)
+                .order_by(Task.created_at, Task.id)
+            )
         )
-    )
     for row in rows:
         if row.id in ready_ids:
             continue
@@ -76,10 +84,11 @@ def project_tasks(
             record(session, instance, "task_cancelled", now, None, row.id, {"task": row.bpmn_id})
     existing = {row.id for row in rows}
     new = []
+    starter = username_of(session, instance.started_by_id)
     for ready in outcome.ready:
         if ready.id in existing:
             continue
-        route = route_for(ready.info, ready.data, instance.started_by.username)
+        route = route_for(ready.info, ready.data, starter)
         row = Task(
             id=ready.id,
             instance_id=instance.id,

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.engine.routing import username_of
 from app.engine.specs import ParsedModel
 from app.models import REQUESTER_LANE, Instance, InstanceStatus, Task, User
 from app.services.notifications.messages import MailConfig, NotificationService
@@ -49,7 +50,7 @@ def tell_requester(
     if staff_steps:
         steps = ", ".join(f"{task.title} ({task.lane})" for task in staff_steps)
         notices.notify(
-            [instance.started_by],
+            [username_of(session, instance.started_by_id)],
             CASE_PROGRESS,
             f"{number}: {staff_steps[0].title}",
             f"Kasus Anda {number} kini sedang ditangani: {steps}. / "
@@ -59,7 +60,7 @@ def tell_requester(
         )
     if instance.status == InstanceStatus.COMPLETE:
         notices.notify(
-            [instance.started_by],
+            [username_of(session, instance.started_by_id)],
             CASE_CLOSED,
             f"{number} selesai / closed",
             f"Kasus Anda {number} telah selesai. / Your case {number} is closed.",
@@ -84,7 +85,7 @@ def tell_requester_terminated(
     number = instance.reference or f"#{instance.id}"
     why, because = (f" Alasan: {reason}", f" Reason: {reason}") if reason else ("", "")
     NotificationService(session, clock, mail).notify(
-        [instance.started_by],
+        [username_of(session, instance.started_by_id)],
         CASE_CLOSED,
         f"{number} dihentikan / terminated",
         f"Kasus Anda {number} dihentikan oleh petugas.{why} / "

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.config import DEFAULT_MAIL_FROM, Settings
+from app.engine.routing import roster_of
 from app.errors import NotFound
 from app.models import Instance, Notification, Task, User
 from app.models.notification import EmailStatus
@@ -219,10 +220,10 @@ class NotificationService:
     ) -> builtins.list[Notification]:
         now = self.clock.now()
         created: builtins.list[Notification] = []
-        for user in self._active_users(recipients):
-            wants_mail = self.mail.enabled and bool(user.email)
+        for user_id, email in self._active_users(recipients):
+            wants_mail = self.mail.enabled and bool(email)
             notification = Notification(
-                user_id=user.id,
+                user_id=user_id,
                 kind=kind,
                 title=title[:200],
                 body=body,
@@ -238,23 +239,20 @@ class NotificationService:
         self.session.flush()
         return created
 
-    def _active_users(self, recipients: Iterable[User | str]) -> builtins.list[User]:
-        given = builtins.list(recipients)
-        names = [r for r in given if isinstance(r, str)]
-        by_name = (
-            {
-                u.username: u
-                for u in self.session.scalars(select(User).where(User.username.in_(names)))
-            }
-            if names
-            else {}
-        )
-        users: dict[int, User] = {}
-        for recipient in given:
-            user = by_name.get(recipient) if isinstance(recipient, str) else recipient
-            if user is not None and user.active:
-                users.setdefault(user.id, user)
-        return builtins.list(users.values())
+    def _active_users(
+        self, recipients: Iterable[User | str]
+    ) -> builtins.list[tuple[int, str | None]]:
+        """(id, e-mail) of each active recipient once; names are looked up in the roster."""
+        roster = roster_of(self.session)
+        users: dict[int, str | None] = {}
+        for recipient in recipients:
+            if isinstance(recipient, str):
+                user_id = roster.ids.get(recipient)
+                if user_id is not None and roster.active(user_id):
+                    users.setdefault(user_id, roster.emails.get(user_id))
+            elif recipient.active:
+                users.setdefault(recipient.id, recipient.email)
+        return builtins.list(users.items())
 
     # -- reading and marking -------------------------------------------------------------
 

@@ -359,7 +359,7 @@ class TaskService:
             Conflict: someone else holds it, or it is no longer ready.
         """
         with lost_race_is_conflict():
-            task, instance, acting = self._locked_task(task_id, user)
+            task, instance, acting, _ready = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas sudah diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id is None:
@@ -379,7 +379,7 @@ class TaskService:
     def unclaim(self, task_id: str, user: User) -> Task:
         """Give the task back to the pool (only its holder may)."""
         with lost_race_is_conflict():
-            task, instance, acting = self._locked_task(task_id, user)
+            task, instance, acting, _ready = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
             if task.claimed_by_id == user.id:
@@ -396,21 +396,27 @@ class TaskService:
             self.session.flush()
         return task
 
-    def _locked_task(self, task_id: str, user: User) -> tuple[Task, Instance, dict[str, Any]]:
-        """Lock the task's instance, then re-read the task, then check the user.
+    def _locked_task(
+        self, task_id: str, user: User
+    ) -> tuple[Task, Instance, dict[str, Any], list[Task]]:
+        """Lock the task's instance with its ready tasks, then check the user and states.
 
-        Instance before task, the order the timer worker locks in too, so the two
-        cannot deadlock.
+        The instance is locked before its tasks are read, the order the timer worker
+        locks in too, so the two cannot deadlock. Returns the task, its instance, whom the
+        user acts for, and the instance's ready rows.
         """
-        task = self._task(task_id)
-        instance = self.instances.lock(task.instance_id)
-        self.session.refresh(task)
+        instance, ready = self.instances.lock_of_task(task_id)
+        task = next((row for row in ready if row.id == task_id), None)
+        if task is None:  # not ready any more: read it again for the reason
+            task = self.session.get(Task, task_id, populate_existing=True)
+            if task is None:
+                raise NotFound("Tugas tidak ditemukan / task not found")
         acting = self._require_actor(task, user)
         if instance.status not in OPEN_STATUSES:
             raise status_conflict(instance)
         if task.state != TaskState.READY:
             raise TaskNotReady("Tugas sudah selesai / task is no longer ready")
-        return task, instance, acting
+        return task, instance, acting, ready
 
     def complete(self, task_id: str, data: Any, user: User) -> Instance:
         """Validate `data` against the task's form, complete it and run the engine on.
@@ -428,7 +434,7 @@ class TaskService:
         if not isinstance(data, dict):
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
         with lost_race_is_conflict():
-            task, instance, acting = self._locked_task(task_id, user)
+            task, instance, acting, ready = self._locked_task(task_id, user)
             if task.claimed_by_id not in (None, user.id):
                 raise Conflict("Tugas diambil orang lain / task is claimed by someone else")
             model = self.instances.model_for(instance)
@@ -464,7 +470,9 @@ class TaskService:
                 task.id,
                 {"task": task.bpmn_id, "lane": task.lane, "data": data, **acting},
             )
-            self.instances.apply(instance, model, outcome, user, completed_task_id=task.id)
+            self.instances.apply(
+                instance, model, outcome, user, completed_task_id=task.id, ready_rows=ready
+            )
             record_known_error(self.session, instance, data, now)
             self.session.flush()
         return instance
