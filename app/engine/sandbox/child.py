@@ -38,6 +38,7 @@ from app.engine.sandbox.namespace import leave_data, run_globals
 from app.engine.sandbox.rewrite import _rewritten
 
 MB = 1024 * 1024
+_READY_BYTES = 4096  # what pool.py reads of the first message
 
 
 class _Channel:
@@ -47,8 +48,12 @@ class _Channel:
         self._reader = reader
         self._writer = writer
 
-    def send(self, message: dict[str, Any]) -> None:
-        self._writer.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+    def send(self, message: dict[str, Any], max_bytes: int) -> None:
+        """Write `message`, or raise ValueError if it is longer than the server reads."""
+        line = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        if len(line) > max_bytes:
+            raise ValueError(f"larger than {max_bytes} bytes")
+        self._writer.write(line)
         self._writer.flush()
 
     def receive(self) -> Any:
@@ -68,14 +73,19 @@ def main(argv: list[str]) -> None:
     held, limit = _limit_memory(int(argv[0]))
     warnings.simplefilter("ignore")  # the server compiled the code and warned already
     channel = _Channel(sys.stdin.buffer, sys.stdout.buffer)
-    channel.send({"ready": True, "pid": os.getpid(), "held": held, "memory_limit": limit})
+    ready = {"ready": True, "pid": os.getpid(), "held": held, "memory_limit": limit}
+    channel.send(ready, _READY_BYTES)
     while True:
         request = channel.receive()
+        max_bytes = int(request["max_bytes"])
         try:
             reply = _serve(request, channel)
         except MemoryError as err:  # outside the script's run: decoding, building globals
             reply = {"error": "memory", "line": wire.script_line(err)}
-        channel.send(reply)
+        try:
+            channel.send(reply, max_bytes)
+        except ValueError as err:  # non-ASCII text takes more bytes than `encode` counts
+            channel.send(_without_data(reply, err), max_bytes)
 
 
 def _limit_memory(budget_mb: int) -> tuple[int, int]:
@@ -119,10 +129,16 @@ def _serve(request: dict[str, Any], channel: _Channel) -> dict[str, Any]:
         elif not reply:
             reply["result"] = wire.encode(result, budget)
     except ValueError as err:
-        reply.pop("data", None)
-        if "error" not in reply:
-            reply = {"error": "data", "message": str(err)}
+        return _without_data(reply, err)
     return reply
+
+
+def _without_data(reply: dict[str, Any], err: ValueError) -> dict[str, Any]:
+    """The reply when its value or data cannot be sent: a script's error stands without
+    the data it set (they are a courtesy), else the data are the error."""
+    reply.pop("data", None)
+    reply.pop("result", None)
+    return reply if "error" in reply else {"error": "data", "message": str(err)}
 
 
 def _helper(name: str, channel: _Channel, budget: int) -> Callable[..., Any]:
@@ -137,7 +153,10 @@ def _helper(name: str, channel: _Channel, budget: int) -> Callable[..., Any]:
             }
         except ValueError as err:
             raise TypeError(f"{name}() takes data only: {err}") from None
-        channel.send(message)
+        try:
+            channel.send(message, budget)
+        except ValueError as err:
+            raise TypeError(f"{name}() arguments are too large: {err}") from None
         answer = channel.receive()
         if "raise" in answer:
             raise wire.error_from_wire(answer["raise"])

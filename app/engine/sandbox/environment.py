@@ -93,7 +93,7 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         code = _compiled(expression, "eval")
         external = external_context or {}
         if inside_server(expression, "eval", self._helper_names) is None:
-            return self._in_process(expression, "eval", context, external).value
+            return self._in_sandbox(expression, "eval", context, external).value
         result = _run(code, run_globals("eval", context, self.globals, external), self.time_limit)
         if oversized(result, self.max_reply_bytes):
             raise ScriptDataRejected(self._too_large("the value"))
@@ -120,7 +120,7 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         self.check_for_overwrite(context, external)
         changed = inside_server(script, "exec", self._helper_names)
         if changed is None:
-            self._in_process(script, "exec", context, external)
+            self._in_sandbox(script, "exec", context, external)
             return True
         try:
             _run(code, run_globals("exec", context, self.globals, external), self.time_limit)
@@ -132,7 +132,7 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
                 raise ScriptDataRejected(self._too_large(name))
         return True
 
-    def _in_process(
+    def _in_sandbox(
         self, code: str, mode: Mode, context: dict[str, Any], external: Mapping[str, Any]
     ) -> Answer:
         """Run in a sandbox process; a script's data replace `context` as it left them."""

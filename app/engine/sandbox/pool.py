@@ -45,6 +45,7 @@ POOL_SIZE = 4
 STARTUP_SECONDS = 30.0
 _LAUNCH = Path(__file__).with_name("launch.py")
 _CHUNK = 1 << 16
+_READY_BYTES = 4096
 
 
 class _Late(Exception):
@@ -105,7 +106,8 @@ class _Process:
         return self.popen.poll() is None
 
     def send(self, message: Mapping[str, Any], deadline: float) -> None:
-        data = memoryview(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+        text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+        data = memoryview(text.encode() + b"\n")
         while data:
             _wait(self._writable, deadline)
             try:
@@ -261,7 +263,7 @@ class ChildPool:
     def _start(self) -> _Process:
         process = _Process(self._command)
         try:
-            ready = process.receive(time.monotonic() + STARTUP_SECONDS, 4096)
+            ready = process.receive(time.monotonic() + STARTUP_SECONDS, _READY_BYTES)
             self.limits = {key: int(ready[key]) for key in ("pid", "held", "memory_limit")}
         except (_Late, _Broken, KeyError, TypeError, ValueError) as err:
             process.close()

@@ -40,6 +40,8 @@ _ERRORS: dict[str, type[Exception]] = {
     )
 }  # fmt: skip
 _MESSAGE_CHARS = 2000
+_JSON_INT_BITS = 14_000
+"""Longest integer JSON carries: CPython writes at most 4,300 digits (about 14,284 bits)."""
 
 
 def encode(value: Any, budget: int) -> Any:
@@ -55,6 +57,8 @@ def encode(value: Any, budget: int) -> Any:
         if left[0] < 0:
             raise ValueError(f"larger than {budget} bytes")
         kind = type(item)
+        if kind is int and item.bit_length() > _JSON_INT_BITS:
+            raise ValueError("an integer too long for JSON")
         if kind in _SCALARS:
             return item
         if isinstance(item, str):  # an enum member a helper returned: its value
