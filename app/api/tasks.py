@@ -139,5 +139,6 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Submit the task's form; the process runs on to its next wait."""
     service = _service()
     instance = service.complete(task_id, body["data"], current_user())
+    answer = {"process_instance": shown(instance, acted=True)}  # read before commit expires it
     session().commit()
-    return {"process_instance": shown(instance)}
+    return answer

@@ -430,8 +430,9 @@ class InstanceService:
         return instance
 
     def lock_of_task(self, task_id: str) -> tuple[Instance, list[Task]]:
-        """Lock the instance a task belongs to, with its ready tasks, its service and PD
-        and the change stamp, in one statement: a completion's first read.
+        """Lock the instance a task belongs to, with its ready tasks, its service and PD,
+        its version, its starter and the change stamp, in one statement: a completion's
+        first read (and all its answer shows).
 
         Raises:
             NotFound: no such task.
@@ -441,7 +442,11 @@ class InstanceService:
             select(Instance, Task, token_column())
             .outerjoin(Task, and_(Task.instance_id == Instance.id, Task.state == TaskState.READY))
             .where(Instance.id == owner)
-            .options(joinedload(Instance.service).joinedload(Service.agency))
+            .options(
+                joinedload(Instance.service).joinedload(Service.agency),
+                joinedload(Instance.version),
+                joinedload(Instance.started_by),
+            )
             .with_for_update(of=Instance)
             .execution_options(populate_existing=True)
         ).all()

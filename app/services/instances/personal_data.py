@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.engine.routing import reach_of
-from app.models import Event, Instance, RoleAssignment, Task, TaskState, User
+from app.engine.routing import reach_of, roster_of
+from app.models import Event, Instance, Task, TaskState, User
 from app.services.accounts.permissions import SUPERVISORS
 from app.services.casework.audience import audible
 
@@ -61,11 +61,11 @@ class Disclosure:
         self.session = session
         self.user = user
         self.reach = reach_of(session, user, now)
-        grants = session.execute(
-            select(RoleAssignment.service_id, RoleAssignment.agency_id).where(
-                RoleAssignment.user_id == user.id, RoleAssignment.role.in_(SUPERVISORS)
-            )
-        ).all()
+        grants = [
+            (service_id, agency_id)
+            for holder, role, service_id, agency_id in roster_of(session).assignments
+            if holder == user.id and role in SUPERVISORS
+        ]
         self.everywhere = any(s is None and a is None for s, a in grants)
         self.services = {s for s, _ in grants if s is not None}
         self.agencies = {a for s, a in grants if s is None and a is not None}
