@@ -185,8 +185,10 @@ def serve(
     from waitress import serve as waitress_serve
 
     from app import create_app
+    from app.serving import settle_heap
 
     app = create_app(platform=platform)
+    settle_heap()
     click.echo(f"serving on http://{host}:{port}")
     waitress_serve(app, host=host, port=port, threads=threads)
 

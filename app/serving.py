@@ -9,10 +9,25 @@ holds the others up. Each worker builds its own app and database engine after th
 
 from __future__ import annotations
 
+import gc
+
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from app.config import Settings
+
+
+def settle_heap() -> None:
+    """Put what the app holds once built (modules, schemas, parsed models) out of the
+    garbage collector's reach before serving.
+
+    A completion allocates many short-lived objects (the workflow's tasks, ORM rows), so
+    the collector runs often, and each full pass walked the whole app: about 2 ms of a
+    10 ms completion in a profile. Frozen objects are still freed by reference counting;
+    only cycles among them stay.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -40,4 +55,6 @@ class Server(BaseApplication):  # type: ignore[misc]
         """Build the app in the worker process, with its own database engine."""
         from app import create_app
 
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        settle_heap()
+        return app

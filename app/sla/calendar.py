@@ -103,6 +103,12 @@ class WorkingCalendar:
     office_hours: WeeklyHours = CLOSED_WEEK
     non_working_days: NonWorkingDays = field(default_factory=dict, hash=False)
     always_open: bool = False
+    #: Each local day already cut into segments: a calendar is shared by every reading of
+    #: its scope's clocks (app/services/deadlines/service_levels.py keeps one per process),
+    #: and cutting a day again on every step was a tenth of a completion.
+    _plans: dict[date, tuple[Segment, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         """Validate, and freeze mutable inputs so a calendar can be shared safely."""
@@ -228,8 +234,16 @@ def _closed_rule(calendar: WorkingCalendar, day: date) -> str:
     return RULE_WEEKEND if weekday >= 5 else f"{RULE_NOT_A_WORKING_DAY}: {DAY_NAMES[weekday]}"
 
 
-def _day_plan(calendar: WorkingCalendar, day: date) -> list[Segment]:
-    """Cut one local day, midnight to midnight, into counted and uncounted segments."""
+def _day_plan(calendar: WorkingCalendar, day: date) -> tuple[Segment, ...]:
+    """Cut one local day, midnight to midnight, into counted and uncounted segments
+    (once per calendar and day)."""
+    plan = calendar._plans.get(day)
+    if plan is None:
+        plan = calendar._plans[day] = tuple(_cut_day(calendar, day))
+    return plan
+
+
+def _cut_day(calendar: WorkingCalendar, day: date) -> list[Segment]:
     zone = calendar.zone
     day_start = _local(day, MIDNIGHT, zone)
     day_end = _local(day + timedelta(days=1), MIDNIGHT, zone)

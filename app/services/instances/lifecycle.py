@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import Clock
 from app.config import AttachmentLimits
@@ -19,9 +20,11 @@ from app.engine.specs import ParsedModel
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
 from app.models import (
     OPEN_STATUSES,
+    Agency,
     Event,
     Instance,
     InstanceStatus,
+    ProcessModelVersion,
     RoleAssignment,
     RoleName,
     Service,
@@ -438,23 +441,33 @@ class InstanceService:
             NotFound: no such task.
         """
         owner = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
+        # The related rows as entities of their own, not joined eager loads: the instance's
+        # many-to-one attributes then find them in the identity map, and building the
+        # loaders of four joined eager loads cost more than the statement itself.
         rows = self.session.execute(
-            select(Instance, Task, token_column())
+            select(Instance, Task, Service, Agency, ProcessModelVersion, User, token_column())
+            .join(ProcessModelVersion, ProcessModelVersion.id == Instance.version_id)
+            .join(User, User.id == Instance.started_by_id)
+            .outerjoin(Service, Service.id == Instance.service_id)
+            .outerjoin(Agency, Agency.id == Service.agency_id)
             .outerjoin(Task, and_(Task.instance_id == Instance.id, Task.state == TaskState.READY))
             .where(Instance.id == owner)
-            .options(
-                joinedload(Instance.service).joinedload(Service.agency),
-                joinedload(Instance.version),
-                joinedload(Instance.started_by),
-            )
             .with_for_update(of=Instance)
             .execution_options(populate_existing=True)
         ).all()
         if not rows:
             raise NotFound("Tugas tidak ditemukan / task not found")
-        remember_token(self.session, rows[0][2])
+        instance, _task, service, agency, version, starter, token = rows[0]
+        remember_token(self.session, token)
+        # A fresh read (populate_existing) reloads related rows lazily on first use;
+        # these are what the same statement read.
+        set_committed_value(instance, "service", service)
+        set_committed_value(instance, "version", version)
+        set_committed_value(instance, "started_by", starter)
+        if service is not None:
+            set_committed_value(service, "agency", agency)
         ready = sorted((row[1] for row in rows if row[1] is not None), key=_creation)
-        return rows[0][0], ready
+        return instance, ready
 
     def may_supervise(self, user: User, instance: Instance) -> bool:
         """Whether `user` may suspend, resume, terminate and reassign in `instance`."""
