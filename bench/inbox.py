@@ -9,7 +9,10 @@ measured users; exactly `visible` per user are theirs to take:
   the unclaimed classification tasks of SIMPEG;
 * a global holder (`admin.layanan`, Administrator Layanan everywhere in the demo data)
   sees only those of PPID, the one service nobody holds the role for at service or
-  agency level, because routing falls back to global holders only there.
+  agency level, because routing falls back to global holders only there;
+* a PD-level holder (`bench.pj.pd`, Penanggung Jawab Penyedia Layanan for SIMPEG's PD)
+  sees the approvals of SIMPEG, which no service-level holder of that role takes; the
+  other approvals are of services of other PDs, left to the global holder.
 
 The rest are claimed by colleagues, assigned to a named pelaksana or requester, in
 the approver's lane, in another service, or belong to suspended instances. Instance
@@ -54,6 +57,7 @@ FALLBACK_SERVICE = "PPID"  # nobody holds ROLE for it below global level
 GLOBAL_USER = "admin.layanan"
 FALLBACK_PELAKSANA = "pelaksana"
 HOLDERS_PER_SERVICE = 3
+PD_USER = "bench.pj.pd"
 REQUESTERS = 300
 NO_LOGIN_HASH = "!bench-user-cannot-sign-in"  # not an argon2 hash: authenticate refuses it
 STUB_STATE = zlib.compress(b'{"bench":"stub state, the inbox never reads it"}')
@@ -96,7 +100,7 @@ class MeasuredUser:
 class InboxPeople:
     """Who the bulk rows belong to and who is measured."""
 
-    measured: tuple[MeasuredUser, MeasuredUser]
+    measured: tuple[MeasuredUser, ...]
     services: tuple[ServiceScope, ...]
     requesters: tuple[tuple[int, str], ...]
     version_id: int
@@ -162,7 +166,8 @@ def prepare_people(platform: Platform) -> InboxPeople:
     requesters = [
         (f"bench.pemohon.{n:04d}", agencies[n % len(agencies)]) for n in range(REQUESTERS)
     ]
-    ids = _insert_users(engine, users + requesters, now)
+    measured_agency = agency_of[MEASURED_SERVICE]
+    ids = _insert_users(engine, users + requesters + [(PD_USER, measured_agency)], now)
     grants = [
         {
             "user_id": ids[name],
@@ -174,6 +179,15 @@ def prepare_people(platform: Platform) -> InboxPeople:
         for service_id, _, code in services
         for name in holders.get(code, [])
     ]
+    grants.append(
+        {
+            "user_id": ids[PD_USER],
+            "role": APPROVER_ROLE,
+            "service_id": None,
+            "agency_id": measured_agency,
+            "granted_at": now,
+        }
+    )
     with engine.begin() as connection:
         connection.execute(insert(TABLES[RoleAssignment.__tablename__]), grants)
     scopes = tuple(
@@ -191,6 +205,7 @@ def prepare_people(platform: Platform) -> InboxPeople:
         measured=(
             MeasuredUser(ids[measured], measured, "service-level holder"),
             MeasuredUser(global_id, GLOBAL_USER, "global holder"),
+            MeasuredUser(ids[PD_USER], PD_USER, "PD-level holder"),
         ),
         services=scopes,
         requesters=tuple((ids[name], name) for name, _ in requesters),
@@ -222,6 +237,9 @@ class RowFactory:
             scope = people.service(MEASURED_SERVICE)
         elif kind == "visible_global":
             scope = people.service(FALLBACK_SERVICE)
+        elif kind == "visible_agency":
+            scope = people.service(MEASURED_SERVICE)
+            bpmn_id, lane = "persetujuan_permintaan", APPROVER_ROLE
         elif kind == "classify_other_service":
             scope = rng.choice(others)
             claimed = rng.choice(scope.holder_ids) if rng.random() < 0.3 else None
@@ -234,6 +252,8 @@ class RowFactory:
         else:
             scope = rng.choice(people.services)
             if kind == "approve":
+                measured_agency = people.service(MEASURED_SERVICE).agency_id
+                scope = rng.choice([s for s in people.services if s.agency_id != measured_agency])
                 bpmn_id, lane = "persetujuan_permintaan", APPROVER_ROLE
             elif kind == "fulfil_assigned":
                 bpmn_id = "pemenuhan_permintaan"
@@ -285,11 +305,11 @@ class RowFactory:
 
     def kinds(self, count: int, visible: int) -> list[str]:
         """`visible` tasks for each measured user, the rest invisible by weight, shuffled."""
-        visible = min(visible, count // 2)
+        visible = min(visible, count // 3)
         self.visible_per_user += visible
         names, weights = zip(*INVISIBLE_KINDS.items(), strict=True)
-        kinds = ["visible_service"] * visible + ["visible_global"] * visible
-        kinds += self.rng.choices(names, weights=weights, k=count - 2 * visible)
+        kinds = ["visible_service", "visible_global", "visible_agency"] * visible
+        kinds += self.rng.choices(names, weights=weights, k=count - 3 * visible)
         self.rng.shuffle(kinds)
         return kinds
 

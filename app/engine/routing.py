@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.engine.specs import UserTaskInfo
-from app.models import REQUESTER_LANE, Delegation, RoleAssignment, Task, User
+from app.models import REQUESTER_LANE, Agency, Delegation, RoleAssignment, Service, Task, User
 from app.models.change_stamp import StampedCache
 
 
@@ -86,6 +86,10 @@ class Reach:
     service_held: dict[str, set[int]] = field(default_factory=dict)
     #: role -> PDs that have an active PD-level holder of it
     agency_held: dict[str, set[int]] = field(default_factory=dict)
+    #: every service and PD, so that `clause` can name the ones left to a wider holder
+    #: (None: unknown, and the clause says "not held" instead)
+    services: frozenset[int] | None = None
+    agencies: frozenset[int] | None = None
 
     def _takes_by_role(self, grant: Grant, service_id: int | None, agency_id: int | None) -> bool:
         if grant.service_id is not None:
@@ -126,25 +130,32 @@ class Reach:
             return None
         return next(g for g in self.grants if self._allows(g, task))
 
-    def clause(self) -> ColumnElement[bool]:
-        """SQL truth of `may_act` for task rows, as plain comparisons the indexes serve."""
+    def clause(self, unclaimed: bool = False) -> ColumnElement[bool]:
+        """SQL truth of `may_act` for task rows, as plain comparisons the indexes serve.
+
+        `unclaimed`: only tasks nobody claimed, said inside each branch, beside the lane
+        and scope, so that the (state, lane, scope, claimed_by_id) indexes find exactly
+        those rows instead of reading every claimed task of the lane and scope too.
+        """
         if not self.username:
             return false()
+        free = [Task.claimed_by_id.is_(None)] if unclaimed else []
         if not self.grants:
-            return and_(Task.assignee == self.username, Task.requires_role.is_(False))
+            return and_(Task.assignee == self.username, Task.requires_role.is_(False), *free)
         by_role: list[ColumnElement[bool]] = []
         covers: list[ColumnElement[bool]] = []
         for grant in self.grants:
             if grant.service_id is not None:
                 scope = Task.service_id == grant.service_id
-                by_role.append(and_(Task.lane == grant.role, scope))
+                by_role.append(and_(Task.lane == grant.role, scope, *free))
             elif grant.agency_id is not None:
                 scope = Task.agency_id == grant.agency_id
                 by_role.append(
                     and_(
                         Task.lane == grant.role,
                         scope,
-                        _not_in(Task.service_id, self.service_held, grant.role),
+                        _left(Task.service_id, self.service_held, grant.role, self.services),
+                        *free,
                     )
                 )
             else:
@@ -152,22 +163,32 @@ class Reach:
                 by_role.append(
                     and_(
                         Task.lane == grant.role,
-                        _not_in(Task.service_id, self.service_held, grant.role),
-                        _not_in(Task.agency_id, self.agency_held, grant.role),
+                        _left(Task.service_id, self.service_held, grant.role, self.services),
+                        _left(Task.agency_id, self.agency_held, grant.role, self.agencies),
+                        *free,
                     )
                 )
             covers.append(and_(Task.lane == grant.role, scope))
         return or_(
-            and_(Task.assignee == self.username, or_(Task.requires_role.is_(False), *covers)),
+            and_(
+                Task.assignee == self.username, or_(Task.requires_role.is_(False), *covers), *free
+            ),
             and_(Task.assignee.is_(None), Task.requires_role.is_(True), or_(*by_role)),
         )
 
 
-def _not_in(column: Any, held: dict[str, set[int]], role: str) -> ColumnElement[bool]:
-    ids = sorted(held.get(role, ()))
+def _left(
+    column: Any, held: dict[str, set[int]], role: str, every: frozenset[int] | None
+) -> ColumnElement[bool]:
+    """Rows whose scope has no closer holder of `role`: named as the scopes left over when
+    every scope is known, which the (state, lane, scope) indexes answer row by row, where
+    "not one of the held" made the database read every task of the lane."""
+    ids = held.get(role, set())
     if not ids:
         return true()
-    return or_(column.is_(None), column.not_in(ids))
+    if every is not None:
+        return or_(column.is_(None), column.in_(sorted(every - ids)))
+    return or_(column.is_(None), column.not_in(sorted(ids)))
 
 
 @dataclass(frozen=True)
@@ -192,7 +213,7 @@ class _Loan:
 class Roster:
     """Everyone's roles and loans: what routing answers every question from.
 
-    Read in three queries when the change stamp moves (app/models/change_stamp.py) and
+    Read in five small queries when the change stamp moves (app/models/change_stamp.py) and
     kept per process, so a transition asks the database nothing about people.
     """
 
@@ -208,6 +229,9 @@ class Roster:
     #: role -> services / PDs with an active holder at that level (the fallback rule)
     service_held: dict[str, frozenset[int]]
     agency_held: dict[str, frozenset[int]]
+    #: every service and PD id
+    services: frozenset[int]
+    agencies: frozenset[int]
 
     def active(self, user_id: int) -> bool:
         """Whether the user exists and is active."""
@@ -264,6 +288,8 @@ def _read_roster(session: Session) -> Roster:
         loans=loans,
         service_held={role: frozenset(ids) for role, ids in service_held.items()},
         agency_held={role: frozenset(ids) for role, ids in agency_held.items()},
+        services=frozenset(session.scalars(select(Service.id))),
+        agencies=frozenset(session.scalars(select(Agency.id))),
     )
 
 
@@ -294,7 +320,9 @@ def _reach(roster: Roster, user_id: int, at: datetime) -> Reach:
         for loan in roster.loans
         if loan.delegate_id == user_id and loan.lent_at(at)
     ]
-    reach = Reach(username=username, grants=grants)
+    reach = Reach(
+        username=username, grants=grants, services=roster.services, agencies=roster.agencies
+    )
     wide_roles = {g.role for g in grants if g.service_id is None}
     reach.service_held = {
         role: set(roster.service_held[role]) for role in wide_roles if role in roster.service_held
