@@ -23,8 +23,11 @@ DESCRIBING = ("uraian", "gejala", "uraian_perubahan", "uraian_kejadian")
 def _scope_names(session: Session, instance: Instance, data: dict[str, Any]) -> list[str]:
     """The names of the service the data names (what the step is about to move the case
     to, see `InstanceService._follow_service`), else the instance's, and of its PD."""
-    query = select(Service.name, Agency.name).join(Agency, Agency.id == Service.agency_id)
+    current = instance.service
     code = data.get("layanan")
+    if current is not None and code in (None, current.code):
+        return [current.name, current.agency.name]
+    query = select(Service.name, Agency.name).join(Agency, Agency.id == Service.agency_id)
     row = (
         session.execute(query.where(Service.code == code)).first()
         if isinstance(code, str)

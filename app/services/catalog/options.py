@@ -31,7 +31,8 @@ from app.engine.form_options import (
 )
 from app.engine.routing import role_holders
 from app.errors import InvalidInput
-from app.models import Agency, RequestType, Role, Service, User
+from app.models import Agency, Role, Service, User
+from app.services.catalog.codes import catalog_codes
 
 #: What an empty list says, in the served schema and to a person.
 NO_CHOICES = "tidak ada pilihan / no choices"
@@ -204,23 +205,16 @@ class FormOptions:
         service_id: int | None,
         agency_id: int | None,
     ) -> bool:
-        """Whether `choices` would list `value`, asking for that one row instead of
-        reading the whole list: starts and completions check on every call."""
+        """Whether `choices` would list `value`: the catalog's codes come from the
+        per-process copy (catalog/codes.py), as starts and completions check every call."""
+        codes = catalog_codes(self.session)
         if source == SERVICES:
-            found = select(Service.id).where(Service.code == value)
-        elif source == AGENCIES:
-            found = select(Agency.id).where(Agency.code == value)
-        elif source == REQUEST_TYPES:
-            if not parent:
-                return False
-            found = (
-                select(RequestType.id)
-                .join(Service, RequestType.service_id == Service.id)
-                .where(Service.code == parent, RequestType.code == value)
-            )
-        else:
-            return value in {c.const for c in self.choices(source, None, service_id, agency_id)}
-        return self.session.scalar(found.limit(1)) is not None
+            return value in codes.services
+        if source == AGENCIES:
+            return value in codes.agencies
+        if source == REQUEST_TYPES:
+            return parent is not None and (parent, value) in codes.request_types
+        return value in {c.const for c in self.choices(source, None, service_id, agency_id)}
 
     def _service(self, code: str | None) -> Service | None:
         if not code:

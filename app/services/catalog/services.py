@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +33,9 @@ class Scope:
 
     service_id: int | None
     agency_id: int | None
+    #: the service row itself, so that the caller holds it (the session keeps rows only
+    #: while something does) and need not read it again
+    service: Service | None = field(default=None, compare=False, repr=False)
 
 
 def _agency_scope(session: Session, code: object) -> tuple[Scope, dict[str, Any]]:
@@ -111,7 +114,7 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
         # Should the service desk find it is no disruption, the report is fulfilled as a
         # request with no type whose approval it would need.
         facts["perlu_persetujuan"] = False
-    return Scope(service.id, service.agency_id), facts
+    return Scope(service.id, service.agency_id, service), facts
 
 
 GROUPS = ("Administrasi Pemerintahan", "Publik")

@@ -37,12 +37,12 @@ from app.models import (
     Event,
     Instance,
     InstanceStatus,
-    RequestType,
     Service,
     User,
 )
 from app.models.change_stamp import StampedCache
 from app.services.audit.events import record
+from app.services.catalog.codes import catalog_codes
 from app.services.deadlines.calendars import calendar_for, years_around
 from app.services.deadlines.clock_history import (
     CLOSED_UNCONFIRMED,
@@ -368,10 +368,8 @@ class SlaService:
         return Target(rule.duration, basis)
 
     def _fulfilment(self, service: Service, type_code: object) -> Target:
-        request_type = self.session.scalar(
-            select(RequestType).where(
-                RequestType.service_id == service.id, RequestType.code == str(type_code)
-            )
+        request_type = catalog_codes(self.session).request_types.get(
+            (service.code, str(type_code))
         )
         if request_type is None or not request_type.fulfilment_hours:
             return Target(None, "jenis permintaan tanpa target pemenuhan / no fulfilment target")

@@ -306,6 +306,7 @@ class InstanceService:
         )
         instance.version = version
         instance.started_by = user
+        instance.service = scope.service
         if parent is not None:
             instance.parent_id = parent.id
         instance.reference = reference
@@ -316,7 +317,7 @@ class InstanceService:
         if schedule_id is not None:
             started["schedule"] = schedule_id
         record(self.session, instance, "instance_started", now, user, data={**data, **started})
-        self.apply(instance, model, outcome, user)
+        self.apply(instance, model, outcome, user, ready_rows=[])  # no task rows yet
         if clock_kind(instance.data or {}) == COMPLAINT:
             open_problem_if_recurring(self, instance)
         return instance

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,20 +16,17 @@ _NUMBERING_ZONE = ZoneInfo("Asia/Jakarta")
 def next_reference(session: Session, prefix: str, at: datetime) -> str:
     """The next number for `prefix` in the year of `at` (WIB), e.g. ADU-2026-000123.
 
-    The counter row is created if missing and incremented in one UPDATE ... RETURNING,
-    which holds its row lock until commit: concurrent starts take turns, numbers are
-    neither repeated nor skipped.
+    The counter row is created at 1 or incremented in one INSERT ... ON CONFLICT DO UPDATE
+    ... RETURNING, which holds its row lock until commit: concurrent starts take turns,
+    numbers are neither repeated nor skipped.
     """
     year = at.astimezone(_NUMBERING_ZONE).year
     table = ReferenceSequence.__table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(table).values(prefix=prefix, year=year, last=0).on_conflict_do_nothing()
-    )
+    insert = dialect.insert(table).values(prefix=prefix, year=year, last=1)
     last = session.execute(
-        update(table)
-        .where(table.c.prefix == prefix, table.c.year == year)
-        .values(last=table.c.last + 1)
-        .returning(table.c.last)
+        insert.on_conflict_do_update(
+            index_elements=[table.c.prefix, table.c.year], set_={"last": table.c.last + 1}
+        ).returning(table.c.last)
     ).scalar_one()
     return f"{prefix}-{year}-{last:06d}"
