@@ -377,20 +377,6 @@ def covers(
     return or_(*scopes)
 
 
-def _in_scope(
-    service_id: int | None,
-    agency_id: int | None,
-    held_service: int | None,
-    held_agency: int | None,
-) -> bool:
-    """The Python twin of `covers`: a grant everywhere, for the service, or for the PD."""
-    if held_service is None and held_agency is None:
-        return True
-    if held_service is not None:
-        return service_id is not None and held_service == service_id
-    return agency_id is not None and held_agency == agency_id
-
-
 def role_holders(
     session: Session, role: str, service_id: int | None, agency_id: int | None, at: datetime
 ) -> list[str]:
@@ -402,21 +388,18 @@ def role_holders(
     """
     roster = roster_of(session)
     held = [
-        (user_id, held_service, held_agency)
+        (user_id, Grant(held_role, held_service, held_agency))
         for user_id, held_role, held_service, held_agency in roster.assignments
-        if held_role == role
     ]
     held += [
-        (loan.delegate_id, loan.service_id, loan.agency_id)
+        (loan.delegate_id, Grant(loan.role, loan.service_id, loan.agency_id))
         for loan in roster.loans
-        if loan.role == role and loan.lent_at(at)
+        if loan.lent_at(at)
     ]
     by_level: dict[int, set[str]] = defaultdict(set)
-    for user_id, held_service, held_agency in held:
-        if not roster.active(user_id) or not _in_scope(
-            service_id, agency_id, held_service, held_agency
-        ):
+    for user_id, grant in held:
+        if not roster.active(user_id) or not grant.covers(role, service_id, agency_id):
             continue
-        level = 0 if held_service is not None else 1 if held_agency is not None else 2
+        level = 0 if grant.service_id is not None else 1 if grant.agency_id is not None else 2
         by_level[level].add(roster.people[user_id][0])
     return sorted(by_level[min(by_level)]) if by_level else []

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import BigInteger, event, select
+from sqlalchemy import BigInteger, Select, event, select
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -55,9 +55,13 @@ class ChangeStamp(Base):
     token: Mapped[int] = mapped_column(BigInteger)
 
 
+def _token() -> Select[tuple[int]]:
+    return select(ChangeStamp.token).where(ChangeStamp.id == 1)
+
+
 def token_column() -> object:
     """The token as a scalar subquery, to ride along a query the caller makes anyway."""
-    return select(ChangeStamp.token).where(ChangeStamp.id == 1).scalar_subquery()
+    return _token().scalar_subquery()
 
 
 def remember_token(session: Session, token: int) -> None:
@@ -65,9 +69,12 @@ def remember_token(session: Session, token: int) -> None:
     session.info[_SESSION_KEY] = token
 
 
-def _watched(obj: object) -> bool:
-    table = getattr(obj, "__table__", None)
-    return table is not None and table.name in WATCHED_TABLES
+def _edits_watched(session: Session) -> bool:
+    """Whether the session holds an unflushed edit of a row the token stands for."""
+    return any(
+        getattr(getattr(obj, "__table__", None), "name", None) in WATCHED_TABLES
+        for obj in (*session.new, *session.dirty, *session.deleted)
+    )
 
 
 def change_token(session: Session) -> int:
@@ -76,11 +83,11 @@ def change_token(session: Session) -> int:
     An edit of a watched row pending in the session is flushed first, so that its
     trigger has fired; other pending changes stay pending (a step writes its rows once).
     """
-    if any(_watched(obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if _edits_watched(session):
         session.flush()
     token = session.info.get(_SESSION_KEY)
     if token is None:
-        token = session.scalar(select(ChangeStamp.token).where(ChangeStamp.id == 1)) or 0
+        token = session.scalar(_token()) or 0
         session.info[_SESSION_KEY] = token
     return int(token)
 
@@ -96,13 +103,13 @@ def _transaction_ended(session: Session, transaction: SessionTransaction) -> Non
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _flush: UOWTransaction) -> None:
     """A flushed edit of a watched row has replaced the token."""
-    if any(_watched(obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if _edits_watched(session):
         session.info.pop(_SESSION_KEY, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
-    """An UPDATE or DELETE statement may have touched a watched row."""
+    """An INSERT, UPDATE or DELETE statement may have touched a watched row."""
     if state.is_update or state.is_delete or state.is_insert:
         state.session.info.pop(_SESSION_KEY, None)
 
@@ -131,8 +138,3 @@ class StampedCache(Generic[T]):
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return value
-
-    def clear(self) -> None:
-        """Forget everything (tests that rewrite tables behind the triggers' back)."""
-        with self._lock:
-            self._entries.clear()

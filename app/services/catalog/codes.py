@@ -21,7 +21,6 @@ from app.models.change_stamp import StampedCache
 class RequestTypeFacts:
     """What the clocks need of a request type."""
 
-    id: int
     name: str
     fulfilment_hours: int | None
 
@@ -46,10 +45,9 @@ def _read(session: Session) -> CatalogCodes:
             code: agency_id for code, agency_id in session.execute(select(Agency.code, Agency.id))
         },
         request_types={
-            (code_of[service_id], code): RequestTypeFacts(type_id, name, hours)
-            for type_id, service_id, code, name, hours in session.execute(
+            (code_of[service_id], code): RequestTypeFacts(name, hours)
+            for service_id, code, name, hours in session.execute(
                 select(
-                    RequestType.id,
                     RequestType.service_id,
                     RequestType.code,
                     RequestType.name,

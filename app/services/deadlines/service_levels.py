@@ -368,9 +368,7 @@ class SlaService:
         return Target(rule.duration, basis)
 
     def _fulfilment(self, service: Service, type_code: object) -> Target:
-        request_type = catalog_codes(self.session).request_types.get(
-            (service.code, str(type_code))
-        )
+        request_type = catalog_codes(self.session).request_types.get((service.code, str(type_code)))
         if request_type is None or not request_type.fulfilment_hours:
             return Target(None, "jenis permintaan tanpa target pemenuhan / no fulfilment target")
         duration = timedelta(hours=request_type.fulfilment_hours)
@@ -475,12 +473,12 @@ class SlaService:
             return
         calendar = self._calendar(instance, instance.started_at)
         inputs = self._inputs(instance, kind, instance.service)
-        previous = self.clock_history(instance).latest
-        if previous is None or previous["inputs"] != inputs:
+        history = self.clock_history(instance)
+        if history.latest is None or history.latest["inputs"] != inputs:
             # Targets are fixed when their inputs change: a later edit of a reference
             # table applies to new reports, not to deadlines already given.
             targets, warnings = self._targets(instance, inputs, instance.service, calendar)
-            before = self._report(instance, self.clock_history(instance))
+            before = self._report(instance, history)
             change = record(
                 self.session,
                 instance,
@@ -489,14 +487,15 @@ class SlaService:
                 actor,
                 data={"inputs": inputs, "targets": targets, "peringatan": warnings},
             )
-            after = self._report(instance, self.clock_history(instance))
-            assert after is not None  # the event just recorded makes it clocked
+            report = self._report(instance, self.clock_history(instance))  # with the change
+            assert report is not None  # the event just recorded makes it clocked
             change.data = {
                 **change.data,
                 "sebelum": before.timer_values() if before else None,
-                "sesudah": after.timer_values(),
+                "sesudah": report.timer_values(),
             }
-        report = self._report(instance, self.clock_history(instance))
+        else:
+            report = self._report(instance, history)
         assert report is not None
         instance.priority = report.priority
         instance.response_due_at = report.response.due_at
