@@ -25,7 +25,7 @@ from app.models import RoleName
 from app.services.demo import SAMPLE_REQUEST
 from app.services.process_models.deploy import DeployService, deploy_paths
 from bench.database import Backend, build_platform, created_postgres, redact, sqlite_backend
-from bench.load import Client, _free_port, _serve
+from bench.load import Client, free_port, serve
 from bench.stats import percentile
 
 MODEL_ID = "dua-lajur"
@@ -94,8 +94,8 @@ def run(backend: AbstractContextManager[Backend], instances: int) -> None:
                     DeployService(session, platform.clock, platform.specs), [path], Path(folder)
                 )
         platform.engine.dispose()
-        port = _free_port()
-        server = _serve(made.url, port, workers=1, threads=1)
+        port = free_port()
+        server = serve(made.url, port, workers=1, threads=1)
         timings: dict[str, list[float]] = defaultdict(list)
         codes: Counter[str] = Counter()
         client = Client(port, timings, codes)

@@ -104,13 +104,14 @@ class Client:
         return status == 200
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on now, for a server this bench starts."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _serve(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def serve(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     """`spbe serve` on the database, waiting until it answers."""
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-worker"]
@@ -145,8 +146,8 @@ def run(
         platform = build_platform(made)
         version = server_version(platform.engine)
         platform.engine.dispose()
-        port = _free_port()
-        server = _serve(made.url, port, workers, threads)
+        port = free_port()
+        server = serve(made.url, port, workers, threads)
         timings: dict[str, list[float]] = defaultdict(list)
         codes: Counter[str] = Counter()
         flows = Counter[str]()
