@@ -5,6 +5,20 @@ from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
 from app.models.change_stamp import ChangeStamp
 from app.models.comment import Comment, CommentAttachment, Visibility
+from app.models.configuration import (
+    ConfigurationItem,
+    ConfigurationItemAdministrator,
+    ConfigurationItemCase,
+    ConfigurationItemHistory,
+    ConfigurationItemLabel,
+    ConfigurationItemService,
+    ConfigurationItemType,
+    ConfigurationLicence,
+    ConfigurationRelation,
+    ConfigurationRelationHistory,
+    ItemStatus,
+    RelationType,
+)
 from app.models.delegation import Delegation
 from app.models.draft import FormFile, ModelDraft
 from app.models.event import Event
@@ -36,11 +50,22 @@ __all__ = [
     "ChangeStamp",
     "Comment",
     "CommentAttachment",
+    "ConfigurationItem",
+    "ConfigurationItemAdministrator",
+    "ConfigurationItemCase",
+    "ConfigurationItemHistory",
+    "ConfigurationItemLabel",
+    "ConfigurationItemService",
+    "ConfigurationItemType",
+    "ConfigurationLicence",
+    "ConfigurationRelation",
+    "ConfigurationRelationHistory",
     "Delegation",
     "Event",
     "FormFile",
     "Instance",
     "InstanceStatus",
+    "ItemStatus",
     "KnownError",
     "ModelDraft",
     "Notification",
@@ -51,6 +76,7 @@ __all__ = [
     "ProcessSetting",
     "ReferenceSequence",
     "ReferenceTable",
+    "RelationType",
     "RegionalDay",
     "RequestType",
     "Role",
