@@ -91,6 +91,21 @@ VIEW_DASHBOARDS = Permission(
     ),
     "Hanya penyelia / supervisors only",
 )
+#: The roles that keep the CMDB besides Admin Sistem: registering and updating
+#: configuration items and their relations is the technical team's work (Kepbup Polewali
+#: Mandar 685/2021, II.3 c.1-c.3), so the Administrator and the Penanggung Jawab
+#: Infrastruktur dan Aplikasi keep the items of the scope they hold the role for
+#: (`edits_configuration`).
+CONFIGURATION_KEEPERS = frozenset(
+    {RoleName.INFRASTRUCTURE_ADMINISTRATOR, RoleName.INFRASTRUCTURE_OWNER}
+)
+#: Create, change, retire and relate configuration items: a keeper held everywhere, for the
+#: item's PD or for a service that runs on it; Admin Sistem anywhere. Reading is `STAFF`.
+EDIT_CONFIGURATION = Permission(
+    CONFIGURATION_KEEPERS | {RoleName.SYSTEM_ADMINISTRATOR},
+    "Hanya Administrator Infrastruktur dan Aplikasi PD pemilik atau Admin Sistem / only the "
+    "owner PD's infrastructure administrators or Admin Sistem",
+)
 
 
 def held_roles(session: Session, user: User) -> frozenset[str]:
@@ -280,3 +295,55 @@ def require_start(session: Session, user: User, start_roles: Collection[str]) ->
         raise NotPermitted(
             f"Prosedur ini hanya dapat dimulai oleh {names} / only {names} may start it"
         )
+
+
+def edits_configuration(
+    session: Session, user: User | None, agency_id: int, service_ids: Collection[int] = ()
+) -> bool:
+    """Whether `user` may change a configuration item of PD `agency_id` that the services
+    `service_ids` run on (`EDIT_CONFIGURATION`); the system (`None`) may.
+
+    Args:
+        session: the database session.
+        user: who acts, or None for the system.
+        agency_id: the item's owner PD.
+        service_ids: the services linked to the item.
+
+    Returns:
+        True for Admin Sistem, or a `CONFIGURATION_KEEPERS` role held everywhere, for the
+        PD or for one of the services.
+    """
+    if user is None:
+        return True
+    scope = or_(
+        and_(RoleAssignment.service_id.is_(None), RoleAssignment.agency_id.is_(None)),
+        RoleAssignment.agency_id == agency_id,
+    )
+    if service_ids:
+        scope = or_(scope, RoleAssignment.service_id.in_(list(service_ids)))
+    return (
+        session.scalar(
+            select(RoleAssignment.id)
+            .where(
+                RoleAssignment.user_id == user.id,
+                or_(
+                    RoleAssignment.role == RoleName.SYSTEM_ADMINISTRATOR,
+                    and_(RoleAssignment.role.in_(CONFIGURATION_KEEPERS), scope),
+                ),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def require_configuration_editor(
+    session: Session, user: User | None, agency_id: int, service_ids: Collection[int] = ()
+) -> None:
+    """Refuse unless `edits_configuration`.
+
+    Raises:
+        NotPermitted: the user keeps no configuration items of this PD or these services.
+    """
+    if not edits_configuration(session, user, agency_id, service_ids):
+        raise NotPermitted(EDIT_CONFIGURATION.refusal)

@@ -1,0 +1,386 @@
+"""Register, change, retire, list and read configuration items (Kepbup Polewali Mandar
+685/2021, II.3 c.1-c.3 registration and updating, d.1 status through an item's life).
+
+Staff read the CMDB; the keepers of an item's PD change it (`edits_configuration`). No two
+items share a name (regardless of case) or, within a type, the type's identifying
+attributes (II.3 b.1): either is refused with 409 naming the field and the item that has
+it. Every change is one row of the item's history with its reason (`history`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from app.clock import Clock
+from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
+from app.models import (
+    Agency,
+    ConfigurationItem,
+    ConfigurationItemHistory,
+    ConfigurationItemLabel,
+    ConfigurationItemType,
+    ConfigurationLicence,
+    Instance,
+    ItemStatus,
+    Service,
+    User,
+)
+from app.services.accounts.permissions import (
+    EDIT_CONFIGURATION,
+    STAFF,
+    allows,
+    require,
+    require_configuration_editor,
+)
+from app.services.configuration import history
+from app.services.configuration.checks import identity
+from app.services.configuration.entries import check_entry
+from app.services.configuration.types import ItemTypeService
+
+REASON_MAX = 2000
+#: What a read loads with an item: everything its answer shows but relations and history.
+LOADED = (
+    selectinload(ConfigurationItem.type),
+    selectinload(ConfigurationItem.agency),
+    selectinload(ConfigurationItem.labels),
+    selectinload(ConfigurationItem.administrators),
+    selectinload(ConfigurationItem.services),
+    selectinload(ConfigurationItem.licences),
+)
+INVALID = "Data komponen konfigurasi tidak valid / invalid configuration item"
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What a list asks for; codes and names are matched exactly, `q` as a part of the
+    name or the location, regardless of case."""
+
+    type: str | None = None
+    agency: str | None = None
+    status: str | None = None
+    label: str | None = None
+    service: str | None = None
+    q: str | None = None
+
+
+@dataclass
+class ItemPage:
+    """One page of items, by name."""
+
+    items: list[ConfigurationItem]
+    total: int
+
+
+def name_key(name: str) -> str:
+    """The form of a name two items may not share."""
+    return " ".join(name.split()).casefold()
+
+
+class ItemService:
+    """The CMDB's items, acting as `actor` (None: the system)."""
+
+    def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+        self.session = session
+        self.clock = clock
+        self.actor = actor
+        self.types = ItemTypeService(session, clock, actor)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def page(self, filters: ItemFilter, page: int = 1, per_page: int = 20) -> ItemPage:
+        """A page of the items `filters` asks for, by name.
+
+        Raises:
+            NotPermitted: the actor is no staff.
+        """
+        require(self.session, self.actor, STAFF)
+        query = select(ConfigurationItem)
+        if filters.type:
+            query = query.join(ConfigurationItem.type).where(
+                ConfigurationItemType.code == filters.type
+            )
+        if filters.agency:
+            query = query.join(ConfigurationItem.agency).where(Agency.code == filters.agency)
+        if filters.status:
+            query = query.where(ConfigurationItem.status == filters.status)
+        if filters.label:
+            query = query.where(
+                ConfigurationItem.labels.any(ConfigurationItemLabel.label == filters.label)
+            )
+        if filters.service:
+            query = query.where(ConfigurationItem.services.any(Service.code == filters.service))
+        if filters.q and filters.q.strip():
+            words = filters.q.strip()
+            query = query.where(
+                or_(
+                    ConfigurationItem.name_key.contains(name_key(words), autoescape=True),
+                    func.lower(ConfigurationItem.location).contains(words.lower(), autoescape=True),
+                )
+            )
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        items = self.session.scalars(
+            query.options(*LOADED)
+            .order_by(ConfigurationItem.name_key, ConfigurationItem.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
+        return ItemPage(list(items), total)
+
+    def get(self, item_id: int) -> ConfigurationItem:
+        """One item.
+
+        Raises:
+            NotPermitted: the actor is no staff.
+            NotFound: no item has this id.
+        """
+        require(self.session, self.actor, STAFF)
+        return self._item(item_id)
+
+    def history(self, item_id: int) -> list[ConfigurationItemHistory]:
+        """The item's history, oldest first (after `get`, which checks the reader)."""
+        return history.of_item(self.session, item_id)
+
+    def _item(self, item_id: int, lock: bool = False) -> ConfigurationItem:
+        item = self.session.get(ConfigurationItem, item_id, options=LOADED, with_for_update=lock)
+        if item is None:
+            raise NotFound(
+                f"Komponen konfigurasi {item_id} tidak ada / no configuration item {item_id}"
+            )
+        return item
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create(self, raw: dict[str, Any]) -> ConfigurationItem:
+        """Register an item from `raw` (see `check_entry`, plus `type`: a type's code).
+
+        Raises:
+            NotPermitted: the actor keeps no items of the PD or the services named.
+            FormInvalid: a field is wrong; `errors` names each (`attributes.<name>`).
+            Conflict: another item has the name or the type's identifying attributes.
+        """
+        if not allows(self.session, self.actor, EDIT_CONFIGURATION):
+            raise NotPermitted(EDIT_CONFIGURATION.refusal)
+        code = raw.get("type")
+        item_type = self.types.by_code(code) if isinstance(code, str) else None
+        if item_type is None:
+            raise FormInvalid(INVALID, {"type": [f"jenis '{code}' tidak ada / unknown type"]})
+        clean, errors = check_entry(self.session, raw, item_type)
+        if errors:
+            raise FormInvalid(INVALID, errors)
+        self._require_editor(clean["agency"].id, clean["services"])
+        now = self.clock.now()
+        item = ConfigurationItem(type=item_type, created_at=now, updated_at=now)
+        self._apply(item, clean)
+        self._refuse_duplicates(item)
+        self.session.add(item)
+        self._flush()
+        created = {
+            key: change
+            for key, change in history.changes({}, history.snapshot(item)).items()
+            if change["after"] not in ("", [], None)
+        }
+        history.write(self.session, item, history.CREATED, now, self.actor, created)
+        return item
+
+    def update(
+        self,
+        item_id: int,
+        raw: dict[str, Any],
+        reason: Any,
+        source_instance_id: Any = None,
+    ) -> ConfigurationItem:
+        """Change the fields `raw` gives (attributes merged: a null removes one); a change
+        that changes nothing writes no history.
+
+        Args:
+            item_id: the item.
+            raw: the fields to change (`check_entry`); `type` cannot change.
+            reason: why (required), kept in the history.
+            source_instance_id: the case (a change, a release) the change comes from.
+
+        Raises:
+            NotFound: no such item.
+            NotPermitted: the actor may not change it, or not into the PD or services given.
+            FormInvalid: a field is wrong; `errors` names each.
+            Conflict: another item has the new name or identifying attributes.
+        """
+        item = self._item(item_id, lock=True)
+        self._require_editor(item.agency_id, item.services)
+        errors: dict[str, list[str]] = {}
+        why = self._reason(reason, errors)
+        source = self._source(source_instance_id, errors)
+        clean, entry_errors = check_entry(self.session, raw, item.type, current=item)
+        errors.update(entry_errors)
+        if errors:
+            raise FormInvalid(INVALID, errors)
+        agency = clean.get("agency") or item.agency
+        self._require_editor(agency.id, clean.get("services", item.services))
+        before = history.snapshot(item)
+        self._apply(item, clean)
+        self._refuse_duplicates(item)
+        changed = history.changes(before, history.snapshot(item))
+        if changed:
+            item.updated_at = self.clock.now()
+            self._flush()
+            history.write(
+                self.session,
+                item,
+                history.UPDATED,
+                item.updated_at,
+                self.actor,
+                changed,
+                why,
+                source,
+            )
+        return item
+
+    def retire(
+        self,
+        item_id: int,
+        reason: Any,
+        retain_until: date | str | None = None,
+        source_instance_id: Any = None,
+    ) -> ConfigurationItem:
+        """Retire an item; its record, relations and history stay (until `retain_until`,
+        II.3 c.5, when given).
+
+        Raises:
+            NotFound: no such item.
+            NotPermitted: the actor may not change it.
+            FormInvalid: no reason, a bad date or an unknown case.
+            Conflict: the item is already retired.
+        """
+        item = self._item(item_id, lock=True)
+        self._require_editor(item.agency_id, item.services)
+        errors: dict[str, list[str]] = {}
+        why = self._reason(reason, errors)
+        source = self._source(source_instance_id, errors)
+        clean, entry_errors = check_entry(
+            self.session, {"retain_until": retain_until}, item.type, current=item
+        )
+        errors.update(entry_errors)
+        if errors:
+            raise FormInvalid(INVALID, errors)
+        if item.status == ItemStatus.RETIRED:
+            raise Conflict(
+                "Komponen sudah pensiun / the item is already retired",
+                {"status": ["sudah pensiun / already retired"]},
+            )
+        before = history.snapshot(item)
+        item.status = ItemStatus.RETIRED
+        if clean["retain_until"] is not None:
+            item.retain_until = clean["retain_until"]
+        item.updated_at = self.clock.now()
+        self._flush()
+        changed = history.changes(before, history.snapshot(item))
+        history.write(
+            self.session, item, history.RETIRED, item.updated_at, self.actor, changed, why, source
+        )
+        return item
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def _require_editor(self, agency_id: int, services: Iterable[Service]) -> None:
+        require_configuration_editor(
+            self.session, self.actor, agency_id, [service.id for service in services]
+        )
+
+    def _reason(self, reason: Any, errors: dict[str, list[str]]) -> str:
+        text = reason.strip() if isinstance(reason, str) else ""
+        if not text:
+            errors["reason"] = ["alasan wajib diisi / a reason is required"]
+        elif len(text) > REASON_MAX or not text.isprintable():
+            errors["reason"] = [
+                f"teks tanpa karakter kendali, maks. {REASON_MAX} / text without control "
+                f"characters, at most {REASON_MAX}"
+            ]
+        return text
+
+    def _source(self, instance_id: Any, errors: dict[str, list[str]]) -> int | None:
+        if instance_id is None:
+            return None
+        found = (
+            isinstance(instance_id, int)
+            and not isinstance(instance_id, bool)
+            and 0 < instance_id < 2**31
+            and self.session.get(Instance, instance_id) is not None
+        )
+        if not found:
+            errors["source_instance_id"] = [
+                f"kasus {instance_id} tidak ada / no case (process instance) {instance_id}"
+            ]
+            return None
+        return int(instance_id)
+
+    def _apply(self, item: ConfigurationItem, clean: dict[str, Any]) -> None:
+        for key in ("name", "status", "location", "retain_until"):
+            if key in clean:
+                setattr(item, key, clean[key])
+        item.name_key = name_key(item.name)
+        if "agency" in clean:
+            item.agency = clean["agency"]
+        # in the order a read gives them (the relationships' order_by), so an answer
+        # and the history show the same lists as a later read
+        if "labels" in clean:
+            kept = {label.label: label for label in item.labels if label.label in clean["labels"]}
+            item.labels = [
+                kept.get(label) or ConfigurationItemLabel(label=label)
+                for label in sorted(clean["labels"])
+            ]
+        if "administrators" in clean:
+            item.administrators = sorted(clean["administrators"], key=lambda u: u.username)
+        if "services" in clean:
+            item.services = sorted(clean["services"], key=lambda service: service.code)
+        if "licences" in clean:
+            item.licences = [ConfigurationLicence(**licence) for licence in clean["licences"]]
+        if "attributes" in clean:
+            item.attributes = dict(clean["attributes"])
+        item.identity = identity(item.type, item.attributes)
+
+    def _refuse_duplicates(self, item: ConfigurationItem) -> None:
+        errors: dict[str, list[str]] = {}
+        others = select(ConfigurationItem).where(ConfigurationItem.id != item.id)
+        with self.session.no_autoflush:
+            same_name = self.session.scalar(
+                others.where(ConfigurationItem.name_key == item.name_key).limit(1)
+            )
+            same_identity = (
+                None
+                if item.identity is None
+                else self.session.scalar(
+                    others.where(
+                        ConfigurationItem.type_id == item.type.id,
+                        ConfigurationItem.identity == item.identity,
+                    ).limit(1)
+                )
+            )
+        if same_name is not None:
+            errors["name"] = [
+                f"nama sudah dipakai komponen {same_name.id} ({same_name.name}) / the name is "
+                f"taken by item {same_name.id}"
+            ]
+        if same_identity is not None:
+            for attribute in item.type.identifying_attributes:
+                errors[f"attributes.{attribute}"] = [
+                    f"sama dengan komponen {same_identity.id} ({same_identity.name}) / "
+                    f"identifies item {same_identity.id} already"
+                ]
+        if errors:
+            raise Conflict("Komponen konfigurasi ganda / duplicate configuration item", errors)
+
+    def _flush(self) -> None:
+        """Flush; a duplicate another transaction committed meanwhile is a 409 too."""
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "Komponen konfigurasi ganda / duplicate configuration item",
+                {"name": ["nama atau atribut pengenal sudah dipakai / name or identity taken"]},
+            ) from None
