@@ -17,6 +17,7 @@ def register_api(app: Flask) -> None:
         calendars,
         change_calendar,
         comments,
+        configuration_items,
         delegations,
         forms,
         known_errors,
@@ -64,6 +65,7 @@ def register_api(app: Flask) -> None:
         comments,
         attachments,
         search,
+        configuration_items,
     ):
         api.register_blueprint(module.blp)
 

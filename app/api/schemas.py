@@ -904,3 +904,273 @@ class SearchPageSchema(Schema):
     next = fields.Integer(
         allow_none=True, metadata={"description": "The next page's number, null on the last"}
     )
+
+
+# -- the CMDB (issue 14, items 1 and 2) ----------------------------------------------------
+
+#: Text without control characters: names, codes and filters (PostgreSQL refuses NUL).
+PLAIN = validate.Regexp(
+    r"\A[^\x00-\x1f\x7f]*\Z",
+    error="Teks tanpa karakter kendali / text without control characters",
+)
+_ITEM_STATUSES = ["planned", "active", "maintenance", "retired"]
+_SETTABLE_STATUSES = validate.OneOf(
+    ["planned", "active", "maintenance"],
+    error="Salah satu dari / one of: {choices}; pensiun lewat /retire / retire with /retire",
+)
+_RELATION_TYPES = ["runs_on", "depends_on", "connects_to", "hosts", "uses_licence"]
+
+
+def _plain(most: int, least: int = 0) -> list[Any]:
+    return [validate.Length(min=least, max=most), PLAIN]
+
+
+def _codes(most: int, description: str) -> fields.List:
+    return fields.List(
+        fields.String(validate=_plain(80, 1)),
+        validate=validate.Length(max=most),
+        metadata={"description": description},
+    )
+
+
+class LicenceRecordSchema(Schema):
+    """A licence record of a licence item (Kepbup Polewali Mandar 685/2021, II.3 c.4)."""
+
+    holder = fields.String(required=True, validate=_plain(200, 1))
+    seats = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=INT_MAX))
+    expires_on = fields.Date(
+        load_default=None, allow_none=True, metadata={"description": "null: perpetual"}
+    )
+    reference = fields.String(
+        load_default="", validate=_plain(100), metadata={"description": "Agreement number"}
+    )
+
+
+class ConfigurationItemFieldsSchema(Schema):
+    """What a create and a change share; the service checks them against the item's type."""
+
+    name = fields.String(
+        validate=_plain(200, 1), metadata={"description": "Follows the type's naming standard"}
+    )
+    agency = fields.String(validate=_plain(40, 1), metadata={"description": "Owner PD's code"})
+    status = fields.String(validate=_SETTABLE_STATUSES)
+    location = fields.String(validate=_plain(200))
+    labels = fields.List(fields.String(validate=_plain(60, 1)), validate=validate.Length(max=20))
+    attributes = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=100)),
+        values=fields.Raw(allow_none=True),
+        metadata={"description": "Checked against the type's JSON Schema"},
+    )
+    administrators = _codes(20, "Usernames of the people who look after the item")
+    services = _codes(50, "Codes of the catalog services that run on the item")
+    retain_until = fields.Date(
+        allow_none=True, metadata={"description": "Until when the record is kept"}
+    )
+    licences = fields.List(
+        fields.Nested(LicenceRecordSchema),
+        validate=validate.Length(max=50),
+        metadata={"description": "Licence items only; replaces the records"},
+    )
+
+
+class ConfigurationItemCreateSchema(ConfigurationItemFieldsSchema):
+    type = fields.String(
+        required=True, validate=_plain(40, 1), metadata={"description": "An item type's code"}
+    )
+    name = fields.String(
+        required=True,
+        validate=_plain(200, 1),
+        metadata={"description": "Follows the type's naming standard"},
+    )
+    agency = fields.String(
+        required=True, validate=_plain(40, 1), metadata={"description": "Owner PD's code"}
+    )
+    status = fields.String(load_default="active", validate=_SETTABLE_STATUSES)
+
+
+def _source_field() -> fields.Integer:
+    return fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1, max=INT_MAX),
+        metadata={"description": "The case (e.g. a change or a release) the change comes from"},
+    )
+
+
+def _reason_field() -> fields.String:
+    return fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Why; kept in the item's history"},
+    )
+
+
+class ConfigurationItemPatchSchema(ConfigurationItemFieldsSchema):
+    """Only the fields given change; `attributes` is merged (a null removes one)."""
+
+    reason = _reason_field()
+    source_instance_id = _source_field()
+
+
+class ConfigurationItemRetireSchema(Schema):
+    reason = _reason_field()
+    retain_until = fields.Date(load_default=None, allow_none=True)
+    source_instance_id = _source_field()
+
+
+class ConfigurationItemQuerySchema(Schema):
+    type = fields.String(validate=_plain(40, 1), metadata={"description": "A type's code"})
+    agency = fields.String(validate=_plain(40, 1), metadata={"description": "A PD's code"})
+    status = fields.String(validate=validate.OneOf(_ITEM_STATUSES))
+    label = fields.String(validate=_plain(60, 1))
+    service = fields.String(validate=_plain(40, 1), metadata={"description": "A service's code"})
+    q = fields.String(
+        validate=_plain(200, 1), metadata={"description": "Part of the name or the location"}
+    )
+    page = fields.Integer(load_default=1, validate=PAGE)
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class ConfigurationItemSummarySchema(Schema):
+    id = fields.Integer()
+    type = fields.String()
+    name = fields.String()
+    agency = fields.String()
+    status = fields.String(metadata={"enum": _ITEM_STATUSES})
+
+
+class ConfigurationItemSchema(ConfigurationItemSummarySchema):
+    type_name = fields.String()
+    location = fields.String()
+    labels = fields.List(fields.String())
+    attributes = fields.Dict()
+    administrators = fields.List(fields.String())
+    services = fields.List(fields.String())
+    retain_until = fields.Date(allow_none=True)
+    licences = fields.List(fields.Nested(LicenceRecordSchema))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ConfigurationItemPageSchema(Schema):
+    items = fields.List(fields.Nested(ConfigurationItemSchema))
+    total = fields.Integer()
+
+
+class ConfigurationRelationSchema(Schema):
+    id = fields.Integer()
+    type = fields.String(metadata={"enum": _RELATION_TYPES})
+    source_id = fields.Integer()
+    target_id = fields.Integer()
+    direction = fields.String(
+        metadata={
+            "enum": ["outgoing", "incoming"],
+            "description": "outgoing: this item is the source (`this <type> item`)",
+        }
+    )
+    item = fields.Nested(ConfigurationItemSummarySchema, metadata={"description": "The other end"})
+    created_at = fields.DateTime()
+    created_by = fields.String(allow_none=True)
+
+
+class ConfigurationRelationCreateSchema(Schema):
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(_RELATION_TYPES, error="Salah satu dari / one of: {choices}"),
+        metadata={"description": "`this <type> target`; hosts: the target depends on this"},
+    )
+    target_id = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=INT_MAX)
+    )
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ConfigurationRelationDeleteQuerySchema(Schema):
+    reason = fields.String(validate=_plain(2000))
+
+
+class ConfigurationItemHistorySchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    by = fields.String(allow_none=True)
+    action = fields.String(metadata={"enum": ["created", "updated", "retired"]})
+    reason = fields.String()
+    changes = fields.Dict(
+        metadata={"description": 'Field -> {"before", "after"}; attributes as attributes.<name>'}
+    )
+    source = fields.Nested(LinkedInstanceSchema, allow_none=True)
+
+
+class ConfigurationRelationHistorySchema(Schema):
+    id = fields.Integer()
+    relation_id = fields.Integer()
+    type = fields.String(metadata={"enum": _RELATION_TYPES})
+    source_id = fields.Integer()
+    target_id = fields.Integer()
+    action = fields.String(metadata={"enum": ["added", "removed"]})
+    at = fields.DateTime()
+    by = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class ConfigurationItemDetailSchema(ConfigurationItemSchema):
+    relations = fields.List(fields.Nested(ConfigurationRelationSchema))
+    history = fields.List(
+        fields.Nested(ConfigurationItemHistorySchema), metadata={"description": "Oldest first"}
+    )
+    relation_history = fields.List(
+        fields.Nested(ConfigurationRelationHistorySchema), metadata={"description": "Oldest first"}
+    )
+
+
+class ImpactedItemSchema(ConfigurationItemSummarySchema):
+    depth = fields.Integer(metadata={"description": "1: depends on the item directly"})
+    through_id = fields.Integer(metadata={"description": "The item one step nearer"})
+    relation = fields.String(metadata={"enum": _RELATION_TYPES})
+
+
+class ImpactedServiceSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    agency = fields.String()
+    classification = fields.String()
+    items = fields.List(fields.Integer(), metadata={"description": "The items it runs on"})
+
+
+class ImpactedCaseSchema(LinkedInstanceSchema):
+    service = fields.String(allow_none=True)
+    items = fields.List(fields.Integer(), metadata={"description": "Impacted items it names"})
+    services = fields.List(
+        fields.String(), metadata={"description": "Impacted services it is about"}
+    )
+
+
+class ImpactSchema(Schema):
+    items = fields.List(fields.Nested(ImpactedItemSchema))
+    services = fields.List(fields.Nested(ImpactedServiceSchema))
+    cases = fields.List(fields.Nested(ImpactedCaseSchema))
+
+
+class ConfigurationItemTypeSchema(Schema):
+    code = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=_plain(100, 1))
+    name_en = fields.String(load_default="", validate=_plain(100))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    attribute_schema = fields.Dict(
+        load_default=dict, metadata={"description": "JSON Schema (draft 2020-12) of attributes"}
+    )
+    identifying_attributes = fields.List(
+        fields.String(validate=_plain(100, 1)),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "All given, they identify one item of the type"},
+    )
+    naming_pattern = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "The naming standard: a regular expression for the name"},
+    )
+    naming_example = fields.String(load_default="", validate=_plain(200))
+    holds_licences = fields.Boolean(load_default=False)

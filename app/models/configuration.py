@@ -226,6 +226,7 @@ class ConfigurationRelation(Base):
 
     source: Mapped[ConfigurationItem] = relationship(foreign_keys=[source_id])
     target: Mapped[ConfigurationItem] = relationship(foreign_keys=[target_id])
+    created_by: Mapped[User | None] = relationship()
 
 
 class ConfigurationRelationHistory(Base):

@@ -64,6 +64,13 @@ def _strings(value: Any, key: str, most: int, errors: Errors) -> list[str] | Non
     if len(value) > most:
         errors.setdefault(key, []).append(f"paling banyak {most} / at most {most}")
         return None
+    unprintable = [index for index, v in enumerate(value) if not v.isprintable()]
+    for index in unprintable:
+        errors.setdefault(f"{key}.{index}", []).append(
+            "teks tanpa karakter kendali / text without control characters"
+        )
+    if unprintable:
+        return None
     return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
@@ -203,7 +210,7 @@ def check_entry(
         code = raw.get("agency")
         agency = (
             session.scalar(select(Agency).where(Agency.code == code))
-            if isinstance(code, str)
+            if isinstance(code, str) and code.isprintable()
             else None
         )
         if agency is None:

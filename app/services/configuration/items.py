@@ -101,6 +101,10 @@ class ItemService:
             NotPermitted: the actor is no staff.
         """
         require(self.session, self.actor, STAFF)
+        given = [v for v in vars(filters).values() if v is not None]
+        if not all(isinstance(v, str) and v.isprintable() for v in given):
+            return ItemPage([], 0)  # control characters match nothing (and PostgreSQL
+            # refuses NUL in a text parameter)
         query = select(ConfigurationItem)
         if filters.type:
             query = query.join(ConfigurationItem.type).where(

@@ -42,7 +42,10 @@ REMOVED = "removed"
 REASON_MAX = 2000
 _ENDS = (
     selectinload(ConfigurationRelation.source).selectinload(ConfigurationItem.type),
+    selectinload(ConfigurationRelation.source).selectinload(ConfigurationItem.agency),
     selectinload(ConfigurationRelation.target).selectinload(ConfigurationItem.type),
+    selectinload(ConfigurationRelation.target).selectinload(ConfigurationItem.agency),
+    selectinload(ConfigurationRelation.created_by),
 )
 INVALID = "Relasi tidak valid / invalid relation"
 
@@ -146,7 +149,7 @@ class RelationService:
             target=target,
             type=str(relation_type),
             created_at=now,
-            created_by_id=self.actor.id if self.actor is not None else None,
+            created_by=self.actor,
         )
         self.session.add(relation)
         try:

@@ -130,7 +130,9 @@ class ItemTypeService:
         )
 
     def by_code(self, code: str) -> ConfigurationItemType | None:
-        """The type with `code`, or None."""
+        """The type with `code`, or None (a code with control characters names none)."""
+        if not code.isprintable():
+            return None
         return self.session.scalar(
             select(ConfigurationItemType).where(ConfigurationItemType.code == code)
         )
