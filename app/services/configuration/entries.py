@@ -227,7 +227,9 @@ def check_entry(
         if not isinstance(change, dict):
             errors["attributes"] = ["harus objek / must be an object"]
         else:
-            attributes = change if new else merged_attributes(current.attributes, change)
+            attributes = (
+                change if current is None else merged_attributes(current.attributes, change)
+            )
             clean["attributes"] = attributes
             errors.update(attribute_errors(item_type, attributes))
     if given("administrators"):
