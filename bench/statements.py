@@ -21,6 +21,8 @@ from sqlalchemy import event
 from bench.database import Backend, build_platform, created_postgres, redact, sqlite_backend
 from bench.service_layer import ServiceDriver
 
+SHOWN = 1000  # characters of each statement --show prints
+
 
 class Counter:
     """The statements the engine sends while `active`, kept by the label set."""
@@ -31,7 +33,7 @@ class Counter:
 
     def listen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if self.label is not None:
-            self.seen[self.label][-1].append(" ".join(statement.split())[:160])
+            self.seen[self.label][-1].append(" ".join(statement.split())[:SHOWN])
 
     def begin(self, label: str) -> None:
         self.label = label

@@ -109,9 +109,12 @@ def _flushed(session: Session, _flush: UOWTransaction) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> None:
-    """An INSERT, UPDATE or DELETE statement may have touched a watched row."""
+    """An INSERT, UPDATE or DELETE statement on a watched table has replaced the token
+    (one on another table, such as the reference counter's upsert, has not)."""
     if state.is_update or state.is_delete or state.is_insert:
-        state.session.info.pop(_SESSION_KEY, None)
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in WATCHED_TABLES or table is None:
+            state.session.info.pop(_SESSION_KEY, None)
 
 
 class StampedCache(Generic[T]):

@@ -261,7 +261,7 @@ class Procedure:
                 if not kinds:
                     raise LookupError(f"service {code} has no request type {wanted}")
                 kind = kinds[0]
-            facts = catalog_facts(service, kind)
+            facts = catalog_facts(service, kind.needs_approval if kind else None)
         elif form.get(AGENCY_FIELD):
             facts = agency_facts(catalog_agency(str(form[AGENCY_FIELD])))
         now = self.clock.now()

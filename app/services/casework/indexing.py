@@ -42,9 +42,10 @@ def _scope_names(session: Session, instance: Instance, data: dict[str, Any]) -> 
     return []
 
 
-def _document(session: Session, instance: Instance) -> SearchDocument:
-    """The instance's document: stored, added earlier in this transaction, or new."""
-    document = session.get(SearchDocument, instance.id) or next(
+def _document(session: Session, instance: Instance, new: bool) -> SearchDocument:
+    """The instance's document: stored, added earlier in this transaction, or new (`new`:
+    the instance was started in this transaction, so nothing is stored to look for)."""
+    document = next(
         (
             pending
             for pending in session.new
@@ -52,6 +53,8 @@ def _document(session: Session, instance: Instance) -> SearchDocument:
         ),
         None,
     )
+    if document is None and not new:
+        document = session.get(SearchDocument, instance.id)
     if document is None:
         document = SearchDocument(instance_id=instance.id, public_notes="", internal_notes="")
         session.add(document)
@@ -69,14 +72,18 @@ def _described(instance: Instance, data: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def index_instance(
-    session: Session, instance: Instance, previous: dict[str, Any] | None = None
+    session: Session,
+    instance: Instance,
+    previous: dict[str, Any] | None = None,
+    new: bool = False,
 ) -> None:
     """Write the instance's number, title, description and scope into its document.
 
     `previous` is the data before the step: when nothing the document is made from
     changed, the document is left as it is, which spares a step two reads and a write
-    (a renamed service shows in a case's document from its next such change). Reads
-    without flushing, so the instance row is still written once per step.
+    (a renamed service shows in a case's document from its next such change). `new`: the
+    instance starts in this transaction and has no document yet. Reads without
+    flushing, so the instance row is still written once per step.
     """
     data = instance.data if isinstance(instance.data, dict) else {}
     if previous is not None and _described(instance, previous) == _described(instance, data):
@@ -84,7 +91,7 @@ def index_instance(
     with session.no_autoflush:
         parts = [str(data[k]) for k in DESCRIBING if isinstance(data.get(k), str)]
         parts += _scope_names(session, instance, data)
-        document = _document(session, instance)
+        document = _document(session, instance, new)
         document.reference = instance.reference or ""
         document.title = str(data.get("judul") or "")
         document.body = "\n".join(part for part in parts if part)
@@ -96,7 +103,7 @@ def index_comment(session: Session, instance: Instance, comment: Comment) -> Non
     with session.no_autoflush:
         if session.get(SearchDocument, instance.id) is None:
             index_instance(session, instance)
-        document = _document(session, instance)
+        document = _document(session, instance, new=False)
     if comment.visibility == Visibility.INTERNAL:
         document.internal_notes = "\n".join(filter(None, [document.internal_notes, comment.body]))
     else:

@@ -1,9 +1,10 @@
-"""The catalog's codes, kept per process under the change stamp.
+"""The catalog's codes and service rows, kept per process under the change stamp.
 
-Every start checks the codes its form names (a service, a PD, a request type) and a
-request's clock reads its type's fulfilment target; the catalog changes rarely, so these
-answers are read once per change of the stamp (app/models/change_stamp.py) rather than
-asked of the database on every call (issue 13, item 1).
+Every start checks the codes its form names (a service, a PD, a request type), holds the
+row of its service and PD, and a request's clock reads its type's fulfilment target; the
+catalog changes rarely, so these answers are read once per change of the stamp
+(app/models/change_stamp.py) rather than asked of the database on every call (issue 13,
+item 1).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import Agency, RequestType, Service
 from app.models.change_stamp import StampedCache
@@ -23,6 +25,7 @@ class RequestTypeFacts:
 
     name: str
     fulfilment_hours: int | None
+    needs_approval: bool
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,14 @@ def _read(session: Session) -> CatalogCodes:
             code: agency_id for code, agency_id in session.execute(select(Agency.code, Agency.id))
         },
         request_types={
-            (code_of[service_id], code): RequestTypeFacts(name, hours)
-            for service_id, code, name, hours in session.execute(
+            (code_of[service_id], code): RequestTypeFacts(name, hours, approval)
+            for service_id, code, name, hours, approval in session.execute(
                 select(
                     RequestType.service_id,
                     RequestType.code,
                     RequestType.name,
                     RequestType.fulfilment_hours,
+                    RequestType.needs_approval,
                 )
             )
         },
@@ -64,3 +68,38 @@ _CODES: StampedCache[CatalogCodes] = StampedCache(size=8)
 def catalog_codes(session: Session) -> CatalogCodes:
     """The codes as of the session's change stamp."""
     return _CODES.get(session, "catalog", lambda: _read(session))
+
+
+def _detached_service(session: Session, code: str) -> Service | None:
+    """The service `code` and its PD as detached copies read in one statement, built
+    without entering the session (which may already hold, and be editing, those rows)."""
+    service_columns = Service.__table__.columns
+    agency_columns = Agency.__table__.columns
+    row = session.execute(
+        select(*service_columns, *(c.label(f"agency_{c.key}") for c in agency_columns))
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Service.code == code)
+    ).first()
+    if row is None:
+        return None
+    values = row._mapping
+    service = Service(**{c.key: values[c.key] for c in service_columns})
+    agency = Agency(**{c.key: values[f"agency_{c.key}"] for c in agency_columns})
+    make_transient_to_detached(service)
+    make_transient_to_detached(agency)
+    set_committed_value(service, "agency", agency)
+    return service
+
+
+_SERVICES: StampedCache[Service | None] = StampedCache(size=512)
+
+
+def service_by_code(session: Session, code: str) -> Service | None:
+    """The service `code`, with its PD loaded, as a row of `session` (None: no such
+    service), from this process's copy while the stamp holds.
+
+    The copy is merged without loading (`Session.merge(load=False)`), SQLAlchemy's way of
+    bringing a cached row into a session: no statement, and the copy itself is only read.
+    """
+    cached = _SERVICES.get(session, ("service", code), lambda: _detached_service(session, code))
+    return None if cached is None else session.merge(cached, load=False)

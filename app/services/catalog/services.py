@@ -15,6 +15,7 @@ from app.models import Agency, RequestType, RoleAssignment, RoleName, Service, U
 from app.services.accounts.permissions import ADMINISTER, require
 from app.services.accounts.users import AccountService
 from app.services.audit.events import audit
+from app.services.catalog.codes import catalog_codes, service_by_code
 from app.services.catalog.spreadsheet import read_catalog, write_csv, write_xlsx
 
 SERVICE_FIELD = "layanan"
@@ -55,9 +56,10 @@ def agency_facts(agency: Agency) -> dict[str, Any]:
     return {"perangkat_daerah_info": {"kode": agency.code, "nama": agency.name}}
 
 
-def catalog_facts(service: Service, request_type: RequestType | None) -> dict[str, Any]:
+def catalog_facts(service: Service, needs_approval: bool | None) -> dict[str, Any]:
     """What an instance about `service` (and one of its request types) carries of the
-    catalog: `layanan_info`, and `perlu_persetujuan` when a request type is named."""
+    catalog: `layanan_info`, and `perlu_persetujuan` when a request type is named (its
+    `needs_approval`; None: no type named)."""
     facts: dict[str, Any] = {
         "layanan_info": {
             "kode": service.code,
@@ -67,8 +69,8 @@ def catalog_facts(service: Service, request_type: RequestType | None) -> dict[st
             "klasifikasi": service.classification,
         }
     }
-    if request_type is not None:
-        facts["perlu_persetujuan"] = request_type.needs_approval
+    if needs_approval is not None:
+        facts["perlu_persetujuan"] = needs_approval
     return facts
 
 
@@ -85,7 +87,7 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
     code = data.get(SERVICE_FIELD)
     if code is None:
         return _agency_scope(session, data.get(AGENCY_FIELD))
-    service = session.scalar(select(Service).where(Service.code == str(code)))
+    service = service_by_code(session, str(code))
     if service is None:
         raise FormInvalid(
             "Data tidak valid / invalid data",
@@ -94,11 +96,7 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
     request_type = None
     type_code = data.get(REQUEST_TYPE_FIELD)
     if type_code is not None:
-        request_type = session.scalar(
-            select(RequestType).where(
-                RequestType.service_id == service.id, RequestType.code == str(type_code)
-            )
-        )
+        request_type = catalog_codes(session).request_types.get((service.code, str(type_code)))
         if request_type is None:
             raise FormInvalid(
                 "Data tidak valid / invalid data",
@@ -109,7 +107,7 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
                     ]
                 },
             )
-    facts = catalog_facts(service, request_type)
+    facts = catalog_facts(service, request_type.needs_approval if request_type else None)
     if request_type is None and data.get(DISRUPTION_FIELD) is True:
         # Should the service desk find it is no disruption, the report is fulfilled as a
         # request with no type whose approval it would need.

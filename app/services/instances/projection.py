@@ -36,7 +36,8 @@ def project_instance(session: Session, instance: Instance, outcome: Outcome, now
     unless the step ended or failed it.
     """
     # A new instance's row already holds the outcome's data: it has no previous data.
-    previous = None if instance.data is outcome.data else instance.data
+    new = instance.data is outcome.data
+    previous = None if new else instance.data
     instance.state = outcome.state
     instance.data = outcome.data
     instance.updated_at = now
@@ -45,7 +46,7 @@ def project_instance(session: Session, instance: Instance, outcome: Outcome, now
         instance.status = outcome.status
     if outcome.fired:
         record(session, instance, "timer_fired", now, None, data={"elements": outcome.fired})
-    index_instance(session, instance, previous)
+    index_instance(session, instance, previous, new)
 
 
 def project_tasks(
