@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, Select, event, select
 from sqlalchemy.orm import (
@@ -22,12 +22,14 @@ from sqlalchemy.orm import (
     Session,
     SessionTransaction,
     UOWTransaction,
+    make_transient_to_detached,
     mapped_column,
 )
 
 from app.models.base import Base
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Base)
 
 #: Where a session keeps the token it read, so one transaction asks once.
 _SESSION_KEY = "change_stamp_token"
@@ -42,6 +44,8 @@ WATCHED_TABLES = frozenset(
         "request_type",
         "working_calendar",
         "regional_day",
+        "process_model_version",
+        "process_setting",
     }
 )
 
@@ -141,3 +145,13 @@ class StampedCache(Generic[T]):
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return value
+
+
+def detached(cls: type[R], values: Mapping[str, Any]) -> R:
+    """A row of `cls` built from its column values without any session: a cache keeps
+    it, and `Session.merge(row, load=False)` (SQLAlchemy's way of bringing a cached row
+    into a session) makes it a row of a session without a statement, the copy itself only
+    read. Built rather than loaded, so that no session's own row is taken away from it."""
+    row = cls(**{column.key: values[column.key] for column in cls.__table__.columns})
+    make_transient_to_detached(row)
+    return row

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import Agency, RequestType, Service
-from app.models.change_stamp import StampedCache
+from app.models.change_stamp import StampedCache, detached
 
 
 @dataclass(frozen=True)
@@ -71,22 +71,18 @@ def catalog_codes(session: Session) -> CatalogCodes:
 
 
 def _detached_service(session: Session, code: str) -> Service | None:
-    """The service `code` and its PD as detached copies read in one statement, built
-    without entering the session (which may already hold, and be editing, those rows)."""
-    service_columns = Service.__table__.columns
+    """The service `code` and its PD as detached rows (`detached`), read in one statement."""
     agency_columns = Agency.__table__.columns
     row = session.execute(
-        select(*service_columns, *(c.label(f"agency_{c.key}") for c in agency_columns))
+        select(*Service.__table__.columns, *(c.label(f"agency_{c.key}") for c in agency_columns))
         .join(Agency, Agency.id == Service.agency_id)
         .where(Service.code == code)
     ).first()
     if row is None:
         return None
     values = row._mapping
-    service = Service(**{c.key: values[c.key] for c in service_columns})
-    agency = Agency(**{c.key: values[f"agency_{c.key}"] for c in agency_columns})
-    make_transient_to_detached(service)
-    make_transient_to_detached(agency)
+    service = detached(Service, values)
+    agency = detached(Agency, {c.key: values[f"agency_{c.key}"] for c in agency_columns})
     set_committed_value(service, "agency", agency)
     return service
 
@@ -96,10 +92,6 @@ _SERVICES: StampedCache[Service | None] = StampedCache(size=512)
 
 def service_by_code(session: Session, code: str) -> Service | None:
     """The service `code`, with its PD loaded, as a row of `session` (None: no such
-    service), from this process's copy while the stamp holds.
-
-    The copy is merged without loading (`Session.merge(load=False)`), SQLAlchemy's way of
-    bringing a cached row into a session: no statement, and the copy itself is only read.
-    """
+    service), merged from this process's copy while the stamp holds."""
     cached = _SERVICES.get(session, ("service", code), lambda: _detached_service(session, code))
     return None if cached is None else session.merge(cached, load=False)

@@ -33,6 +33,7 @@ from app.models import (
     RoleAssignment,
     User,
 )
+from app.models.change_stamp import StampedCache, detached
 from app.services.accounts.permissions import DEPLOY_MODELS, require
 from app.services.audit.events import audit
 
@@ -87,6 +88,19 @@ def bundle_from_directory(bpmn_path: Path, forms_dir: Path) -> Bundle:
         if any(f'id="{decision}"'.encode() in dmn_content for decision in called if decision):
             files[dmn.name] = dmn_content
     return Bundle(files)
+
+
+def _read_latest(session: Session, model_id: str) -> ProcessModelVersion | None:
+    row = session.execute(
+        select(*ProcessModelVersion.__table__.columns)
+        .where(ProcessModelVersion.process_model_id == model_id)
+        .order_by(ProcessModelVersion.version.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else detached(ProcessModelVersion, row._mapping)
+
+
+_LATEST: StampedCache[ProcessModelVersion | None] = StampedCache(size=256)
 
 
 class DeployService:
@@ -260,12 +274,10 @@ class DeployService:
         return self.deploy(Bundle(dict(files)), user)
 
     def _latest(self, model_id: str) -> ProcessModelVersion | None:
-        return self.session.scalar(
-            select(ProcessModelVersion)
-            .where(ProcessModelVersion.process_model_id == model_id)
-            .order_by(ProcessModelVersion.version.desc())
-            .limit(1)
-        )
+        """The newest version, merged from this process's copy while the change stamp
+        holds: every start asks it, a deploy changes it (and the stamp)."""
+        cached = _LATEST.get(self.session, model_id, lambda: _read_latest(self.session, model_id))
+        return None if cached is None else self.session.merge(cached, load=False)
 
     def latest(self, model_id: str) -> ProcessModelVersion:
         """The newest version of a model; raises NotFound."""

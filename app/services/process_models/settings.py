@@ -11,6 +11,7 @@ keeps the settings it started with.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from app.clock import Clock
 from app.engine.specs import SettingSpec
 from app.errors import InvalidInput
 from app.models import Agency, ProcessSetting, User
+from app.models.change_stamp import StampedCache
 from app.services.accounts.permissions import ADMINISTER, require
 from app.services.audit.events import audit
 from app.services.catalog.agencies import AgencyService
@@ -52,7 +54,14 @@ class EffectiveSetting:
 
 
 def _chosen(session: Session, model_id: str, agency_id: int | None) -> dict[tuple[str, bool], Any]:
-    """The stored choices for the model: (name, for the PD?) -> value."""
+    """The stored choices for the model: (name, for the PD?) -> value, a copy of this
+    process's while the change stamp holds (every start reads them; the values become the
+    instance's data, which its scripts may change)."""
+    key = (model_id, agency_id)
+    return copy.deepcopy(_CHOSEN.get(session, key, lambda: _read(session, *key)))
+
+
+def _read(session: Session, model_id: str, agency_id: int | None) -> dict[tuple[str, bool], Any]:
     scopes = [ProcessSetting.agency_id.is_(None)]
     if agency_id is not None:
         scopes.append(ProcessSetting.agency_id == agency_id)
@@ -62,6 +71,9 @@ def _chosen(session: Session, model_id: str, agency_id: int | None) -> dict[tupl
         )
     ).all()
     return {(name, agency is not None): value for name, agency, value in rows}
+
+
+_CHOSEN: StampedCache[dict[tuple[str, bool], Any]] = StampedCache(size=512)
 
 
 def effective_settings(
