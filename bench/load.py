@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -43,6 +45,10 @@ from bench.stats import percentile
 REQUEST = {**SAMPLE_REQUEST, "jenis_permintaan": "RESET-SANDI"}  # no approval step
 CLASSIFY = {"klasifikasi": "akses", "prioritas": "sedang", "gangguan": False}
 DESK = "admin.layanan"
+#: The desk's inbox page each client reads, then completes one task of at random: staff
+#: working one shared list pick different cases, and sometimes the same one (a 409).
+PAGE = 20
+_SEEDS = itertools.count()
 
 
 class Client:
@@ -53,6 +59,7 @@ class Client:
         self.timings = timings
         self.codes = codes
         self.tokens: dict[str, str] = {}
+        self.pick = random.Random(port * 1000 + next(_SEEDS))  # noqa: S311 - not for security
 
     def call(self, name: str, method: str, path: str, body: Any, user: str | None) -> Any:
         """Send one request; record its time and status; return the JSON answer."""
@@ -90,14 +97,14 @@ class Client:
         )
         if status != 201:
             return False
-        status, inbox = self.call("inbox", "GET", "/api/v1/tasks?per_page=5", None, DESK)
+        status, inbox = self.call("inbox", "GET", f"/api/v1/tasks?per_page={PAGE}", None, DESK)
         tasks = [t for t in (inbox or {}).get("items", []) if t["name"] == "klasifikasi_prioritas"]
         if status != 200 or not tasks:
             return False
         status, _ = self.call(
             "complete",
             "POST",
-            f"/api/v1/tasks/{tasks[0]['id']}/complete",
+            f"/api/v1/tasks/{self.pick.choice(tasks)['id']}/complete",
             {"data": {**CLASSIFY, "pelaksana": "pelaksana"}},
             DESK,
         )

@@ -221,6 +221,8 @@ class Roster:
     people: dict[int, tuple[str, bool]]
     #: user id -> e-mail address, for those who have one
     emails: dict[int, str]
+    #: user id -> full name, as a form's list of a role's holders shows them
+    full_names: dict[int, str]
     #: username -> user id
     ids: dict[str, int]
     #: (user id, role, service id, agency id), one per assignment
@@ -239,8 +241,10 @@ class Roster:
 
 
 def _read_roster(session: Session) -> Roster:
-    rows = session.execute(select(User.id, User.username, User.active, User.email)).all()
-    people = {user_id: (username, bool(active)) for user_id, username, active, _email in rows}
+    rows = session.execute(
+        select(User.id, User.username, User.active, User.email, User.full_name)
+    ).all()
+    people = {user_id: (username, bool(active)) for user_id, username, active, *_ in rows}
     assignments = tuple(
         (user_id, role, service_id, agency_id)
         for user_id, role, service_id, agency_id in session.execute(
@@ -282,7 +286,8 @@ def _read_roster(session: Session) -> Roster:
             agency_held[role].add(agency_id)
     return Roster(
         people=people,
-        emails={user_id: email for user_id, _name, _active, email in rows if email},
+        emails={user_id: email for user_id, _name, _active, email, _full in rows if email},
+        full_names={user_id: full_name for user_id, *_, full_name in rows},
         ids={name: user_id for user_id, (name, _active) in people.items()},
         assignments=assignments,
         loans=loans,

@@ -19,15 +19,16 @@ URL = "/api/v1/notifications"
 
 
 def notify(platform: Platform, username: str, title: str) -> int:
-    with platform.sessions() as session, session.begin():
-        [created] = NotificationService(session, platform.clock, MailConfig()).notify(
-            [username],
-            "task_assigned",
-            title,
-            f"{title}: menunggu tindakan Anda.",
-            "/api/v1/tasks/x",
-        )
-        return created.id
+    with platform.sessions() as session:
+        with session.begin():
+            [created] = NotificationService(session, platform.clock, MailConfig()).notify(
+                [username],
+                "task_assigned",
+                title,
+                f"{title}: menunggu tindakan Anda.",
+                "/api/v1/tasks/x",
+            )
+        return created.id  # written by the commit
 
 
 def test_without_a_token_is_401(client: FlaskClient) -> None:

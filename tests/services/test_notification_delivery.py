@@ -108,15 +108,16 @@ def user(session: Session, username: str) -> User:
 def notify(
     platform: Platform, usernames: list[str], mail: MailConfig = MAIL_ON, **kw: Any
 ) -> list[int]:
-    with platform.sessions() as session, session.begin():
-        created = NotificationService(session, platform.clock, mail).notify(
-            usernames,
-            kw.get("kind", "escalation"),
-            kw.get("title", "Eskalasi tingkat 1: permohonan #7"),
-            kw.get("body", "Batas waktu respons permohonan #7 terlewati."),
-            link=kw.get("link", "/api/v1/process-instances/7"),
-        )
-        return [n.id for n in created]
+    with platform.sessions() as session:
+        with session.begin():
+            created = NotificationService(session, platform.clock, mail).notify(
+                usernames,
+                kw.get("kind", "escalation"),
+                kw.get("title", "Eskalasi tingkat 1: permohonan #7"),
+                kw.get("body", "Batas waktu respons permohonan #7 terlewati."),
+                link=kw.get("link", "/api/v1/process-instances/7"),
+            )
+        return [n.id for n in created]  # written by the commit
 
 
 def deliver(platform: Platform, url: str, limit: int = 100) -> tuple[int, int]:
@@ -145,6 +146,7 @@ class TestNotify:
                 "Peringatan SLA",
                 "75 % waktu respons telah berlalu.",
             )
+            session.flush()
             got = {n.user.username: n for n in created}
         assert set(got) == {"pj.layanan", "pimpinan"}  # inactive, unknown and repeat skipped
         assert got["pj.layanan"].email_status == EmailStatus.PENDING
@@ -171,6 +173,7 @@ class TestNotify:
             created = notify_task_candidates(
                 session, platform.clock, True, task, ["admin.layanan", "pelaksana"]
             )
+            session.flush()
             assert {n.user.username for n in created} == {"admin.layanan", "pelaksana"}
             for notification in created:
                 assert notification.kind == "task_assigned"

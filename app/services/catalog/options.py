@@ -29,9 +29,9 @@ from app.engine.form_options import (
     holders_role,
     source_problem,
 )
-from app.engine.routing import role_holders
+from app.engine.routing import role_holders, roster_of
 from app.errors import InvalidInput
-from app.models import Agency, Role, Service, User
+from app.models import Agency, Role, Service
 from app.services.catalog.codes import catalog_codes
 
 #: What an empty list says, in the served schema and to a person.
@@ -96,14 +96,12 @@ class FormOptions:
         if role is None:
             return []
         names = role_holders(self.session, role, service_id, agency_id, self.clock.now())
-        users = {
-            u.username: u
-            for u in self.session.scalars(
-                select(User).where(User.username.in_(names), User.active.is_(True))
-            )
-        }
+        roster = roster_of(self.session)
+        active = [(name, roster.ids[name]) for name in names if name in roster.ids]
         return [
-            Choice(name, f"{users[name].full_name} ({name})") for name in names if name in users
+            Choice(name, f"{roster.full_names[user_id]} ({name})")
+            for name, user_id in active
+            if roster.active(user_id)
         ]
 
     def require_source(self, source: str, for_task: bool) -> None:

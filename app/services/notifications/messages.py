@@ -203,7 +203,7 @@ class NotificationService:
         left since the model was drawn, and that must not fail the caller's transaction.
 
         Returns:
-            The new rows (flushed, so they have ids).
+            The new rows, pending in the session: they have ids once it flushes.
         """
         return self._create(
             recipients, kind, title, body, link, instance.id if instance is not None else None
@@ -236,7 +236,8 @@ class NotificationService:
             )
             self.session.add(notification)
             created.append(notification)
-        self.session.flush()
+        # Not flushed here: a step's notifications (the requester's news, the new task's
+        # candidates) are then written in one statement with the step's other rows.
         return created
 
     def _active_users(
