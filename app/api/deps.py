@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.models import User
 from app.request_scope import platform, session
-from app.services.accounts.users import AccountService
+from app.services.accounts.users import AccountService, signed_in_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +49,8 @@ def _user_from_token() -> User:
         raise Unauthorized("Token kedaluwarsa / token expired") from None
     except BadSignature:
         raise Unauthorized("Token tidak valid / invalid token") from None
-    user = session().get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    user_id = payload.get("uid") if isinstance(payload, dict) else None
+    user = signed_in_user(session(), user_id) if isinstance(user_id, int) else None
     if user is None or not user.active:
         raise Unauthorized("Token tidak valid / invalid token")
     if payload.get("ver") != user.token_version:

@@ -33,7 +33,7 @@ R = TypeVar("R", bound=Base)
 
 #: Where a session keeps the token it read, so one transaction asks once.
 _SESSION_KEY = "change_stamp_token"
-#: The tables whose triggers replace the token (migration 0022 keeps its own copy).
+#: The tables whose triggers replace the token (migrations 0022 and 0025 keep their own copy).
 WATCHED_TABLES = frozenset(
     {
         "role_assignment",

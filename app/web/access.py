@@ -17,6 +17,7 @@ from app.models import User
 from app.request_scope import session
 from app.services.accounts import permissions
 from app.services.accounts.permissions import Permission
+from app.services.accounts.users import signed_in_user
 from app.web.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,7 +41,7 @@ class SignedIn:
 def _load(user_id: str) -> SignedIn | None:
     if not user_id.isdigit():
         return None
-    user = session().get(User, int(user_id))
+    user = signed_in_user(session(), int(user_id))
     if user is None or not user.active:
         return None
     return SignedIn(user)

@@ -26,6 +26,7 @@ from app.models import (
     TaskState,
     User,
 )
+from app.models.change_stamp import StampedCache, detached
 from app.services.accounts.passwords import Passwords
 from app.services.accounts.permissions import ADMINISTER, held_roles, require
 from app.services.audit.events import audit, record
@@ -46,6 +47,26 @@ def _exactly(user: User, role: str, service_id: int | None, agency_id: int | Non
         RoleAssignment.service_id.is_not_distinct_from(service_id),
         RoleAssignment.agency_id.is_not_distinct_from(agency_id),
     )
+
+
+def _detached_user(session: Session, user_id: int) -> User | None:
+    row = session.execute(select(*User.__table__.columns).where(User.id == user_id)).first()
+    return None if row is None else detached(User, row._mapping)
+
+
+_SIGNED_IN: StampedCache[User | None] = StampedCache(size=1024)
+
+
+def signed_in_user(session: Session, user_id: int) -> User | None:
+    """The user a token or a page session names, as a row of `session` (None: no such
+    user), merged from this process's copy while the change stamp holds.
+
+    Every request asks this first; any edit of the account (name, password, tokens
+    revoked, deactivation) replaces the stamp (migration 0025), so a revoked token or a
+    deactivated user is refused on the next request in every process.
+    """
+    cached = _SIGNED_IN.get(session, user_id, lambda: _detached_user(session, user_id))
+    return None if cached is None else session.merge(cached, load=False)
 
 
 class AccountService:
