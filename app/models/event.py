@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
 from app.models.user import User
+
+if TYPE_CHECKING:
+    from app.models.instance import Instance
 
 
 class Event(Base):
@@ -26,3 +29,7 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     user: Mapped[User | None] = relationship()
+    #: Set by `record`, so that an event of an instance started in the same transaction
+    #: gets the instance's id when both are written (no back reference: never loaded
+    #: from this side).
+    instance: Mapped[Instance | None] = relationship()

@@ -20,8 +20,13 @@ def record(
     task_id: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to an instance's history (and to its clocks' folded history)."""
+    """Append one event to an instance's history (and to its clocks' folded history).
+
+    An instance not yet written (a start) has no id: the event then gets it when both
+    are written, through `Event.instance`.
+    """
     event = Event(
+        instance=instance,
         instance_id=instance.id if instance else None,
         task_id=task_id,
         user_id=user.id if user else None,

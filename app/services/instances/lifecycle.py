@@ -36,6 +36,7 @@ from app.models.change_stamp import remember_token, token_column
 from app.services.accounts.permissions import SUPERVISE, require_start, supervises
 from app.services.audit.attachments import AttachmentClaims, Claimed
 from app.services.audit.events import record
+from app.services.casework.indexing import index_instance
 from app.services.catalog.options import FormOptions
 from app.services.catalog.services import resolve_scope
 from app.services.deadlines.clock_history import ClockHistory
@@ -311,13 +312,12 @@ class InstanceService:
             instance.parent_id = parent.id
         instance.reference = reference
         self.session.add(instance)
-        self.session.flush()
-        self.attachments.link(claimed, instance)
         started: dict[str, Any] = {"parent": parent.id} if parent is not None else {}
         if schedule_id is not None:
             started["schedule"] = schedule_id
         record(self.session, instance, "instance_started", now, user, data={**data, **started})
         self.apply(instance, model, outcome, user, ready_rows=[])  # no task rows yet
+        self.attachments.link(claimed, instance)
         if clock_kind(instance.data or {}) == COMPLAINT:
             open_problem_if_recurring(self, instance)
         return instance
@@ -337,16 +337,21 @@ class InstanceService:
         (None: read them here).
 
         In this order: the instance row; a changed service and the SLA clocks (before any
-        flush, so the row is written once per step); the task rows, the new ones offered
-        to their candidates; holds, failure and end; the requester told of the case's
-        progress; then the messages thrown, which may
-        start children or move the parent (each runs `apply` for its own instance).
+        flush, so the row is written once per step: a new instance, not yet written, is
+        written here with them and so gets its id); the search index; the task rows, the
+        new ones offered to their candidates; holds, failure and end; the requester told
+        of the case's progress; then the messages thrown, which may start children or move
+        the parent (each runs `apply` for its own instance).
         """
         now = self.clock.now()
-        project_instance(self.session, instance, outcome, now)
+        new = instance.id is None
+        previous = project_instance(self.session, instance, outcome, now)
         with self.session.no_autoflush:
             self._follow_service(instance, model, actor)
             self.clocks.after_step(instance, model, outcome.fired, actor)
+        if new:
+            self.session.flush()
+        index_instance(self.session, instance, previous, new)
         rows = project_tasks(
             self.session, instance, outcome, actor, completed_task_id, now, ready_rows
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,6 @@ from app.engine.routing import route_for, username_of
 from app.engine.runtime import Outcome
 from app.models import Instance, InstanceStatus, Task, TaskState, User
 from app.services.audit.events import record
-from app.services.casework.indexing import index_instance
 
 
 @dataclass
@@ -28,16 +28,19 @@ class TaskRows:
     new: list[Task]
 
 
-def project_instance(session: Session, instance: Instance, outcome: Outcome, now: datetime) -> None:
-    """Write the engine's state, data, status and next timer into the instance row, and
-    its words into the search index (casework/indexing.py).
+def project_instance(
+    session: Session, instance: Instance, outcome: Outcome, now: datetime
+) -> dict[str, Any] | None:
+    """Write the engine's state, data, status and next timer into the instance row.
 
     A suspended instance stays suspended through a step (a message may still arrive),
     unless the step ended or failed it.
+
+    Returns:
+        The data before the step, for the search index (`index_instance`); None for a
+        new instance, whose row already holds the outcome's data.
     """
-    # A new instance's row already holds the outcome's data: it has no previous data.
-    new = instance.data is outcome.data
-    previous = None if new else instance.data
+    previous = None if instance.data is outcome.data else instance.data
     instance.state = outcome.state
     instance.data = outcome.data
     instance.updated_at = now
@@ -46,7 +49,7 @@ def project_instance(session: Session, instance: Instance, outcome: Outcome, now
         instance.status = outcome.status
     if outcome.fired:
         record(session, instance, "timer_fired", now, None, data={"elements": outcome.fired})
-    index_instance(session, instance, previous, new)
+    return previous
 
 
 def project_tasks(
