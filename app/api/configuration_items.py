@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, request
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import authenticated, current_user, platform, reader_language, session
 from app.api.present import linked_dict
 from app.api.schemas import (
     ConfigurationItemCreateSchema,
     ConfigurationItemDetailSchema,
+    ConfigurationItemExportQuerySchema,
+    ConfigurationItemImportSchema,
     ConfigurationItemPageSchema,
     ConfigurationItemPatchSchema,
     ConfigurationItemQuerySchema,
@@ -28,6 +31,7 @@ from app.api.schemas import (
     ConfigurationRelationSchema,
     ImpactSchema,
 )
+from app.errors import InvalidInput
 from app.models import (
     ConfigurationItem,
     ConfigurationItemHistory,
@@ -38,7 +42,9 @@ from app.models import (
 from app.services.configuration.impact import Impact, ImpactService
 from app.services.configuration.items import ItemFilter, ItemService
 from app.services.configuration.relations import RelationService
+from app.services.configuration.transfer import TransferService
 from app.services.configuration.types import ItemTypeService
+from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
 
 blp = Blueprint(
     "configuration_items",
@@ -221,6 +227,69 @@ def create_item(body: dict[str, Any]) -> dict[str, Any]:
     item = _items().create(body)
     session().commit()
     return detail_dict(item)
+
+
+@blp.route(f"{ITEMS}/export", methods=["GET"])
+@authenticated
+@blp.arguments(ConfigurationItemExportQuerySchema, location="query")
+@blp.response(
+    200,
+    description=f"The items the filters select as CSV or XLSX, the columns import reads "
+    f"(jenis, nama, pd, status, lokasi, label, layanan, administrator, simpan_sampai, "
+    f"lisensi, relasi, atribut.<name>...); formula-like text kept as text; at most "
+    f"{EXPORT_MAX:,} rows (a last row says when more matched)",
+)
+@blp.alt_response(403, description="Staff only")
+def export_items(query: dict[str, Any]) -> Response:
+    """The list as a spreadsheet (`?format=csv|xlsx`, the list's filters and `sort`)."""
+    fmt = query.pop("format")
+    sort = query.pop("sort")
+    filters = ItemFilter(**{key: query.get(key) for key in ItemFilter.__dataclass_fields__})
+    transfer = TransferService(session(), platform().clock, current_user())
+    table = transfer.export(filters, sort, reader_language())
+    return Response(
+        table.to(fmt),
+        mimetype=MIME_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename=komponen-konfigurasi.{fmt}"},
+    )
+
+
+@blp.route(f"{ITEMS}/import", methods=["POST"])
+@authenticated
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        }
+    }
+)
+@blp.response(201, ConfigurationItemImportSchema)
+@blp.alt_response(403, description="Not a keeper of configuration items")
+@blp.alt_response(
+    422,
+    description="Nothing stored: `errors` lists {row, column, field, message} for every "
+    "problem of every row (the header is row 1), or the file is not a readable CSV or XLSX",
+)
+def import_items() -> dict[str, Any]:
+    """Register the items of a CSV or XLSX file (the export's columns) and their
+    relations, all rows or none."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("Unggah berkas pada kolom 'file' / upload a file in field 'file'")
+    transfer = TransferService(session(), platform().clock, current_user())
+    result = transfer.import_file(upload.read(), upload.filename or "")
+    session().commit()
+    return {
+        "created": len(result.items),
+        "relations": result.relations,
+        "items": [summary_dict(item) for item in result.items],
+    }
 
 
 @blp.route(f"{ITEMS}/<int:item_id>", methods=["GET"])

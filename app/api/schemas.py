@@ -1058,6 +1058,34 @@ class ConfigurationItemPageSchema(Schema):
     total = fields.Integer()
 
 
+class ConfigurationItemExportQuerySchema(ConfigurationItemQuerySchema):
+    """The list's filters, a sort and a format; every matching item, not a page."""
+
+    class Meta:
+        exclude = ("page", "per_page")
+
+    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "xlsx"]))
+    sort = fields.String(
+        load_default="name",
+        validate=validate.OneOf(
+            [
+                f"{way}{key}"
+                for key in ("name", "type", "agency", "status", "updated")
+                for way in ("", "-")
+            ]
+        ),
+        metadata={"description": "A column, descending with a leading '-'"},
+    )
+
+
+class ConfigurationItemImportSchema(Schema):
+    created = fields.Integer(metadata={"description": "How many items were registered"})
+    relations = fields.Integer(metadata={"description": "How many relations were added"})
+    items = fields.List(
+        fields.Nested(ConfigurationItemSummarySchema), metadata={"description": "In file order"}
+    )
+
+
 class ConfigurationRelationSchema(Schema):
     id = fields.Integer()
     type = fields.String(metadata={"enum": _RELATION_TYPES})

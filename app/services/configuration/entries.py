@@ -144,6 +144,8 @@ def _licences(value: Any, item_type: ConfigurationItemType, errors: Errors) -> l
 def _rows_by(
     session: Session, model: Any, column: Any, keys: list[str], field: str, errors: Errors
 ) -> list[Any]:
+    if not keys:
+        return []  # no query: an importer checks thousands of entries
     rows = {
         getattr(row, column.key): row
         for row in session.scalars(select(model).where(column.in_(keys)))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
-from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
+from app.errors import Conflict, FormInvalid, InvalidInput, NotFound, NotPermitted
 from app.models import (
     Agency,
     ConfigurationItem,
@@ -78,6 +78,33 @@ class ItemPage:
     total: int
 
 
+#: How a list may be sorted: the column each key sorts by (the name then breaks ties).
+SORTS: dict[str, Any] = {
+    "name": ConfigurationItem.name_key,
+    "type": select(ConfigurationItemType.code)
+    .where(ConfigurationItemType.id == ConfigurationItem.type_id)
+    .scalar_subquery(),
+    "agency": select(Agency.code).where(Agency.id == ConfigurationItem.agency_id).scalar_subquery(),
+    "status": ConfigurationItem.status,
+    "updated": ConfigurationItem.updated_at,
+}
+
+
+def _order(sort: str) -> list[Any]:
+    """ORDER BY terms for a sort key of `SORTS`, "-" before it for descending."""
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        raise InvalidInput(
+            f"Urutan tidak dikenal / unknown sort: {sort[:40]}",
+            {"sort": [f"salah satu dari / one of: {', '.join(SORTS)}"]},
+        )
+    column = SORTS[key]
+    first = column.desc() if sort.startswith("-") else column.asc()
+    if key == "name":
+        return [first, ConfigurationItem.id]
+    return [first, ConfigurationItem.name_key, ConfigurationItem.id]
+
+
 def name_key(name: str) -> str:
     """The form of a name two items may not share."""
     return " ".join(name.split()).casefold()
@@ -94,17 +121,39 @@ class ItemService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def page(self, filters: ItemFilter, page: int = 1, per_page: int = 20) -> ItemPage:
-        """A page of the items `filters` asks for, by name.
+    def page(
+        self, filters: ItemFilter, page: int = 1, per_page: int = 20, sort: str = "name"
+    ) -> ItemPage:
+        """A page of the items `filters` asks for, by name or as `sort` says.
+
+        Args:
+            filters: what to list.
+            page: the page's number, from 1.
+            per_page: items per page.
+            sort: a key of `SORTS`, descending with a leading "-"; the name breaks ties.
 
         Raises:
             NotPermitted: the actor is no staff.
+            InvalidInput: an unknown sort.
         """
         require(self.session, self.actor, STAFF)
+        order = _order(sort)
+        query = self.query(filters)
+        if query is None:
+            return ItemPage([], 0)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        items = self.session.scalars(
+            query.options(*LOADED).order_by(*order).offset((page - 1) * per_page).limit(per_page)
+        ).all()
+        return ItemPage(list(items), total)
+
+    def query(self, filters: ItemFilter) -> Select[tuple[ConfigurationItem]] | None:
+        """The items `filters` selects, unordered; None when a filter can match nothing
+        (control characters, which PostgreSQL also refuses in a text parameter). The
+        caller has checked the reader (`page`)."""
         given = [v for v in vars(filters).values() if v is not None]
         if not all(isinstance(v, str) and v.isprintable() for v in given):
-            return ItemPage([], 0)  # control characters match nothing (and PostgreSQL
-            # refuses NUL in a text parameter)
+            return None
         query = select(ConfigurationItem)
         if filters.type:
             query = query.join(ConfigurationItem.type).where(
@@ -128,14 +177,7 @@ class ItemService:
                     func.lower(ConfigurationItem.location).contains(words.lower(), autoescape=True),
                 )
             )
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        items = self.session.scalars(
-            query.options(*LOADED)
-            .order_by(ConfigurationItem.name_key, ConfigurationItem.id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        ).all()
-        return ItemPage(list(items), total)
+        return query
 
     def get(self, item_id: int) -> ConfigurationItem:
         """One item.
@@ -161,8 +203,9 @@ class ItemService:
 
     # -- writing -------------------------------------------------------------------------
 
-    def create(self, raw: dict[str, Any]) -> ConfigurationItem:
-        """Register an item from `raw` (see `check_entry`, plus `type`: a type's code).
+    def create(self, raw: dict[str, Any], reason: str = "") -> ConfigurationItem:
+        """Register an item from `raw` (see `check_entry`, plus `type`: a type's code);
+        `reason`, when given, is kept in the first row of its history.
 
         Raises:
             NotPermitted: the actor keeps no items of the PD or the services named.
@@ -179,19 +222,35 @@ class ItemService:
         if errors:
             raise FormInvalid(INVALID, errors)
         self._require_editor(clean["agency"].id, clean["services"])
+        item = self.build(item_type, clean)
+        self._refuse_duplicates(item)
+        self.session.add(item)
+        self.flush()
+        self.record_created(item, reason)
+        return item
+
+    def build(self, item_type: ConfigurationItemType, clean: dict[str, Any]) -> ConfigurationItem:
+        """A new item of `item_type` from fields `check_entry` cleaned, not yet added.
+
+        The steps of `create` the importer shares: it checks a whole file first (fields,
+        keepers, duplicates in the file and in the CMDB), then builds every item, flushes
+        once and records each one's creation.
+        """
         now = self.clock.now()
         item = ConfigurationItem(type=item_type, created_at=now, updated_at=now)
         self._apply(item, clean)
-        self._refuse_duplicates(item)
-        self.session.add(item)
-        self._flush()
+        return item
+
+    def record_created(self, item: ConfigurationItem, reason: str = "") -> None:
+        """Write the first row of a flushed new item's history: every field it was given."""
         created = {
             key: change
             for key, change in history.changes({}, history.snapshot(item)).items()
             if change["after"] not in ("", [], None)
         }
-        history.write(self.session, item, history.CREATED, now, self.actor, created)
-        return item
+        history.write(
+            self.session, item, history.CREATED, item.created_at, self.actor, created, reason
+        )
 
     def update(
         self,
@@ -232,7 +291,7 @@ class ItemService:
         changed = history.changes(before, history.snapshot(item))
         if changed:
             item.updated_at = self.clock.now()
-            self._flush()
+            self.flush()
             history.write(
                 self.session,
                 item,
@@ -282,7 +341,7 @@ class ItemService:
         if clean["retain_until"] is not None:
             item.retain_until = clean["retain_until"]
         item.updated_at = self.clock.now()
-        self._flush()
+        self.flush()
         changed = history.changes(before, history.snapshot(item))
         history.write(
             self.session, item, history.RETIRED, item.updated_at, self.actor, changed, why, source
@@ -379,7 +438,7 @@ class ItemService:
         if errors:
             raise Conflict("Komponen konfigurasi ganda / duplicate configuration item", errors)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         """Flush; a duplicate another transaction committed meanwhile is a 409 too."""
         try:
             self.session.flush()

@@ -159,7 +159,7 @@ class RelationService:
                 "Relasi sudah ada / the relation exists already",
                 {"target_id": ["relasi sudah ada / the relation exists already"]},
             ) from None
-        self._record(relation, ADDED, why)
+        self.record(relation, ADDED, why)
         return relation
 
     def remove(self, item_id: int, relation_id: int, reason: Any = None) -> None:
@@ -186,7 +186,7 @@ class RelationService:
         why = self._reason(reason, errors)
         if errors:
             raise FormInvalid(INVALID, errors)
-        self._record(relation, REMOVED, why)
+        self.record(relation, REMOVED, why)
         self.session.delete(relation)
         self.session.flush()
 
@@ -223,7 +223,8 @@ class RelationService:
             return ""
         return reason.strip()
 
-    def _record(self, relation: ConfigurationRelation, action: str, reason: str) -> None:
+    def record(self, relation: ConfigurationRelation, action: str, reason: str) -> None:
+        """Append a row to the relation history: `relation` (flushed) `ADDED` or `REMOVED`."""
         self.session.add(
             ConfigurationRelationHistory(
                 relation_id=relation.id,
