@@ -140,7 +140,8 @@ def demo(ctx: _Context) -> None:
         samples = file_samples(platform.instances(session))
     click.echo(
         f"demo data: +{summary.agencies} agencies, +{summary.services} services, "
-        f"+{summary.users} users, +{summary.assignments} role assignments "
+        f"+{summary.users} users, +{summary.assignments} role assignments, "
+        f"+{summary.configuration_items} configuration items "
         f"(password for every demo user: {DEMO_PASSWORD})"
     )
     for kind, instance in samples.items():

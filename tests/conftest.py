@@ -25,8 +25,10 @@ from app.config import PROJECT_ROOT, AttachmentLimits, PasswordCost, Settings
 from app.engine.runtime import Runtime
 from app.engine.specs import ParseCache, SpecCache
 from app.migrations import upgrade
+from app.services.configuration.demo import load_demo_configuration
 from app.services.context import Platform
-from app.services.demo import DEMO_PASSWORD, load_demo
+from app.services.demo import DEMO_PASSWORD, file_samples, load_demo
+from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService, deploy_paths
 from tests.snapshot import Snapshot, fingerprint
 
@@ -104,8 +106,9 @@ PARSES = ParseCache()
 
 class States:
     """The database states tests start from, each taken once: `empty` (migrated; the
-    migration's roles only), `demo` (plus the demo kabupaten) and `deployed` (plus the
-    shipped processes)."""
+    migration's roles only), `demo` (plus the demo kabupaten, without its CMDB),
+    `deployed` (plus the shipped processes) and `cmdb` (plus the demo CMDB and the demo's
+    sample request and complaint, as `spbe demo` leaves a deployed database)."""
 
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
@@ -123,20 +126,37 @@ class States:
         if name == "empty":
             self.built[name] = fingerprint(platform.engine)
             return Snapshot.take(platform.engine)
-        self.snapshot("demo" if name == "deployed" else "empty").restore(platform.engine)
+        before = {"demo": "empty", "deployed": "demo", "cmdb": "deployed"}[name]
+        self.snapshot(before).restore(platform.engine)
         clock = FixedClock(T0)
         with platform.sessions() as db_session, db_session.begin():
             if name == "demo":
-                load_demo(db_session, clock, platform.passwords)
-            else:
+                load_demo(db_session, clock, platform.passwords, configuration=False)
+            elif name == "deployed":
                 deployments = DeployService(db_session, clock, SpecCache(parses=PARSES))
                 deploy_paths(deployments, [PROCESSES], FORMS)
+            else:
+                load_demo_configuration(db_session, clock)
+                specs = SpecCache(parses=PARSES)
+                runtime = Runtime(time_limit=platform.settings.script_time_limit)
+                file_samples(
+                    InstanceService(
+                        db_session,
+                        clock,
+                        specs,
+                        runtime,
+                        platform.mail,
+                        platform.settings.attachments,
+                    )
+                )
         self.built[name] = fingerprint(platform.engine)
         return Snapshot.take(platform.engine)
 
 
 def starting_state(fixturenames: list[str]) -> str:
     """The state a test asks for by the fixtures it uses."""
+    if "cmdb" in fixturenames:
+        return "cmdb"
     if "deployed" in fixturenames:
         return "deployed"
     return "demo" if "demo" in fixturenames else "empty"
@@ -205,6 +225,12 @@ def demo(platform: Platform) -> None:
 @pytest.fixture
 def deployed(platform: Platform, demo: None) -> None:
     """The demo data and the shipped processes (restored by `platform`)."""
+
+
+@pytest.fixture
+def cmdb(platform: Platform, deployed: None) -> None:
+    """The deployed demo with its CMDB and sample cases, as `spbe demo` leaves it after
+    `spbe deploy` (restored by `platform`)."""
 
 
 @pytest.fixture(scope="session")

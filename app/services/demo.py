@@ -9,10 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.models import Agency, Instance, ProcessModel, RoleName, Service, User
+from app.models import (
+    Agency,
+    ConfigurationItem,
+    Instance,
+    ProcessModel,
+    RoleName,
+    Service,
+    User,
+)
 from app.services.accounts.passwords import Passwords
 from app.services.accounts.users import AccountService
 from app.services.catalog.services import CatalogService
+from app.services.configuration.cases import link_items
+from app.services.configuration.demo import SAMPLE_COMPLAINT_ITEM, load_demo_configuration
+from app.services.configuration.items import name_key
 from app.services.instances.lifecycle import InstanceService
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo credential, demo mode only
@@ -311,12 +322,18 @@ class DemoSummary:
     services: int = 0
     users: int = 0
     assignments: int = 0
+    configuration_items: int = 0
 
 
-def load_demo(session: Session, clock: Clock, passwords: Passwords) -> DemoSummary:
+def load_demo(
+    session: Session, clock: Clock, passwords: Passwords, configuration: bool = True
+) -> DemoSummary:
     """Add the demo kabupaten; existing rows are left as they are (idempotent).
 
     Every demo user has the same password, so it is hashed once (`passwords` sets the cost).
+    `configuration` adds the demo CMDB (`app.services.configuration.demo`); the tests'
+    common starting state leaves it out, so the many tests that need only the kabupaten
+    restore fewer rows.
     """
     summary = DemoSummary()
     known = set(session.scalars(select(Agency.code)))
@@ -353,6 +370,8 @@ def load_demo(session: Session, clock: Clock, passwords: Passwords) -> DemoSumma
                 agency_code=scope if kind == "agency" else None,
             )
             summary.assignments += int(created)
+    if configuration:
+        summary.configuration_items = load_demo_configuration(session, clock)
     return summary
 
 
@@ -374,7 +393,8 @@ def _file_once(
 
 def file_samples(instances: InstanceService) -> dict[str, Instance]:
     """File one service request and one complaint, so the demo inboxes, clocks and
-    escalations are not empty.
+    escalations are not empty; the complaint names the SRIKANDI application when the
+    demo CMDB holds it, so the item's page and its impact list an open case.
 
     Only for procedures that are deployed, and only once per filer, so running
     `spbe demo` again adds nothing. Returns the instances filed now, by kind.
@@ -385,4 +405,13 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
             instances, SAMPLE_COMPLAINT_MODEL, SAMPLE_REPORTER, SAMPLE_COMPLAINT
         ),
     }
+    complaint = filed["complaint"]
+    session = instances.session
+    item_id = session.scalar(
+        select(ConfigurationItem.id).where(
+            ConfigurationItem.name_key == name_key(SAMPLE_COMPLAINT_ITEM)
+        )
+    )
+    if complaint is not None and item_id is not None:
+        link_items(session, complaint.id, [item_id])
     return {kind: instance for kind, instance in filed.items() if instance is not None}
