@@ -81,10 +81,15 @@ class ItemPage:
 #: How a list may be sorted: the column each key sorts by (the name then breaks ties).
 SORTS: dict[str, Any] = {
     "name": ConfigurationItem.name_key,
+    # correlated to the item only: a list filtered by type or PD joins those tables too
     "type": select(ConfigurationItemType.code)
     .where(ConfigurationItemType.id == ConfigurationItem.type_id)
+    .correlate(ConfigurationItem)
     .scalar_subquery(),
-    "agency": select(Agency.code).where(Agency.id == ConfigurationItem.agency_id).scalar_subquery(),
+    "agency": select(Agency.code)
+    .where(Agency.id == ConfigurationItem.agency_id)
+    .correlate(ConfigurationItem)
+    .scalar_subquery(),
     "status": ConfigurationItem.status,
     "updated": ConfigurationItem.updated_at,
 }

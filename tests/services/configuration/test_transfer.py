@@ -354,6 +354,9 @@ class TestExport:
             "SRV-DC1-01"
         ]
         assert transfer.export(ItemFilter(q="tidak-ada")).rows == []
+        for sort in ("type", "-agency"):  # sorting by a table a filter joins too
+            filters = ItemFilter(type="licence", agency="DISKOMINFO")
+            assert [row[1] for row in transfer.export(filters, sort).rows] == ["LIC-OFFICE-2026"]
 
     def test_requesters_may_not_export(self, session: Session, clock: FixedClock) -> None:
         with pytest.raises(NotPermitted):
