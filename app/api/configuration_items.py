@@ -39,6 +39,7 @@ from app.models import (
     ConfigurationRelation,
     ConfigurationRelationHistory,
 )
+from app.services.configuration.cases import cases_of_item
 from app.services.configuration.impact import Impact, ImpactService
 from app.services.configuration.items import ItemFilter, ItemService
 from app.services.configuration.relations import RelationService
@@ -143,10 +144,21 @@ def relation_history_dict(row: ConfigurationRelationHistory) -> dict[str, Any]:
 
 
 def detail_dict(item: ConfigurationItem) -> dict[str, Any]:
-    """An item with its relations in force and both histories, oldest first."""
+    """An item with the cases naming it (newest first), its relations in force and both
+    histories, oldest first."""
     relations = _relations()
+    cases, total = cases_of_item(session(), item.id)
     return {
         **item_dict(item),
+        "cases": [
+            {
+                **linked_dict(case),
+                "service": case.service.code if case.service else None,
+                "started_at": case.started_at,
+            }
+            for case in cases
+        ],
+        "cases_total": total,
         "relations": [relation_dict(r, item.id) for r in relations.of_item(item.id)],
         "history": [history_dict(row) for row in relations.items.history(item.id)],
         "relation_history": [relation_history_dict(row) for row in relations.history(item.id)],

@@ -380,7 +380,9 @@ class OptionsQuerySchema(Schema):
 
 
 class OptionSchema(Schema):
-    const = fields.String()
+    const = fields.Raw(
+        metadata={"description": "The value: a code or username, an item id (an integer)"}
+    )
     title = fields.String()
 
 
@@ -1142,7 +1144,20 @@ class ConfigurationRelationHistorySchema(Schema):
     reason = fields.String()
 
 
+class ConfigurationItemCaseSchema(LinkedInstanceSchema):
+    service = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+
+
 class ConfigurationItemDetailSchema(ConfigurationItemSchema):
+    cases = fields.List(
+        fields.Nested(ConfigurationItemCaseSchema),
+        metadata={
+            "description": "The cases (complaints, problems, changes, releases) whose forms "
+            "name the item, open and closed, newest first, at most 100"
+        },
+    )
+    cases_total = fields.Integer(metadata={"description": "How many cases name the item"})
     relations = fields.List(fields.Nested(ConfigurationRelationSchema))
     history = fields.List(
         fields.Nested(ConfigurationItemHistorySchema), metadata={"description": "Oldest first"}

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from app.engine.form_options import bound_fields, source_problem
+from app.engine.form_options import bound_fields, bound_row_fields, source_problem
 from app.engine.sandbox import check_script
 from app.engine.specs import (
     BPMN_NS,
@@ -251,7 +251,9 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
                 )
             )
     for name, schema in model.forms.items():
-        for field, source in bound_fields(schema):
+        bound = [*bound_fields(schema)]
+        bound += [(f"{array}.{field}", source) for array, field, source in bound_row_fields(schema)]
+        for field, source in bound:
             why = source_problem(source, known_roles)
             if why is not None:
                 problems.append(DeployProblem(name, f"{field}: {why}"))

@@ -4,9 +4,13 @@ A property marked `"x-options": SOURCE` (app/engine/form_options.py) is served w
 valid values as standard JSON Schema, `oneOf` of `{"const", "title"}`, so a generic client
 that reads only the served schema can fill the form validly; a field whose list depends on
 another (the request types of the chosen service) is served as `if`/`then` branches, one
-per parent value, or directly as `oneOf` when the parent is already known. Submissions are
-checked against the same lists (`check`), so a value the list never offered is refused
-naming its field.
+per parent value, or directly as `oneOf` when the parent is already known. A bound array
+(a multi-select) carries the list on its `items`, and a bound property of an array's rows
+is served and checked row by row. Submissions are checked against the same lists
+(`check`), so a value the list never offered is refused naming its field.
+
+`configuration-items` (app/services/configuration/choices.py) is scoped by the case: the
+service the form or the instance names (`layanan`), else the instance's PD.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ from sqlalchemy.orm import Session, selectinload
 from app.clock import Clock
 from app.engine.form_options import (
     AGENCIES,
+    CONFIGURATION_ITEMS,
     OPTIONS_KEYWORD,
     PARENT_FIELDS,
     REQUEST_TYPES,
     SERVICES,
     bound_fields,
+    bound_row_fields,
     holders_role,
     source_problem,
 )
@@ -33,19 +39,22 @@ from app.engine.routing import role_holders, roster_of
 from app.errors import InvalidInput
 from app.models import Agency, Role, Service
 from app.services.catalog.codes import catalog_codes
+from app.services.configuration.choices import ItemChoices
 
 #: What an empty list says, in the served schema and to a person.
 NO_CHOICES = "tidak ada pilihan / no choices"
+#: The field naming a case's service, which scopes `configuration-items`.
+SERVICE_FIELD = "layanan"
 
 
 @dataclass(frozen=True)
 class Choice:
     """One valid value of a bound field and how people read it."""
 
-    const: str
+    const: str | int
     title: str
 
-    def as_schema(self) -> dict[str, str]:
+    def as_schema(self) -> dict[str, str | int]:
         """The `oneOf` entry: `{"const", "title"}`."""
         return {"const": self.const, "title": self.title}
 
@@ -67,12 +76,20 @@ class FormOptions:
         """The valid values of `source` now.
 
         Args:
-            source: `services`, `request-types`, `agencies` or `holders:<role>`.
+            source: `services`, `request-types`, `agencies`, `holders:<role>` or
+                `configuration-items`.
             parent: the value of the field a dependent source depends on (a service code
-                for `request-types`); without it a dependent source has no choices.
-            service_id: the instance's service, for `holders:` (who may take the task).
-            agency_id: the instance's PD, for `holders:`.
+                for `request-types`); without it a dependent source has no choices. For
+                `configuration-items`, the service code the form names, if any.
+            service_id: the instance's service, for `holders:` (who may take the task)
+                and `configuration-items`.
+            agency_id: the instance's PD, for `holders:` and `configuration-items`.
         """
+        if source == CONFIGURATION_ITEMS:
+            return [
+                Choice(const, title)
+                for const, title in ItemChoices(self.session).offered(parent, service_id, agency_id)
+            ]
         if source == SERVICES:
             return [
                 Choice(s.code, f"{s.name} ({s.code})")
@@ -120,6 +137,12 @@ class FormOptions:
                 "Pemegang peran hanya untuk tugas / holders need a task",
                 {"task_id": ["wajib untuk holders: / required for holders:"]},
             )
+        if source == CONFIGURATION_ITEMS and not for_task:
+            # The CMDB is read by staff: its items are told to those who act on a task.
+            raise InvalidInput(
+                "Komponen konfigurasi hanya untuk tugas / configuration items need a task",
+                {"task_id": ["wajib untuk configuration-items / required for it"]},
+            )
 
     def serve(
         self,
@@ -138,10 +161,15 @@ class FormOptions:
             agency_id: the instance's PD (for `holders:`).
         """
         bound = dict(bound_fields(schema))
-        if not bound:
+        rows = list(bound_row_fields(schema))
+        if not bound and not rows:
             return schema
         served = copy.deepcopy(schema)
         properties = served["properties"]
+        for array, field, source in rows:
+            row = properties[array]["items"]["properties"]
+            found = self.choices(source, _scope(source, data), service_id, agency_id)
+            row[field] = _with_choices(row[field], found)
         for field, source in bound.items():
             parent = PARENT_FIELDS.get(source)
             if parent is not None and data.get(parent) in (None, ""):
@@ -154,7 +182,7 @@ class FormOptions:
                 continue
             found = self.choices(
                 source,
-                str(data[parent]) if parent is not None else None,
+                str(data[parent]) if parent is not None else _scope(source, data),
                 service_id,
                 agency_id,
             )
@@ -178,7 +206,15 @@ class FormOptions:
         context = {**(known or {}), **data}
         for field, source in bound_fields(schema):
             value = data.get(field)
-            if value in (None, ""):
+            if value in (None, "", []):
+                continue
+            if source == CONFIGURATION_ITEMS:
+                values = value if isinstance(value, list) else [value]
+                wrong = ItemChoices(self.session).problems(
+                    values, _scope(source, context), service_id, agency_id
+                )
+                if wrong:
+                    errors[field] = wrong
                 continue
             parent = PARENT_FIELDS.get(source)
             parent_value = context.get(parent) if parent is not None else None
@@ -193,6 +229,23 @@ class FormOptions:
                 errors[field] = [
                     f"'{value}' bukan pilihan yang sah / is not one of the valid choices"
                 ]
+        for array, field, source in bound_row_fields(schema):
+            rows = data.get(array)
+            for index, row in enumerate(rows if isinstance(rows, list) else []):
+                value = row.get(field) if isinstance(row, dict) else None
+                if value in (None, ""):
+                    continue
+                key = f"{array}.{index}.{field}"
+                if source == CONFIGURATION_ITEMS:
+                    wrong = ItemChoices(self.session).problems(
+                        [value], _scope(source, context), service_id, agency_id
+                    )
+                    if wrong:
+                        errors[key] = wrong
+                elif not self._offers(source, str(value), None, service_id, agency_id):
+                    errors[key] = [
+                        f"'{value}' bukan pilihan yang sah / is not one of the valid choices"
+                    ]
         return errors
 
     def _offers(
@@ -227,13 +280,30 @@ class FormOptions:
         return [c.const for c in self.choices(source)]
 
 
+def _scope(source: str, data: dict[str, Any]) -> str | None:
+    """The service code that scopes `configuration-items`: the form's or the case's
+    `layanan`; None for other sources (their parent comes from `PARENT_FIELDS`)."""
+    code = data.get(SERVICE_FIELD) if source == CONFIGURATION_ITEMS else None
+    return code if isinstance(code, str) and code else None
+
+
 def _without(prop: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in prop.items() if k != key}
 
 
 def _with_choices(prop: dict[str, Any], found: list[Choice]) -> dict[str, Any]:
-    """The property with its `oneOf`; an empty list accepts nothing and says so."""
+    """The property with its `oneOf`; an empty list accepts nothing and says so. For an
+    array (a multi-select) the list goes on its `items`: an empty array stays valid."""
     shown = _without(prop, OPTIONS_KEYWORD)
+    if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+        items = dict(prop["items"])
+        if found:
+            items["oneOf"] = [c.as_schema() for c in found]
+        else:
+            items["not"] = {}
+            shown["description"] = " ".join(filter(None, [prop.get("description"), NO_CHOICES]))
+        shown["items"] = items
+        return shown
     if found:
         shown["oneOf"] = [c.as_schema() for c in found]
     else:

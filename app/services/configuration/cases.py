@@ -1,20 +1,23 @@
 """The link between cases and the configuration items they touch.
 
-The complaint, problem, change and release forms will name the items they touch from the
-CMDB (issue 14, item 2: a field bound with `"x-options": "configuration-items"`); until
-they do, this is where such a link is written and read, so impact analysis can already
-list the open cases touching an item (Polewali II.3: "incidents, problems and changes name
-the items they touch").
+The complaint, problem, change and release forms name the items they touch from the CMDB
+(issue 14, item 2: a field bound with `"x-options": "configuration-items"`), and their
+submission writes the links here (`case_forms`); impact analysis lists the open cases
+touching an item, an item's page all its cases and a case's record its items (Polewali
+II.3: "incidents, problems and changes name the items they touch").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
-from app.models import ConfigurationItemCase
+from app.models import ConfigurationItem, ConfigurationItemCase, Instance
+
+#: How many of an item's cases its page lists, newest first.
+CASES_SHOWN = 100
 
 
 def link_items(session: Session, instance_id: int, item_ids: Iterable[int]) -> None:
@@ -47,3 +50,35 @@ def linked_items(session: Session, instance_id: int) -> list[int]:
             )
         )
     )
+
+
+def items_of_case(session: Session, instance_id: int) -> list[ConfigurationItem]:
+    """The items case `instance_id` touches, with their types, by name."""
+    return list(
+        session.scalars(
+            select(ConfigurationItem)
+            .join(ConfigurationItemCase, ConfigurationItemCase.item_id == ConfigurationItem.id)
+            .where(ConfigurationItemCase.instance_id == instance_id)
+            .options(selectinload(ConfigurationItem.type))
+            .order_by(ConfigurationItem.name_key, ConfigurationItem.id)
+        )
+    )
+
+
+def cases_of_item(
+    session: Session, item_id: int, limit: int = CASES_SHOWN
+) -> tuple[list[Instance], int]:
+    """The cases touching item `item_id`, newest first (at most `limit`, with their
+    services), and how many there are in all; open and closed alike."""
+    linked = select(ConfigurationItemCase.instance_id).where(
+        ConfigurationItemCase.item_id == item_id
+    )
+    total = session.scalar(select(func.count()).select_from(linked.subquery())) or 0
+    cases = session.scalars(
+        select(Instance)
+        .where(Instance.id.in_(linked))
+        .options(selectinload(Instance.service))
+        .order_by(Instance.id.desc())
+        .limit(limit)
+    )
+    return list(cases), total

@@ -39,6 +39,7 @@ from app.services.audit.events import record
 from app.services.casework.indexing import index_instance
 from app.services.catalog.options import FormOptions
 from app.services.catalog.services import resolve_scope
+from app.services.configuration.case_forms import CaseForms
 from app.services.deadlines.clock_history import ClockHistory
 from app.services.deadlines.service_levels import (
     COMPLAINT,
@@ -317,6 +318,9 @@ class InstanceService:
             started["schedule"] = schedule_id
         record(self.session, instance, "instance_started", now, user, data={**data, **started})
         self.apply(instance, model, outcome, user, ready_rows=[])  # no task rows yet
+        CaseForms(self.session, self.clock).after_submit(
+            instance, schema, data, {}, instance.data or {}, user
+        )
         self.attachments.link(claimed, instance)
         if clock_kind(instance.data or {}) == COMPLAINT:
             open_problem_if_recurring(self, instance)

@@ -7,6 +7,8 @@ label of a choice, a date in the reader's language and the case's time zone, the
 a table, an attachment by name). Only fields the step's form declares are shown; what
 scripts and the app add lives in the instance data for analysts. Personal data is masked
 for readers who may not see it (`personal_data.Disclosure`), exactly as in the raw data.
+A case linked to configuration items (issue 14, item 2) ends with a section listing them
+(`configuration.cases.items_of_case`).
 """
 
 from __future__ import annotations
@@ -23,15 +25,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.engine.form_options import OPTIONS_KEYWORD, PARENT_FIELDS, holders_role
+from app.engine.form_options import (
+    CONFIGURATION_ITEMS,
+    OPTIONS_KEYWORD,
+    PARENT_FIELDS,
+    holders_role,
+)
 from app.engine.specs import ParsedModel
 from app.models import Agency, Event, Instance, User
 from app.services.catalog.options import FormOptions
+from app.services.configuration.cases import items_of_case
+from app.services.configuration.choices import ItemChoices
 from app.services.instances.personal_data import MASK, PERSONAL_FIELDS
 from app.services.process_models.form_order import field_order
 
 #: The step name of the start form's section.
 START = "mulai"
+#: The step name of the closing section listing the case's configuration items.
+ITEMS_STEP = "komponen_konfigurasi"
+_ITEMS_SECTION = {
+    "id": ("Komponen konfigurasi (CMDB)", ("Komponen", "Jenis", "Status")),
+    "en": ("Configuration items (CMDB)", ("Item", "Type", "Status")),
+}
 _YES_NO = {"id": ("Ya", "Tidak"), "en": ("Yes", "No")}
 
 
@@ -79,6 +94,7 @@ class CaseRecord:
         self.options = FormOptions(session, clock)
         self.language = language if language in _YES_NO else "id"
         self._labels: dict[tuple[str, str | None], dict[str, str]] = {}
+        self._items: dict[int, str] = {}
 
     def sections(
         self,
@@ -127,7 +143,37 @@ class CaseRecord:
                     event_id=event.id,
                 )
             )
+        items = self._items_section(instance)
+        if items is not None:
+            sections.append(items)
         return sections
+
+    def _items_section(self, instance: Instance) -> RecordSection | None:
+        """The items the case is linked to (issue 14, item 2), by name, with their type
+        and status now, as of the case's last change; None when it names none."""
+        items = items_of_case(self.session, instance.id)
+        if not items:
+            return None
+        title, columns = _ITEMS_SECTION[self.language]
+        english = self.language == "en"
+        rows = [
+            [
+                item.name,
+                item.type.name_en if english and item.type.name_en else item.type.name,
+                item.status,
+            ]
+            for item in items
+        ]
+        table = {"columns": list(columns), "rows": rows}
+        ids = [item.id for item in items]
+        return RecordSection(
+            step=ITEMS_STEP,
+            title=title,
+            by=None,
+            by_name=None,
+            at=instance.updated_at,
+            fields=[RecordField(ITEMS_STEP, title, "table", ids, table)],
+        )
 
     # -- one form's fields -----------------------------------------------------------
 
@@ -190,7 +236,7 @@ class CaseRecord:
                     ""
                     if row.get(name) in (None, "")
                     else self._scalar(
-                        properties[name], ui.get(name) or {}, row[name], row, None, zone
+                        properties[name], ui.get(name) or {}, row[name], row, instance, zone
                     )[1]
                     for name in order
                 ]
@@ -209,6 +255,8 @@ class CaseRecord:
     ) -> tuple[str, str]:
         if isinstance(value, list):
             item = prop.get("items") or {}
+            if OPTIONS_KEYWORD in prop:  # a multi-select: each value from the bound list
+                item = {**item, OPTIONS_KEYWORD: prop[OPTIONS_KEYWORD]}
             return "choice", ", ".join(
                 self._scalar(item, ui, v, data, instance, zone)[1] for v in value
             )
@@ -259,12 +307,19 @@ class CaseRecord:
         if holders_role(source) is not None:
             user = self.session.scalar(select(User).where(User.username == str(value)))
             return f"{user.full_name} ({user.username})" if user else None
+        if source == CONFIGURATION_ITEMS:
+            # named whatever its status now: a retired item was a choice when submitted
+            if not isinstance(value, int) or isinstance(value, bool):
+                return None
+            if value not in self._items:
+                self._items.update(ItemChoices(self.session).titles([value]))
+            return self._items.get(value)
         parent_field = PARENT_FIELDS.get(source)
         parent = str(data.get(parent_field)) if parent_field and data.get(parent_field) else None
         key = (source, parent)
         if key not in self._labels:
             self._labels[key] = {
-                c.const: c.title
+                str(c.const): c.title
                 for c in self.options.choices(
                     source, parent, instance.service_id, instance.agency_id
                 )

@@ -26,6 +26,7 @@ from app.models import OPEN_STATUSES, Agency, Instance, Service, Task, TaskState
 from app.services.audit.events import record
 from app.services.catalog.known_errors import record_known_error
 from app.services.catalog.options import Choice, FormOptions
+from app.services.configuration.case_forms import CaseForms
 from app.services.deadlines.met import running_late
 from app.services.instances.lifecycle import InstanceService, status_conflict
 from app.services.instances.personal_data import masked
@@ -473,6 +474,9 @@ class TaskService:
                 data,
                 self.clock,
                 self.instances.scripts_of(instance),
+            )
+            CaseForms(self.session, self.clock).after_submit(
+                instance, schema, data, instance.data or {}, outcome.data, user
             )
             now = self.clock.now()
             record(

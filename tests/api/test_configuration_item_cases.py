@@ -1,0 +1,164 @@
+"""Cases and configuration items through the API (issue 14, item 2): a task's form serves
+the CMDB's items as JSON Schema, a completion naming them links them both ways (the item
+lists its cases, the case's record its items), and an unknown or retired item is a 422
+naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.test_configuration_items import ITEMS, create, relate
+from tests.conftest import Auth
+from tests.paths.driver import Driver
+from tests.services.tracking_data import CLASSIFY_COMPLAINT
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+APP = {
+    "type": "application",
+    "name": "APP-UJI-SRIKANDI",
+    "agency": "DISKOMINFO",
+    "attributes": {"url": "https://srikandi-uji.example.go.id"},
+    "services": ["SRIKANDI"],
+}
+DB = {
+    "type": "database",
+    "name": "DB-UJI-BERSAMA",
+    "agency": "DISKOMINFO",
+    "attributes": {"host": "10.9.0.5", "port": 5432, "database_name": "bersama"},
+}
+OTHER = {
+    "type": "application",
+    "name": "APP-UJI-SIMPEG",
+    "agency": "BKPSDM",
+    "attributes": {"url": "https://simpeg-uji.example.go.id"},
+    "services": ["SIMPEG"],
+}
+REPORT = {
+    "layanan": "SRIKANDI",
+    "judul": "SRIKANDI tidak dapat diakses",
+    "metode_pelaporan": "telepon",
+    "kategori": "aplikasi",
+    "gejala": "Halaman masuk menampilkan galat 502 untuk semua pengguna.",
+    "dampak": "Mayor",
+    "nip_nik": "198703152011012002",
+    "instansi": "Dinas Komunikasi dan Informatika",
+    "telepon": "081234567891",
+}
+
+
+@pytest.fixture
+def drive(auth: Auth) -> Driver:
+    return Driver(auth)
+
+
+@pytest.fixture
+def estate(auth: Auth) -> dict[str, dict[str, Any]]:
+    """SRIKANDI's application depends on a shared database; SIMPEG's application is
+    another PD's."""
+    found = {"app": create(auth, APP, "admin"), "db": create(auth, DB, "admin")}
+    found["other"] = create(auth, OTHER, "admin")
+    relate(auth, found["app"]["id"], "depends_on", found["db"]["id"])
+    return found
+
+
+def _complaint(drive: Driver) -> int:
+    return int(drive.start("penyedia", "penanganan-aduan", REPORT)["id"])
+
+
+def test_the_task_form_serves_the_services_items_and_what_they_depend_on(
+    auth: Auth, drive: Driver, estate: dict[str, dict[str, Any]]
+) -> None:
+    case = _complaint(drive)
+    task_id = drive.task("admin.layanan", case, "klasifikasi_aduan")
+    form = auth.get("admin.layanan", f"/api/v1/tasks/{task_id}").json["form"]["schema"]
+    field = form["properties"]["komponen_cmdb"]
+    assert "x-options" not in field
+    assert field["type"] == "array"
+    choices = {c["const"]: c["title"] for c in field["items"]["oneOf"]}
+    assert choices[estate["app"]["id"]] == "APP-UJI-SRIKANDI (Aplikasi)"
+    assert choices[estate["db"]["id"]] == "DB-UJI-BERSAMA (Basis data)"
+    assert estate["other"]["id"] not in choices
+
+    options = auth.get(
+        "admin.layanan",
+        f"/api/v1/forms/options?source=configuration-items&task_id={task_id}",
+    )
+    assert options.status_code == 200
+    assert {c["const"] for c in options.json["oneOf"]} == set(choices)
+    without_task = auth.get("admin.layanan", "/api/v1/forms/options?source=configuration-items")
+    assert without_task.status_code == 422
+    assert "task_id" in without_task.json["errors"]
+
+
+def test_a_completion_links_the_items_both_ways(
+    auth: Auth, drive: Driver, estate: dict[str, dict[str, Any]]
+) -> None:
+    case = _complaint(drive)
+    app_id, db_id = estate["app"]["id"], estate["db"]["id"]
+    drive.complete(
+        "admin.layanan",
+        case,
+        "klasifikasi_aduan",
+        {**CLASSIFY_COMPLAINT, "komponen_cmdb": [app_id, db_id]},
+    )
+    instance = drive.instance("admin.layanan", case)
+
+    item = auth.get("admin.infra", f"{ITEMS}/{db_id}").json
+    assert item["cases_total"] == 1
+    [linked] = item["cases"]
+    assert linked == {
+        "id": case,
+        "reference": instance["reference"],
+        "process_model_id": "penanganan-aduan",
+        "status": instance["status"],
+        "service": "SRIKANDI",
+        "started_at": instance["started_at"],
+    }
+    assert auth.get("admin.infra", f"{ITEMS}/{estate['other']['id']}").json["cases"] == []
+    impact = auth.get("admin.infra", f"{ITEMS}/{db_id}/impact").json
+    [touching] = [c for c in impact["cases"] if c["id"] == case]
+    assert touching["items"] == sorted([app_id, db_id])
+
+    # the next step's record shows what the classification named, by name, and the items
+    task_id = drive.task("admin.layanan", case, "penanganan_aduan_admin")
+    record = auth.get("admin.layanan", f"/api/v1/tasks/{task_id}").json["record"]
+    [named] = [
+        f
+        for s in record
+        if s["step"] == "klasifikasi_aduan"
+        for f in s["fields"]
+        if f["name"] == "komponen_cmdb"
+    ]
+    assert named["value"] == [app_id, db_id]
+    assert named["shown"] == "APP-UJI-SRIKANDI (Aplikasi), DB-UJI-BERSAMA (Basis data)"
+    assert record[-1]["step"] == "komponen_konfigurasi"
+    assert [row[0] for row in record[-1]["fields"][0]["shown"]["rows"]] == [
+        "APP-UJI-SRIKANDI",
+        "DB-UJI-BERSAMA",
+    ]
+
+
+@pytest.mark.parametrize("which", ["retired", "unknown", "other"])
+def test_an_unknown_retired_or_unrelated_item_is_a_422_naming_the_field(
+    auth: Auth, drive: Driver, estate: dict[str, dict[str, Any]], which: str
+) -> None:
+    wrong = {"unknown": 987_654, "other": estate["other"]["id"], "retired": estate["db"]["id"]}
+    if which == "retired":
+        retired = auth.post("admin", f"{ITEMS}/{wrong[which]}/retire", json={"reason": "diganti"})
+        assert retired.status_code == 200, retired.json
+    case = _complaint(drive)
+    task_id = drive.task("admin.layanan", case, "klasifikasi_aduan")
+    data = {**CLASSIFY_COMPLAINT, "komponen_cmdb": [estate["app"]["id"], wrong[which]]}
+    answer = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+    assert answer.status_code == 422
+    assert list(answer.json["errors"]) == ["komponen_cmdb"]
+    assert str(wrong[which]) in answer.json["errors"]["komponen_cmdb"][0]
+    assert auth.get("admin.infra", f"{ITEMS}/{estate['app']['id']}").json["cases"] == []
+    # and a text where an id belongs fails the form itself
+    data["komponen_cmdb"] = ["APP-UJI-SRIKANDI"]
+    answer = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+    assert answer.status_code == 422
+    assert list(answer.json["errors"]) == ["komponen_cmdb.0"]
