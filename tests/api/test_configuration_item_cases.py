@@ -1,7 +1,7 @@
-"""Cases and configuration items through the API (issue 14, item 2): a task's form serves
-the CMDB's items as JSON Schema, a completion naming them links them both ways (the item
-lists its cases, the case's record its items), and an unknown or retired item is a 422
-naming the field."""
+"""Cases and configuration items through the API (issue 14, items 2 and 4): a task's form
+serves the CMDB's items as JSON Schema, a completion naming them links them both ways (the
+item lists its cases, the case's record its items), an unknown or retired item is a 422
+naming the field, and a change's updates reach the item's history with its reference."""
 
 from __future__ import annotations
 
@@ -9,8 +9,17 @@ from typing import Any
 
 import pytest
 
+from app.clock import FixedClock
 from tests.api.test_configuration_items import ITEMS, create, relate
 from tests.conftest import Auth
+from tests.engine.test_manajemen_perubahan_model import (
+    IMPLEMENTASI,
+    PENERIMAAN,
+    PENGAJUAN,
+    TERVERIFIKASI,
+    kategorisasi,
+    penjadwalan,
+)
 from tests.paths.driver import Driver
 from tests.services.tracking_data import CLASSIFY_COMPLAINT
 
@@ -162,3 +171,108 @@ def test_an_unknown_retired_or_unrelated_item_is_a_422_naming_the_field(
     answer = auth.post("admin.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": data})
     assert answer.status_code == 422
     assert list(answer.json["errors"]) == ["komponen_cmdb.0"]
+
+
+def test_a_change_applies_its_item_updates_when_accepted(
+    auth: Auth, drive: Driver, clock: FixedClock
+) -> None:
+    vm = create(
+        auth,
+        {
+            "type": "virtual_machine",
+            "name": "VM-UJI-SIMPEG",
+            "agency": "BKPSDM",
+            "attributes": {"hostname": "uji-simpeg", "ram_gb": 8},
+            "services": ["SIMPEG"],
+        },
+        "admin",
+    )
+    change = drive.start("penyedia", "manajemen-perubahan", PENGAJUAN)
+    change_id = change["id"]
+    categorised = {**kategorisasi("standar"), "komponen_cmdb": [vm["id"]]}
+    drive.complete("admin.layanan", change_id, "kategorisasi_perubahan", categorised)
+    drive.complete("admin.infra", change_id, "penjadwalan_perubahan", penjadwalan(False))
+    row = {"komponen": vm["id"], "status": "maintenance", "atribut": {"ram_gb": 16}}
+    implemented = {**IMPLEMENTASI, "pembaruan_komponen": [row]}
+    drive.complete("admin.infra", change_id, "implementasi_perubahan", implemented)
+    drive.complete("admin.layanan", change_id, "verifikasi_perubahan", TERVERIFIKASI)
+    assert auth.get("admin.infra", f"{ITEMS}/{vm['id']}").json["status"] == "active"
+
+    done = drive.complete("pj.layanan", change_id, "penerimaan_perubahan", PENERIMAAN)
+    assert done["status"] == "complete"
+    item = auth.get("admin.infra", f"{ITEMS}/{vm['id']}").json
+    assert item["status"] == "maintenance"
+    assert item["attributes"]["ram_gb"] == 16
+    updated = item["history"][-1]
+    assert updated["source"] == {
+        "id": change_id,
+        "reference": change["reference"],
+        "process_model_id": "manajemen-perubahan",
+        "status": "complete",
+    }
+    assert updated["by"] == "pj.layanan"
+    assert change["reference"] in updated["reason"]
+    assert [c["id"] for c in item["cases"]] == [change_id]
+    assert "configuration_updated" in drive.kinds("admin.layanan", change_id)
+
+
+def test_an_update_that_no_longer_applies_refuses_the_acceptance_with_a_422(
+    auth: Auth, drive: Driver
+) -> None:
+    vm = create(
+        auth,
+        {
+            "type": "virtual_machine",
+            "name": "VM-UJI-SIMPEG",
+            "agency": "BKPSDM",
+            "attributes": {"hostname": "uji-simpeg"},
+            "services": ["SIMPEG"],
+        },
+        "admin",
+    )
+    change_id = drive.start("penyedia", "manajemen-perubahan", PENGAJUAN)["id"]
+    drive.complete("admin.layanan", change_id, "kategorisasi_perubahan", kategorisasi("standar"))
+    drive.complete("admin.infra", change_id, "penjadwalan_perubahan", penjadwalan(False))
+    implemented = {
+        **IMPLEMENTASI,
+        "pembaruan_komponen": [
+            {"komponen": vm["id"], "status": "active", "atribut": {"cpu_cores": 4}}
+        ],
+    }
+    drive.complete("admin.infra", change_id, "implementasi_perubahan", implemented)
+    drive.complete("admin.layanan", change_id, "verifikasi_perubahan", TERVERIFIKASI)
+    # the type's schema tightens meanwhile: at most 2 cores for a virtual machine
+    types = auth.get("admin", "/api/v1/configuration-item-types").json
+    [vm_type] = [t for t in types if t["code"] == "virtual_machine"]
+    schema = vm_type["attribute_schema"]
+    schema["properties"]["cpu_cores"]["maximum"] = 2
+    body = {
+        k: vm_type[k]
+        for k in (
+            "name",
+            "name_en",
+            "description",
+            "identifying_attributes",
+            "naming_pattern",
+            "naming_example",
+            "holds_licences",
+        )
+    }
+    saved = auth.client.put(
+        "/api/v1/configuration-item-types/virtual_machine",
+        headers=auth.headers("admin"),
+        json={**body, "attribute_schema": schema},
+    )
+    assert saved.status_code == 200, saved.json
+
+    task_id = drive.task("pj.layanan", change_id, "penerimaan_perubahan")
+    answer = auth.post("pj.layanan", f"/api/v1/tasks/{task_id}/complete", json={"data": PENERIMAAN})
+    assert answer.status_code == 422
+    assert list(answer.json["errors"]) == ["pembaruan_komponen.0.atribut.cpu_cores"]
+    assert "tidak dapat diterapkan" in answer.json["message"]
+    # nothing of the step was stored: the change still waits for its acceptance
+    assert drive.task("pj.layanan", change_id, "penerimaan_perubahan") == task_id
+    assert drive.instance("admin.layanan", change_id)["status"] == "running"
+    item = auth.get("admin.infra", f"{ITEMS}/{vm['id']}").json
+    assert [row["action"] for row in item["history"]] == ["created"]
+    assert "cpu_cores" not in item["attributes"]

@@ -132,6 +132,13 @@ PENERIMAAN = {
     "pengguna_diinformasikan": True,
     "informasi_pengguna": "Pengumuman di portal SIMPEG, 6 Desember 2026.",
 }
+KOMPONEN = {"komponen_cmdb": [7, 8]}
+PEMBARUAN = {
+    "pembaruan_komponen": [
+        {"komponen": 7, "status": "maintenance", "atribut": {"ram_gb": 16}, "catatan": "RAM"},
+        {"komponen": 8, "status": "retired"},
+    ]
+}
 RILIS_BERHASIL = {"rilis_berhasil": True, "laporan_rilis": "Rilis 2.4.1 berhasil; henti 25 menit."}
 RILIS_GAGAL = {"rilis_berhasil": False, "laporan_rilis": "Rilis gagal dan dikembalikan ke 2.4.0."}
 # --------------------------------------------------------------------------- helpers
@@ -267,6 +274,49 @@ def test_run_failed_release_closes_the_change_as_failed(procedure):
     assert run.data["status_perubahan"] == "gagal"
     assert run.data["rilis_berhasil"] is False
     assert run.data["laporan_rilis"] == RILIS_GAGAL["laporan_rilis"]
+
+
+def test_the_cmdb_is_updated_only_where_the_change_is_accepted(procedure):
+    """`mutakhirkan_cmdb` sets the marker the app applies the recorded item updates on
+    (app/services/configuration/case_forms.py), after the acceptance and before the close;
+    a rejected or failed change never reaches it."""
+    run = procedure.start(PENGAJUAN)
+    run.complete("kategorisasi_perubahan", ADMIN, {**kategorisasi("standar"), **KOMPONEN})
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(False))
+    run.complete("implementasi_perubahan", INFRA, {**IMPLEMENTASI, **PEMBARUAN})
+    run.complete("verifikasi_perubahan", ADMIN, TERVERIFIKASI)
+    assert "terapkan_pembaruan_komponen" not in run.data
+    run.complete("penerimaan_perubahan", PJ_PENYEDIA, PENERIMAAN)
+    assert run.completed
+    assert run.reached("mutakhirkan_cmdb") == 1
+    assert run.data["terapkan_pembaruan_komponen"] is True
+    assert run.data["pembaruan_komponen"] == PEMBARUAN["pembaruan_komponen"]
+    assert run.data["status_perubahan"] == "selesai"
+    for drive in (run_rejected, run_release_failed):
+        run = drive(procedure)
+        assert not run.reached("mutakhirkan_cmdb")
+        assert "terapkan_pembaruan_komponen" not in run.data
+
+
+def test_the_forms_name_items_from_the_cmdb(procedure):
+    """The categorisation names the items (a multi-select bound to the CMDB), the
+    implementation records each one's new status or attributes."""
+    kategori = load_form("manajemen-perubahan-kategorisasi.schema.json")["properties"]
+    assert kategori["komponen_cmdb"]["x-options"] == "configuration-items"
+    assert kategori["komponen_cmdb"]["items"] == {"type": "integer"}
+    assert "/" in kategori["komponen_cmdb"]["title"]  # Indonesian / English
+    rows = load_form("manajemen-perubahan-implementasi.schema.json")["properties"]
+    row = rows["pembaruan_komponen"]["items"]
+    assert row["properties"]["komponen"]["x-options"] == "configuration-items"
+    assert row["required"] == ["komponen"]
+    spec = procedure.model.spec
+    categorise = spec.task_specs["kategorisasi_perubahan"].extensions["properties"]
+    implement = spec.task_specs["implementasi_perubahan"].extensions["properties"]
+    assert_valid(categorise, {**kategorisasi("standar"), **KOMPONEN})
+    assert_invalid(categorise, {**kategorisasi("standar"), "komponen_cmdb": ["srv-simpeg-01"]})
+    assert_valid(implement, {**IMPLEMENTASI, **PEMBARUAN})
+    for wrong in ({"status": "active"}, {"komponen": 7, "status": "hilang"}, {"komponen": "7"}):
+        assert_invalid(implement, {**IMPLEMENTASI, "pembaruan_komponen": [wrong]})
 
 
 def test_an_incomplete_release_result_counts_as_failed(procedure):

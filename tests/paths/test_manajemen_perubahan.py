@@ -46,6 +46,15 @@ SIPKD_CHANGE = {
     "alasan_perubahan": "Format dokumen baru wajib mulai tahun anggaran 2027.",
     "sumber_perubahan": "kebutuhan_penyedia",
 }
+ITEMS = "/api/v1/configuration-items"
+#: The server SIPKD runs on, which the change names (issue 14, items 2 and 4).
+SIPKD_SERVER = {
+    "type": "server",
+    "name": "SRV-UJI-SIPKD",
+    "agency": "BPKAD",
+    "attributes": {"serial_number": "SN-SIPKD-1", "ram_gb": 8},
+    "services": ["SIPKD"],
+}
 
 
 @pytest.fixture
@@ -170,6 +179,8 @@ def test_assessed_approved_released_verified_and_accepted(drive: Driver) -> None
     assert done["status"] == "complete"
     assert done["data"]["status_perubahan"] == "selesai"
     assert done["sla"] is None  # a change has no complaint or request clocks
+    assert done["data"]["terapkan_pembaruan_komponen"] is True  # nothing recorded to apply
+    assert "configuration_updated" not in drive.kinds(ADMIN, change_id)
     assert _completed(drive, change_id) == [
         "kategorisasi_perubahan",
         "kajian_perubahan",
@@ -203,21 +214,32 @@ def test_rejected_with_a_reason(drive: Driver) -> None:
 
 
 def test_standard_change_implemented_directly_fails_verification_then_release_fails(
-    drive: Driver,
+    drive: Driver, auth: Auth
 ) -> None:
     """Pre-approved; implemented without a release, not verified, scheduled again with a
-    release, which fails, is rolled back and given up: the change closes as failed."""
+    release, which fails, is rolled back and given up: the change closes as failed, and
+    the item updates its implementation recorded never reach the CMDB."""
+    server = auth.post("admin", ITEMS, json=SIPKD_SERVER)
+    assert server.status_code == 201, server.json
+    item_id = server.json["id"]
     change_id = _filed(drive, SIPKD_CHANGE)
     assert drive.instance(ADMIN, change_id)["service"] == "SIPKD"
     categorised = drive.complete(
-        ADMIN, change_id, "kategorisasi_perubahan", kategorisasi("standar")
+        ADMIN,
+        change_id,
+        "kategorisasi_perubahan",
+        {**kategorisasi("standar"), "komponen_cmdb": [item_id]},
     )
     assert categorised["data"]["tingkat_persetujuan"] == "pra_disetujui"
     # No assessment and no approval: straight to scheduling, by SIPKD's own administrator.
     drive.complete(
         SIPKD_INFRA, change_id, "penjadwalan_perubahan", penjadwalan(False), outsider=INFRA
     )
-    drive.complete(SIPKD_INFRA, change_id, "implementasi_perubahan", IMPLEMENTASI, outsider=INFRA)
+    implemented = {
+        **IMPLEMENTASI,
+        "pembaruan_komponen": [{"komponen": item_id, "atribut": {"ram_gb": 64}}],
+    }
+    drive.complete(SIPKD_INFRA, change_id, "implementasi_perubahan", implemented, outsider=INFRA)
     rescheduled = drive.complete(ADMIN, change_id, "verifikasi_perubahan", GAGAL_VERIFIKASI)
     assert rescheduled["status"] == "running"
     assert drive.instance(ADMIN, change_id)["children"] == []
@@ -248,3 +270,8 @@ def test_standard_change_implemented_directly_fails_verification_then_release_fa
         "verifikasi_perubahan",
         "penjadwalan_perubahan",
     ]
+    item = auth.get(ADMIN, f"{ITEMS}/{item_id}").json
+    assert [row["action"] for row in item["history"]] == ["created"]
+    assert item["attributes"]["ram_gb"] == 8
+    assert [case["id"] for case in item["cases"]] == [change_id]
+    assert "configuration_updated" not in drive.kinds(ADMIN, change_id)

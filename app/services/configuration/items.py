@@ -118,10 +118,17 @@ def name_key(name: str) -> str:
 class ItemService:
     """The CMDB's items, acting as `actor` (None: the system)."""
 
-    def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, actor: User | None = None, authorised: bool = False
+    ) -> None:
+        """`authorised`: the caller vouches that `actor` may make the changes it asks
+        for (an approved change closing, issue 14 item 4: the procedure's approval is
+        the authority), so the keeper checks are skipped; the history still names `actor`.
+        """
         self.session = session
         self.clock = clock
         self.actor = actor
+        self.authorised = authorised
         self.types = ItemTypeService(session, clock, actor)
 
     # -- reading -------------------------------------------------------------------------
@@ -356,6 +363,8 @@ class ItemService:
     # -- the steps -------------------------------------------------------------------------
 
     def _require_editor(self, agency_id: int, services: Iterable[Service]) -> None:
+        if self.authorised:
+            return
         require_configuration_editor(
             self.session, self.actor, agency_id, [service.id for service in services]
         )
