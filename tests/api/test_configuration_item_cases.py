@@ -5,6 +5,7 @@ naming the field, and a change's updates reach the item's history with its refer
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -276,3 +277,26 @@ def test_an_update_that_no_longer_applies_refuses_the_acceptance_with_a_422(
     item = auth.get("admin.infra", f"{ITEMS}/{vm['id']}").json
     assert [row["action"] for row in item["history"]] == ["created"]
     assert "cpu_cores" not in item["attributes"]
+
+
+def test_a_shared_databases_outage_counts_against_every_service_on_it(
+    auth: Auth, drive: Driver, clock: FixedClock, estate: dict[str, dict[str, Any]]
+) -> None:
+    """A Mayor complaint about SIMPEG naming the database SRIKANDI's application depends
+    on too is down time of SRIKANDI: 09:00-11:00 on Monday, measured at 11:00."""
+    relate(auth, estate["other"]["id"], "depends_on", estate["db"]["id"])
+    case = drive.start("penyedia", "penanganan-aduan", {**REPORT, "layanan": "SIMPEG"})["id"]
+    classified = {**CLASSIFY_COMPLAINT, "komponen_cmdb": [estate["db"]["id"]]}
+    drive.complete("admin.layanan", case, "klasifikasi_aduan", classified)
+    clock.advance(timedelta(hours=2))
+
+    period = "from=2026-11-23T00:00:00%2B07:00&to=2026-11-24T00:00:00%2B07:00"
+    figure = auth.get("penyedia", f"/api/v1/services/SRIKANDI/availability?{period}").json
+    [outage] = figure["outages"]
+    assert outage["instance_id"] == case
+    assert outage["minutes"] == 120
+    # measured up to now: 07:30-11:00 = 210 agreed minutes; (210 - 120) / 210 -> 42.857
+    assert (figure["agreed_minutes"], figure["outage_minutes"]) == (210, 120)
+    assert figure["achieved"] == 42.857
+    antrean = auth.get("penyedia", f"/api/v1/services/ANTREAN/availability?{period}").json
+    assert antrean["outages"] == []

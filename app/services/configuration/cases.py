@@ -3,8 +3,9 @@
 The complaint, problem, change and release forms name the items they touch from the CMDB
 (issue 14, item 2: a field bound with `"x-options": "configuration-items"`), and their
 submission writes the links here (`case_forms`); impact analysis lists the open cases
-touching an item, an item's page all its cases and a case's record its items (Polewali
-II.3: "incidents, problems and changes name the items they touch").
+touching an item, an item's page all its cases, a case's record its items, and
+availability counts a Mayor complaint linked to an item against every service running on
+it (Polewali II.3: "incidents, problems and changes name the items they touch").
 """
 
 from __future__ import annotations

@@ -6,23 +6,28 @@ depend on, by the same reading of the relations: the source of a relation depend
 target, except `hosts`, where the target (the hosted server) depends on the source (the
 data centre). Breadth first, each item once, so a cycle of relations ends the walk.
 
-The forms' `configuration-items` lists read it (issue 14, item 2: the items of the
-case's service and what they depend on; retired items left out, as impact leaves them).
+Two readers: the forms' `configuration-items` lists (issue 14, item 2: the items of the
+case's service and what they depend on; retired items left out, as impact leaves them)
+and availability (issue 14, item 6: the complaints linked to any of them are outages of
+the service; retired items kept, since a past outage stays an outage of its period).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import select, union_all
+from sqlalchemy import ColumnElement, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import (
     ConfigurationItem,
+    ConfigurationItemCase,
     ConfigurationItemService,
     ConfigurationRelation,
+    Instance,
     ItemStatus,
     RelationType,
+    Service,
 )
 from app.services.configuration.impact import CHUNK
 
@@ -84,3 +89,36 @@ def service_items(session: Session, service_id: int, live_only: bool = True) -> 
             ConfigurationItem, ConfigurationItem.id == ConfigurationItemService.item_id
         ).where(ConfigurationItem.status != ItemStatus.RETIRED)
     return depended_on(session, session.scalars(linked), live_only)
+
+
+class ServiceAndItemRecords:
+    """Availability's `RecordScope` widened by the CMDB: the instances about a service,
+    and the cases linked to an item it runs on, directly or through what that depends on
+    (retired items included: an outage keeps counting for the period it fell in).
+
+    The walk is made once per service and kept for the scope's life (one request).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._items: dict[int, list[int]] = {}
+
+    def clause(self, service: Service) -> ColumnElement[bool]:
+        """Instances whose service is `service`, or linked to one of its items."""
+        if service.id not in self._items:
+            self._items[service.id] = sorted(
+                service_items(self.session, service.id, live_only=False)
+            )
+        items = self._items[service.id]
+        own = Instance.service_id == service.id
+        if not items:
+            return own
+        linked = [
+            Instance.id.in_(
+                select(ConfigurationItemCase.instance_id).where(
+                    ConfigurationItemCase.item_id.in_(chunk)
+                )
+            )
+            for chunk in _chunks(items)
+        ]
+        return or_(own, *linked)

@@ -35,11 +35,13 @@ is, its id and reference, is shown only to those who may see that instance
 (`InstanceService.visible_clause`, the instance list's own rule); others get its times
 and minutes without naming it.
 
-The seam for the CMDB (issue 14, items 1-2): which instances bear on a service is a
-`RecordScope`. Until items are linked, `OWN_RECORDS` takes the instances about the service
-itself; the CMDB's scope will add the cases linked (`configuration_item_case`) to the
-items the service runs on (`configuration_item_service`) and, transitively, to what those
-depend on, so an outage of a shared database counts against every service on it.
+Which instances bear on a service is a `RecordScope`. The default is the CMDB's
+(`configuration.dependencies.ServiceAndItemRecords`, issue 14, items 2 and 6): the
+instances about the service itself, and the cases linked (`configuration_item_case`) to an
+item the service runs on (`configuration_item_service`) or, transitively, to what that
+depends on, so an outage of a shared database, reported as a Mayor complaint about another
+service but naming the database, counts against every service on it, and so does the
+window of an approved change naming it. `OWN_RECORDS` keeps to the service's own records.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from app.clock import Clock
 from app.errors import InvalidInput, NotFound
 from app.models import Agency, Instance, InstanceStatus, Service, User
 from app.services.catalog.change_calendar import CHANGE_MODEL, ENDS, STARTS
+from app.services.configuration.dependencies import ServiceAndItemRecords
 from app.services.deadlines.calendars import FIRST_YEAR, LAST_YEAR
 from app.services.deadlines.service_levels import REPORTED_AT, scope_calendar
 from app.sla.availability import Availability, Outage, Window, measure_availability
@@ -94,7 +97,7 @@ class RecordScope(Protocol):
 
 
 class OwnRecords:
-    """The instances about the service itself (before the CMDB links items to cases)."""
+    """The instances about the service itself, without the CMDB's links."""
 
     def clause(self, service: Service) -> ColumnElement[bool]:
         """Instances whose service is `service`."""
@@ -143,12 +146,13 @@ class AvailabilityService:
         session: Session,
         clock: Clock,
         visibility: Visibility,
-        scope: RecordScope = OWN_RECORDS,
+        scope: RecordScope | None = None,
     ) -> None:
+        """`scope`: which instances bear on a service; the CMDB's by default."""
         self.session = session
         self.clock = clock
         self.visibility = visibility
-        self.scope = scope
+        self.scope = scope if scope is not None else ServiceAndItemRecords(session)
 
     def for_service(
         self, code: str, user: User | None, start: datetime, end: datetime
