@@ -15,6 +15,7 @@ def register_api(app: Flask) -> None:
         auth,
         availability,
         calendars,
+        capacity,
         change_calendar,
         comments,
         configuration_items,
@@ -66,6 +67,7 @@ def register_api(app: Flask) -> None:
         attachments,
         search,
         configuration_items,
+        capacity,
     ):
         api.register_blueprint(module.blp)
 

@@ -38,7 +38,12 @@ def current_user() -> User:
     return user
 
 
-def _user_from_token() -> User:
+def user_from_token() -> User:
+    """The user a person's bearer token names (`authenticated` calls it).
+
+    Raises:
+        Unauthorized: no token, a bad or expired one, or a revoked one.
+    """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -63,7 +68,7 @@ def authenticated(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.user = _user_from_token()
+        g.user = user_from_token()
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

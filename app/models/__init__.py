@@ -3,6 +3,13 @@
 from app.models.attachment import Attachment
 from app.models.base import Base
 from app.models.calendar import OfficeHours, RegionalDay
+from app.models.capacity import (
+    CapacityLevel,
+    CapacityMeasurement,
+    CapacityMetric,
+    CapacityThreshold,
+    IntegrationToken,
+)
 from app.models.change_stamp import ChangeStamp
 from app.models.comment import Comment, CommentAttachment, Visibility
 from app.models.configuration import (
@@ -42,6 +49,11 @@ from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, SignInFailure, User
 
 __all__ = [
+    "CapacityLevel",
+    "CapacityMeasurement",
+    "CapacityMetric",
+    "CapacityThreshold",
+    "IntegrationToken",
     "OPEN_STATUSES",
     "REQUESTER_LANE",
     "Agency",
