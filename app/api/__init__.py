@@ -18,6 +18,7 @@ def register_api(app: Flask) -> None:
         capacity,
         change_calendar,
         comments,
+        configuration_baselines,
         configuration_items,
         delegations,
         forms,
@@ -67,6 +68,7 @@ def register_api(app: Flask) -> None:
         attachments,
         search,
         configuration_items,
+        configuration_baselines,
         capacity,
     ):
         api.register_blueprint(module.blp)

@@ -2,6 +2,7 @@
 
 from app.models.attachment import Attachment
 from app.models.base import Base
+from app.models.baseline import ConfigurationBaseline
 from app.models.calendar import OfficeHours, RegionalDay
 from app.models.capacity import (
     CapacityLevel,
@@ -49,6 +50,7 @@ from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, SignInFailure, User
 
 __all__ = [
+    "ConfigurationBaseline",
     "CapacityLevel",
     "CapacityMeasurement",
     "CapacityMetric",
