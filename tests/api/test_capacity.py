@@ -236,3 +236,49 @@ class TestMeasurements:
         assert forecast["slope_per_day"] == pytest.approx(5)
         assert forecast["warning_at"].startswith((T0 + timedelta(days=3)).date().isoformat())
         assert forecast["critical_at"].startswith((T0 + timedelta(days=6)).date().isoformat())
+
+
+def test_an_item_behind_a_service_files_about_that_service_one_behind_none_says_why(
+    auth: Auth, platform: Platform
+) -> None:
+    token = tool_token(auth)
+    storage = create(
+        auth,
+        {**SERVER, "name": "SRV-DC1-02", "services": [], "attributes": {"serial_number": "SN-002"}},
+    )["id"]
+    alone = create(
+        auth,
+        {**SERVER, "name": "SRV-DC1-03", "services": [], "attributes": {"serial_number": "SN-003"}},
+    )["id"]
+    app = create(
+        auth,
+        {
+            "type": "application",
+            "name": "APP-SRIKANDI",
+            "agency": "DISKOMINFO",
+            "services": ["SRIKANDI"],
+        },
+    )["id"]
+    related = auth.post(
+        "admin.infra",
+        f"/api/v1/configuration-items/{app}/relations",
+        json={"type": "runs_on", "target_id": storage},
+    )
+    assert related.status_code == 201, related.json
+    for item_id in (storage, alone):
+        url = f"/api/v1/configuration-items/{item_id}/capacity/storage"
+        assert put(auth, "admin.infra", url, {**THRESHOLD, "unit": "GB"}).status_code == 200
+    body = {
+        "measurements": [
+            {"item": "SRV-DC1-02", "metric": "storage", "value": 95},
+            {"item": "SRV-DC1-03", "metric": "storage", "value": 95},
+        ]
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+    crossings = auth.client.post(MEASUREMENTS, headers=headers, json=body).json["crossings"]
+    by_item = {c["item_id"]: c for c in crossings}
+    assert by_item[storage]["complaint_id"] is not None
+    assert by_item[alone]["complaint_id"] is None
+    assert "no service" in by_item[alone]["problem"]
+    [complaint] = complaints(platform)
+    assert complaint.data["layanan"] == "SRIKANDI"

@@ -36,12 +36,7 @@ from app.models import (
     ItemStatus,
     User,
 )
-from app.services.accounts.permissions import (
-    STAFF,
-    may_start,
-    require,
-    require_configuration_editor,
-)
+from app.services.accounts.permissions import may_start, require_configuration_editor
 from app.services.configuration.cases import link_items
 from app.services.configuration.impact import ImpactService
 from app.services.configuration.items import ItemService
@@ -170,9 +165,12 @@ class CapacityService:
     # -- reading -------------------------------------------------------------------------
 
     def readings(self, item_id: int) -> list[Reading]:
-        """Every metric of the item with a threshold or a measurement in the window."""
-        if self.actor is not None:
-            require(self.session, self.actor, STAFF)
+        """Every metric of the item with a threshold or a measurement in the window.
+
+        Raises:
+            NotPermitted: the actor is no staff.
+            NotFound: no such item.
+        """
         item = self.items.get(item_id)
         thresholds = {
             t.metric: t
@@ -418,7 +416,7 @@ class CapacityService:
         measurements stored and says why instead.
         """
         services = [s.code for s in item.services] or [
-            s.code for s in ImpactService(self.session, self.clock).of(item.id).services
+            s.service.code for s in ImpactService(self.session, self.clock).of(item.id).services
         ]
         if not services:
             return None, "komponen tidak mendukung layanan / the item supports no service"
