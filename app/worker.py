@@ -21,9 +21,11 @@ log = logging.getLogger("spbe.worker")
 
 
 def tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> int:
-    """One pass: periodic procedures that are due start, due timers fire, and files no
-    instance took within a day of their upload are removed; returns the instances moved."""
+    """One pass: periodic procedures that are due start, due timers fire, files no
+    instance took within a day of their upload are removed, and the keepers of licences
+    about to expire are told; returns the instances moved."""
     from app.services.audit.attachments import remove_abandoned
+    from app.services.configuration.licences import notify_expiring
     from app.services.instances.schedules import fire_due_schedules
 
     for started in fire_due_schedules(platform.sessions, platform.instances):
@@ -39,6 +41,9 @@ def tick_once(platform: Platform, limit: int, echo: Callable[[str], None]) -> in
     removed = remove_abandoned(platform.sessions, platform.attachments)
     if removed:
         echo(f"{removed} abandoned attachment(s) removed")
+    told = notify_expiring(platform.sessions, platform.clock, platform.mail)
+    if told:
+        echo(f"{told} expiring licence(s) told of")
     return len(fired)
 
 

@@ -182,6 +182,9 @@ class ConfigurationLicence(Base):
     seats: Mapped[int]
     expires_on: Mapped[date | None] = mapped_column(index=True)
     reference: Mapped[str] = mapped_column(String(100), default="")
+    #: The expiry its keepers were told of (`licences.notify_expiring`): a renewal, which
+    #: moves `expires_on`, is told of again when its own time comes.
+    notified_for: Mapped[date | None]
 
 
 class ConfigurationItemHistory(Base):
