@@ -20,6 +20,7 @@ def register_api(app: Flask) -> None:
         comments,
         configuration_baselines,
         configuration_items,
+        continuity,
         delegations,
         forms,
         known_errors,
@@ -70,6 +71,7 @@ def register_api(app: Flask) -> None:
         configuration_items,
         configuration_baselines,
         capacity,
+        continuity,
     ):
         api.register_blueprint(module.blp)
 

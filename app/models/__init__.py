@@ -27,6 +27,7 @@ from app.models.configuration import (
     ItemStatus,
     RelationType,
 )
+from app.models.continuity import ContinuityPlan, ContinuityTraining, RecoveryOption
 from app.models.delegation import Delegation
 from app.models.draft import FormFile, ModelDraft
 from app.models.event import Event
@@ -50,6 +51,9 @@ from app.models.task import Task, TaskState
 from app.models.user import RoleAssignment, SignInFailure, User
 
 __all__ = [
+    "ContinuityPlan",
+    "ContinuityTraining",
+    "RecoveryOption",
     "ConfigurationBaseline",
     "CapacityLevel",
     "CapacityMeasurement",

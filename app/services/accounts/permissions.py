@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.routing import covers
 from app.errors import NotPermitted
-from app.models import RoleAssignment, RoleName, User
+from app.models import RoleAssignment, RoleName, Service, User
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,19 @@ EDIT_CONFIGURATION = Permission(
     CONFIGURATION_KEEPERS | {RoleName.SYSTEM_ADMINISTRATOR},
     "Hanya Administrator Infrastruktur dan Aplikasi PD pemilik atau Admin Sistem / only the "
     "owner PD's infrastructure administrators or Admin Sistem",
+)
+
+
+#: Who keeps a service's DRP and its training records (Kepbup Polewali Mandar 685/2021,
+#: III.3; Perbup Bangka 21/2025, 2.2.2.2: the provider approves the DRP, its owner and the
+#: infrastructure's head answer for it), for the service, its PD or everywhere.
+CONTINUITY_KEEPERS = frozenset(
+    {RoleName.SERVICE_PROVIDER, RoleName.SERVICE_OWNER, RoleName.INFRASTRUCTURE_OWNER}
+)
+EDIT_CONTINUITY = Permission(
+    CONTINUITY_KEEPERS | {RoleName.SYSTEM_ADMINISTRATOR},
+    "Hanya Penyedia Layanan, Penanggung Jawab layanan atau infrastruktur, atau Admin Sistem / "
+    "only the service's provider, its owner, the infrastructure's head or Admin Sistem",
 )
 
 
@@ -297,21 +310,18 @@ def require_start(session: Session, user: User, start_roles: Collection[str]) ->
         )
 
 
-def edits_configuration(
-    session: Session, user: User | None, agency_id: int, service_ids: Collection[int] = ()
+def holds_in_scope(
+    session: Session,
+    user: User | None,
+    roles: Collection[str],
+    agency_id: int,
+    service_ids: Collection[int] = (),
 ) -> bool:
-    """Whether `user` may change a configuration item of PD `agency_id` that the services
-    `service_ids` run on (`EDIT_CONFIGURATION`); the system (`None`) may.
+    """Whether `user` is Admin Sistem, or holds one of `roles` everywhere, for PD
+    `agency_id` or for one of the services `service_ids`; the system (`None`) does.
 
-    Args:
-        session: the database session.
-        user: who acts, or None for the system.
-        agency_id: the item's owner PD.
-        service_ids: the services linked to the item.
-
-    Returns:
-        True for Admin Sistem, or a `CONFIGURATION_KEEPERS` role held everywhere, for the
-        PD or for one of the services.
+    The rule of the records kept per PD and service (configuration items, DRPs): their
+    keepers are the PD's, the service's, or the kabupaten's holders of those roles.
     """
     if user is None:
         return True
@@ -328,13 +338,22 @@ def edits_configuration(
                 RoleAssignment.user_id == user.id,
                 or_(
                     RoleAssignment.role == RoleName.SYSTEM_ADMINISTRATOR,
-                    and_(RoleAssignment.role.in_(CONFIGURATION_KEEPERS), scope),
+                    and_(RoleAssignment.role.in_(list(roles)), scope),
                 ),
             )
             .limit(1)
         )
         is not None
     )
+
+
+def edits_configuration(
+    session: Session, user: User | None, agency_id: int, service_ids: Collection[int] = ()
+) -> bool:
+    """Whether `user` may change a configuration item of PD `agency_id` that the services
+    `service_ids` run on (`EDIT_CONFIGURATION`): `holds_in_scope` of the
+    `CONFIGURATION_KEEPERS`."""
+    return holds_in_scope(session, user, CONFIGURATION_KEEPERS, agency_id, service_ids)
 
 
 def require_configuration_editor(
@@ -347,3 +366,13 @@ def require_configuration_editor(
     """
     if not edits_configuration(session, user, agency_id, service_ids):
         raise NotPermitted(EDIT_CONFIGURATION.refusal)
+
+
+def require_continuity_editor(session: Session, user: User | None, service: Service) -> None:
+    """Refuse unless `user` keeps the service's DRP (`EDIT_CONTINUITY`, `holds_in_scope`).
+
+    Raises:
+        NotPermitted: the user keeps no DRP of this service.
+    """
+    if not holds_in_scope(session, user, CONTINUITY_KEEPERS, service.agency_id, [service.id]):
+        raise NotPermitted(EDIT_CONTINUITY.refusal)

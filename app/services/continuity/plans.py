@@ -1,0 +1,242 @@
+"""A service's DRP as numbered versions, and the training held on it (Kepbup Polewali
+Mandar 685/2021, III.3; issue 14, item 7).
+
+Recording a version makes it the DRP in force: its RPO and RTO become the catalog's (the
+figures the SLA clocks and the catalog page read, so the two never disagree) and its
+number the catalog's DRP reference. A Kritis service has one from its first version on;
+staff read them, the service's continuity keepers record them (`EDIT_CONTINUITY`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.clock import Clock
+from app.errors import FormInvalid, NotFound
+from app.models import (
+    ContinuityPlan,
+    ContinuityTraining,
+    Instance,
+    RecoveryOption,
+    Service,
+    User,
+)
+from app.services.accounts.permissions import STAFF, require, require_continuity_editor
+
+INVALID = "Data DRP tidak valid / invalid DRP data"
+TEXT_MAX = 20000
+CONTACTS_MAX = 30
+#: RPO and RTO are at most a year.
+MINUTES_MAX = 525600
+
+
+def _text(raw: dict[str, Any], key: str, errors: dict[str, list[str]], required: bool) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or len(value) > TEXT_MAX:
+        errors[key] = [f"teks, paling banyak {TEXT_MAX} karakter / text, at most {TEXT_MAX}"]
+        return ""
+    if required and not value.strip():
+        errors[key] = ["wajib diisi / required"]
+    return value.strip()
+
+
+def _minutes(raw: dict[str, Any], key: str, errors: dict[str, list[str]], least: int) -> int:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MINUTES_MAX:
+        errors[key] = [f"bilangan bulat menit {least}-{MINUTES_MAX} / whole minutes"]
+        return 0
+    return value
+
+
+def _contacts(value: Any, errors: dict[str, list[str]]) -> list[dict[str, str]]:
+    if not isinstance(value, list) or len(value) > CONTACTS_MAX:
+        errors["contacts"] = [f"daftar, paling banyak {CONTACTS_MAX} / a list, at most 30"]
+        return []
+    clean = []
+    for index, contact in enumerate(value):
+        if not isinstance(contact, dict):
+            errors[f"contacts.{index}"] = ["objek name, role, telephone / an object"]
+            continue
+        entry = {}
+        for key in ("name", "role", "telephone"):
+            text = contact.get(key)
+            if not isinstance(text, str) or not 0 < len(text.strip()) <= 200:
+                errors[f"contacts.{index}.{key}"] = ["1-200 karakter / 1-200 characters"]
+            else:
+                entry[key] = text.strip()
+        clean.append(entry)
+    return clean
+
+
+class ContinuityService:
+    """DRP versions and trainings of the catalog's services."""
+
+    def __init__(self, session: Session, clock: Clock, actor: User | None) -> None:
+        self.session = session
+        self.clock = clock
+        self.actor = actor
+
+    def service(self, code: str) -> Service:
+        """The service `code`, for staff.
+
+        Raises:
+            NotPermitted: the actor is no staff.
+            NotFound: no such service.
+        """
+        require(self.session, self.actor, STAFF)
+        service = self.session.scalar(select(Service).where(Service.code == code))
+        if service is None:
+            raise NotFound(f"Layanan '{code}' tidak ada / no service '{code}'")
+        return service
+
+    def versions(self, code: str) -> list[ContinuityPlan]:
+        """The service's DRP versions, the one in force (the highest) first."""
+        service = self.service(code)
+        return list(
+            self.session.scalars(
+                select(ContinuityPlan)
+                .where(ContinuityPlan.service_id == service.id)
+                .order_by(ContinuityPlan.version.desc())
+            )
+        )
+
+    def version(self, code: str, number: int) -> ContinuityPlan:
+        """One version of the service's DRP.
+
+        Raises:
+            NotFound: no such service or version.
+        """
+        service = self.service(code)
+        plan = self.session.scalar(
+            select(ContinuityPlan).where(
+                ContinuityPlan.service_id == service.id, ContinuityPlan.version == number
+            )
+        )
+        if plan is None:
+            raise NotFound(f"DRP versi {number} tidak ada / no such DRP version")
+        return plan
+
+    def record(self, code: str, raw: dict[str, Any]) -> ContinuityPlan:
+        """Record the next version of the service's DRP and put it in force.
+
+        Raises:
+            NotPermitted: the actor keeps no DRP of this service.
+            FormInvalid: naming the field (rpo_minutes, contacts.N.telephone...).
+        """
+        service = self.service(code)
+        require_continuity_editor(self.session, self.actor, service)
+        errors: dict[str, list[str]] = {}
+        rpo = _minutes(raw, "rpo_minutes", errors, 0)
+        rto = _minutes(raw, "rto_minutes", errors, 1)
+        option = raw.get("recovery_option")
+        if option not in {o.value for o in RecoveryOption}:
+            errors["recovery_option"] = [f"salah satu dari / one of {', '.join(RecoveryOption)}"]
+        strategy = _text(raw, "recovery_strategy", errors, required=True)
+        backup = _text(raw, "backup_strategy", errors, required=True)
+        note = _text(raw, "note", errors, required=False)
+        reference = _text(raw, "document_reference", errors, required=False)[:200]
+        contacts = _contacts(raw.get("contacts", []), errors)
+        source = raw.get("source_instance_id")
+        if source is not None and (
+            isinstance(source, bool)
+            or not isinstance(source, int)
+            or not 0 < source < 2**31
+            or self.session.get(Instance, source) is None
+        ):
+            errors["source_instance_id"] = ["instans tidak ada / no such instance"]
+        if errors:
+            raise FormInvalid(INVALID, errors)
+        latest = self.session.scalar(
+            select(func.max(ContinuityPlan.version)).where(ContinuityPlan.service_id == service.id)
+        )
+        plan = ContinuityPlan(
+            service_id=service.id,
+            version=(latest or 0) + 1,
+            rpo_minutes=rpo,
+            rto_minutes=rto,
+            recovery_option=str(option),
+            recovery_strategy=strategy,
+            backup_strategy=backup,
+            contacts=contacts,
+            document_reference=reference,
+            note=note,
+            source_instance_id=source,
+            created_at=self.clock.now(),
+            created_by_id=self.actor.id if self.actor else None,
+        )
+        self.session.add(plan)
+        service.rpo_minutes = rpo
+        service.rto_minutes = rto
+        service.drp_reference = f"DRP {service.code} v{plan.version}"
+        self.session.flush()
+        return plan
+
+    def trainings(
+        self, code: str, page: int, per_page: int
+    ) -> tuple[list[ContinuityTraining], int]:
+        """The service's trainings, the latest first, one page of them, and their count."""
+        service = self.service(code)
+        where = ContinuityTraining.service_id == service.id
+        total = self.session.scalar(select(func.count()).where(where))
+        rows = self.session.scalars(
+            select(ContinuityTraining)
+            .where(where)
+            .order_by(ContinuityTraining.held_on.desc(), ContinuityTraining.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        return list(rows), int(total or 0)
+
+    def add_training(self, code: str, raw: dict[str, Any]) -> ContinuityTraining:
+        """Record a training held on the service's recovery procedures.
+
+        Raises:
+            NotPermitted: the actor keeps no DRP of this service.
+            FormInvalid: naming the field.
+        """
+        service = self.service(code)
+        require_continuity_editor(self.session, self.actor, service)
+        errors: dict[str, list[str]] = {}
+        held_on = raw.get("held_on")
+        if isinstance(held_on, str):
+            try:
+                held_on = date.fromisoformat(held_on)
+            except ValueError:
+                held_on = None
+        if (
+            not isinstance(held_on, date)
+            or held_on.year < 2000
+            or held_on > self.clock.now().date()
+        ):
+            errors["held_on"] = ["tanggal yang telah lewat / a past date (YYYY-MM-DD)"]
+        title = _text(raw, "title", errors, required=True)[:200]
+        notes = _text(raw, "notes", errors, required=False)
+        participants = raw.get("participants")
+        if (
+            isinstance(participants, bool)
+            or not isinstance(participants, int)
+            or not 0 < participants <= 10000
+        ):
+            errors["participants"] = ["1-10000 orang / people"]
+        if errors:
+            raise FormInvalid(INVALID, errors)
+        current = self.session.scalar(
+            select(func.max(ContinuityPlan.version)).where(ContinuityPlan.service_id == service.id)
+        )
+        training = ContinuityTraining(
+            service_id=service.id,
+            held_on=held_on,
+            title=title,
+            participants=participants,
+            notes=notes,
+            plan_version=current,
+            created_at=self.clock.now(),
+            created_by_id=self.actor.id if self.actor else None,
+        )
+        self.session.add(training)
+        self.session.flush()
+        return training
