@@ -31,12 +31,15 @@ EXPORTS = [
     pytest.param("admin", "/admin/katalog/ekspor", id="page-catalog"),
     pytest.param("pj.layanan", "/proses/ekspor", id="page-instances"),
     pytest.param("admin.layanan", "/tugas/ekspor", id="page-inbox"),
+    pytest.param("admin", "/api/v1/configuration-items/export", id="api-cmdb"),
+    pytest.param("admin", "/cmdb/ekspor", id="page-cmdb"),
 ]
 
 
 @pytest.fixture
 def hostile(auth: Auth, platform: Platform) -> None:
-    """A service whose name and description are payloads, and a request per payload."""
+    """A service whose name and description are payloads, a request per payload, and a
+    configuration item whose location and label are."""
     service = {
         "code": "RUMUS",
         "name": PAYLOADS[0],
@@ -48,6 +51,14 @@ def hostile(auth: Auth, platform: Platform) -> None:
     assert auth.post("admin", "/api/v1/services", json=service).status_code == 201
     for payload in PAYLOADS:
         service_request(platform, judul=payload)
+    item = {
+        "type": "data_centre",
+        "name": "DC-RUMUS",
+        "agency": "DISKOMINFO",
+        "location": PAYLOADS[0],
+        "labels": [PAYLOADS[1]],
+    }
+    assert auth.post("admin", "/api/v1/configuration-items", json=item).status_code == 201
 
 
 def download(client: FlaskClient, auth: Auth, username: str, url: str, fmt: str) -> bytes:

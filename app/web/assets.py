@@ -12,7 +12,7 @@ from app.config import PROJECT_ROOT
 bp = Blueprint("assets", __name__)
 
 #: package name -> the folder inside it that pages may load.
-VENDOR = {"bpmn-js": "dist", "chart.js": "dist"}
+VENDOR = {"bpmn-js": "dist", "chart.js": "dist", "cytoscape": "dist"}
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 
 
