@@ -64,6 +64,9 @@ class AvailabilitySchema(Schema):
     measured_until = fields.DateTime(metadata={"description": "`to`, or now if `to` is later"})
     time_zone = fields.String()
     support_hours = fields.String(metadata={"enum": ["24x7", "kalender"]})
+    vital_business_functions = fields.String(
+        metadata={"description": "What must keep working (Polewali III.4.a.1), from the catalog"}
+    )
     target = fields.Float(allow_none=True, metadata={"description": "Percent, from the catalog"})
     achieved = fields.Float(allow_none=True, metadata={"description": "Percent"})
     met = fields.Boolean(allow_none=True)
@@ -122,6 +125,7 @@ def availability_dict(measured: ServiceAvailability) -> dict[str, Any]:
         "measured_until": measured.measured_until.astimezone(zone),
         "time_zone": measured.time_zone,
         "support_hours": measured.service.support_hours,
+        "vital_business_functions": measured.service.vital_business_functions,
         "target": figures.target,
         "achieved": None if achieved is None else float(achieved),
         "met": figures.met,

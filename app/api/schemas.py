@@ -544,6 +544,10 @@ class ServiceSchema(Schema):
     support_hours = fields.String(load_default="kalender", metadata={"enum": ["24x7", "kalender"]})
     user_service_target = fields.String(load_default="")
     availability = fields.String(load_default="")
+    vital_business_functions = fields.String(
+        load_default="",
+        metadata={"description": "Fungsi kerja vital (Polewali III.4.a.1): what must keep working"},
+    )
     rpo_minutes = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=INT_MAX)
     )

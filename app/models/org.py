@@ -106,6 +106,8 @@ class Service(Base):
     support_hours: Mapped[str] = mapped_column(String(20), default="kalender")  # 24x7|kalender
     user_service_target: Mapped[str] = mapped_column(Text, default="")  # target pelayanan
     availability: Mapped[str] = mapped_column(Text, default="")  # ketersediaan
+    #: fungsi kerja vital (Kepbup Polewali Mandar 685/2021, III.4.a.1): what must keep working
+    vital_business_functions: Mapped[str] = mapped_column(Text, default="", server_default="")
     rpo_minutes: Mapped[int | None]
     rto_minutes: Mapped[int | None]
     drp_reference: Mapped[str | None] = mapped_column(String(200))

@@ -130,6 +130,7 @@ def test_a_week_of_complaints_and_a_change_gives_the_hand_computed_figure(
         "measured_until": "2026-11-30T00:00:00+07:00",
         "time_zone": "Asia/Jakarta",
         "support_hours": "kalender",
+        "vital_business_functions": "",
         "target": 98.0,
         "achieved": 87.058,
         "met": False,

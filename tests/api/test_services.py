@@ -27,6 +27,7 @@ ENTRY = {
     "support_hours": "kalender",
     "user_service_target": "Pelayanan pasien tanpa antre",
     "availability": "Senin-Jumat",
+    "vital_business_functions": "Pendaftaran dan rekam medis pasien",
     "request_types": [
         {"code": "AKUN", "name": "Akun petugas", "needs_approval": True, "fulfilment_hours": 24},
     ],
@@ -49,6 +50,7 @@ def test_create_and_update_with_administrators_and_audit(auth: Auth, platform) -
     assert created.status_code == 201, created.json
     assert created.json["request_types"][0]["fulfilment_hours"] == 24
     assert created.json["service_administrators"] == ["pelaksana"]
+    assert created.json["vital_business_functions"] == ENTRY["vital_business_functions"]
     changed = auth.client.put(
         "/api/v1/services/SIMPUS",
         headers=auth.headers("admin"),
@@ -139,6 +141,7 @@ def test_export_csv_then_import_it_back_changes_nothing(auth: Auth, platform) ->
     assert exported.headers["Content-Disposition"].endswith("katalog-layanan.csv")
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     simpeg = next(r for r in rows if r["kode"] == "SIMPEG")
+    assert "fungsi_kerja_vital" in simpeg
     assert "AKUN-BARU|Pembuatan akun baru|ya|" in simpeg["jenis_permintaan"]
     before = auth.get("pengguna", "/api/v1/services").json
     result = _import(auth, exported.data, "katalog.csv")

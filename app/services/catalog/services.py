@@ -125,6 +125,7 @@ _TEXT_FIELDS = (
     "help_contact",
     "user_service_target",
     "availability",
+    "vital_business_functions",
 )
 
 
@@ -447,6 +448,7 @@ _COLUMNS = (
     "support_hours",
     "user_service_target",
     "availability",
+    "vital_business_functions",
     "rpo_minutes",
     "rto_minutes",
     "drp_reference",

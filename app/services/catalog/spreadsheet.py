@@ -35,6 +35,7 @@ COLUMNS = (
     ("kontak_bantuan", "help_contact"),
     ("waktu_pelayanan_bantuan", "support_hours"),
     ("target_pelayanan_pengguna", "user_service_target"),
+    ("fungsi_kerja_vital", "vital_business_functions"),
     ("ketersediaan", "availability"),
     ("rpo_menit", "rpo_minutes"),
     ("rto_menit", "rto_minutes"),

@@ -36,6 +36,7 @@ FIELDS = (
     "support_hours",
     "user_service_target",
     "availability",
+    "vital_business_functions",
     "rpo_minutes",
     "rto_minutes",
     "drp_reference",
