@@ -161,20 +161,31 @@ def _one_line_failure(args: list[str], env: dict[str, str]) -> str:
     return lines[0]
 
 
-def test_demo_after_deploy_files_one_sample_request_and_one_complaint(platform: Platform) -> None:
+def test_demo_after_deploy_files_a_sample_request_a_complaint_and_a_past_outage(
+    platform: Platform,
+) -> None:
     from app.models import Instance, Task
 
     spbe(platform, "deploy", str(PROCESSES))
     first = spbe(platform, "demo", demo=True)
     assert "sample request filed by pengguna: instance" in first.output
     assert "sample complaint filed by penyedia: instance" in first.output
+    assert "sample outage filed by penyedia.bkpsdm: instance" in first.output
     assert "sample" not in spbe(platform, "demo", demo=True).output
     with platform.sessions() as session:
         instances = session.scalars(select(Instance).order_by(Instance.id)).all()
-        assert [i.process_model_id for i in instances] == ["permintaan-layanan", "penanganan-aduan"]
+        assert [i.process_model_id for i in instances] == [
+            "permintaan-layanan",
+            "penanganan-aduan",
+            "penanganan-aduan",
+        ]
         assert instances[1].priority == "P3"
         assert instances[1].response_due_at is not None
-        tasks = session.scalars(select(Task).order_by(Task.instance_id)).all()
+        assert instances[2].status == "complete"  # the past outage, resolved
+        assert instances[2].resolved_at is not None
+        tasks = session.scalars(
+            select(Task).where(Task.state == "ready").order_by(Task.instance_id)
+        ).all()
         assert [t.lane for t in tasks] == ["Administrator Layanan", "Administrator Layanan"]
 
 

@@ -22,7 +22,11 @@ from app.services.accounts.passwords import Passwords
 from app.services.accounts.users import AccountService
 from app.services.catalog.services import CatalogService
 from app.services.configuration.cases import link_items
-from app.services.configuration.demo import SAMPLE_COMPLAINT_ITEM, load_demo_configuration
+from app.services.configuration.demo import (
+    SAMPLE_COMPLAINT_ITEM,
+    file_past_outage,
+    load_demo_configuration,
+)
 from app.services.configuration.items import name_key
 from app.services.instances.lifecycle import InstanceService
 
@@ -394,7 +398,8 @@ def _file_once(
 def file_samples(instances: InstanceService) -> dict[str, Instance]:
     """File one service request and one complaint, so the demo inboxes, clocks and
     escalations are not empty; the complaint names the SRIKANDI application when the
-    demo CMDB holds it, so the item's page and its impact list an open case.
+    demo CMDB holds it, so the item's page and its impact list an open case; and a past
+    outage, resolved (`file_past_outage`), so availability has one to explain.
 
     Only for procedures that are deployed, and only once per filer, so running
     `spbe demo` again adds nothing. Returns the instances filed now, by kind.
@@ -414,4 +419,5 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
     )
     if complaint is not None and item_id is not None:
         link_items(session, complaint.id, [item_id])
+    filed["outage"] = file_past_outage(instances)
     return {kind: instance for kind, instance in filed.items() if instance is not None}

@@ -10,21 +10,26 @@ documents of two Kritis services. Relations make the dependencies real: a shared
 VM carries four services, the expiring licence all of them.
 
 Loaded by `app.services.demo.load_demo` through the same services as the API (the system
-acting), item by item and relation by relation; what exists is left as it is.
+acting), item by item and relation by relation; what exists is left as it is. With the
+procedures deployed, `file_past_outage` adds a resolved Mayor complaint naming SIMPEG's
+database a week earlier, so availability has an outage to explain.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from app.clock import Clock
-from app.models import ConfigurationItem, ConfigurationRelation
+from app.clock import Clock, FixedClock
+from app.models import ConfigurationItem, ConfigurationRelation, Instance, ProcessModel, User
 from app.services.configuration.items import ItemService, name_key
 from app.services.configuration.relations import RelationService
+from app.services.instances.lifecycle import InstanceService
+from app.services.tasks.inbox import TaskService
 
 #: Days from the load to the end of the hypervisor licence: soon enough to be noticed.
 EXPIRING_IN_DAYS = 21
@@ -685,3 +690,91 @@ def _relate(session: Session, clock: Clock) -> None:
         start, kind, end = relation
         if relation not in have and start in ids and end in ids:
             relations.add(ids[start], kind, ids[end], REASON)
+
+
+# -- a past outage --------------------------------------------------------------------------
+
+#: SIMPEG's database stopped one weekday morning a week before the load: BKPSDM's
+#: provider reported it, the service desk classified it Mayor naming DB-SIMPEG (so it
+#: counts against SIMPEG and E-KINERJA, which both stand on it), fixed it and the reporter
+#: confirmed, all through the complaint procedure as people do it.
+PAST_OUTAGE_ITEM = "DB-SIMPEG"
+PAST_OUTAGE_REPORTER = "penyedia.bkpsdm"
+PAST_OUTAGE_DESK = "admin.layanan"
+PAST_OUTAGE_DAYS_AGO = 7
+PAST_OUTAGE_MODEL = "penanganan-aduan"
+PAST_OUTAGE: dict[str, Any] = {
+    "layanan": "SIMPEG",
+    "judul": "SIMPEG tidak dapat dibuka",
+    "metode_pelaporan": "telepon",
+    "kategori": "aplikasi",
+    "gejala": "Semua halaman SIMPEG menampilkan galat koneksi basis data.",
+    "dampak": "Mayor",
+    "nip_nik": "198204112008011003",
+    "instansi": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+    "telepon": "081234567892",
+}
+#: (hour, minute) in WIB of each step: reported, classified, fixed, confirmed.
+PAST_OUTAGE_TIMES = ((8, 10), (8, 25), (10, 40), (11, 5))
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def _outage_day(now: datetime) -> date:
+    """The weekday `PAST_OUTAGE_DAYS_AGO` or more days before `now`, in WIB."""
+    day = now.astimezone(WIB).date() - timedelta(days=PAST_OUTAGE_DAYS_AGO)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def file_past_outage(instances: InstanceService) -> Instance | None:
+    """File and resolve the demo's past outage at the times it happened, unless its
+    reporter has filed a complaint already, the procedure is not deployed or the CMDB
+    has no `PAST_OUTAGE_ITEM`.
+
+    Args:
+        instances: the instance service of the demo's transaction; its clock says now.
+
+    Returns:
+        The complaint, complete, or None when nothing was filed.
+    """
+    session = instances.session
+    reporter = session.scalar(select(User).where(User.username == PAST_OUTAGE_REPORTER))
+    desk = session.scalar(select(User).where(User.username == PAST_OUTAGE_DESK))
+    item_id = session.scalar(
+        select(ConfigurationItem.id).where(ConfigurationItem.name_key == name_key(PAST_OUTAGE_ITEM))
+    )
+    deployed = session.get(ProcessModel, PAST_OUTAGE_MODEL) is not None
+    if reporter is None or desk is None or item_id is None or not deployed:
+        return None
+    filed = select(Instance.id).where(
+        Instance.started_by_id == reporter.id, Instance.process_model_id == PAST_OUTAGE_MODEL
+    )
+    if session.scalar(filed) is not None:
+        return None
+    day = _outage_day(instances.clock.now())
+    moments = [datetime.combine(day, time(h, m), WIB) for h, m in PAST_OUTAGE_TIMES]
+    clock = FixedClock(moments[0])
+    then = InstanceService(session, clock, instances.specs, instances.runtime, instances.mail)
+    tasks = TaskService(session, clock, instances.specs, instances.runtime, instances.mail)
+    complaint = then.start(PAST_OUTAGE_MODEL, PAST_OUTAGE, reporter)
+    steps = [
+        (
+            desk,
+            {
+                "kategori": "aplikasi",
+                "dampak": "Mayor",
+                "prioritas": complaint.data["prioritas"],
+                "analisis": "Layanan basis data SIMPEG berhenti; SIMPEG dan E-Kinerja terhenti.",
+                "estimasi_selesai": moments[2].isoformat(),
+                "komponen_cmdb": [item_id],
+            },
+        ),
+        (desk, {"aktivitas_penanganan": "Basis data dijalankan ulang.", "terselesaikan": True}),
+        (reporter, {"konfirmasi": "diterima", "cara_konfirmasi": "telepon", "kepuasan": 4}),
+    ]
+    for moment, (user, data) in zip(moments[1:], steps, strict=True):
+        clock.set(moment)
+        [task] = then.open_tasks(complaint)
+        tasks.complete(task.id, data, user)
+    return complaint

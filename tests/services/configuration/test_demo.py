@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,12 +21,19 @@ from app.services.configuration.cases import linked_items
 from app.services.configuration.demo import (
     EXPIRING_IN_DAYS,
     ITEMS,
+    PAST_OUTAGE_ITEM,
+    PAST_OUTAGE_REPORTER,
+    PAST_OUTAGE_TIMES,
     RELATIONS,
     SAMPLE_COMPLAINT_ITEM,
+    WIB,
+    file_past_outage,
     load_demo_configuration,
 )
 from app.services.configuration.impact import ImpactService
 from app.services.configuration.items import ItemFilter, ItemService
+from app.services.context import Platform
+from app.services.deadlines.availability import AvailabilityService
 
 pytestmark = pytest.mark.usefixtures("cmdb")
 
@@ -86,7 +93,9 @@ def test_the_sample_complaint_names_the_srikandi_application_and_is_in_its_impac
     impact: ImpactService, session: Session
 ) -> None:
     complaint = session.scalars(
-        select(Instance).where(Instance.process_model_id == "penanganan-aduan")
+        select(Instance).where(
+            Instance.process_model_id == "penanganan-aduan", Instance.status != "complete"
+        )
     ).one()
     app = by_name(session, SAMPLE_COMPLAINT_ITEM)
     assert linked_items(session, complaint.id) == [app.id]
@@ -94,3 +103,28 @@ def test_the_sample_complaint_names_the_srikandi_application_and_is_in_its_impac
     assert case.instance.id == complaint.id
     assert case.item_ids == [app.id]
     assert case.services == ["SRIKANDI"]
+
+
+def test_a_past_outage_of_simpeg_s_database_counts_against_both_services_on_it(
+    session: Session, clock: FixedClock, platform: Platform
+) -> None:
+    outage = session.scalars(
+        select(Instance).where(
+            Instance.process_model_id == "penanganan-aduan", Instance.status == "complete"
+        )
+    ).one()
+    assert outage.started_by.username == PAST_OUTAGE_REPORTER
+    assert linked_items(session, outage.id) == [by_name(session, PAST_OUTAGE_ITEM).id]
+    reported = outage.started_at.astimezone(WIB)
+    assert reported.weekday() < 5
+    assert (reported.hour, reported.minute) == PAST_OUTAGE_TIMES[0]
+    assert outage.resolved_at is not None
+    assert outage.resolved_at.astimezone(WIB).time() == time(*PAST_OUTAGE_TIMES[-1])
+    week = (reported - timedelta(days=3), reported + timedelta(days=3))
+    measured = AvailabilityService(session, clock, platform.instances(session))
+    for code in ("SIMPEG", "E-KINERJA"):  # E-KINERJA through its application's data
+        figures = measured.for_service(code, None, *week).figures
+        assert [share.key for share in figures.outages] == [outage.id], code
+        assert figures.outage_time == timedelta(minutes=175), code
+    assert measured.for_service("SRIKANDI", None, *week).figures.outages == ()
+    assert file_past_outage(platform.instances(session)) is None  # once
