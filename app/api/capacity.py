@@ -26,6 +26,7 @@ from app.api.deps import (
     user_from_token,
 )
 from app.api.schemas import PageQuerySchema
+from app.errors import InvalidInput
 from app.models import CapacityMetric
 from app.services.accounts.integration_tokens import PREFIX, IntegrationTokenService
 from app.services.configuration.capacity import CapacityService, Crossing, Reading
@@ -228,6 +229,39 @@ def record_measurements(body: dict[str, Any]) -> dict[str, Any]:
     else:
         raw, source = body.get("measurements"), "api"
     stored, crossings = _capacity(actor).record(raw, source)
+    session().commit()
+    return {"recorded": len(stored), "crossings": [_crossing(c) for c in crossings]}
+
+
+@blp.route("/measurements/import", methods=["POST"])
+@authenticated
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        }
+    }
+)
+@blp.response(201, CapacityRecordedSchema)
+@blp.alt_response(403, description="Not a keeper of one of the items")
+@blp.alt_response(
+    422,
+    description="Nothing stored: `errors` lists {row, column, field, message} for every "
+    "problem (the header is row 1), or the file is not a readable CSV or XLSX",
+)
+def import_measurements() -> dict[str, Any]:
+    """Record the measurements of a CSV or XLSX file (columns komponen, metrik, nilai,
+    waktu), all rows or none."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("Unggah berkas pada kolom 'file' / upload a file in field 'file'")
+    stored, crossings = _capacity(current_user()).import_file(upload.read(), upload.filename or "")
     session().commit()
     return {"recorded": len(stored), "crossings": [_crossing(c) for c in crossings]}
 

@@ -1,4 +1,4 @@
-"""CSV and XLSX files people open in a spreadsheet program, written one safe way.
+"""CSV and XLSX files people open in a spreadsheet program, written and read one safe way.
 
 Every export (the service catalog, the inbox, the instance list) goes through here, so
 the rule against formula injection lives in one place: a text cell that begins with
@@ -7,21 +7,27 @@ reading a formula) would be run as a formula by Excel or LibreOffice when the fi
 opened; a requester's title such as `=HYPERLINK("http://...")` must stay text. In CSV
 such a cell gets a leading apostrophe (the spreadsheet's own "this is text" mark,
 OWASP's advice); in XLSX it is stored as a string with Excel's quote prefix, its text
-unchanged. Numbers and dates are not text and are written as they are.
+unchanged. Numbers and dates are not text and are written as they are. Uploads are read
+here too (`read_rows`): an XLSX formula is read as its text, never its result, and a CSV
+cell this module marked comes back without its mark (`restored`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
+from zipfile import BadZipFile
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils.exceptions import InvalidFileException
+
+from app.errors import InvalidInput
 
 #: What a spreadsheet program may read as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -167,3 +173,36 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
     return value
+
+
+def read_rows(content: bytes, filename: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of a CSV (UTF-8) or XLSX (first sheet) upload, the header row first, each
+    cell as the file holds it: CSV text, or an XLSX value (a formula's text, never its
+    result; `restored` is left to the caller, who knows which cells are text).
+
+    Raises:
+        InvalidInput: neither format, not UTF-8, or unreadable.
+    """
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("CSV harus UTF-8 / CSV must be UTF-8") from None
+        try:
+            yield from (tuple(row) for row in csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as err:
+            raise InvalidInput(f"CSV tidak dapat dibaca / unreadable CSV: {err}") from None
+        return
+    if name.endswith(".xlsx"):
+        try:
+            # data_only=False: a formula cell gives the formula's text, never its result
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as err:
+            raise InvalidInput(f"XLSX tidak dapat dibaca / unreadable XLSX: {err}") from None
+        try:
+            yield from workbook.worksheets[0].iter_rows(values_only=True)
+        finally:
+            workbook.close()
+        return
+    raise InvalidInput("Unggah berkas .csv atau .xlsx / upload a .csv or .xlsx file")

@@ -4,10 +4,12 @@ the forecast."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.models import ConfigurationItemCase, Instance, Notification, User
@@ -282,3 +284,59 @@ def test_an_item_behind_a_service_files_about_that_service_one_behind_none_says_
     assert "no service" in by_item[alone]["problem"]
     [complaint] = complaints(platform)
     assert complaint.data["layanan"] == "SRIKANDI"
+
+
+class TestImport:
+    def upload(self, auth: Auth, content: bytes, name: str, username: str = "admin.infra") -> Any:
+        return auth.client.post(
+            f"{MEASUREMENTS}/import",
+            headers=auth.headers(username),
+            data={"file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data",
+        )
+
+    def test_a_csv_is_recorded_and_crosses_like_any_measurement(
+        self, auth: Auth, platform: Platform
+    ) -> None:
+        item_id = server_with_threshold(auth)
+        at = (T0 - timedelta(hours=1)).isoformat()
+        rows = ["komponen,metrik,nilai,waktu", f'SRV-DC1-01,cpu,"80,5",{at}']
+        answer = self.upload(auth, "\n".join(rows).encode(), "ukur.csv")
+        assert answer.status_code == 201, answer.json
+        assert answer.json["recorded"] == 1
+        assert answer.json["crossings"][0]["level"] == "warning"
+        read = auth.get("admin.infra", f"/api/v1/configuration-items/{item_id}/capacity").json
+        assert read["metrics"][0]["measurements"][0]["source"] == "import"
+
+    def test_an_xlsx_with_bad_rows_stores_nothing_and_names_row_and_column(
+        self, auth: Auth
+    ) -> None:
+        item_id = server_with_threshold(auth)
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["waktu", "komponen", "metrik", "nilai"])
+        sheet.append([(T0 - timedelta(hours=2)).replace(tzinfo=None), item_id, "cpu", 50])
+        sheet.append([(T0 - timedelta(hours=1)).replace(tzinfo=None), "TIDAK-ADA", "cpu", 50])
+        sheet.append([(T0 - timedelta(hours=1)).replace(tzinfo=None), item_id, "suhu", "=1+1"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        answer = self.upload(auth, buffer.getvalue(), "ukur.xlsx")
+        problems = assert_error_shape(answer, 422)["errors"]
+        assert {(p["row"], p["column"]) for p in problems} == {
+            (3, "komponen"),
+            (4, "metrik"),
+            (4, "nilai"),
+        }
+        read = auth.get("admin.infra", f"/api/v1/configuration-items/{item_id}/capacity").json
+        assert read["metrics"][0]["measurements"] == []
+
+    def test_wrong_columns_or_files_are_422_and_strangers_403(self, auth: Auth) -> None:
+        server_with_threshold(auth)
+        missing = self.upload(auth, b"komponen,nilai\nSRV-DC1-01,5\n", "ukur.csv")
+        assert {p["column"] for p in assert_error_shape(missing, 422)["errors"]} == {
+            "metrik",
+            "waktu",
+        }
+        assert self.upload(auth, b"x", "ukur.pdf").status_code == 422
+        good = b"komponen,metrik,nilai,waktu\nSRV-DC1-01,cpu,5,\n"
+        assert self.upload(auth, good, "ukur.csv", "pengguna").status_code == 403

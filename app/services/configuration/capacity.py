@@ -13,12 +13,14 @@ sampling every minute opens one complaint, not one a minute (issue 14, item 5).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.engine.forms import validate_form
 from app.engine.specs import ParsedModel
-from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
+from app.errors import Conflict, FormInvalid, InvalidInput, NotFound, NotPermitted
 from app.models import (
     CapacityLevel,
     CapacityMeasurement,
@@ -43,6 +45,7 @@ from app.services.configuration.items import ItemService
 from app.services.deadlines.availability import COMPLAINT_MODEL
 from app.services.instances.lifecycle import InstanceService
 from app.services.notifications.messages import NotificationService
+from app.services.spreadsheet import read_rows, restored
 
 #: Measurements one call may carry.
 MAX_BATCH = 1000
@@ -56,6 +59,10 @@ AHEAD = timedelta(minutes=5)
 #: What the complaint form asks of its reporter, which a threshold keeps.
 REPORTER_FIELDS = ("nip_nik", "instansi", "telepon")
 SOURCES = ("api", "alertmanager", "form", "import")
+#: An import's columns (the header row, in any order) and the fields they fill.
+IMPORT_COLUMNS = {"komponen": "item", "metrik": "metric", "nilai": "value", "waktu": "at"}
+#: A time cell without an offset (an XLSX date) is read in the kabupaten's zone.
+_ZONE = ZoneInfo("Asia/Jakarta")
 INVALID = "Data kapasitas tidak valid / invalid capacity data"
 #: The complaint's category by metric (the complaint form's `kategori`).
 CATEGORY = {CapacityMetric.BANDWIDTH: "jaringan"}
@@ -91,6 +98,68 @@ class Crossing:
     level: str | None
     complaint_id: int | None
     problem: str | None = None
+
+
+def _problem(row: int, column: str, message: str, field_name: str = "") -> dict[str, Any]:
+    """One problem of an import, as the CMDB's import names them."""
+    return {
+        "row": row,
+        "column": column,
+        "field": field_name or IMPORT_COLUMNS.get(column, column),
+        "message": message,
+    }
+
+
+def _cell(field_name: str, value: Any) -> Any:
+    """A cell as `record` reads the field: text unmarked, decimal commas read, an id
+    written as a number whole, a time without an offset in the kabupaten's zone."""
+    if isinstance(value, str):
+        value = restored(value.strip())
+        if field_name == "value":
+            with contextlib.suppress(ValueError):  # else left as read: `record` names it
+                value = float(value.replace(",", "."))
+    if field_name == "item" and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if field_name == "at" and isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=_ZONE)
+    return value
+
+
+def _read_measurements(content: bytes, filename: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The measurements of an import's rows, and each one's row number.
+
+    Raises:
+        InvalidInput: unreadable, a required column missing, no rows or too many.
+    """
+    rows = read_rows(content, filename)
+    header = [str(cell or "").strip().lower() for cell in next(rows, ())]
+    missing = [name for name in IMPORT_COLUMNS if name not in header]
+    if missing:
+        raise InvalidInput(
+            "Kolom tidak sesuai / wrong columns",
+            [_problem(1, n, "kolom wajib tidak ada / required column missing") for n in missing],
+        )
+    raw: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    for number, values in enumerate(rows, start=2):
+        cells = dict(zip(header, values, strict=False))
+        entry = {
+            field_name: _cell(field_name, cells.get(column))
+            for column, field_name in IMPORT_COLUMNS.items()
+            if cells.get(column) not in (None, "")
+        }
+        if not entry:
+            continue
+        if len(raw) == MAX_BATCH:
+            raise InvalidInput(
+                f"Paling banyak {MAX_BATCH} baris / at most {MAX_BATCH} rows",
+                [_problem(number, "", f"lebih dari {MAX_BATCH} baris / over {MAX_BATCH} rows")],
+            )
+        raw.append(entry)
+        numbers.append(number)
+    if not raw:
+        raise InvalidInput("Berkas tanpa pengukuran / no measurements in the file", [])
+    return raw, numbers
 
 
 def level_of(threshold: CapacityThreshold, value: float) -> str | None:
@@ -334,6 +403,29 @@ class CapacityService:
                 crossings.append(crossing)
         self.session.flush()
         return stored, crossings
+
+    def import_file(
+        self, content: bytes, filename: str
+    ) -> tuple[list[CapacityMeasurement], list[Crossing]]:
+        """Record the measurements of a CSV or XLSX file (columns `komponen`, `metrik`,
+        `nilai`, `waktu`), all rows or none, as `record` does.
+
+        Raises:
+            InvalidInput: an unreadable file or wrong columns; or, nothing stored, every
+                problem of every row as {row, column, field, message} (the header is row 1).
+        """
+        raw, numbers = _read_measurements(content, filename)
+        try:
+            return self.record(raw, "import")
+        except FormInvalid as refused:
+            column_of = {field_name: column for column, field_name in IMPORT_COLUMNS.items()}
+            problems = []
+            for path, messages in (refused.errors or {}).items():
+                _, index, field_name = [*path.split(".", 2), "", ""][:3]
+                row = numbers[int(index)] if index.isdigit() else 1
+                column = column_of.get(field_name, "")
+                problems += [_problem(row, column, message, field_name) for message in messages]
+            raise InvalidInput(str(refused), problems) from None
 
     def _measurement(
         self, entry: Any, path: str, now: datetime, errors: dict[str, list[str]]

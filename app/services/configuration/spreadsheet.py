@@ -20,18 +20,12 @@ is stored is what was typed, and every export marks it again
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
-from zipfile import BadZipFile
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import InvalidInput
 from app.models import ConfigurationItem, ConfigurationItemType
@@ -190,27 +184,7 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
         InvalidInput: neither format, unreadable, wrong columns (row 1 named), or more
             than `IMPORT_MAX` rows.
     """
-    name = filename.lower()
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput("CSV harus UTF-8 / CSV must be UTF-8") from None
-        try:
-            return _sheet(iter(csv.reader(io.StringIO(text, newline=""))))
-        except csv.Error as err:
-            raise InvalidInput(f"CSV tidak dapat dibaca / unreadable CSV: {err}") from None
-    if name.endswith(".xlsx"):
-        try:
-            # data_only=False: a formula cell gives the formula's text, never its result
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as err:
-            raise InvalidInput(f"XLSX tidak dapat dibaca / unreadable XLSX: {err}") from None
-        try:
-            return _sheet(iter(workbook.worksheets[0].iter_rows(values_only=True)))
-        finally:
-            workbook.close()
-    raise InvalidInput("Unggah berkas .csv atau .xlsx / upload a .csv or .xlsx file")
+    return _sheet(spreadsheet.read_rows(content, filename))
 
 
 # -- cells to fields -------------------------------------------------------------------------
