@@ -4,7 +4,9 @@
 Staff read; the keepers of an item's PD (its infrastructure roles) and Admin Sistem change
 it (app/services/accounts/permissions.py, `EDIT_CONFIGURATION`); Admin Sistem edits the
 types. Every refusal names its field: 422 for a wrong one (`attributes.<name>` for an
-attribute against its type's schema), 409 for a duplicate, 404 for an unknown id.
+attribute against its type's schema), 409 for a duplicate, 404 for an unknown id. An
+import is all or nothing: its 422 lists every problem with its row and column; an export
+writes the columns the import reads.
 """
 
 from __future__ import annotations
