@@ -40,6 +40,8 @@ REFERENCE_PREFIX_PROPERTY = "referencePrefix"
 #: On a start event: the roles whose holders may start the model by hand, comma-separated
 #: (docs/bpmn-conventions.md, "Who may start a procedure"); without it, anyone signed in.
 START_ROLES_PROPERTY = "startableBy"
+#: The start event asks for the service's DRP in force ("optional" or "required").
+DRP_INFO_PROPERTY = "drpInfo"
 REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,6}$")
 #: A boundary timer on a requester's confirmation that closes the case unanswered
 #: (docs/bpmn-conventions.md, "SLA clocks and escalation").
@@ -284,6 +286,9 @@ class ParsedModel:
     timer_start: TimerStart | None = None
     #: Who may start it by hand (`startableBy`); empty: anyone signed in.
     start_roles: tuple[str, ...] = ()
+    #: `drpInfo` of the start event: the DRP in force is added at the start (app/services/
+    #: continuity/case_plans.py); None: no continuity table is read.
+    drp_info: str | None = None
     #: What an administrator may change per PD (`setting:<name>` on the process).
     settings: dict[str, SettingSpec] = field(default_factory=dict)
     #: Boundary timers that close a case its requester left unconfirmed
@@ -467,6 +472,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
     reference_prefix: str | None = None
     timer_start: TimerStart | None = None
     start_roles: tuple[str, ...] = ()
+    drp_info: str | None = None
     closes_unconfirmed: set[str] = set()
 
     def located(element_id: str, message: str) -> DeploymentInvalid:
@@ -508,6 +514,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
             starters = properties.get(START_ROLES_PROPERTY)
             if starters is not None:
                 start_roles = tuple(r.strip() for r in starters.split(",") if r.strip())
+            drp_info = properties.get(DRP_INFO_PROPERTY) or drp_info
         elif getattr(task_spec, "manual", False):
             properties = extensions.get("properties") or {}
             user_tasks[task_spec.bpmn_id] = UserTaskInfo(
@@ -534,6 +541,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         reference_prefix=reference_prefix,
         timer_start=timer_start,
         start_roles=start_roles,
+        drp_info=drp_info,
         settings=_settings(roots[bpmn_file], process_id, bpmn_file),
         closes_unconfirmed=frozenset(closes_unconfirmed),
     )

@@ -19,6 +19,7 @@ from app.engine.form_options import bound_fields, bound_row_fields, source_probl
 from app.engine.sandbox import check_script
 from app.engine.specs import (
     BPMN_NS,
+    DRP_INFO_PROPERTY,
     SETTINGS_VARIABLE,
     SPIFF_NS,
     START_ROLES_PROPERTY,
@@ -31,6 +32,10 @@ from app.models.org import REQUESTER_LANE
 PROVIDED_VARIABLES = frozenset(
     {"layanan", "layanan_info", "perlu_persetujuan", "pemohon", "waktu_permintaan"}
 )
+
+#: `drpInfo` on a start event (app/services/continuity/case_plans.py): the DRP in force is
+#: added at the start; "required" also refuses a service neither Kritis nor with a DRP.
+DRP_INFO_VALUES = ("optional", "required")
 
 _NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 _DMN_OUTPUT = "//*[local-name()='output']/@name"
@@ -152,6 +157,8 @@ def _undefined_reads(model: ParsedModel, file: str, root: etree._Element) -> lis
     known_everywhere = PROVIDED_VARIABLES | start_fields | set(dir(builtins))
     if model.settings:
         known_everywhere |= {SETTINGS_VARIABLE}
+    if model.drp_info:
+        known_everywhere |= {"drp_berlaku"}
     warnings = []
     for flow in root.iter(_q("bpmn:sequenceFlow")):
         condition = flow.find(_q("bpmn:conditionExpression"))
@@ -250,6 +257,14 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
                     _owner_id(prop[0]) if prop else None,
                 )
             )
+    if model.drp_info is not None and model.drp_info not in DRP_INFO_VALUES:
+        problems.append(
+            DeployProblem(
+                file,
+                f"{DRP_INFO_PROPERTY} harus salah satu dari / must be one of "
+                f"{', '.join(DRP_INFO_VALUES)}, got {model.drp_info!r}",
+            )
+        )
     for name, schema in model.forms.items():
         bound = [*bound_fields(schema)]
         bound += [(f"{array}.{field}", source) for array, field, source in bound_row_fields(schema)]

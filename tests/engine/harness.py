@@ -54,6 +54,7 @@ from app.services.catalog.services import (
     agency_facts,
     catalog_facts,
 )
+from app.services.continuity.case_plans import DRP_FACT
 from app.services.demo import AGENCIES, SERVICES, USERS
 from app.services.instances.start_data import start_variables
 from app.services.process_models.deploy import bundle_from_directory
@@ -216,6 +217,7 @@ class Procedure:
         services: explicit catalog entries, found before the demo catalog.
         parallel: the procedure has user tasks ready side by side; `Run.complete` then
             looks for its task among them instead of requiring it to be the only one.
+        drp: the DRP in force given to a model whose start event has `drpInfo`.
     """
 
     def __init__(
@@ -225,8 +227,12 @@ class Procedure:
         requester: str = "pengguna",
         services: Iterable[Mapping[str, Any]] = (),
         parallel: bool = False,
+        drp: Mapping[str, Any] | None = None,
     ) -> None:
         self.model = deployed_model(model_id)
+        #: The DRP in force a model with `drpInfo` starts with (`drp_berlaku`), as the app
+        #: reads it from the service's newest version (None: the service has none).
+        self.drp = None if drp is None else dict(drp)
         self.runtime = Runtime(time_limit=TIME_LIMIT)
         self.clock = FixedClock(now)
         self.requester = demo_user(requester)
@@ -264,6 +270,8 @@ class Procedure:
             facts = catalog_facts(service, kind.needs_approval if kind else None)
         elif form.get(AGENCY_FIELD):
             facts = agency_facts(catalog_agency(str(form[AGENCY_FIELD])))
+        if self.model.drp_info:
+            facts = {**facts, DRP_FACT: self.drp}
         now = self.clock.now()
         starter = self.requester if requester is None else demo_user(requester)
         reference = reference_number(self.model.reference_prefix, now, number)

@@ -38,6 +38,8 @@ from app.services.configuration.cases import link_items
 from app.services.configuration.choices import item_id
 from app.services.configuration.entries import check_entry
 from app.services.configuration.items import REASON_MAX, ItemService
+from app.services.configuration.verification import BASELINE_FLAG, ROWS, Verification
+from app.services.continuity.case_plans import record_from_case
 
 #: The rows of item updates a change records, and their fields.
 UPDATES = "pembaruan_komponen"
@@ -132,9 +134,27 @@ class CaseForms:
                 raise FormInvalid(UPDATES_INVALID, errors)
         if after.get(APPLY_FLAG) is True and before.get(APPLY_FLAG) is not True:
             self.apply_updates(instance, _rows(after), user)
+        if after.get(BASELINE_FLAG) is True and before.get(BASELINE_FLAG) is not True:
+            Verification(self.session, self.clock).keep(instance, after, user)
+        # The same hook records a DRP version a case proposes (continuity, issue 14 item 7).
+        record_from_case(self.session, self.clock, instance, before, after, user)
         named = named_items(schema, submitted) if schema is not None else []
         if named:
             link_items(self.session, instance.id, named)
+
+    def before_submit(
+        self,
+        instance: Instance,
+        schema: dict[str, Any] | None,
+        submitted: dict[str, Any],
+        user: User,
+    ) -> dict[str, Any]:
+        """What the diagram is given for a task's checked submission: a verification's
+        rows (`hasil_verifikasi`) completed with each item's name and whether its
+        difference is unauthorised (`verification`); anything else unchanged."""
+        if schema is None or ROWS not in (schema.get("properties") or {}):
+            return submitted
+        return Verification(self.session, self.clock).annotate(instance, submitted, user)
 
     def check_updates(self, rows: list[dict[str, Any]]) -> Errors:
         """What keeps each row from applying to its item as it is now (empty: nothing)."""

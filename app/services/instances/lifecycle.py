@@ -40,6 +40,7 @@ from app.services.casework.indexing import index_instance
 from app.services.catalog.options import FormOptions
 from app.services.catalog.services import resolve_scope
 from app.services.configuration.case_forms import CaseForms
+from app.services.continuity.case_plans import drp_start_facts
 from app.services.deadlines.clock_history import ClockHistory
 from app.services.deadlines.service_levels import (
     COMPLAINT,
@@ -271,6 +272,8 @@ class InstanceService:
         if errors:
             raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         scope, facts = resolve_scope(self.session, data)
+        if model.drp_info:
+            facts = {**facts, **drp_start_facts(self.session, scope.service, model.drp_info)}
         if schema is not None:
             errors = self.options.check(schema, data, scope.service_id, scope.agency_id)
             if errors:
