@@ -83,12 +83,20 @@ def compare_snapshots(earlier: dict[str, Any], later: dict[str, Any]) -> list[Di
 
 class BaselineService:
     """Baselines, read by staff, taken by the keepers of a PD's items (a kabupaten-wide
-    one by Admin Sistem)."""
+    one by Admin Sistem), or by a procedure whose step is the authority (`authorised`:
+    the verification's review; the baseline still names the actor)."""
 
-    def __init__(self, session: Session, clock: Clock, actor: User | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        actor: User | None = None,
+        authorised: bool = False,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.actor = actor
+        self.authorised = authorised
 
     def snapshot(self, items: list[ConfigurationItem]) -> dict[str, Any]:
         """Each item's recorded fields, type and the relations it is the source of."""
@@ -142,7 +150,10 @@ class BaselineService:
         items = self._items(raw.get("items"), agency, errors)
         if errors:
             raise FormInvalid(INVALID, errors)
-        if agency is not None:
+        if self.authorised:
+            # The procedure's step is the authority (the verification's review).
+            pass
+        elif agency is not None:
             require_configuration_editor(self.session, self.actor, agency.id)
         else:
             require(self.session, self.actor, ADMINISTER)

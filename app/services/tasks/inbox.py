@@ -467,6 +467,8 @@ class TaskService:
             claimed = self.instances.attachments.check(data, user, instance.id)
             data = claimed.data
             self.instances.attachments.link(claimed, instance)
+            forms = CaseForms(self.session, self.clock)
+            data = forms.before_submit(instance, schema, data, user)
             outcome = self.runtime.complete(
                 model,
                 instance.state,
@@ -475,9 +477,7 @@ class TaskService:
                 self.clock,
                 self.instances.scripts_of(instance),
             )
-            CaseForms(self.session, self.clock).after_submit(
-                instance, schema, data, instance.data or {}, outcome.data, user
-            )
+            forms.after_submit(instance, schema, data, instance.data or {}, outcome.data, user)
             now = self.clock.now()
             record(
                 self.session,
