@@ -39,6 +39,7 @@ from app.services.configuration.choices import item_id
 from app.services.configuration.entries import check_entry
 from app.services.configuration.items import REASON_MAX, ItemService
 from app.services.configuration.verification import BASELINE_FLAG, ROWS, Verification
+from app.services.continuity.case_plans import record_from_case
 
 #: The rows of item updates a change records, and their fields.
 UPDATES = "pembaruan_komponen"
@@ -135,6 +136,8 @@ class CaseForms:
             self.apply_updates(instance, _rows(after), user)
         if after.get(BASELINE_FLAG) is True and before.get(BASELINE_FLAG) is not True:
             Verification(self.session, self.clock).keep(instance, after, user)
+        # The same hook records a DRP version a case proposes (continuity, issue 14 item 7).
+        record_from_case(self.session, self.clock, instance, before, after, user)
         named = named_items(schema, submitted) if schema is not None else []
         if named:
             link_items(self.session, instance.id, named)
