@@ -27,6 +27,7 @@ from app.services.configuration.demo import (
     file_past_outage,
     load_demo_configuration,
 )
+from app.services.configuration.demo_capacity import load_demo_capacity
 from app.services.configuration.items import name_key
 from app.services.instances.lifecycle import InstanceService
 
@@ -399,7 +400,8 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
     """File one service request and one complaint, so the demo inboxes, clocks and
     escalations are not empty; the complaint names the SRIKANDI application when the
     demo CMDB holds it, so the item's page and its impact list an open case; and a past
-    outage, resolved (`file_past_outage`), so availability has one to explain.
+    outage, resolved (`file_past_outage`), so availability has one to explain; and a month
+    of capacity measurements on two machines (`load_demo_capacity`).
 
     Only for procedures that are deployed, and only once per filer, so running
     `spbe demo` again adds nothing. Returns the instances filed now, by kind.
@@ -420,4 +422,5 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
     if complaint is not None and item_id is not None:
         link_items(session, complaint.id, [item_id])
     filed["outage"] = file_past_outage(instances)
+    load_demo_capacity(instances)
     return {kind: instance for kind, instance in filed.items() if instance is not None}

@@ -229,7 +229,14 @@ class CapacityService:
     def _complaint_model(self) -> ParsedModel:
         """The newest complaint diagram: who may file one, and what its form asks."""
         models = self.instances.deployments
-        return models.parsed(models.latest(COMPLAINT_MODEL).id)
+        try:
+            version = models.latest(COMPLAINT_MODEL)
+        except NotFound:
+            raise Conflict(
+                "Prosedur Penanganan Aduan belum di-deploy / the complaint procedure is not "
+                "deployed"
+            ) from None
+        return models.parsed(version.id)
 
     # -- reading -------------------------------------------------------------------------
 
