@@ -28,6 +28,8 @@ PROCESS_ID = "pemulihan_layanan"
 START_EVENT = "pengajuan_pemulihan"
 START_MESSAGE = "pemulihan-layanan"
 DONE_MESSAGE = "pemulihan-layanan-selesai"
+#: Thrown after a DRP activation: the configuration is verified (Polewali II.3.e.3).
+VERIFY_MESSAGE = "verifikasi-konfigurasi"
 PAYLOAD = (
     '{"layanan_pulih": layanan_pulih, "drp_diaktifkan": drp_diaktifkan, '
     '"ringkasan_pemulihan": ringkasan_pemulihan}'
@@ -179,6 +181,7 @@ def test_run_disaster_approved_recovered_and_established(procedure):
     assert run.data["versi_drp"] == "DRP-SIMPEG-2026 revisi 1"
     assert run.data["nomor_aduan"] == "ADU-2026-000123"
     assert run.thrown() == [
+        (VERIFY_MESSAGE, {"layanan": "SIMPEG", "alasan_verifikasi": "pemulihan", "rujukan": NOMOR}),
         (
             DONE_MESSAGE,
             {
@@ -355,7 +358,11 @@ def test_runtime_ends_with_the_done_message(procedure, steps, end, payload):
     assert run.status == "complete"
     assert run.ready == []
     assert run.data["status_pemulihan"] == end
-    assert [(m.name, m.payload) for m in run.outcome.messages] == [(DONE_MESSAGE, payload)]
+    done = [(m.name, m.payload) for m in run.outcome.messages if m.name != VERIFY_MESSAGE]
+    assert done == [(DONE_MESSAGE, payload)]
+    # Only a recovery after an activated DRP asks for the configuration to be verified.
+    verify = [m for m in run.outcome.messages if m.name == VERIFY_MESSAGE]
+    assert len(verify) == (1 if end == "selesai" else 0)
 
 
 # --------------------------------------------------------------------------- forms
@@ -472,7 +479,7 @@ def test_messages_link_the_procedure():
     """Started by the message named after the model, ends throwing `<model-id>-selesai`."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
-    assert sorted(messages.values()) == [START_MESSAGE, DONE_MESSAGE]
+    assert sorted(messages.values()) == [START_MESSAGE, DONE_MESSAGE, VERIFY_MESSAGE]
     process = tree.find("bpmn:process", NS)
     [start_event] = process.findall("bpmn:startEvent", NS)
     [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
@@ -493,6 +500,10 @@ def test_messages_link_the_procedure():
         [incoming] = end.findall("bpmn:incoming", NS)
         flow = process.find(f"bpmn:sequenceFlow[@id='{incoming.text}']", NS)
         source = process.find(f"*[@id='{flow.get('sourceRef')}']", NS)
+        if etree.QName(source).localname == "intermediateThrowEvent":  # the verification
+            [incoming] = source.findall("bpmn:incoming", NS)
+            flow = process.find(f"bpmn:sequenceFlow[@id='{incoming.text}']", NS)
+            source = process.find(f"*[@id='{flow.get('sourceRef')}']", NS)
         assert etree.QName(source).localname == "scriptTask", end.get("id")
         assert "status_pemulihan" in source.find("bpmn:script", NS).text
 
