@@ -340,7 +340,7 @@ def test_the_rto_clock_runs_from_drp_activation(auth: Auth, clock: FixedClock) -
         auth,
         "admin.infra",
         _task(auth, "admin.infra", child_id, "penetapan_drp"),
-        {"drp_ditetapkan": True, "versi_drp": "DRP-SIAK-2026"},
+        {"drp_ditetapkan": True, "versi_drp": "DRP-SIAK-2026", "catat_versi_baru": False},
     )
     assert done["status"] == "complete"
     assert done["data"]["layanan_pulih"] is True

@@ -43,8 +43,15 @@ INFRA = "Administrator Infrastruktur dan Aplikasi"
 PROVIDER = "Penyedia Layanan"
 
 # What the runtime puts into the instance data at start (besides the start form);
-# `nomor_referensi` because the start event has a `referencePrefix`.
-RUNTIME_START_VARIABLES = {"layanan_info", "pemohon", "waktu_permintaan", "nomor_referensi"}
+# `nomor_referensi` because the start event has a `referencePrefix`, `drp_berlaku` because
+# it has `drpInfo`.
+RUNTIME_START_VARIABLES = {
+    "layanan_info",
+    "pemohon",
+    "waktu_permintaan",
+    "nomor_referensi",
+    "drp_berlaku",
+}
 # Fields that would give the instance a complaint's or a request's SLA clocks
 # (app/services/deadlines/service_levels.py `clock_kind`): a DRP instance must not set them.
 CLOCK_FIELDS = {"dampak", "urgensi", "jenis_permintaan"}
@@ -118,7 +125,29 @@ DITETAPKAN = {
     "drp_ditetapkan": True,
     "versi_drp": "DRP-SIMPEG-2026 revisi 1",
     "perubahan_drp": "Replikasi berkas tiap jam.",
+    "catat_versi_baru": False,
 }
+# The DRP in force the app gives the instance at its start (app/services/continuity/
+# case_plans.py), and the next version an establishment records.
+DRP_IN_FORCE = {
+    "versi": 3,
+    "rpo_menit": 240,
+    "rto_menit": 240,
+    "opsi_pemulihan": "fast",
+    "strategi_pemulihan": "Pindah ke DRC Pusat Data Nasional.",
+    "strategi_backup": "Cadangan harian penuh ke DRC.",
+    "kontak": [{"nama": "Andi", "peran": "Admin infrastruktur", "telepon": "0812"}],
+    "referensi_dokumen": "DRP-SIMPEG-2026",
+    "ditetapkan": "2026-01-10T02:00:00+00:00",
+}
+DRP_BARU = {
+    "rpo_menit": 60,
+    "rto_menit": 240,
+    "opsi_pemulihan": "fast",
+    "strategi_pemulihan": "Pindah ke DRC; replikasi berkas tiap jam.",
+    "strategi_backup": "Cadangan harian penuh ke DRC, replikasi berkas tiap jam.",
+}
+DITETAPKAN_VERSI_BARU = {**DITETAPKAN, "catat_versi_baru": True, "drp_baru": DRP_BARU}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -179,6 +208,8 @@ def test_run_disaster_approved_recovered_and_established(procedure):
     assert run.data["status_pemulihan"] == "selesai"
     assert run.data["nomor_referensi"] == NOMOR
     assert run.data["versi_drp"] == "DRP-SIMPEG-2026 revisi 1"
+    assert run.data["versi_drp_digunakan"] is None  # SIMPEG has no DRP recorded here
+    assert run.data["catat_versi_drp"] is False
     assert run.data["nomor_aduan"] == "ADU-2026-000123"
     assert run.thrown() == [
         (VERIFY_MESSAGE, {"layanan": "SIMPEG", "alasan_verifikasi": "pemulihan", "rujukan": NOMOR}),
@@ -189,8 +220,26 @@ def test_run_disaster_approved_recovered_and_established(procedure):
                 "drp_diaktifkan": True,
                 "ringkasan_pemulihan": EVALUASI["ringkasan_pemulihan"],
             },
-        )
+        ),
     ]
+
+
+def test_the_drp_in_force_is_shown_and_the_version_used_recorded():
+    procedure = Procedure(MODEL_ID, T0, requester="admin.infra", drp=DRP_IN_FORCE)
+    assert procedure.model.drp_info == "optional"
+    run = drive_to_activation(procedure)
+    assert run.data["drp_berlaku"] == DRP_IN_FORCE
+    instructions = procedure.model.user_tasks["aktivasi_drp"].instructions
+    assert "drp_berlaku.rto_menit" in instructions
+    assert "drp_berlaku.kontak" in instructions
+    run.complete("aktivasi_drp", INFRA, AKTIVASI)
+    run.complete("normalisasi_operasional", INFRA, PULIH)
+    run.complete("evaluasi_drp", INFRA, EVALUASI)
+    run.complete("penetapan_drp", INFRA, DITETAPKAN_VERSI_BARU)
+    assert run.completed
+    assert run.data["versi_drp_digunakan"] == 3
+    # The app records `drp_baru` as the next version in the step that sets this flag.
+    assert run.data["catat_versi_drp"] is True
 
 
 def test_run_not_a_disaster_ends_without_drp(procedure):
@@ -435,6 +484,10 @@ def test_forms_reject_invalid_submissions(procedure):
     assert_invalid(penetapan, {"drp_ditetapkan": True})
     assert_invalid(penetapan, {"drp_ditetapkan": False})
     assert_valid(penetapan, BELUM_DITETAPKAN)
+    assert_valid(penetapan, DITETAPKAN_VERSI_BARU)
+    assert_invalid(penetapan, {k: v for k, v in DITETAPKAN.items() if k != "catat_versi_baru"})
+    assert_invalid(penetapan, {**DITETAPKAN, "catat_versi_baru": True})
+    assert_invalid(penetapan, {**DITETAPKAN_VERSI_BARU, "drp_baru": {"rpo_menit": 60}})
 
 
 def test_start_form_declares_the_start_fields(procedure):

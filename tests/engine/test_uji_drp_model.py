@@ -14,7 +14,7 @@ from app.engine.routing import route_for
 from app.engine.validation import validate_model
 from tests.engine import diagram
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator
-from tests.engine.harness import Procedure, bpmn_file, gateway_flows
+from tests.engine.harness import PROCESSES, Procedure, bpmn_file, deployed_model, gateway_flows
 
 MODEL_ID = "uji-drp"
 BPMN_FILE = bpmn_file(MODEL_ID)
@@ -271,3 +271,12 @@ def test_the_diagram_has_its_lanes_decisions_and_loops():
         assert BANGKA in shipped.documentation(node), node.get("id")
     [timer] = [n for n in shipped.cited_nodes() if n.get("id") == TIMER_START]
     assert "tambahan produk (bukan ketentuan regulasi)" in shipped.documentation(timer)
+
+
+def test_only_the_continuity_procedures_read_the_drp_at_their_start():
+    """`drpInfo` makes the start read the service's DRP; no other model pays for it."""
+    asking = {path.stem: deployed_model(path.stem).drp_info for path in PROCESSES.glob("*.bpmn")}
+    assert {stem: wanted for stem, wanted in asking.items() if wanted} == {
+        "pemulihan-layanan": "optional",
+        "uji-drp": "required",
+    }

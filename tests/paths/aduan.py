@@ -89,7 +89,7 @@ EVALUATED = {
     "ringkasan_pemulihan": "SIAK pulih di DRC dalam 3 jam.",
 }
 NOT_SET = {"drp_ditetapkan": False, "catatan_penetapan": "Lengkapi analisa biaya replikasi."}
-SET = {"drp_ditetapkan": True, "versi_drp": "DRP-SIAK-2026 revisi 1"}
+SET = {"drp_ditetapkan": True, "versi_drp": "DRP-SIAK-2026 revisi 1", "catat_versi_baru": False}
 
 
 def drp_activated(drive: Driver) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.clock import FixedClock
+from app.web.tasks import instructions
 from tests.conftest import Auth
 from tests.paths.aduan import (
     ACCEPT,
@@ -163,3 +164,66 @@ def test_recovery_with_a_second_round_and_a_re_evaluation(drive: Driver, clock: 
     assert rto["met"] is True
     closed = drive.complete(REPORTER, complaint_id, "konfirmasi_aduan", ACCEPT)
     assert closed["status"] == "complete"
+
+
+def test_an_activation_carries_the_drp_in_force_and_establishes_the_next_version(
+    drive: Driver,
+) -> None:
+    """The DRP in force is the instance's from its start (Kepbup Polewali Mandar 685/2021,
+    III.3.b); its end records the version used, and the establishment after the evaluation
+    records the next version, whose source is this activation (III.3.c)."""
+    plan = {
+        "rpo_minutes": 30,
+        "rto_minutes": 120,
+        "recovery_option": "fast",
+        "recovery_strategy": "Pindah ke server cadangan di DRC; DNS dialihkan.",
+        "backup_strategy": "Cadangan basis data tiap 15 menit, salinan harian ke DRC.",
+        "contacts": [{"name": "Budi", "role": "Penyedia Layanan", "telephone": "0812000111"}],
+    }
+    drp = "/api/v1/services/EMAIL/drp"
+    assert drive.auth.post("penyedia", drp, json=plan).status_code == 201
+    instance = drive.start(INFRA, DRP, BY_HAND)
+    iid = instance["id"]
+    in_force = instance["data"]["drp_berlaku"]
+    assert (in_force["versi"], in_force["rpo_menit"], in_force["rto_menit"]) == (1, 30, 120)
+    assert in_force["opsi_pemulihan"] == "fast"
+    drive.complete(INFRA, iid, "asesmen_pusat_data", ASSESSED)
+    drive.complete(INFRA, iid, "analisa_asesmen", DISASTER)
+    drive.complete("penyedia", iid, "persetujuan_aktivasi", APPROVED)
+    task_id = drive.task(INFRA, iid, "aktivasi_drp")
+    template = drive.auth.get(INFRA, f"/api/v1/tasks/{task_id}").json["instructions"]
+    shown = str(instructions(template, drive.instance(INFRA, iid)["data"]))  # as the page does
+    assert "versi 1 ()" not in shown
+    assert "RTO 120 menit" in shown, shown
+    assert "Budi (Penyedia Layanan, 0812000111)" in shown
+    drive.complete(INFRA, iid, "aktivasi_drp", ACTIVATED)
+    drive.complete(INFRA, iid, "normalisasi_operasional", RESTORED)
+    drive.complete(INFRA, iid, "evaluasi_drp", EVALUATED)
+    new_version = {
+        "rpo_menit": 15,
+        "rto_menit": 90,
+        "opsi_pemulihan": "immediate",
+        "strategi_pemulihan": "Server siaga panas di DRC; DNS dialihkan otomatis.",
+        "strategi_backup": "Replikasi basis data berkelanjutan ke DRC.",
+        "kontak": [{"nama": "Budi", "peran": "Penyedia Layanan", "telepon": "0812000111"}],
+        "catatan": "Hasil evaluasi pemulihan.",
+    }
+    refused = drive.auth.post(
+        INFRA,
+        f"/api/v1/tasks/{drive.task(INFRA, iid, 'penetapan_drp')}/complete",
+        json={
+            "data": {**SET, "catat_versi_baru": True, "drp_baru": {**new_version, "rto_menit": 0}}
+        },
+    )
+    assert refused.status_code == 422, refused.json
+    assert drive.auth.get("penyedia", drp).json["current"]["version"] == 1
+    done = drive.complete(
+        INFRA, iid, "penetapan_drp", {**SET, "catat_versi_baru": True, "drp_baru": new_version}
+    )
+    assert done["status"] == "complete"
+    assert done["data"]["versi_drp_digunakan"] == 1
+    current = drive.auth.get("penyedia", drp).json["current"]
+    assert (current["version"], current["source_instance_id"]) == (2, iid)
+    assert (current["rpo_minutes"], current["rto_minutes"]) == (15, 90)
+    assert current["created_by"] == INFRA  # the procedure's establishment is the authority
+    assert "drp_version_recorded" in drive.kinds(INFRA, iid)
