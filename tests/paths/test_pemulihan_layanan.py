@@ -216,7 +216,9 @@ def test_an_activation_carries_the_drp_in_force_and_establishes_the_next_version
         },
     )
     assert refused.status_code == 422, refused.json
+    assert "drp_baru.rto_menit" in refused.json["errors"], refused.json
     assert drive.auth.get("penyedia", drp).json["current"]["version"] == 1
+    assert drive.task(INFRA, iid, "penetapan_drp")  # the step was not stored
     done = drive.complete(
         INFRA, iid, "penetapan_drp", {**SET, "catat_versi_baru": True, "drp_baru": new_version}
     )
