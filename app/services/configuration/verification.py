@@ -19,7 +19,9 @@ event naming the items.
 **The baseline.** A script that sets `simpan_baseline_verifikasi = True` marks where the
 result is kept: in the step during which it runs, a baseline `Verifikasi <reference>` of
 the items the rows name is taken through `BaselineService.take`, with the verification as
-its source (`source_instance_id`), and the case gets a `configuration_verified` event.
+its source (`source_instance_id`), and the case gets a `configuration_verified` event
+(rows naming no item, a service with nothing recorded, keep no baseline; the event says
+so with `"baseline": null`).
 The procedure's review is the authority: the person completing that step need not keep
 the PD's items (as a change's updates, `case_forms`).
 """
@@ -181,10 +183,23 @@ class Verification:
             )
         return {**data, ROWS: annotated}
 
-    def keep(self, instance: Instance, data: dict[str, Any], user: User) -> ConfigurationBaseline:
-        """Take the baseline of the items the rows name, its source the verification."""
+    def keep(
+        self, instance: Instance, data: dict[str, Any], user: User
+    ) -> ConfigurationBaseline | None:
+        """Take the baseline of the items the rows name, its source the verification;
+        none when the rows name no item (a service with nothing recorded in the CMDB)."""
         rows = _rows(data)
         ids = list(dict.fromkeys(i for i in (item_id(r.get(ROW_ITEM)) for r in rows) if i))
+        if not ids:
+            record(
+                self.session,
+                instance,
+                VERIFIED_EVENT,
+                self.clock.now(),
+                user,
+                data={"baseline": None, "items": []},
+            )
+            return None
         items = list(
             self.session.scalars(select(ConfigurationItem).where(ConfigurationItem.id.in_(ids)))
         )
@@ -203,10 +218,9 @@ class Verification:
             "name": f"Verifikasi {case}",
             "description": description,
             "agency": agency,
+            "items": ids,
             "source_instance_id": instance.id,
         }
-        if ids:
-            raw["items"] = ids
         baseline = BaselineService(self.session, self.clock, user, authorised=True).take(raw)
         self.session.flush()
         record(

@@ -168,3 +168,17 @@ def test_without_a_verification_the_pds_baseline_is_the_previous_one(
     session.commit()
     clock.advance(timedelta(hours=1))
     assert _flag(_verified(platform, server.id)) is True
+
+
+def test_a_service_with_nothing_recorded_keeps_no_baseline(
+    platform: Platform, session: Session
+) -> None:
+    verification = start(platform, "verifikasi-konfigurasi", "admin.infra", {"layanan": "SRIKANDI"})
+    complete(platform, verification, "admin.infra", {"hasil_verifikasi": []})
+    complete(platform, verification, "pj.layanan", DISETUJUI)
+    assert session.get(Instance, verification).status == "complete"
+    assert session.scalars(select(ConfigurationBaseline)).all() == []
+    [event] = session.scalars(
+        select(Event).where(Event.instance_id == verification, Event.kind == VERIFIED_EVENT)
+    )
+    assert event.data == {"baseline": None, "items": []}
