@@ -168,6 +168,7 @@ PERIODIC = [
         {"jenis_dokumen": "daftar_kebutuhan_layanan", "judul": "Daftar kebutuhan layanan"},
     ),
     ("evaluasi", "P6M", {}),
+    ("verifikasi-konfigurasi", "P3M", {"layanan": "SRIKANDI"}),
 ]
 #: A start on 1 January 2027 reviews the period just ended; the yearly plan is for 2027.
 LABELS = {
@@ -175,6 +176,7 @@ LABELS = {
     "pemantauan-pemeliharaan": "2026-12",
     "perencanaan": "2027",
     "evaluasi": "2026-S2",
+    "verifikasi-konfigurasi": "2026-T4",
 }
 
 
