@@ -37,7 +37,8 @@ from app.clock import FixedClock
 from app.services.demo import AGENCIES, USERS
 from tests.conftest import PROCESSES, Auth
 
-pytestmark = pytest.mark.usefixtures("deployed")
+#: The deployed demo with its CMDB: the configuration verification asks for items.
+pytestmark = pytest.mark.usefixtures("cmdb")
 
 PROCEDURES = sorted(path.stem for path in PROCESSES.glob("*.bpmn"))
 DEMO_PDS = [code for code, _name in AGENCIES]
