@@ -1,13 +1,13 @@
 """Form fields bound to live data: the `x-options` keyword and the sources it may name.
 
-A form property marked `"x-options": "services"` (or `"request-types"`, `"agencies"`,
-`"holders:<role>"`, `"configuration-items"`) takes its valid values from the application's
-data; the services layer resolves them into standard JSON Schema (`oneOf` of
-`const`/`title`) when a form is served and checks submissions against the same list
-(app/services/catalog/options.py). A bound property may be an array (a multi-select: the
-list then applies to its items), and a property of the rows of an array of objects may be
-bound too (`bound_row_fields`). This module knows only the words, so deploy can refuse a
-source nobody knows.
+A form property marked `"x-options": "services"` (or `"continuity-services"`,
+`"request-types"`, `"agencies"`, `"holders:<role>"`, `"configuration-items"`) takes its
+valid values from the application's data; the services layer resolves them into standard
+JSON Schema (`oneOf` of `const`/`title`) when a form is served and checks submissions
+against the same list (app/services/catalog/options.py). A bound property may be an
+array (a multi-select: the list then applies to its items), and a property of the rows of
+an array of objects may be bound too (`bound_row_fields`). This module knows only the
+words, so deploy can refuse a source nobody knows.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ AGENCIES = "agencies"
 HOLDERS_PREFIX = "holders:"
 #: The CMDB's items a case may touch (issue 14, item 2); values are item ids (integers).
 CONFIGURATION_ITEMS = "configuration-items"
+#: The services whose DRP is kept and tested (issue 14, item 7): Kritis ones and those
+#: with a DRP version; values are service codes, as for `services`.
+CONTINUITY_SERVICES = "continuity-services"
 #: Sources whose list depends on another field's value: the field it depends on.
 PARENT_FIELDS = {REQUEST_TYPES: "layanan"}
 
@@ -55,7 +58,7 @@ def bound_row_fields(schema: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
 
 def source_problem(source: Any, known_roles: set[str]) -> str | None:
     """Why `source` is no source the app knows, or None when it is one."""
-    if source in (SERVICES, REQUEST_TYPES, AGENCIES, CONFIGURATION_ITEMS):
+    if source in (SERVICES, CONTINUITY_SERVICES, REQUEST_TYPES, AGENCIES, CONFIGURATION_ITEMS):
         return None
     if isinstance(source, str) and source.startswith(HOLDERS_PREFIX):
         role = source.removeprefix(HOLDERS_PREFIX)

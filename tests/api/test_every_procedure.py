@@ -53,6 +53,11 @@ class Unsatisfiable(AssertionError):
     """A served schema no value can satisfy (a product bug, reported with the field)."""
 
 
+class NoServiceOfPd(Unsatisfiable):
+    """A form offers services, none of them the PD's: at the start, the procedure is not
+    about this PD (a DRP test offers only Kritis services and those with a DRP)."""
+
+
 def _valid(schema: dict[str, Any], value: Any) -> bool:
     return Draft202012Validator(schema, format_checker=FormatChecker()).is_valid(value)
 
@@ -213,7 +218,7 @@ class SchemaFiller:
             if set(offered) <= set(self.services):
                 ours = [code for code in offered if self.services[code] == self.pd]
                 if not ours:
-                    raise Unsatisfiable(f"{name}: no service of PD {self.pd} is offered")
+                    raise NoServiceOfPd(f"{name}: no service of PD {self.pd} is offered")
                 return ours
             return offered
         if "enum" in prop:
@@ -327,7 +332,10 @@ class Run:
         auth = self.auth
         detail = auth.get(self.world.admin, f"/api/v1/process-models/{self.procedure}").json
         form = detail["start_form"]
-        data = self.filler.form(form["schema"], {}, 0) if form else {}
+        try:
+            data = self.filler.form(form["schema"], {}, 0) if form else {}
+        except NoServiceOfPd as why:
+            pytest.skip(f"{self.procedure} offers no service of {self.filler.pd}: {why}")
         body = {"process_model_id": self.procedure, "data": data}
         for username in self.world.users:
             started = auth.post(username, "/api/v1/process-instances", json=body)

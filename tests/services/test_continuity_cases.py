@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import FixedClock
+from app.engine.form_options import CONTINUITY_SERVICES
 from app.errors import FormInvalid
 from app.models import ContinuityPlan, Instance, Service, User
+from app.services.catalog.options import FormOptions
 from app.services.continuity.case_plans import (
     DRP_OPTIONAL,
     DRP_REQUIRED,
@@ -106,3 +108,19 @@ def test_a_proposal_the_drp_refuses_refuses_the_step_naming_its_field(
         )
     assert field in refused.value.errors
     assert session.scalars(select(ContinuityPlan)).all() == []
+
+
+def test_a_drp_test_offers_the_kritis_services_and_those_with_a_drp(
+    session: Session, clock: FixedClock
+) -> None:
+    options = FormOptions(session, clock)
+    offered = {choice.const for choice in options.choices(CONTINUITY_SERVICES)}
+    kritis = set(session.scalars(select(Service.code).where(Service.classification == "Kritis")))
+    assert offered == kritis
+    assert "SIMPEG" not in offered  # Esensial
+    ContinuityService(session, clock, user(session, "admin")).record("SIMPEG", PLAN)
+    offered = {choice.const for choice in options.choices(CONTINUITY_SERVICES)}
+    assert offered == kritis | {"SIMPEG"}
+    schema = {"properties": {"layanan": {"type": "string", "x-options": CONTINUITY_SERVICES}}}
+    assert options.check(schema, {"layanan": "SIMPEG"}) == {}
+    assert set(options.check(schema, {"layanan": "E-KINERJA"})) == {"layanan"}

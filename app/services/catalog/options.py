@@ -19,13 +19,14 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
 from app.engine.form_options import (
     AGENCIES,
     CONFIGURATION_ITEMS,
+    CONTINUITY_SERVICES,
     OPTIONS_KEYWORD,
     PARENT_FIELDS,
     REQUEST_TYPES,
@@ -37,7 +38,7 @@ from app.engine.form_options import (
 )
 from app.engine.routing import role_holders, roster_of
 from app.errors import InvalidInput
-from app.models import Agency, Role, Service
+from app.models import Agency, ContinuityPlan, Role, Service
 from app.services.catalog.codes import catalog_codes
 from app.services.configuration.choices import ItemChoices
 
@@ -94,6 +95,18 @@ class FormOptions:
             return [
                 Choice(s.code, f"{s.name} ({s.code})")
                 for s in self.session.scalars(select(Service).order_by(Service.name))
+            ]
+        if source == CONTINUITY_SERVICES:
+            # Kepbup Polewali Mandar 685/2021, III.3; Perbup Bangka 21/2025, 2.1.2.1: a
+            # Kritis service must have a DRP, another may have one.
+            planned = select(ContinuityPlan.service_id)
+            return [
+                Choice(s.code, f"{s.name} ({s.code})")
+                for s in self.session.scalars(
+                    select(Service)
+                    .where(or_(Service.classification == "Kritis", Service.id.in_(planned)))
+                    .order_by(Service.name)
+                )
             ]
         if source == AGENCIES:
             return [
