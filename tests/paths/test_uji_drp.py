@@ -95,10 +95,16 @@ def test_a_test_without_follow_up_changes_nothing(drive: Driver, auth: Auth) -> 
     assert drive.instance(KEEPER, iid)["children"] == []
 
 
-def test_only_kritis_services_or_those_with_a_drp_are_tested(auth: Auth) -> None:
+def test_only_kritis_services_or_those_with_a_drp_are_tested_by_their_keepers(
+    auth: Auth,
+) -> None:
     start = {"process_model_id": MODEL, "data": {"layanan": "SIMPEG"}}  # Esensial, no DRP
     refused = auth.post("penyedia.bkpsdm", "/api/v1/process-instances", json=start)
     assert refused.status_code == 422, refused.json
     assert "layanan" in refused.json["errors"]
     by_user = {"process_model_id": MODEL, "data": START}
     assert auth.post("pengguna", "/api/v1/process-instances", json=by_user).status_code == 403
+    # Only the service's continuity keepers start its test: not another PD's provider.
+    other = auth.post("penyedia.bpkad", "/api/v1/process-instances", json=by_user)
+    assert other.status_code == 403, other.json
+    assert auth.post("pj.infra", "/api/v1/process-instances", json=by_user).status_code == 201

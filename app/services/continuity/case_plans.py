@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock
 from app.errors import FormInvalid
 from app.models import ContinuityPlan, Instance, Service, User
+from app.services.accounts.permissions import require_continuity_editor
 from app.services.audit.events import record
 from app.services.continuity.plans import ContinuityService
 
@@ -89,12 +90,20 @@ def in_force(session: Session, service: Service | None) -> dict[str, Any] | None
     return None if plan is None else plan_facts(plan)
 
 
-def drp_start_facts(session: Session, service: Service | None, wanted: str) -> dict[str, Any]:
+def drp_start_facts(
+    session: Session, service: Service | None, wanted: str, by_hand: User | None = None
+) -> dict[str, Any]:
     """`{"drp_berlaku": ...}` for a model whose start event asks for it (`wanted`).
+
+    `by_hand`: the person starting it by hand (None for a link's or a schedule's start).
+    A procedure about the DRP itself ("required") is started by hand only by the service's
+    continuity keepers (its Penyedia Layanan, Penanggung Jawab, the infrastructure's head,
+    for the service, its PD or everywhere; or Admin Sistem), as they keep its versions.
 
     Raises:
         FormInvalid: `wanted` is "required" and the service is neither Kritis nor has a
             DRP (or there is no service), naming `layanan`.
+        NotPermitted: "required", by hand, by someone who keeps no DRP of the service.
     """
     facts = in_force(session, service)
     if (
@@ -105,6 +114,8 @@ def drp_start_facts(session: Session, service: Service | None, wanted: str) -> d
         raise FormInvalid(
             "Data formulir tidak valid / form data is invalid", {"layanan": [NOT_TESTED]}
         )
+    if wanted == DRP_REQUIRED and by_hand is not None and service is not None:
+        require_continuity_editor(session, by_hand, service)
     return {DRP_FACT: facts}
 
 

@@ -273,7 +273,11 @@ class InstanceService:
             raise FormInvalid("Data formulir tidak valid / form data is invalid", errors)
         scope, facts = resolve_scope(self.session, data)
         if model.drp_info:
-            facts = {**facts, **drp_start_facts(self.session, scope.service, model.drp_info)}
+            starter = user if by_hand else None
+            facts = {
+                **facts,
+                **drp_start_facts(self.session, scope.service, model.drp_info, starter),
+            }
         if schema is not None:
             errors = self.options.check(schema, data, scope.service_id, scope.agency_id)
             if errors:
