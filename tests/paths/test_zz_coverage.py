@@ -41,6 +41,7 @@ def test_every_shipped_procedure_is_here() -> None:
         "pemantauan-pemeliharaan",
         "perencanaan",
         "evaluasi",
+        "uji-drp",
     }
 
 
