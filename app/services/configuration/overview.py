@@ -28,11 +28,12 @@ from app.services.accounts.permissions import edits_configuration
 from app.services.configuration.cases import cases_of_item
 from app.services.configuration.impact import Impact, ImpactService
 from app.services.configuration.items import name_key
+from app.services.configuration.licences import NOTICE
 from app.services.configuration.relations import RelationService
 
-#: Days before a licence's expiry from which its page warns (II.3 c.4: notices before
-#: expiry).
-LICENCE_NOTICE_DAYS = 90
+#: Days before a licence's expiry from which its page warns: the window in which its
+#: keepers are told (`licences.NOTICE`; II.3 c.4, notices before expiry).
+LICENCE_NOTICE_DAYS = NOTICE.days
 #: The most nodes the graph draws; the tables below it list everything.
 GRAPH_MAX_NODES = 120
 #: How many item names a relation form suggests.
