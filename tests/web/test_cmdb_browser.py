@@ -118,6 +118,17 @@ def test_item_page_draws_the_graph_and_shows_the_impact(page: Page, shot: Shot) 
     assert "APP-EKINERJA depends_on APP-SIMPEG" in edges
     assert "VM-DB-01 runs_on SRV-DC1-02" in edges
 
+    # the demo's month of storage measurements, drawn against both thresholds
+    drawn = page.evaluate(
+        "() => document.getElementById('kapasitas-storage').chart.data.datasets"
+        ".map(d => [d.label, d.data.length, d.data[0]])"
+    )
+    assert drawn == [
+        ["storage (GB)", 30, 1180],
+        ["Ambang peringatan", 30, 1600],
+        ["Ambang kritis", 30, 1800],
+    ]
+
     impact = page.locator("#dampak")
     expect(impact.locator(".cmdb-impact-services li")).to_have_count(5)
     expect(impact.locator(".cmdb-impact-items tbody tr")).to_have_count(9)

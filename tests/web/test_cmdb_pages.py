@@ -69,6 +69,21 @@ class TestWhoMay:
         assert client.get(f"/cmdb/{other}/ubah").status_code == 403
 
 
+def test_an_item_page_shows_its_capacity_and_forecast_and_one_without_none(
+    client: FlaskClient, session: Session
+) -> None:
+    client_sign_in(client, "pj.layanan")
+    page = text(client.get(f"/cmdb/{item_id(session, 'VM-DB-01')}"))
+    capacity = page[page.index('id="kapasitas"') : page.index('id="kasus"')]
+    assert "storage (GB)" in capacity
+    assert "Ambang peringatan</dt><dd>1600.0" in capacity
+    assert re.search(r"per hari</dt><dd>\+(9\.9\d|10\.0\d)</dd>", capacity)  # ~10 GB a day
+    assert capacity.count("<tr><td>") == 20  # the latest measurements, newest first
+    assert 'id="kapasitas-data"' in capacity
+    other = text(client.get(f"/cmdb/{item_id(session, 'APP-SIMPEG')}"))
+    assert 'id="kapasitas"' not in other
+
+
 def test_an_item_page_lists_the_cases_naming_it(client: FlaskClient, session: Session) -> None:
     client_sign_in(client, "pj.layanan")
     page = text(client.get(f"/cmdb/{item_id(session, 'APP-SRIKANDI')}"))

@@ -1,17 +1,20 @@
 """An item's page (/cmdb/<id>): its facts, attributes, licences, relations drawn as a graph
-and listed, its impact (the items, services and open cases depending on it) and its
-history; its keepers add and remove relations here."""
+and listed, its impact (the items, services and open cases depending on it), its capacity
+(measurements against thresholds, drawn and tabled, and the forecast) and its history; its
+keepers add and remove relations here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.models import RelationType
 from app.request_scope import platform, session
+from app.services.configuration.capacity import CapacityService, Reading
 from app.services.configuration.overview import LICENCE_NOTICE_DAYS, OverviewService
 from app.services.configuration.relations import RelationService
 from app.web.access import me
@@ -40,10 +43,35 @@ def _graph_data(graph: dict[str, Any]) -> dict[str, Any]:
     return graph
 
 
+def _capacity_chart(readings: list[Reading]) -> dict[str, Any]:
+    """Each metric's measurements and thresholds for capacity-chart.js; the tables on the
+    page carry the same figures for those without the chart."""
+    return {
+        "warning": _("Ambang peringatan"),
+        "critical": _("Ambang kritis"),
+        "metrics": [
+            {
+                "id": f"kapasitas-{reading.metric}",
+                "label": f"{reading.metric} ({reading.threshold.unit})"
+                if reading.threshold
+                else reading.metric,
+                "labels": [format_datetime(m.measured_at, "short") for m in reading.measurements],
+                "values": [m.value for m in reading.measurements],
+                "warning": reading.threshold.warning if reading.threshold else None,
+                "critical": reading.threshold.critical if reading.threshold else None,
+            }
+            for reading in readings
+        ],
+    }
+
+
 def show_page(item_id: int, relation_form: FormState | None = None, status: int = 200) -> Any:
     """The item's page; `relation_form` is a refused relation form shown again."""
     overview = _overview()
     view = overview.of(item_id)
+    readings = CapacityService(
+        session(), platform().clock, platform().instances(session()), me()
+    ).readings(item_id)
     has_cases = view.cases or view.impact.cases
     procedures = platform().tracking(session()).options()["procedures"] if has_cases else {}
     return (
@@ -58,6 +86,8 @@ def show_page(item_id: int, relation_form: FormState | None = None, status: int 
             notice_days=LICENCE_NOTICE_DAYS,
             procedures=procedures,
             case_status=case_status_badge,
+            readings=readings,
+            capacity_chart=_capacity_chart(readings),
         ),
         status,
     )
