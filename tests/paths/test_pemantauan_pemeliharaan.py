@@ -3,11 +3,15 @@ through the API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.conftest import Auth
+from app.services.context import Platform
+from tests.api.test_capacity import complaints, server_with_threshold
+from tests.api.test_hostile_input import assert_error_shape
+from tests.conftest import T0, Auth
 from tests.engine import test_pemantauan_pemeliharaan_model as engine
 from tests.engine.test_pemantauan_pemeliharaan_model import (
     ANALISIS,
@@ -179,3 +183,42 @@ def test_review_switched_off_for_one_pd_skips_it_there_only(drive: Driver) -> No
         assert done["status"] == "complete", provider
         assert done["data"]["status_pemantauan"] == "selesai"
     assert "keputusan_laporan" not in drive.instance("penyedia.bkpsdm", bkpsdm["id"])["data"]
+
+
+def test_the_infrastructure_monitoring_records_its_measurements(
+    drive: Driver, platform: Platform
+) -> None:
+    """Issue 14, item 5: the rows of `pengukuran_kapasitas` are recorded as measurements
+    from the form when the step is submitted (all or none); one past the item's critical
+    threshold opens its complaint."""
+    item_id = server_with_threshold(drive.auth)
+    instance_id = drive.start(PROVIDER, MODEL, {**MULAI})["id"]
+    drive.complete(PROVIDER, instance_id, "pemantauan_layanan", PEMANTAUAN_LAYANAN)
+    task_id = drive.task(INFRA, instance_id, "pemantauan_infrastruktur")
+    at = (T0 - timedelta(hours=2)).isoformat()
+    good = {"komponen": item_id, "metrik": "cpu", "nilai": 60, "waktu": at}
+    bad = [
+        good,
+        {**good, "nilai": 1e300},
+        {**good, "waktu": (T0 + timedelta(days=1)).isoformat()},
+    ]
+    refused = drive.auth.post(
+        INFRA,
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"data": {**PEMANTAUAN_INFRA, "pengukuran_kapasitas": bad}},
+    )
+    assert set(assert_error_shape(refused, 422)["errors"]) == {
+        "pengukuran_kapasitas.1.nilai",
+        "pengukuran_kapasitas.2.waktu",
+    }
+    capacity = f"/api/v1/configuration-items/{item_id}/capacity"
+    assert drive.auth.get(INFRA, capacity).json["metrics"][0]["measurements"] == []
+    rows = [good, {**good, "nilai": 95, "waktu": (T0 - timedelta(hours=1)).isoformat()}]
+    infra = {**PEMANTAUAN_INFRA, "pengukuran_kapasitas": rows}
+    drive.complete(INFRA, instance_id, "pemantauan_infrastruktur", infra)
+    [cpu] = drive.auth.get(INFRA, capacity).json["metrics"]
+    assert sorted(m["value"] for m in cpu["measurements"]) == [60, 95]
+    assert {m["source"] for m in cpu["measurements"]} == {"form"}
+    assert cpu["level"] == "critical"
+    [complaint] = complaints(platform)
+    assert cpu["complaint_id"] == complaint.id

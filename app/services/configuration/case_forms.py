@@ -24,7 +24,7 @@ at its accepting task, never closed without its updates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -34,12 +34,16 @@ from app.engine.form_options import CONFIGURATION_ITEMS, bound_fields, bound_row
 from app.errors import Conflict, FormInvalid, NotFound
 from app.models import ConfigurationItem, Instance, ItemStatus, User
 from app.services.audit.events import record
+from app.services.configuration.case_measurements import record_measurements, submitted_rows
 from app.services.configuration.cases import link_items
 from app.services.configuration.choices import item_id
 from app.services.configuration.entries import check_entry
 from app.services.configuration.items import REASON_MAX, ItemService
 from app.services.configuration.verification import BASELINE_FLAG, ROWS, Verification
 from app.services.continuity.case_plans import record_from_case
+
+if TYPE_CHECKING:
+    from app.services.instances.lifecycle import InstanceService
 
 #: The rows of item updates a change records, and their fields.
 UPDATES = "pembaruan_komponen"
@@ -98,9 +102,14 @@ def _moved(index: int, errors: Any) -> Errors:
 class CaseForms:
     """Links a case to the items its forms name and applies a change's item updates."""
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(
+        self, session: Session, clock: Clock, instances: InstanceService | None = None
+    ) -> None:
+        """`instances`: what opens a complaint when a form's measurement crosses a
+        threshold (`case_measurements`); without it a form's measurements are refused."""
         self.session = session
         self.clock = clock
+        self.instances = instances
 
     def after_submit(
         self,
@@ -126,7 +135,9 @@ class CaseForms:
         Raises:
             FormInvalid: a row of `pembaruan_komponen` that cannot be applied to its item
                 as it is now, named `pembaruan_komponen.<row>.<field>`: submitted now, or,
-                in the step where the diagram applies them, recorded earlier.
+                in the step where the diagram applies them, recorded earlier; a row of
+                `pengukuran_kapasitas` the capacity service refuses
+                (`pengukuran_kapasitas.<row>.<field>`).
         """
         if schema is not None and _rows(submitted):
             errors = self.check_updates(_rows(submitted))
@@ -136,6 +147,12 @@ class CaseForms:
             self.apply_updates(instance, _rows(after), user)
         if after.get(BASELINE_FLAG) is True and before.get(BASELINE_FLAG) is not True:
             Verification(self.session, self.clock).keep(instance, after, user)
+        # ... and the measurements a monitoring form records (capacity, issue 14 item 5).
+        measured = submitted_rows(schema, submitted)
+        if measured:
+            if self.instances is None:
+                raise ValueError("CaseForms needs the instance service to record measurements")
+            record_measurements(self.session, self.clock, self.instances, measured, user)
         # The same hook records a DRP version a case proposes (continuity, issue 14 item 7).
         record_from_case(self.session, self.clock, instance, before, after, user)
         named = named_items(schema, submitted) if schema is not None else []

@@ -325,7 +325,7 @@ class InstanceService:
             started["schedule"] = schedule_id
         record(self.session, instance, "instance_started", now, user, data={**data, **started})
         self.apply(instance, model, outcome, user, ready_rows=[])  # no task rows yet
-        CaseForms(self.session, self.clock).after_submit(
+        CaseForms(self.session, self.clock, self).after_submit(
             instance, schema, data, {}, instance.data or {}, user
         )
         self.attachments.link(claimed, instance)

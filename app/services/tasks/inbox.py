@@ -467,7 +467,7 @@ class TaskService:
             claimed = self.instances.attachments.check(data, user, instance.id)
             data = claimed.data
             self.instances.attachments.link(claimed, instance)
-            forms = CaseForms(self.session, self.clock)
+            forms = CaseForms(self.session, self.clock, self.instances)
             data = forms.before_submit(instance, schema, data, user)
             outcome = self.runtime.complete(
                 model,
