@@ -1,7 +1,8 @@
 """Cases and configuration items through the API (issue 14, items 2 and 4): a task's form
 serves the CMDB's items as JSON Schema, a completion naming them links them both ways (the
 item lists its cases, the case's record its items), an unknown or retired item is a 422
-naming the field, and a change's updates reach the item's history with its reference."""
+naming the field, and a change's or a successful release's updates reach the item's
+history with its reference."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ from tests.engine.test_manajemen_perubahan_model import (
     kategorisasi,
     penjadwalan,
 )
+from tests.engine.test_rilis_layanan_model import (
+    BERHASIL,
+    DISETUJUI,
+    EKSEKUSI,
+    EVALUASI,
+    GAGAL,
+    LAPORAN,
+    LAPORAN_GAGAL,
+    PENGEMBANGAN,
+    RENCANA,
+    ROLLBACK_HENTIKAN,
+)
+from tests.engine.test_rilis_layanan_model import PENERIMAAN as PENERIMAAN_RILIS
+from tests.engine.test_rilis_layanan_model import PENGAJUAN as RILIS_PENGAJUAN
 from tests.paths.driver import Driver
 from tests.services.tracking_data import CLASSIFY_COMPLAINT
 
@@ -300,3 +315,57 @@ def test_a_shared_databases_outage_counts_against_every_service_on_it(
     assert figure["achieved"] == 42.857
     antrean = auth.get("penyedia", f"/api/v1/services/ANTREAN/availability?{period}").json
     assert antrean["outages"] == []
+
+
+def _released(drive: Driver, vm_id: int, succeeded: bool) -> dict[str, Any]:
+    """A release of SIMPEG whose execution records an update of `vm_id`, then tested,
+    reported and its result accepted: successful, or failed and rolled back."""
+    release = drive.start("admin.infra", "rilis-layanan", RILIS_PENGAJUAN)
+    release_id = release["id"]
+    drive.complete("admin.infra", release_id, "pengembangan_layanan", PENGEMBANGAN)
+    drive.complete("admin.infra", release_id, "penyusunan_rencana_rilis", RENCANA)
+    drive.complete("penyedia.bkpsdm", release_id, "persetujuan_rencana_rilis", DISETUJUI)
+    row = {"komponen": vm_id, "atribut": {"ram_gb": 32}, "catatan": "Kapasitas rilis baru"}
+    executed = {**EKSEKUSI, "pembaruan_komponen": [row]}
+    drive.complete("admin.infra", release_id, "eksekusi_rilis", executed)
+    if succeeded:
+        drive.complete("admin.infra", release_id, "pengujian_rilis", BERHASIL)
+    else:
+        drive.complete("admin.infra", release_id, "pengujian_rilis", GAGAL)
+        drive.complete("admin.infra", release_id, "rollback_rilis", ROLLBACK_HENTIKAN)
+    drive.complete("admin.infra", release_id, "evaluasi_rilis", EVALUASI)
+    report = LAPORAN if succeeded else LAPORAN_GAGAL
+    drive.complete("admin.infra", release_id, "laporan_hasil_rilis", report)
+    done = drive.complete(
+        "penyedia.bkpsdm", release_id, "penerimaan_laporan_rilis", PENERIMAAN_RILIS
+    )
+    assert done["status"] == "complete"
+    return {**release, "done": done}
+
+
+def test_a_successful_release_applies_its_item_updates_and_a_failed_one_does_not(
+    auth: Auth, drive: Driver
+) -> None:
+    vm = create(
+        auth,
+        {
+            "type": "virtual_machine",
+            "name": "VM-UJI-RILIS",
+            "agency": "BKPSDM",
+            "attributes": {"hostname": "uji-rilis", "ram_gb": 8},
+            "services": ["SIMPEG"],
+        },
+        "admin",
+    )
+    failed = _released(drive, vm["id"], succeeded=False)
+    assert failed["done"]["data"]["status_rilis"] == "gagal"
+    assert auth.get("admin.infra", f"{ITEMS}/{vm['id']}").json["attributes"]["ram_gb"] == 8
+
+    released = _released(drive, vm["id"], succeeded=True)
+    item = auth.get("admin.infra", f"{ITEMS}/{vm['id']}").json
+    assert item["attributes"]["ram_gb"] == 32
+    updated = item["history"][-1]
+    assert updated["source"]["id"] == released["id"]
+    assert updated["reason"].startswith(f"Rilis {released['reference']}")
+    assert updated["reason"].endswith("Kapasitas rilis baru")
+    assert {c["id"] for c in item["cases"]} == {failed["id"], released["id"]}

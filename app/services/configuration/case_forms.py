@@ -13,7 +13,8 @@ checked against the item as it is now (it exists and is not retired, the attribu
 into its current ones meet its type's schema), so a mistake is refused (422 naming the
 row's field) where it can be corrected. A script of the diagram that sets
 `terapkan_pembaruan_komponen = True` marks where they take effect (Manajemen Perubahan:
-`mutakhirkan_cmdb`, after the change is accepted): at the end of the step in which it runs,
+`mutakhirkan_cmdb`, after the change is accepted; Rilis Layanan: `tutup_rilis_berhasil`,
+after a successful release's result is accepted): at the end of the step in which it runs,
 in that step's transaction, the case's rows are checked again and applied through the
 items service, each item's history naming the person who completed the step, the reason
 (the change's reference and title, and the row's note) and the case as its source. If one
@@ -50,6 +51,8 @@ UPDATES = "pembaruan_komponen"
 ROW_ITEM, ROW_STATUS, ROW_ATTRIBUTES, ROW_NOTE = "komponen", "status", "atribut", "catatan"
 #: Set to True by the diagram's script where the updates take effect.
 APPLY_FLAG = "terapkan_pembaruan_komponen"
+#: How an item's history names the case whose updates it applies (a change by default).
+CASE_KINDS = {"rilis-layanan": "Rilis"}
 #: The event a case's history gets when its updates are applied.
 APPLIED_EVENT = "configuration_updated"
 UPDATES_INVALID = "Pembaruan komponen konfigurasi tidak valid / invalid configuration item updates"
@@ -243,7 +246,8 @@ class CaseForms:
                 wanted = item_id(row.get(ROW_ITEM))
                 assert wanted is not None  # checked above
                 note = " ".join(str(row.get(ROW_NOTE) or "").split())
-                reason = "; ".join(filter(None, [f"Perubahan {case}: {title}".strip(), note]))
+                kind = CASE_KINDS.get(instance.process_model_id, "Perubahan")
+                reason = "; ".join(filter(None, [f"{kind} {case}: {title}".strip(), note]))
                 reason = "".join(c for c in reason if c.isprintable())[:REASON_MAX]
                 status, attributes = row.get(ROW_STATUS), row.get(ROW_ATTRIBUTES)
                 raw: dict[str, Any] = {}
