@@ -36,6 +36,20 @@ def _regulation_table_3() -> tuple[PriorityMatrix, str]:
     return DEFAULT_PRIORITY_MATRIX, REGULATION_TABLE_3
 
 
+#: What `ketersediaan_layanan` gives when nothing was measured (no context, no service).
+UNMEASURED: dict[str, Any] = {
+    "target_persen": None,
+    "tercapai_persen": None,
+    "tercapai": None,
+    "waktu_henti_menit": None,
+    "gangguan": 0,
+}
+
+
+def _unmeasured(_service: str, _period: str) -> dict[str, Any]:
+    return dict(UNMEASURED)
+
+
 @dataclass(frozen=True)
 class ScriptContext:
     """The per-instance facts script helpers compute with.
@@ -45,10 +59,14 @@ class ScriptContext:
         table_3: gives Tabel 3 as it stands now and which version that is, in words (kept
             beside the priority it gives, so the SLA explanation can say what decided it).
             A function, because few steps read it and reading it costs a query.
+        availability: gives a service's availability over a month ("YYYY-MM") computed
+            from its records (`app.services.deadlines.availability.report_figures`), as
+            `UNMEASURED`'s keys. A function, for the same reason.
     """
 
     calendar: WorkingCalendar | None = None
     table_3: Callable[[], tuple[PriorityMatrix, str]] = _regulation_table_3
+    availability: Callable[[str, str], dict[str, Any]] = _unmeasured
 
 
 _current: ContextVar[ScriptContext | None] = ContextVar("spbe_script_context", default=None)
@@ -100,10 +118,19 @@ def versi_tabel_3() -> str:
     return _context().table_3()[1]
 
 
+def ketersediaan_layanan(layanan: object, periode: object) -> dict[str, Any]:
+    """The availability of service `layanan` over the month `periode` ("YYYY-MM"),
+    computed from its outages, agreed downtime and service hours (Kepbup Polewali Mandar
+    685/2021, III.4; issue 14, item 6): `target_persen` (the catalog's target),
+    `tercapai_persen` (achieved), `tercapai` (met), `waktu_henti_menit` (counted outage
+    minutes) and `gangguan` (separate outages); None values when it cannot be measured."""
+    return _context().availability(str(layanan), str(periode))
+
+
 def script_context_helpers() -> dict[str, Callable[..., Any]]:
     """The helpers whose facts come from the context: `tambah_waktu_kerja` and the other
-    calendar helpers of `script_helpers`, `akhir_hari_kerja`, `prioritas_tabel_3` and
-    `versi_tabel_3`."""
+    calendar helpers of `script_helpers`, `akhir_hari_kerja`, `prioritas_tabel_3`,
+    `versi_tabel_3` and `ketersediaan_layanan`."""
 
     def bound(name: str) -> Callable[..., Any]:
         def helper(*args: Any) -> Any:
@@ -119,4 +146,5 @@ def script_context_helpers() -> dict[str, Callable[..., Any]]:
         "akhir_hari_kerja": akhir_hari_kerja,
         "prioritas_tabel_3": prioritas_tabel_3,
         "versi_tabel_3": versi_tabel_3,
+        "ketersediaan_layanan": ketersediaan_layanan,
     }

@@ -137,7 +137,10 @@ def test_an_anomaly_files_a_complaint_and_the_report_goes_on(
     assert done["status"] == "complete"
     assert done["data"]["status_pemantauan"] == "selesai"
     assert done["data"]["ada_anomali"] is True
-    assert done["data"]["target_ketersediaan_tercapai"] is False
+    # The report's figures are the computed ones (issue 14, item 6), not the typed ones.
+    computed = done["data"]["ketersediaan"]
+    assert done["data"]["target_ketersediaan_tercapai"] == computed["tercapai"]
+    assert done["data"]["ketersediaan_tercapai_persen"] == computed["tercapai_persen"]
     kinds = drive.kinds(PROVIDER, instance_id)
     assert kinds.count("task_completed") == 6
     assert kinds.count("child_started") == 1

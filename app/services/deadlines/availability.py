@@ -50,11 +50,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from app.clock import Clock
+from app.engine.script_context import UNMEASURED
 from app.errors import InvalidInput, NotFound
 from app.models import Agency, Instance, InstanceStatus, Service, User
 from app.services.catalog.change_calendar import CHANGE_MODEL, ENDS, STARTS
@@ -335,3 +337,59 @@ def _moment(value: object) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+class _SystemReader:
+    """The system reads every record (`for_service` with no user): nobody is filtered."""
+
+    def visible_clause(self, user: User) -> Any:
+        """Never asked: the system reader is no user."""
+        raise AssertionError("the system reader names no user")
+
+
+def month_of(period: str, time_zone: str) -> tuple[datetime, datetime] | None:
+    """The month "YYYY-MM" as ``[start, end)`` in `time_zone`; None when it is not one."""
+    try:
+        year, month = (int(part) for part in period.split("-"))
+        start = datetime(year, month, 1, tzinfo=ZoneInfo(time_zone))
+    except ValueError:
+        return None
+    following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=ZoneInfo(time_zone))
+    return start, following
+
+
+def report_figures(session: Session, clock: Clock, code: str, period: str) -> dict[str, Any]:
+    """What the monitoring procedure's availability report shows of service `code` over
+    the month `period` (`ketersediaan_layanan`, app/engine/script_context.py): the
+    figures `AvailabilityService.for_service` computes, every record counted.
+
+    Returns:
+        `target_persen`, `tercapai_persen` (floored as `Availability.achieved`),
+        `tercapai`, `waktu_henti_menit` (rounded to the hundredth) and `gangguan`; the
+        first four None when the service or period is unknown or has no agreed time.
+    """
+    unmeasured = dict(UNMEASURED)
+    service = session.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        return unmeasured
+    zone = scope_calendar(session, service.id, service.agency_id, clock.now()).time_zone
+    month = month_of(period, zone)
+    if month is None:
+        return unmeasured
+    try:
+        measured = AvailabilityService(session, clock, _SystemReader()).for_service(
+            code, None, *month
+        )
+    except (InvalidInput, NotFound):
+        return unmeasured
+    figures = measured.figures
+    achieved = figures.achieved
+    return {
+        "target_persen": figures.target,
+        "tercapai_persen": float(achieved) if achieved is not None else None,
+        "tercapai": figures.met,
+        "waktu_henti_menit": round(figures.outage_time.total_seconds() / 60, 2)
+        if figures.agreed_time
+        else None,
+        "gangguan": figures.breaks,
+    }

@@ -101,12 +101,21 @@ def scope_calendar(
 def scripts_context(
     session: Session, clock: Clock, service_id: int | None, agency_id: int | None
 ) -> ScriptContext:
-    """What an instance's scripts compute with now: its scope's calendar and Tabel 3 as
-    it stands (an administrator's edit applies to the next step that reads it)."""
+    """What an instance's scripts compute with now: its scope's calendar, Tabel 3 as it
+    stands (an administrator's edit applies to the next step that reads it) and the
+    availability of a service over a month, as its records give it now."""
     tables = ReferenceService(session, clock)
+
+    def availability(service: str, period: str) -> dict[str, Any]:
+        # Imported here: the availability service reads this module's calendars.
+        from app.services.deadlines.availability import report_figures
+
+        return report_figures(session, clock, service, period)
+
     return ScriptContext(
         calendar=scope_calendar(session, service_id, agency_id, clock.now()),
         table_3=lambda: (tables.table(PRIORITY_TABLE), tables.basis(PRIORITY_TABLE)),
+        availability=availability,
     )
 
 
