@@ -1,4 +1,5 @@
-"""The monitoring procedure's availability report is computed, not typed (issue 14, item
+"""The monitoring procedure's measurements are recorded (issue 14, item 5) and its
+availability report is computed, not typed (issue 14, item
 6; Kepbup Polewali Mandar 685/2021, III.4.b): the diagram's script asks
 `ketersediaan_layanan` before the report, which shows the figures read-only, and what a
 person types in their place is replaced by them."""
@@ -14,9 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import FixedClock
-from app.models import Instance, Task, TaskState, User
+from app.models import (
+    CapacityMeasurement,
+    CapacityThreshold,
+    Instance,
+    Task,
+    TaskState,
+    User,
+)
+from app.services.configuration.capacity import CapacityService
+from app.services.configuration.items import ItemService
 from app.services.context import Platform
 from app.services.deadlines.availability import AvailabilityService, month_of, report_figures
+from tests.api.test_capacity import THRESHOLD
 from tests.engine.test_pemantauan_pemeliharaan_model import (
     ANALISIS,
     ANALISIS_LAYANAN,
@@ -24,6 +35,7 @@ from tests.engine.test_pemantauan_pemeliharaan_model import (
     PEMANTAUAN_INFRA,
     PEMANTAUAN_LAYANAN,
 )
+from tests.services.configuration.cmdb_data import make
 from tests.services.tracking_data import complaint, start
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -98,3 +110,41 @@ def test_the_report_shows_the_figure_computed_from_an_outage(
 def test_an_unknown_service_or_period_is_unmeasured(platform: Platform, session: Session) -> None:
     assert report_figures(session, platform.clock, "TIDAK-ADA", "2026-11")["tercapai"] is None
     assert report_figures(session, platform.clock, "SRIKANDI", "2026")["tercapai_persen"] is None
+
+
+def test_the_monitoring_form_s_measurements_are_stored_and_cross_a_threshold(
+    platform: Platform, session: Session, clock: FixedClock
+) -> None:
+    """Issue 14, item 5: rows of `pengukuran_kapasitas` submitted with the infrastructure
+    monitoring step are measurements from the form; one past the critical threshold
+    moves the threshold to critical and opens one complaint about the item's service."""
+    keeper = session.scalars(select(User).where(User.username == "admin.infra")).one()
+    server = make(ItemService(session, clock, keeper), "server", services=["SRIKANDI"])
+    capacity = CapacityService(session, platform.clock, platform.instances(session), keeper)
+    capacity.set_threshold(server.id, "cpu", {**THRESHOLD})
+    session.commit()
+    instance_id = start(platform, "pemantauan-pemeliharaan", "penyedia", dict(MULAI))
+    _complete(platform, instance_id, "pemantauan_layanan", "penyedia", PEMANTAUAN_LAYANAN)
+    at = (clock.now() - timedelta(hours=1)).isoformat()
+    rows = [
+        {"komponen": server.id, "metrik": "cpu", "nilai": 50, "waktu": at},
+        {"komponen": server.id, "metrik": "cpu", "nilai": 96, "waktu": clock.now().isoformat()},
+    ]
+    infra = {**PEMANTAUAN_INFRA, "pengukuran_kapasitas": rows}
+    _complete(platform, instance_id, "pemantauan_infrastruktur", "admin.infra", infra)
+    session.expire_all()
+    stored = session.scalars(
+        select(CapacityMeasurement).where(CapacityMeasurement.item_id == server.id)
+    ).all()
+    assert sorted((m.value, m.source, m.recorded_by_id) for m in stored) == [
+        (50, "form", keeper.id),
+        (96, "form", keeper.id),
+    ]
+    threshold = session.scalars(
+        select(CapacityThreshold).where(CapacityThreshold.item_id == server.id)
+    ).one()
+    assert threshold.level == "critical"
+    assert threshold.complaint_id is not None
+    filed = session.get(Instance, threshold.complaint_id)
+    assert filed is not None
+    assert filed.process_model_id == "penanganan-aduan"
