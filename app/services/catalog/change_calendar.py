@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.errors import InvalidInput
 from app.models import Instance, InstanceStatus, User
-from app.services.instances.lifecycle import InstanceService
+from app.services.ports import Instances
 
 CHANGE_MODEL = "manajemen-perubahan"
 STARTS, ENDS = "jadwal_mulai", "jadwal_selesai"
@@ -36,7 +36,7 @@ def _moment(value: object) -> datetime | None:
 
 
 def scheduled_changes(
-    instances: InstanceService, user: User, start: datetime, end: datetime
+    instances: Instances, user: User, start: datetime, end: datetime
 ) -> list[ScheduledChange]:
     """Changes the user may see whose window overlaps [start, end), earliest first.
 

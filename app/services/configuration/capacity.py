@@ -43,8 +43,8 @@ from app.services.configuration.cases import link_items
 from app.services.configuration.impact import ImpactService
 from app.services.configuration.items import ItemService
 from app.services.deadlines.availability import COMPLAINT_MODEL
-from app.services.instances.lifecycle import InstanceService
 from app.services.notifications.messages import NotificationService
+from app.services.ports import Instances
 from app.services.spreadsheet import read_rows, restored
 
 #: Measurements one call may carry.
@@ -213,7 +213,7 @@ class CapacityService:
     """
 
     def __init__(
-        self, session: Session, clock: Clock, instances: InstanceService, actor: User | None
+        self, session: Session, clock: Clock, instances: Instances, actor: User | None
     ) -> None:
         self.session = session
         self.clock = clock
@@ -228,15 +228,13 @@ class CapacityService:
 
     def _complaint_model(self) -> ParsedModel:
         """The newest complaint diagram: who may file one, and what its form asks."""
-        models = self.instances.deployments
         try:
-            version = models.latest(COMPLAINT_MODEL)
+            return self.instances.newest_model(COMPLAINT_MODEL)
         except NotFound:
             raise Conflict(
                 "Prosedur Penanganan Aduan belum di-deploy / the complaint procedure is not "
                 "deployed"
             ) from None
-        return models.parsed(version.id)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ at its accepting task, never closed without its updates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -42,9 +42,7 @@ from app.services.configuration.entries import check_entry
 from app.services.configuration.items import REASON_MAX, ItemService
 from app.services.configuration.verification import BASELINE_FLAG, ROWS, Verification
 from app.services.continuity.case_plans import record_from_case
-
-if TYPE_CHECKING:
-    from app.services.instances.lifecycle import InstanceService
+from app.services.ports import Instances
 
 #: The rows of item updates a change records, and their fields.
 UPDATES = "pembaruan_komponen"
@@ -105,9 +103,7 @@ def _moved(index: int, errors: Any) -> Errors:
 class CaseForms:
     """Links a case to the items its forms name and applies a change's item updates."""
 
-    def __init__(
-        self, session: Session, clock: Clock, instances: InstanceService | None = None
-    ) -> None:
+    def __init__(self, session: Session, clock: Clock, instances: Instances | None = None) -> None:
         """`instances`: what opens a complaint when a form's measurement crosses a
         threshold (`case_measurements`); without it a form's measurements are refused."""
         self.session = session

@@ -14,16 +14,15 @@ naming `pengukuran_kapasitas.<row>.<field>`, and nothing of it is stored. The ho
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.errors import FormInvalid
 from app.models import User
-
-if TYPE_CHECKING:
-    from app.services.instances.lifecycle import InstanceService
+from app.services.configuration.capacity import CapacityService
+from app.services.ports import Instances
 
 #: The rows of measurements a form submits, and their fields.
 MEASUREMENTS = "pengukuran_kapasitas"
@@ -62,7 +61,7 @@ def _moved(errors: dict[str, list[str]] | None) -> dict[str, list[str]]:
 def record_measurements(
     session: Session,
     clock: Clock,
-    instances: InstanceService,
+    instances: Instances,
     rows: list[Any],
     user: User,
 ) -> None:
@@ -74,10 +73,6 @@ def record_measurements(
     """
     if not rows:
         return
-    # Imported here: the capacity service opens complaints through the instance service,
-    # whose start calls this hook.
-    from app.services.configuration.capacity import CapacityService
-
     capacity = CapacityService(session, clock, instances, user)
     try:
         with session.begin_nested():

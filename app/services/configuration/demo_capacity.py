@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.models import CapacityThreshold, ConfigurationItem, ProcessModel, User
 from app.services.configuration.capacity import COMPLAINT_MODEL, CapacityService
 from app.services.configuration.items import name_key
-from app.services.instances.lifecycle import InstanceService
+from app.services.ports import Instances
 
 KEEPER = "admin.infra"
 REPORTER = "admin.layanan"
@@ -36,7 +36,7 @@ SERIES = (
 )
 
 
-def load_demo_capacity(instances: InstanceService) -> int:
+def load_demo_capacity(instances: Instances) -> int:
     """Set the demo thresholds and record their measurements once; returns how many
     measurements were recorded (0 when the items, the people or the complaint procedure
     are missing, or the thresholds are there already)."""

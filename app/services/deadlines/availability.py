@@ -61,8 +61,8 @@ from app.errors import InvalidInput, NotFound
 from app.models import Agency, Instance, InstanceStatus, Service, User
 from app.services.catalog.change_calendar import CHANGE_MODEL, ENDS, STARTS
 from app.services.configuration.dependencies import ServiceAndItemRecords
-from app.services.deadlines.calendars import FIRST_YEAR, LAST_YEAR
-from app.services.deadlines.service_levels import REPORTED_AT, scope_calendar
+from app.services.deadlines.calendars import FIRST_YEAR, LAST_YEAR, scope_calendar
+from app.services.deadlines.clock_history import REPORTED_AT
 from app.sla.availability import Availability, Outage, Window, measure_availability
 
 COMPLAINT_MODEL = "penanganan-aduan"

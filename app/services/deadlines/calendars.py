@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.clock import Clock, SystemClock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Agency, OfficeHours, RegionalDay, Service, User
+from app.models.change_stamp import StampedCache
 from app.services.accounts.permissions import ADMINISTER, require
 from app.services.audit.events import audit
 from app.sla.calendar import (
@@ -503,3 +504,28 @@ class CalendarService:
                 {"service": [f"gunakan kalender {owner} / use the calendar of {owner}"]},
             )
         return service
+
+
+_CALENDARS: StampedCache[WorkingCalendar] = StampedCache()
+
+
+def scope_calendar(
+    session: Session, service_id: int | None, agency_id: int | None, around: datetime
+) -> WorkingCalendar:
+    """The calendar an instance's clocks and scripts run on: its service's support hours
+    in its PD's working calendar, with the holidays of the years around `around`.
+
+    Every transition asks for it (the engine's scripts, the clocks, the timers) and it
+    changes rarely, so it is kept per process under the change stamp: an edit of a
+    calendar, a regional day, a PD or a service applies from the next request.
+    """
+    years = years_around(around)
+
+    def build() -> WorkingCalendar:
+        service = session.get(Service, service_id) if service_id is not None else None
+        agency = service.agency if service is not None else None
+        if agency is None and agency_id is not None:
+            agency = session.get(Agency, agency_id)
+        return calendar_for(session, agency, service, years=years)
+
+    return _CALENDARS.get(session, (service_id, agency_id, years.start, years.stop), build)

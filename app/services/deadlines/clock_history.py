@@ -19,6 +19,11 @@ from typing import Any
 from app.models import REQUESTER_LANE, Event, Instance
 from app.sla.stopwatch import Pause
 
+#: When the user reported what a child complaint is about, among a clock's inputs: a
+#: request found to be a disruption hands its own start time on (Perbup Bangka 21/2025,
+#: 2.2.1.1 Tabel 5 no. 2).
+REPORTED_AT = "waktu_laporan"
+
 SLA_CHANGED = "sla_changed"
 ESCALATED = "escalated"
 #: The reporter's confirmation that stops the resolution clock.

@@ -40,13 +40,14 @@ from app.models import (
     Service,
     User,
 )
-from app.models.change_stamp import StampedCache
 from app.services.audit.events import record
 from app.services.catalog.codes import catalog_codes
-from app.services.deadlines.calendars import calendar_for, years_around
+from app.services.deadlines.availability import report_figures
+from app.services.deadlines.calendars import scope_calendar
 from app.services.deadlines.clock_history import (
     CLOSED_UNCONFIRMED,
     ESCALATED,
+    REPORTED_AT,
     SLA_CHANGED,
     ClockHistory,
 )
@@ -65,37 +66,9 @@ REQUEST = "permintaan"
 SLA_VARIABLE = "sla"
 #: The due time an escalation timer gets when its clock has no deadline.
 NEVER = "9999-12-31T23:59:59+00:00"
-#: When the user reported what a child complaint is about: a request found to be a
-#: disruption hands its own start time on (Perbup Bangka 21/2025, 2.2.1.1 Tabel 5 no. 2).
-REPORTED_AT = "waktu_laporan"
 #: Impact to urgency, for agencies on the urgency scheme when the reporter gave none
 #: (Tabel 11: urgency 1 affects all users, as a Mayor impact does).
 URGENCY_OF_IMPACT = {"Mayor": 1, "Minor": 2}
-
-
-_CALENDARS: StampedCache[WorkingCalendar] = StampedCache()
-
-
-def scope_calendar(
-    session: Session, service_id: int | None, agency_id: int | None, around: datetime
-) -> WorkingCalendar:
-    """The calendar an instance's clocks and scripts run on: its service's support hours
-    in its PD's working calendar, with the holidays of the years around `around`.
-
-    Every transition asks for it (the engine's scripts, the clocks, the timers) and it
-    changes rarely, so it is kept per process under the change stamp: an edit of a
-    calendar, a regional day, a PD or a service applies from the next request.
-    """
-    years = years_around(around)
-
-    def build() -> WorkingCalendar:
-        service = session.get(Service, service_id) if service_id is not None else None
-        agency = service.agency if service is not None else None
-        if agency is None and agency_id is not None:
-            agency = session.get(Agency, agency_id)
-        return calendar_for(session, agency, service, years=years)
-
-    return _CALENDARS.get(session, (service_id, agency_id, years.start, years.stop), build)
 
 
 def scripts_context(
@@ -107,9 +80,6 @@ def scripts_context(
     tables = ReferenceService(session, clock)
 
     def availability(service: str, period: str) -> dict[str, Any]:
-        # Imported here: the availability service reads this module's calendars.
-        from app.services.deadlines.availability import report_figures
-
         return report_figures(session, clock, service, period)
 
     return ScriptContext(

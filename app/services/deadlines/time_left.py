@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.models import Instance
-from app.services.deadlines.service_levels import scope_calendar
+from app.services.deadlines.calendars import scope_calendar
 from app.sla.calendar import working_time_between
 
 RESPONSE = "respons"

@@ -398,13 +398,21 @@ class InstanceService:
         self.apply(instance, model, outcome, actor)
         return True
 
+    def newest_model(self, process_model_id: str) -> ParsedModel:
+        """The newest deployed version of a model, parsed.
+
+        Raises:
+            NotFound: no such model.
+        """
+        return self.deployments.parsed(self.deployments.latest(process_model_id).id)
+
     def start_message_of(self, process_model_id: str) -> str | None:
         """The message that starts the newest version of a model (None: none does).
 
         Raises:
             NotFound: no such model.
         """
-        return self.deployments.parsed(self.deployments.latest(process_model_id).id).start_message
+        return self.newest_model(process_model_id).start_message
 
     def _follow_service(self, instance: Instance, model: ParsedModel, actor: User | None) -> None:
         """Move the instance and its open tasks when a form changed the service it is about.
