@@ -332,10 +332,7 @@ class Run:
         auth = self.auth
         detail = auth.get(self.world.admin, f"/api/v1/process-models/{self.procedure}").json
         form = detail["start_form"]
-        try:
-            data = self.filler.form(form["schema"], {}, 0) if form else {}
-        except NoServiceOfPd as why:
-            pytest.skip(f"{self.procedure} offers no service of {self.filler.pd}: {why}")
+        data = self.filler.form(form["schema"], {}, 0) if form else {}
         body = {"process_model_id": self.procedure, "data": data}
         for username in self.world.users:
             started = auth.post(username, "/api/v1/process-instances", json=body)
@@ -411,6 +408,11 @@ class Run:
         return any(item["id"] == task_id for item in inbox)
 
 
+#: (procedure, PD) pairs whose start form offers none of the PD's services: a DRP test
+#: is about Kritis services and those with a DRP, and these demo PDs have neither.
+NOT_ABOUT_PD = {("uji-drp", "BKPSDM"), ("uji-drp", "DPMPTSP")}
+
+
 @pytest.mark.parametrize("pd", DEMO_PDS)
 @pytest.mark.parametrize("procedure", PROCEDURES)
 def test_every_procedure_ends_for_every_demo_pd(
@@ -422,7 +424,13 @@ def test_every_procedure_ends_for_every_demo_pd(
     for shift in range(RUN_CAP):
         filler = SchemaFiller(pd, world.pds, world.services, clock.now(), shift)
         run = Run(auth, world, procedure, filler)
-        run.start()
+        try:
+            run.start()
+        except NoServiceOfPd:
+            # The served start form offers none of the PD's services: expected only where
+            # the procedure is about services the PD does not have.
+            assert (procedure, pd) in NOT_ABOUT_PD
+            return
         if run.drive():
             return
     pytest.fail(
