@@ -35,6 +35,27 @@ def _refuse_constant(name: str) -> Any:
     raise BodyRefused(f"{name} bukan JSON / {name} is not JSON")
 
 
+#: What no text the app keeps may hold: PostgreSQL refuses it in every text parameter.
+NUL = "\x00"
+NUL_REFUSED = "NUL (U+0000) tidak diterima dalam teks / text may not contain NUL (U+0000)"
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether any string (key or value) of a parsed body holds NUL, without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _depth(value: Any) -> int:
     """Nesting of lists and objects, without recursion (a body may be nested 5,000 deep)."""
     deepest, stack = 0, [(value, 0)]
@@ -50,8 +71,8 @@ def _depth(value: Any) -> int:
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON, reading only what RFC 8259 allows: UTF-8 text (Python would guess
     UTF-16 or UTF-32 from bytes), no `NaN` or `Infinity` (PostgreSQL refuses them in JSON
-    columns), nesting at most MAX_BODY_DEPTH. Every refusal is a ValueError, which Flask
-    turns into 400."""
+    columns), nesting at most MAX_BODY_DEPTH, and no NUL in any string (PostgreSQL refuses
+    it in text). Every refusal is a ValueError, which Flask turns into 400."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse `s`; raises ValueError (BodyRefused, JSONDecodeError, UnicodeDecodeError)."""
@@ -65,6 +86,8 @@ class StrictJSONProvider(DefaultJSONProvider):
                 f"JSON bertingkat lebih dari {MAX_BODY_DEPTH} / JSON nested deeper than "
                 f"{MAX_BODY_DEPTH}"
             )
+        if _holds_nul(value):
+            raise BodyRefused(NUL_REFUSED)
         return value
 
 
@@ -136,10 +159,21 @@ class BodyInvalid(BadRequest):
 def refuse_bad_json() -> None:
     """Read a JSON body once, strictly, before the view: webargs parses bodies with the
     standard library's lenient `json.loads`, which takes NaN and recurses without bound.
+    NUL in the path, the query or form fields is refused here too, for every view.
 
     Raises:
         BodyInvalid: the body is declared JSON and is not, or is nested too deep.
+        BadRequest: NUL in the path, a query parameter or a form field (named).
     """
+    for location, values in (
+        ("path", [request.path]),
+        ("query", [*request.args.keys(), *request.args.values()]),
+        ("form", [*request.form.keys(), *request.form.values()] if request.form else []),
+    ):
+        if any(NUL in value for value in values):
+            refused = BadRequest(NUL_REFUSED)
+            refused.data = {"message": NUL_REFUSED, "errors": {location: [NUL_REFUSED]}}
+            raise refused
     if not request.is_json:
         return
     body = request.get_data(cache=True)

@@ -3,6 +3,7 @@ contract's `{"message", "errors"}` shape, never 500, and nothing of it is stored
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -61,6 +62,31 @@ class TestJsonBody:
     def test_sign_in_with_a_bad_body_is_4xx(self, client: FlaskClient, body: bytes) -> None:
         response = client.post("/api/v1/auth/login", data=body, content_type="application/json")
         assert_error_shape(response, 400, 422)
+
+    @pytest.mark.usefixtures("demo")
+    def test_nul_anywhere_is_400_naming_where(self, auth: Auth) -> None:
+        """PostgreSQL refuses NUL in every text parameter: it never reaches a query."""
+        body = b'{"measurements": [{"item": "\\u0000", "metric": "cpu", "value": 1}]}'
+        answer = auth.post(
+            "admin.infra", "/api/v1/measurements", data=body, content_type="application/json"
+        )
+        assert "json" in assert_error_shape(answer, 400)["errors"]
+        key = b'{"name\\u0000": "x"}'
+        answer = auth.post(
+            "admin", "/api/v1/integration-tokens", data=key, content_type="application/json"
+        )
+        assert "json" in assert_error_shape(answer, 400)["errors"]
+        query = auth.get("admin.infra", "/api/v1/configuration-items?q=a%00b")
+        assert "query" in assert_error_shape(query, 400)["errors"]
+        path = auth.get("admin.infra", "/api/v1/services/EMAIL%00/drp")
+        assert "path" in assert_error_shape(path, 400)["errors"]
+        form = auth.client.post(
+            "/api/v1/measurements/import",
+            headers=auth.headers("admin.infra"),
+            data={"note\x00": "x", "file": (io.BytesIO(b"komponen"), "a.csv")},
+            content_type="multipart/form-data",
+        )
+        assert "form" in assert_error_shape(form, 400)["errors"]
 
     @pytest.mark.usefixtures("demo")
     def test_nesting_past_the_cap_is_400_naming_the_depth(self, auth: Auth) -> None:

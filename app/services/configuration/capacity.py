@@ -463,7 +463,7 @@ class CapacityService:
         """An active item by id or by name (names are unique regardless of case)."""
         if isinstance(key, int) and not isinstance(key, bool) and 0 < key < 2**31:
             item = self.session.get(ConfigurationItem, key)
-        elif isinstance(key, str) and 0 < len(key) <= 200:
+        elif isinstance(key, str) and 0 < len(key) <= 200 and key.isprintable():
             item = self.session.scalar(
                 select(ConfigurationItem).where(ConfigurationItem.name_key == key.casefold())
             )
