@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api as _SmorestApi
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, UnprocessableEntity
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 _LOCATIONS = {"json", "query", "form", "files", "headers", "view_args"}
@@ -40,20 +40,37 @@ NUL = "\x00"
 NUL_REFUSED = "NUL (U+0000) tidak diterima dalam teks / text may not contain NUL (U+0000)"
 
 
-def _holds_nul(value: Any) -> bool:
-    """Whether any string (key or value) of a parsed body holds NUL, without recursion."""
-    stack = [value]
+def _nul_paths(value: Any) -> list[str]:
+    """The dotted paths of a parsed body's strings (keys or values) that hold NUL, without
+    recursion, as the services name fields (`measurements.0.item`; "" for the body)."""
+    found, stack = [], [(value, "")]
     while stack:
-        item = stack.pop()
+        item, path = stack.pop()
         if isinstance(item, str):
             if NUL in item:
-                return True
+                found.append(path)
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            for key, child in item.items():
+                named = f"{path}.{key}" if path else str(key)
+                if NUL in str(key):
+                    found.append(named.replace(NUL, "\\0"))
+                else:
+                    stack.append((child, named))
         elif isinstance(item, list):
-            stack.extend(item)
-    return False
+            stack.extend(
+                (child, f"{path}.{index}" if path else str(index))
+                for index, child in enumerate(item)
+            )
+    return sorted(found)
+
+
+class NulRefused(UnprocessableEntity):
+    """422 for NUL in a field: PostgreSQL refuses it in every text parameter, so it is
+    refused before any view, the field named."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(NUL_REFUSED)
+        self.data = {"message": NUL_REFUSED, "errors": {name: [NUL_REFUSED] for name in fields}}
 
 
 def _depth(value: Any) -> int:
@@ -71,8 +88,8 @@ def _depth(value: Any) -> int:
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON, reading only what RFC 8259 allows: UTF-8 text (Python would guess
     UTF-16 or UTF-32 from bytes), no `NaN` or `Infinity` (PostgreSQL refuses them in JSON
-    columns), nesting at most MAX_BODY_DEPTH, and no NUL in any string (PostgreSQL refuses
-    it in text). Every refusal is a ValueError, which Flask turns into 400."""
+    columns), nesting at most MAX_BODY_DEPTH. Every refusal is a ValueError, which Flask
+    turns into 400."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse `s`; raises ValueError (BodyRefused, JSONDecodeError, UnicodeDecodeError)."""
@@ -86,8 +103,6 @@ class StrictJSONProvider(DefaultJSONProvider):
                 f"JSON bertingkat lebih dari {MAX_BODY_DEPTH} / JSON nested deeper than "
                 f"{MAX_BODY_DEPTH}"
             )
-        if _holds_nul(value):
-            raise BodyRefused(NUL_REFUSED)
         return value
 
 
@@ -159,27 +174,32 @@ class BodyInvalid(BadRequest):
 def refuse_bad_json() -> None:
     """Read a JSON body once, strictly, before the view: webargs parses bodies with the
     standard library's lenient `json.loads`, which takes NaN and recurses without bound.
-    NUL in the path, the query or form fields is refused here too, for every view.
+    NUL is refused here too, for every view: in the path, a query parameter, a form field
+    or any string of a JSON body.
 
     Raises:
         BodyInvalid: the body is declared JSON and is not, or is nested too deep.
-        BadRequest: NUL in the path, a query parameter or a form field (named).
+        NulRefused: NUL in the path (`path`), a parameter or field (by its name) or the
+            body (by the field's dotted path).
     """
-    for location, values in (
-        ("path", [request.path]),
-        ("query", [*request.args.keys(), *request.args.values()]),
-        ("form", [*request.form.keys(), *request.form.values()] if request.form else []),
-    ):
-        if any(NUL in value for value in values):
-            refused = BadRequest(NUL_REFUSED)
-            refused.data = {"message": NUL_REFUSED, "errors": {location: [NUL_REFUSED]}}
-            raise refused
+    fields = ["path"] if NUL in request.path else []
+    for source in (request.args, request.form):
+        fields += [
+            name.replace(NUL, "\\0")
+            for name, value in source.items(multi=True)
+            if NUL in name or NUL in value
+        ]
+    if fields:
+        raise NulRefused(sorted(set(fields)))
     if not request.is_json:
         return
     body = request.get_data(cache=True)
     if not body:
         return
     try:
-        current_app.json.loads(body)
+        value = current_app.json.loads(body)
     except ValueError as err:  # JSONDecodeError, UnicodeDecodeError and BodyRefused are
         raise BodyInvalid(str(err)) from None
+    fields = _nul_paths(value)
+    if fields:
+        raise NulRefused(fields)
