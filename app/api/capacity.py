@@ -18,15 +18,16 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.api.deps import (
+    SHEET_UPLOAD,
     Unauthorized,
     authenticated,
     current_user,
     platform,
     session,
+    uploaded_sheet,
     user_from_token,
 )
 from app.api.schemas import PageQuerySchema
-from app.errors import InvalidInput
 from app.models import CapacityMetric
 from app.services.accounts.integration_tokens import PREFIX, IntegrationTokenService
 from app.services.configuration.capacity import CapacityService, Crossing, Reading
@@ -235,19 +236,7 @@ def record_measurements(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/measurements/import", methods=["POST"])
 @authenticated
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            }
-        }
-    }
-)
+@blp.doc(**SHEET_UPLOAD)
 @blp.response(201, CapacityRecordedSchema)
 @blp.alt_response(403, description="Not a keeper of one of the items")
 @blp.alt_response(
@@ -258,10 +247,7 @@ def record_measurements(body: dict[str, Any]) -> dict[str, Any]:
 def import_measurements() -> dict[str, Any]:
     """Record the measurements of a CSV or XLSX file (columns komponen, metrik, nilai,
     waktu), all rows or none."""
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput("Unggah berkas pada kolom 'file' / upload a file in field 'file'")
-    stored, crossings = _capacity(current_user()).import_file(upload.read(), upload.filename or "")
+    stored, crossings = _capacity(current_user()).import_file(*uploaded_sheet())
     session().commit()
     return {"recorded": len(stored), "crossings": [_crossing(c) for c in crossings]}
 

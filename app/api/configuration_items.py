@@ -13,10 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, reader_language, session
+from app.api.deps import (
+    SHEET_UPLOAD,
+    authenticated,
+    current_user,
+    platform,
+    reader_language,
+    session,
+    uploaded_sheet,
+)
 from app.api.present import linked_dict
 from app.api.schemas import (
     ConfigurationItemCreateSchema,
@@ -33,7 +41,6 @@ from app.api.schemas import (
     ConfigurationRelationSchema,
     ImpactSchema,
 )
-from app.errors import InvalidInput
 from app.models import (
     ConfigurationItem,
     ConfigurationItemHistory,
@@ -270,19 +277,7 @@ def export_items(query: dict[str, Any]) -> Response:
 
 @blp.route(f"{ITEMS}/import", methods=["POST"])
 @authenticated
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            }
-        }
-    }
-)
+@blp.doc(**SHEET_UPLOAD)
 @blp.response(201, ConfigurationItemImportSchema)
 @blp.alt_response(403, description="Not a keeper of configuration items")
 @blp.alt_response(
@@ -293,11 +288,8 @@ def export_items(query: dict[str, Any]) -> Response:
 def import_items() -> dict[str, Any]:
     """Register the items of a CSV or XLSX file (the export's columns) and their
     relations, all rows or none."""
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput("Unggah berkas pada kolom 'file' / upload a file in field 'file'")
     transfer = TransferService(session(), platform().clock, current_user())
-    result = transfer.import_file(upload.read(), upload.filename or "")
+    result = transfer.import_file(*uploaded_sheet())
     session().commit()
     return {
         "created": len(result.items),

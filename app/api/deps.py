@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from app.errors import InvalidInput
 from app.models import User
 from app.request_scope import platform, session
 from app.services.accounts.users import AccountService, signed_in_user
@@ -72,6 +73,34 @@ def authenticated(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: The OpenAPI request body of a spreadsheet upload, read by `uploaded_sheet`.
+SHEET_UPLOAD = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        }
+    }
+}
+
+
+def uploaded_sheet() -> tuple[bytes, str]:
+    """The content and name of the file a CSV/XLSX import sent in the form field `file`.
+
+    Raises:
+        InvalidInput: no file was sent.
+    """
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("Unggah berkas pada kolom 'file' / upload a file in field 'file'")
+    return upload.read(), upload.filename or ""
 
 
 def admin_accounts() -> AccountService:

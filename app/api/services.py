@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
-from app.api.deps import authenticated, current_user, platform, session
+from app.api.deps import (
+    SHEET_UPLOAD,
+    authenticated,
+    current_user,
+    platform,
+    session,
+    uploaded_sheet,
+)
 from app.api.schemas import (
     ExportQuerySchema,
     ImportResultSchema,
     ServiceSchema,
     ServiceUpdateSchema,
 )
-from app.errors import InvalidInput
 from app.services.catalog.services import CatalogService
 
 blp = Blueprint(
@@ -69,26 +75,12 @@ def export_catalog(query: dict[str, str]) -> Response:
 
 @blp.route("/import", methods=["POST"])
 @authenticated
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        }
-    }
-)
+@blp.doc(**SHEET_UPLOAD)
 @blp.response(200, ImportResultSchema)
 @blp.alt_response(422, description="Row-level errors; nothing was imported")
 def import_catalog() -> dict[str, int]:
     """Create or update services from a CSV or XLSX file, all rows or none."""
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput("Unggah berkas pada kolom 'file' / upload a file in field 'file'")
-    created, updated = _catalog().import_file(upload.read(), upload.filename or "")
+    created, updated = _catalog().import_file(*uploaded_sheet())
     session().commit()
     return {"created": created, "updated": updated}
 

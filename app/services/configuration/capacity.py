@@ -42,6 +42,7 @@ from app.services.accounts.permissions import may_start, require_configuration_e
 from app.services.configuration.cases import link_items
 from app.services.configuration.impact import ImpactService
 from app.services.configuration.items import ItemService
+from app.services.configuration.spreadsheet import problem
 from app.services.deadlines.availability import COMPLAINT_MODEL
 from app.services.notifications.messages import NotificationService
 from app.services.ports import Instances
@@ -101,13 +102,9 @@ class Crossing:
 
 
 def _problem(row: int, column: str, message: str, field_name: str = "") -> dict[str, Any]:
-    """One problem of an import, as the CMDB's import names them."""
-    return {
-        "row": row,
-        "column": column,
-        "field": field_name or IMPORT_COLUMNS.get(column, column),
-        "message": message,
-    }
+    """One problem of an import, in the CMDB import's shape, the field named by this
+    import's columns."""
+    return problem(row, column, message, field_name or IMPORT_COLUMNS.get(column, column))
 
 
 def _cell(field_name: str, value: Any) -> Any:
