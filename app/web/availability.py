@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.models import Agency
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
-from app.services.deadlines.availability import AvailabilityService
+from app.services.deadlines.availability import AvailabilityService, month_of
 from app.web import nav
 from app.web.access import me, permission_required
 from app.web.pages import blueprint
@@ -30,18 +30,14 @@ _ZONE = ZoneInfo("Asia/Jakarta")
 
 def _month(text: str | None, now: datetime) -> tuple[str, datetime, datetime] | None:
     """The month `YYYY-MM` (default: the one before now) as its label and [start, end)
-    in the kabupaten's zone; None when `text` is no such month."""
+    in the kabupaten's zone (`month_of`); None when `text` is no such month."""
     if not text:
         first = now.astimezone(_ZONE).replace(day=1) - timedelta(days=1)
         text = f"{first.year:04d}-{first.month:02d}"
-    try:
-        start = datetime.strptime(text, "%Y-%m").replace(tzinfo=_ZONE)
-    except ValueError:
+    month = month_of(text, _ZONE.key)
+    if month is None or not 2000 <= month[0].year <= 2100:
         return None
-    if not 2000 <= start.year <= 2100:
-        return None
-    end = (start + timedelta(days=32)).replace(day=1)
-    return text, start, end
+    return text, *month
 
 
 @bp.get("/ketersediaan")
