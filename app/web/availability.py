@@ -18,6 +18,7 @@ from app.models import Agency
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
 from app.services.deadlines.availability import AvailabilityService, month_of
+from app.services.deadlines.calendars import DEFAULT_TIME_ZONE
 from app.web import nav
 from app.web.access import me, permission_required
 from app.web.pages import blueprint
@@ -25,7 +26,7 @@ from app.web.pages import blueprint
 bp = blueprint("availability_page", __name__)
 nav.register("availability_page.index", _l("Ketersediaan"), STAFF, order=47)
 
-_ZONE = ZoneInfo("Asia/Jakarta")
+_ZONE = ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def _month(text: str | None, now: datetime) -> tuple[str, datetime, datetime] | None:

@@ -44,6 +44,7 @@ from app.services.configuration.impact import ImpactService
 from app.services.configuration.items import ItemService
 from app.services.configuration.spreadsheet import problem
 from app.services.deadlines.availability import COMPLAINT_MODEL
+from app.services.deadlines.calendars import DEFAULT_TIME_ZONE
 from app.services.notifications.messages import NotificationService
 from app.services.ports import Instances
 from app.services.spreadsheet import read_rows, restored
@@ -63,7 +64,7 @@ SOURCES = ("api", "alertmanager", "form", "import")
 #: An import's columns (the header row, in any order) and the fields they fill.
 IMPORT_COLUMNS = {"komponen": "item", "metrik": "metric", "nilai": "value", "waktu": "at"}
 #: A time cell without an offset (an XLSX date) is read in the kabupaten's zone.
-_ZONE = ZoneInfo("Asia/Jakarta")
+_ZONE = ZoneInfo(DEFAULT_TIME_ZONE)
 INVALID = "Data kapasitas tidak valid / invalid capacity data"
 #: The complaint's category by metric (the complaint form's `kategori`).
 CATEGORY = {CapacityMetric.BANDWIDTH: "jaringan"}

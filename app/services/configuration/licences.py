@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.models import ConfigurationItem, ConfigurationLicence, ItemStatus
+from app.services.deadlines.calendars import DEFAULT_TIME_ZONE
 from app.services.notifications.messages import MailConfig, NotificationService
 
 #: How long before its expiry a licence is told of.
 NOTICE = timedelta(days=30)
 #: Expiry dates are days in the kabupaten's calendar.
-_ZONE = ZoneInfo("Asia/Jakarta")
+_ZONE = ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def notify_expiring(sessions: Callable[[], Session], clock: Clock, mail: MailConfig) -> int:
