@@ -147,6 +147,16 @@ class StampedCache(Generic[T]):
         return value
 
 
+class RowCache(StampedCache[R | None]):
+    """Detached rows (`detached`), or None for rows that do not exist, kept per process
+    under the stamp and handed out merged into the asking session."""
+
+    def merged(self, session: Session, key: Hashable, read: Callable[[], R | None]) -> R | None:
+        """The row under `key` as a row of `session`, read with `read` on a miss."""
+        cached = self.get(session, key, read)
+        return None if cached is None else session.merge(cached, load=False)
+
+
 def detached(cls: type[R], values: Mapping[str, Any]) -> R:
     """A row of `cls` built from its column values without any session: a cache keeps
     it, and `Session.merge(row, load=False)` (SQLAlchemy's way of bringing a cached row

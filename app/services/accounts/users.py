@@ -26,7 +26,7 @@ from app.models import (
     TaskState,
     User,
 )
-from app.models.change_stamp import StampedCache, detached
+from app.models.change_stamp import RowCache, detached
 from app.services.accounts.passwords import Passwords
 from app.services.accounts.permissions import ADMINISTER, held_roles, require
 from app.services.audit.events import audit, record
@@ -54,7 +54,7 @@ def _detached_user(session: Session, user_id: int) -> User | None:
     return None if row is None else detached(User, row._mapping)
 
 
-_SIGNED_IN: StampedCache[User | None] = StampedCache(size=1024)
+_SIGNED_IN: RowCache[User] = RowCache(size=1024)
 
 
 def signed_in_user(session: Session, user_id: int) -> User | None:
@@ -65,8 +65,7 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     revoked, deactivation) replaces the stamp (migration 0025), so a revoked token or a
     deactivated user is refused on the next request in every process.
     """
-    cached = _SIGNED_IN.get(session, user_id, lambda: _detached_user(session, user_id))
-    return None if cached is None else session.merge(cached, load=False)
+    return _SIGNED_IN.merged(session, user_id, lambda: _detached_user(session, user_id))
 
 
 class AccountService:

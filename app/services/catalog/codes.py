@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import Agency, RequestType, Service
-from app.models.change_stamp import StampedCache, detached
+from app.models.change_stamp import RowCache, StampedCache, detached
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,10 @@ def _detached_service(session: Session, code: str) -> Service | None:
     return service
 
 
-_SERVICES: StampedCache[Service | None] = StampedCache(size=512)
+_SERVICES: RowCache[Service] = RowCache(size=512)
 
 
 def service_by_code(session: Session, code: str) -> Service | None:
     """The service `code`, with its PD loaded, as a row of `session` (None: no such
     service), merged from this process's copy while the stamp holds."""
-    cached = _SERVICES.get(session, ("service", code), lambda: _detached_service(session, code))
-    return None if cached is None else session.merge(cached, load=False)
+    return _SERVICES.merged(session, ("service", code), lambda: _detached_service(session, code))

@@ -33,7 +33,7 @@ from app.models import (
     RoleAssignment,
     User,
 )
-from app.models.change_stamp import StampedCache, detached
+from app.models.change_stamp import RowCache, detached
 from app.services.accounts.permissions import DEPLOY_MODELS, require
 from app.services.audit.events import audit
 
@@ -100,7 +100,7 @@ def _read_latest(session: Session, model_id: str) -> ProcessModelVersion | None:
     return None if row is None else detached(ProcessModelVersion, row._mapping)
 
 
-_LATEST: StampedCache[ProcessModelVersion | None] = StampedCache(size=256)
+_LATEST: RowCache[ProcessModelVersion] = RowCache(size=256)
 
 
 class DeployService:
@@ -276,8 +276,7 @@ class DeployService:
     def _latest(self, model_id: str) -> ProcessModelVersion | None:
         """The newest version, merged from this process's copy while the change stamp
         holds: every start asks it, a deploy changes it (and the stamp)."""
-        cached = _LATEST.get(self.session, model_id, lambda: _read_latest(self.session, model_id))
-        return None if cached is None else self.session.merge(cached, load=False)
+        return _LATEST.merged(self.session, model_id, lambda: _read_latest(self.session, model_id))
 
     def latest(self, model_id: str) -> ProcessModelVersion:
         """The newest version of a model; raises NotFound."""
