@@ -1,17 +1,24 @@
 """Service continuity (Kepbup Polewali Mandar 685/2021, III.3): a service's DRP as numbered
-versions, the one in force first, and the training held on it (issue 14, item 7)."""
+versions, the one in force first, and the training held on it (issue 14, item 7).
+
+A version is recorded with a JSON body, or as multipart with the DRP document itself in
+`file` (PDF, DOCX or ODT, within the attachments' size limit) and `contacts` as JSON text;
+`GET .../drp/{version}/document` downloads that file for whoever may read the DRP.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from flask import request, send_file, url_for
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.api.schemas import PageQuerySchema
 from app.models import ContinuityPlan, ContinuityTraining, RecoveryOption, User
-from app.services.continuity.plans import ContinuityService
+from app.services.continuity.plans import DOCUMENT_FIELD, ContinuityService
 
 blp = Blueprint(
     "continuity",
@@ -44,6 +51,53 @@ class PlanCreateSchema(Schema):
     source_instance_id = fields.Integer(allow_none=True)
 
 
+class ContactsText(fields.String):
+    """`contacts` in a multipart form: JSON text of the list the JSON body carries, its
+    problems named as the JSON body's are (contacts.0.telephone)."""
+
+    _list = fields.List(fields.Nested(ContactSchema), validate=validate.Length(max=30))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise ValidationError(
+                "teks JSON daftar kontak / JSON text of a list of contacts"
+            ) from None
+        return self._list.deserialize(parsed)
+
+
+class PlanFormSchema(PlanCreateSchema):
+    """The multipart form of a new version: the JSON body's fields, and the document."""
+
+    contacts = ContactsText(metadata={"description": 'JSON text: [{"name", "role", "telephone"}]'})
+    file = fields.Raw(
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "The DRP document: PDF, DOCX or ODT",
+        }
+    )
+
+
+PLAN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": PlanCreateSchema},
+            "multipart/form-data": {"schema": PlanFormSchema},
+        },
+    }
+}
+
+
+class DocumentSchema(Schema):
+    name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+
+
 class PlanSchema(Schema):
     service = fields.String()
     version = fields.Integer()
@@ -54,6 +108,9 @@ class PlanSchema(Schema):
     backup_strategy = fields.String()
     contacts = fields.List(fields.Nested(ContactSchema))
     document_reference = fields.String()
+    has_document = fields.Boolean(metadata={"description": "Whether the DRP file is attached"})
+    document = fields.Nested(DocumentSchema, allow_none=True)
+    document_url = fields.String(allow_none=True, metadata={"description": "Its download"})
     note = fields.String()
     source_instance_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
@@ -89,7 +146,9 @@ class TrainingPageSchema(Schema):
 
 
 def _service() -> ContinuityService:
-    return ContinuityService(session(), platform().clock, current_user())
+    return ContinuityService(
+        session(), platform().clock, current_user(), platform().attachments(session())
+    )
 
 
 def _by(user_id: int | None) -> str | None:
@@ -98,6 +157,7 @@ def _by(user_id: int | None) -> str | None:
 
 
 def _plan(code: str, plan: ContinuityPlan) -> dict[str, Any]:
+    document = plan.document
     return {
         "service": code,
         **{
@@ -117,6 +177,13 @@ def _plan(code: str, plan: ContinuityPlan) -> dict[str, Any]:
             )
         },
         "created_by": _by(plan.created_by_id),
+        "has_document": document is not None,
+        "document": None
+        if document is None
+        else {"name": document.name, "size": document.size, "content_type": document.content_type},
+        "document_url": None
+        if document is None
+        else url_for(".download_document", code=code, version=plan.version),
     }
 
 
@@ -149,14 +216,25 @@ def read_plans(code: str) -> dict[str, Any]:
 
 @blp.route("/services/<string:code>/drp", methods=["POST"])
 @authenticated
-@blp.arguments(PlanCreateSchema)
+@blp.doc(**PLAN_BODY)
 @blp.response(201, PlanSchema)
 @blp.alt_response(403, description="Not a continuity keeper of the service")
 @blp.alt_response(404, description="No such service")
-@blp.alt_response(422, description="`errors` names the field")
-def record_plan(body: dict[str, Any], code: str) -> dict[str, Any]:
-    """Record the next version of the DRP; its RPO and RTO become the catalog's."""
-    plan = _service().record(code, body)
+@blp.alt_response(413, description="The document exceeds ATTACHMENT_MAX_BYTES (errors name `file`)")
+@blp.alt_response(422, description="`errors` names the field (`file`: not a PDF, DOCX or ODT)")
+def record_plan(code: str) -> dict[str, Any]:
+    """Record the next version of the DRP; its RPO and RTO become the catalog's. JSON, or
+    multipart with the DRP document in `file`."""
+    parser = blp.ARGUMENTS_PARSER
+    document = None
+    if request.mimetype == "multipart/form-data":
+        body = parser.parse(PlanFormSchema(), location="form")
+        body.pop(DOCUMENT_FIELD, None)
+        upload = request.files.get(DOCUMENT_FIELD)
+        document = upload if upload is not None and upload.filename else None
+    else:
+        body = parser.parse(PlanCreateSchema(), location="json")
+    plan = _service().record(code, body, document=document)
     session().commit()
     return _plan(code, plan)
 
@@ -169,6 +247,25 @@ def record_plan(body: dict[str, Any], code: str) -> dict[str, Any]:
 def read_plan(code: str, version: int) -> dict[str, Any]:
     """One version of the service's DRP."""
     return _plan(code, _service().version(code, version))
+
+
+@blp.route("/services/<string:code>/drp/<int:version>/document", methods=["GET"])
+@authenticated
+@blp.response(
+    200,
+    description="The DRP file, as a download (Content-Disposition: attachment; nosniff)",
+    content_type="application/octet-stream",
+)
+@blp.alt_response(403, description="Staff only")
+@blp.alt_response(404, description="No such service or version, or a version without one")
+def download_document(code: str, version: int) -> Any:
+    """The document of one version of the service's DRP."""
+    row, path = _service().document(code, version)
+    response = send_file(
+        path, mimetype=row.content_type, as_attachment=True, download_name=row.name, max_age=0
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @blp.route("/services/<string:code>/drp-trainings", methods=["GET"])

@@ -15,8 +15,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.models.attachment import Attachment
 from app.models.base import Base
 
 
@@ -54,8 +55,13 @@ class ContinuityPlan(Base):
     #: Why this version: what changed and from which test or evaluation.
     note: Mapped[str] = mapped_column(Text, default="")
     source_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    #: The DRP document itself (PDF, DOCX or ODT), kept with the forms' files; a file a
+    #: version holds is never an abandoned upload (`AttachmentService.delete_abandoned`).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"), unique=True)
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    document: Mapped[Attachment | None] = relationship()
 
 
 class ContinuityTraining(Base):

@@ -1,12 +1,28 @@
 """Service continuity over HTTP (issue 14, item 7): a service's DRP as numbered versions
-whose RPO and RTO become the catalog's, and the training held on it."""
+whose RPO and RTO become the catalog's, the DRP document a version carries (kept from
+`spbe tick`'s clean-up of abandoned uploads), and the training held on it."""
 
 from __future__ import annotations
 
+import io
+import json
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
+from app.clock import FixedClock
+from app.config import AttachmentLimits
+from app.errors import FormInvalid
+from app.models import Attachment, User
+from app.services.audit.attachments import AttachmentClaims, remove_abandoned
+from app.services.context import Platform
+from app.services.continuity.plans import ContinuityService
 from tests.api.test_hostile_input import assert_error_shape
 from tests.conftest import Auth
 
@@ -91,3 +107,144 @@ def test_trainings_name_the_drp_in_force_and_page(auth: Auth) -> None:
     assert [t["title"] for t in page["items"]] == ["Kedua"]
     future = auth.post("penyedia", TRAININGS, json={**held, "held_on": "2027-01-01"})
     assert "held_on" in assert_error_shape(future, 422)["errors"]
+
+
+PDF = b"%PDF-1.7 rencana pemulihan"
+
+
+@pytest.fixture
+def limits(platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AttachmentLimits:
+    """The attachments' storage in its own directory, with a 1 KB limit per file."""
+    small = replace(platform.settings.attachments, directory=tmp_path / "lampiran", max_bytes=1024)
+    monkeypatch.setattr(platform.settings, "attachments", small)
+    return small
+
+
+def record_with_file(
+    auth: Auth,
+    content: bytes,
+    name: str,
+    content_type: str = "application/pdf",
+    username: str = "penyedia",
+    url: str = DRP,
+    **changes: Any,
+) -> Any:
+    form = {**PLAN, "contacts": json.dumps(PLAN["contacts"]), **changes}
+    form["file"] = (io.BytesIO(content), name, content_type)
+    return auth.post(username, url, data=form, content_type="multipart/form-data")
+
+
+def user(session: Session, username: str) -> User:
+    return session.scalars(select(User).where(User.username == username)).one()
+
+
+def stored_files(limits: AttachmentLimits) -> list[str]:
+    return sorted(p.name for p in limits.directory.iterdir()) if limits.directory.exists() else []
+
+
+def test_a_version_carries_its_document_for_staff_to_download(
+    auth: Auth, limits: AttachmentLimits
+) -> None:
+    answer = record_with_file(auth, PDF, "DRP Surel 2026.pdf")
+    assert answer.status_code == 201, answer.json
+    assert answer.json["contacts"] == PLAN["contacts"]
+    assert answer.json["has_document"] is True
+    assert answer.json["document"] == {
+        "name": "DRP Surel 2026.pdf",
+        "size": len(PDF),
+        "content_type": "application/pdf",
+    }
+    url = answer.json["document_url"]
+    assert url == f"{DRP}/1/document"
+    with auth.get("admin.layanan", url) as download:
+        assert download.status_code == 200
+        assert download.data == PDF
+        assert download.mimetype == "application/pdf"
+        assert download.headers["Content-Disposition"].startswith("attachment;")
+        assert "DRP" in download.headers["Content-Disposition"]
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert auth.get("pengguna", url).status_code == 403
+    without = record(auth, PLAN)  # JSON still records, without a document
+    assert (without.json["has_document"], without.json["document_url"]) == (False, None)
+    assert auth.get("admin.layanan", f"{DRP}/2/document").status_code == 404
+    assert auth.get("admin.layanan", f"{DRP}/1").json["has_document"] is True
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type", "status"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "denah.png", "image/png", 422),  # not a DRP kind
+        (b"MZ bukan pdf", "DRP.pdf", "application/pdf", 422),  # the name lies
+        (b"%PDF-" + b"x" * 1100, "besar.pdf", "application/pdf", 413),
+    ],
+)
+def test_a_document_refused_names_file_and_keeps_nothing(
+    auth: Auth,
+    limits: AttachmentLimits,
+    content: bytes,
+    name: str,
+    content_type: str,
+    status: int,
+) -> None:
+    answer = record_with_file(auth, content, name, content_type)
+    assert "file" in assert_error_shape(answer, status)["errors"]
+    assert auth.get("admin.layanan", DRP).json["current"] is None
+    assert stored_files(limits) == []
+
+
+def test_a_document_with_a_bad_field_names_both_and_keeps_no_bytes(
+    auth: Auth, platform: Platform, limits: AttachmentLimits
+) -> None:
+    bad_field = record_with_file(auth, PDF, "DRP.pdf", rto_minutes="0")
+    assert "rto_minutes" in assert_error_shape(bad_field, 422)["errors"]
+    bad_contacts = record_with_file(auth, PDF, "DRP.pdf", contacts='[{"name": "Budi"}]')
+    assert "contacts.0.telephone" in dotted(assert_error_shape(bad_contacts, 422)["errors"])
+    assert stored_files(limits) == []
+    # the service checks the fields and the file together, so one answer names both
+    with platform.sessions() as session:
+        service = ContinuityService(
+            session, platform.clock, user(session, "penyedia"), platform.attachments(session)
+        )
+        with pytest.raises(FormInvalid) as refused:
+            service.record(
+                "EMAIL",
+                {**PLAN, "rto_minutes": 0},
+                document=FileStorage(io.BytesIO(b"%PDF-" + b"x" * 1100), "besar.pdf"),
+            )
+    assert {"rto_minutes", "file"} <= set(refused.value.errors)
+    assert stored_files(limits) == []
+
+
+def test_a_document_upload_answers_404_and_403_before_storing(
+    auth: Auth, limits: AttachmentLimits
+) -> None:
+    unknown = record_with_file(auth, PDF, "DRP.pdf", url="/api/v1/services/TIDAK-ADA/drp")
+    assert unknown.status_code == 404
+    assert record_with_file(auth, PDF, "DRP.pdf", username="pengguna").status_code == 403
+    assert record_with_file(auth, PDF, "DRP.pdf", username="penyedia.bkpsdm").status_code == 403
+    assert stored_files(limits) == []
+
+
+def test_a_drp_document_is_never_an_abandoned_upload(
+    auth: Auth, platform: Platform, limits: AttachmentLimits, clock: FixedClock
+) -> None:
+    kept = record_with_file(auth, PDF, "DRP.pdf").json
+    abandoned = auth.post(
+        "penyedia",
+        "/api/v1/attachments",
+        data={"file": (io.BytesIO(PDF), "lupa.pdf", "application/pdf")},
+        content_type="multipart/form-data",
+    )
+    assert abandoned.status_code == 201
+    clock.advance(timedelta(hours=25))
+    assert remove_abandoned(platform.sessions, platform.attachments) == 1
+    with platform.sessions() as session:
+        left = session.scalars(select(Attachment)).all()
+        assert [a.name for a in left] == ["DRP.pdf"]
+        assert stored_files(limits) == [left[0].stored_name]
+        # nor may a form take it for a case
+        claims = AttachmentClaims(session, limits)
+        with pytest.raises(FormInvalid):
+            claims.check({"berkas": {"attachment_id": left[0].id}}, user(session, "penyedia"), None)
+    with auth.get("admin.layanan", kept["document_url"]) as download:
+        assert download.status_code == 200

@@ -11,7 +11,9 @@ A file is uploaded first (with a page's form, or `POST /api/v1/attachments`) and
 its uploader alone until a start or a task completion that references it succeeds: then
 it is linked to that instance (`AttachmentClaims`, called by `InstanceService.start` and
 `TaskService.complete`, so the pages and the API share it). A file never linked (its form
-was refused, or the post abandoned) is removed by `spbe tick` a day later.
+was refused, or the post abandoned) is removed by `spbe tick` a day later, unless a record
+other than a case holds it: a DRP version's document (`ContinuityPlan.document_id`), which
+no form may reference either.
 """
 
 from __future__ import annotations
@@ -26,13 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.config import ATTACHMENT_KINDS, AttachmentLimits
 from app.errors import Conflict, FormInvalid, NotFound, NotPermitted
-from app.models import Attachment, Comment, CommentAttachment, Instance, User, Visibility
+from app.models import (
+    Attachment,
+    Comment,
+    CommentAttachment,
+    ContinuityPlan,
+    Instance,
+    User,
+    Visibility,
+)
 from app.services.casework.audience import sees_internal
 
 log = logging.getLogger(__name__)
@@ -44,6 +54,8 @@ _HEAD = 64
 _GENERIC = ("", "application/octet-stream", "binary/octet-stream")
 #: The one answer for an id that names nothing and one the caller may not read.
 _NOT_FOUND = "Lampiran tidak ditemukan / attachment not found"
+#: Files held by a record that is not a case, so neither abandoned nor free for a form.
+_HELD_ELSEWHERE = exists().where(ContinuityPlan.document_id == Attachment.id)
 
 
 class Upload(Protocol):
@@ -205,7 +217,12 @@ class AttachmentClaims:
         if attachment is None:
             usable = False
         elif attachment.instance_id is None:
-            usable = attachment.uploaded_by_id == user.id
+            usable = attachment.uploaded_by_id == user.id and (
+                self.session.scalar(
+                    select(ContinuityPlan.id).where(ContinuityPlan.document_id == attachment.id)
+                )
+                is None
+            )
         else:
             usable = attachment.instance_id == instance_id
         if attachment is None or not usable:
@@ -284,8 +301,17 @@ class AttachmentService:
         self.directory = limits.directory
         self.claims = AttachmentClaims(session, limits)
 
-    def store(self, upload: Upload, user: User, field: str = "file") -> Attachment:
+    def store(
+        self,
+        upload: Upload,
+        user: User,
+        field: str = "file",
+        kinds: tuple[str, ...] | None = None,
+    ) -> Attachment:
         """Write an upload to disk and record it as the uploader's, linked to nothing yet.
+
+        `kinds` narrows the configured kinds for a field that takes fewer (a DRP document:
+        PDF, DOCX, ODT); the size limit is the same for every file.
 
         Raises:
             FileTooLarge: over `max_bytes` (keyed by `field`).
@@ -315,7 +341,8 @@ class AttachmentService:
             if size == 0:
                 raise _refused(field, "berkas kosong / the file is empty")
             try:
-                content_type = content_type_of(name, upload.mimetype, head, self.limits.types)
+                allowed = self.limits.types if kinds is None else kinds
+                content_type = content_type_of(name, upload.mimetype, head, allowed)
             except ValueError as err:
                 raise _refused(field, str(err)) from None
             os.replace(temporary, self.directory / stored_name)
@@ -380,10 +407,19 @@ class AttachmentService:
                 self.session, user, instance
             ):
                 raise NotFound(_NOT_FOUND)
+        return attachment, self.file_of(attachment)
+
+    def file_of(self, attachment: Attachment) -> Path:
+        """Where a stored file's bytes are, for a caller that has checked the reader
+        (`open` for forms' files, the continuity service for DRP documents).
+
+        Raises:
+            NotFound: the file is gone from the directory.
+        """
         path = self.directory / attachment.stored_name
         if not path.is_file():
             raise NotFound("Berkas lampiran hilang / the attachment's file is missing")
-        return attachment, path
+        return path
 
     def _on_internal_note(self, attachment: Attachment) -> bool:
         return (
@@ -400,13 +436,18 @@ class AttachmentService:
 
     def delete_abandoned(self) -> list[str]:
         """Delete the rows of files no instance took within `abandoned_after` of their
-        upload; returns their stored names, for `unlink_files` once the deletion commits
-        (a file left on disk by a failed commit is only an orphan, never a dangling row)."""
+        upload, and no other record holds (a DRP version's document); returns their stored
+        names, for `unlink_files` once the deletion commits (a file left on disk by a
+        failed commit is only an orphan, never a dangling row)."""
         cutoff = self.instances.clock.now() - self.limits.abandoned_after
         return list(
             self.session.scalars(
                 delete(Attachment)
-                .where(Attachment.instance_id.is_(None), Attachment.uploaded_at < cutoff)
+                .where(
+                    Attachment.instance_id.is_(None),
+                    Attachment.uploaded_at < cutoff,
+                    ~_HELD_ELSEWHERE,
+                )
                 .returning(Attachment.stored_name)
                 .execution_options(synchronize_session=False)
             )

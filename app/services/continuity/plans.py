@@ -5,19 +5,26 @@ Recording a version makes it the DRP in force: its RPO and RTO become the catalo
 figures the SLA clocks and the catalog page read, so the two never disagree) and its
 number the catalog's DRP reference. A Kritis service has one from its first version on;
 staff read them, the service's continuity keepers record them (`EDIT_CONTINUITY`).
+
+A version may carry the DRP document itself (PDF, DOCX or ODT), stored as the forms' files
+are (`AttachmentService.store`: the same directory, size limit and content check) and held
+by the version, so `spbe tick` never takes it for an abandoned upload; whoever may read the
+DRP may download it.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
-from app.errors import FormInvalid, NotFound
+from app.errors import FormInvalid, NotFound, NotPermitted
 from app.models import (
+    Attachment,
     ContinuityPlan,
     ContinuityTraining,
     Instance,
@@ -25,13 +32,23 @@ from app.models import (
     Service,
     User,
 )
-from app.services.accounts.permissions import STAFF, require, require_continuity_editor
+from app.services.accounts.permissions import (
+    EDIT_CONTINUITY,
+    STAFF,
+    require,
+    require_continuity_editor,
+)
+from app.services.audit.attachments import AttachmentService, Upload
 
 INVALID = "Data DRP tidak valid / invalid DRP data"
 TEXT_MAX = 20000
 CONTACTS_MAX = 30
 #: RPO and RTO are at most a year.
 MINUTES_MAX = 525600
+#: The kinds a DRP document may be (`app.config.ATTACHMENT_KINDS` keys).
+DOCUMENT_KINDS = ("pdf", "docx", "odt")
+#: The field a DRP document is refused under.
+DOCUMENT_FIELD = "file"
 
 
 def _text(raw: dict[str, Any], key: str, errors: dict[str, list[str]], required: bool) -> str:
@@ -75,10 +92,33 @@ def _contacts(value: Any, errors: dict[str, list[str]]) -> list[dict[str, str]]:
 class ContinuityService:
     """DRP versions and trainings of the catalog's services."""
 
-    def __init__(self, session: Session, clock: Clock, actor: User | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Clock,
+        actor: User | None,
+        files: AttachmentService | None = None,
+    ) -> None:
+        """`files` stores and finds DRP documents; callers that record or read none (a
+        procedure's version) may leave it out."""
         self.session = session
         self.clock = clock
         self.actor = actor
+        self.files = files
+
+    def _files(self) -> AttachmentService:
+        if self.files is None:
+            raise TypeError("ContinuityService needs `files` for DRP documents")
+        return self.files
+
+    def keeps(self, service: Service) -> bool:
+        """Whether the actor may record the service's DRP versions and trainings (the
+        rule `record` and `add_training` apply; pages offer their forms by it)."""
+        try:
+            require_continuity_editor(self.session, self.actor, service)
+        except NotPermitted:
+            return False
+        return True
 
     def service(self, code: str) -> Service:
         """The service `code`, for staff.
@@ -126,16 +166,27 @@ class ContinuityService:
             raise NotFound(f"DRP versi {number} tidak ada / no such DRP version")
         return plan
 
-    def record(self, code: str, raw: dict[str, Any], authorised: bool = False) -> ContinuityPlan:
+    def record(
+        self,
+        code: str,
+        raw: dict[str, Any],
+        authorised: bool = False,
+        document: Upload | None = None,
+    ) -> ContinuityPlan:
         """Record the next version of the service's DRP and put it in force.
 
         `authorised`: a procedure's approval is the authority (a DRP test's follow-up, the
         establishment after an activation: app/services/continuity/case_plans.py), so the
         keeper check is skipped; the version still names the actor.
+        `document`: the DRP file itself, one of `DOCUMENT_KINDS`, checked with the fields
+        so one answer names every problem; its bytes are removed again when the version
+        is refused.
 
         Raises:
             NotPermitted: the actor keeps no DRP of this service.
-            FormInvalid: naming the field (rpo_minutes, contacts.N.telephone...).
+            FileTooLarge: the document is over the attachments' size limit (and nothing
+                else is wrong).
+            FormInvalid: naming the field (rpo_minutes, contacts.N.telephone, file...).
         """
         service = self.service(code) if not authorised else self._service(code)
         if not authorised:
@@ -159,7 +210,10 @@ class ContinuityService:
             or self.session.get(Instance, source) is None
         ):
             errors["source_instance_id"] = ["instans tidak ada / no such instance"]
+        stored = self._document(document, errors) if document is not None else None
         if errors:
+            if stored is not None:
+                self._files().unlink_files([stored.stored_name])
             raise FormInvalid(INVALID, errors)
         latest = self.session.scalar(
             select(func.max(ContinuityPlan.version)).where(ContinuityPlan.service_id == service.id)
@@ -176,6 +230,7 @@ class ContinuityService:
             document_reference=reference,
             note=note,
             source_instance_id=source,
+            document=stored,
             created_at=self.clock.now(),
             created_by_id=self.actor.id if self.actor else None,
         )
@@ -185,6 +240,35 @@ class ContinuityService:
         service.drp_reference = f"DRP {service.code} v{plan.version}"
         self.session.flush()
         return plan
+
+    def _document(self, upload: Upload, errors: dict[str, list[str]]) -> Attachment | None:
+        """The DRP file stored, or None with its refusal among `errors`; raised as it is
+        (413 for one too large) when nothing else is wrong."""
+        if self.actor is None:
+            raise NotPermitted(EDIT_CONTINUITY.refusal)
+        try:
+            return self._files().store(upload, self.actor, DOCUMENT_FIELD, DOCUMENT_KINDS)
+        except FormInvalid as err:
+            if not errors:
+                raise
+            errors.update(err.errors if isinstance(err.errors, dict) else {})
+            return None
+
+    def document(self, code: str, number: int) -> tuple[Attachment, Path]:
+        """The document of one version of the service's DRP and where its bytes are, for
+        whoever may read the DRP (staff).
+
+        Raises:
+            NotPermitted: the actor is no staff.
+            NotFound: no such service or version, the version has no document, or its
+                file is gone.
+        """
+        plan = self.version(code, number)
+        if plan.document is None:
+            raise NotFound(
+                f"DRP versi {number} tanpa dokumen / DRP version {number} has no document"
+            )
+        return plan.document, self._files().file_of(plan.document)
 
     def trainings(
         self, code: str, page: int, per_page: int
