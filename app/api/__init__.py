@@ -28,6 +28,7 @@ def register_api(app: Flask) -> None:
         process_instances,
         process_models,
         reference_tables,
+        reports,
         role_assignments,
         schedules,
         search,
@@ -72,6 +73,7 @@ def register_api(app: Flask) -> None:
         configuration_baselines,
         capacity,
         continuity,
+        reports,
     ):
         api.register_blueprint(module.blp)
 
