@@ -24,6 +24,7 @@ def register_api(app: Flask) -> None:
         delegations,
         forms,
         known_errors,
+        maturity,
         notifications,
         process_instances,
         process_models,
@@ -74,6 +75,7 @@ def register_api(app: Flask) -> None:
         capacity,
         continuity,
         reports,
+        maturity,
     ):
         api.register_blueprint(module.blp)
 

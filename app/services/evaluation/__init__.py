@@ -1,0 +1,1 @@
+"""Evaluation of service management: maturity read from the records (issue 15)."""
