@@ -1,4 +1,5 @@
-// The dashboard's charts, drawn with Chart.js from the figures in #chart-data. Without
+// The dashboards' charts, drawn with Chart.js from the figures in #chart-data: each canvas
+// names its figures (data-chart) and, when it differs, the kind of chart (data-kind). Without
 // JavaScript, and on narrow screens, the data tables (open by default) carry the same
 // numbers; on wide screens they fold away under "Tabel data" once a chart is drawn.
 (function () {
@@ -49,7 +50,7 @@
       return; // the box stays hidden: the table says it all
     }
     canvas.parentNode.classList.add("drawn");
-    var config = configs[name](data[name]);
+    var config = configs[canvas.dataset.kind || name](data[name]);
     config.options.maintainAspectRatio = false;
     config.options.animation = false;
     new window.Chart(canvas, config);
