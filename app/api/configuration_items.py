@@ -278,7 +278,11 @@ def export_items(query: dict[str, Any]) -> Response:
 @blp.route(f"{ITEMS}/import", methods=["POST"])
 @authenticated
 @blp.doc(**SHEET_UPLOAD)
-@blp.response(201, ConfigurationItemImportSchema)
+@blp.response(
+    201,
+    ConfigurationItemImportSchema,
+    description="Stored: how many items were created and updated, relations added and removed",
+)
 @blp.alt_response(403, description="Not a keeper of configuration items")
 @blp.alt_response(
     422,
@@ -286,15 +290,30 @@ def export_items(query: dict[str, Any]) -> Response:
     "problem of every row (the header is row 1), or the file is not a readable CSV or XLSX",
 )
 def import_items() -> dict[str, Any]:
-    """Register the items of a CSV or XLSX file (the export's columns) and their
-    relations, all rows or none."""
+    """Register and update items from a CSV or XLSX file (the export's columns) with
+    their relations, all rows or none.
+
+    A row whose `nama` is an item's name (regardless of case and spacing; names are
+    unique across types) updates that item, and its `jenis` must be the item's type;
+    any other row registers a new item. Items are matched by name, not id, so a file
+    exported from one CMDB imports into another. An updating row is the item as it
+    should be: each column of the file sets its field, an empty cell clears it (an
+    empty `status` keeps it), a column the file lacks leaves it alone, and a `relasi`
+    column makes the item's relations exactly those listed. Each change goes through the
+    same checks as `PATCH /configuration-items/{id}` and is kept in the item's history
+    with the import as its reason; a row that changes nothing writes no history, so an
+    export imported again unchanged changes nothing.
+    """
     transfer = TransferService(session(), platform().clock, current_user())
     result = transfer.import_file(*uploaded_sheet())
     session().commit()
     return {
         "created": len(result.items),
+        "updated": len(result.updated),
         "relations": result.relations,
+        "relations_removed": result.relations_removed,
         "items": [summary_dict(item) for item in result.items],
+        "updated_items": [summary_dict(item) for item in result.updated],
     }
 
 

@@ -1086,9 +1086,20 @@ class ConfigurationItemExportQuerySchema(ConfigurationItemQuerySchema):
 
 class ConfigurationItemImportSchema(Schema):
     created = fields.Integer(metadata={"description": "How many items were registered"})
+    updated = fields.Integer(
+        metadata={"description": "How many existing items changed (a field or a relation)"}
+    )
     relations = fields.Integer(metadata={"description": "How many relations were added"})
+    relations_removed = fields.Integer(
+        metadata={"description": "How many relations were removed (an updating row's relasi)"}
+    )
     items = fields.List(
-        fields.Nested(ConfigurationItemSummarySchema), metadata={"description": "In file order"}
+        fields.Nested(ConfigurationItemSummarySchema),
+        metadata={"description": "The new items, in file order"},
+    )
+    updated_items = fields.List(
+        fields.Nested(ConfigurationItemSummarySchema),
+        metadata={"description": "The existing items changed, in file order"},
     )
 
 

@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from app.models import ConfigurationItemHistory, ConfigurationRelationHistory
 from tests.api.test_hostile_input import assert_error_shape
 from tests.conftest import Auth
 
@@ -101,6 +104,120 @@ class TestImport:
         assert_error_shape(response, 401)
 
 
+def histories(session: Session) -> tuple[int, int]:
+    """How many item and relation history rows there are."""
+    return tuple(  # type: ignore[return-value]
+        session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (ConfigurationItemHistory, ConfigurationRelationHistory)
+    )
+
+
+def csv_of(table: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]))
+    writer.writeheader()
+    writer.writerows(table)
+    return out.getvalue().encode()
+
+
+class TestImportUpdates:
+    """A row naming an item already in the CMDB updates it (by name: see transfer.py)."""
+
+    @pytest.fixture
+    def exported(self, auth: Auth) -> list[dict[str, str]]:
+        assert upload(auth, GOOD.encode()).status_code == 201
+        return rows(auth.get("admin.infra", f"{ITEMS}/export?format=csv").data)
+
+    def test_an_edited_cell_updates_the_item_with_the_import_in_its_history(
+        self, auth: Auth, exported: list[dict[str, str]]
+    ) -> None:
+        vm = next(row for row in exported if row["nama"] == "VM-SRIKANDI-01")
+        vm["atribut.hostname"] = "srikandi-02"
+        vm["label"] = "produksi; uji"
+        vm["relasi"] = ""
+
+        response = upload(auth, csv_of(exported), "cmdb-ubah.csv")
+
+        assert response.status_code == 201, response.json
+        body = response.json
+        assert (body["created"], body["updated"], body["relations"]) == (0, 1, 0)
+        assert body["relations_removed"] == 1
+        [updated] = body["updated_items"]
+        assert updated["name"] == "VM-SRIKANDI-01"
+        detail = auth.get("admin.infra", f"{ITEMS}/{updated['id']}").json
+        assert detail["attributes"]["hostname"] == "srikandi-02"
+        assert detail["labels"] == ["produksi", "uji"]
+        assert detail["relations"] == []
+        last = detail["history"][-1]
+        assert (last["action"], last["by"]) == ("updated", "admin.infra")
+        assert last["reason"] == "Diimpor dari berkas cmdb-ubah.csv"
+        assert last["changes"] == {
+            "attributes.hostname": {"before": "srikandi-01", "after": "srikandi-02"},
+            "labels": {"before": [], "after": ["produksi", "uji"]},
+        }
+        assert detail["relation_history"][-1]["action"] == "removed"
+
+    def test_an_export_imported_again_unchanged_changes_nothing(
+        self, auth: Auth, exported: list[dict[str, str]], session: Session
+    ) -> None:
+        before = histories(session)
+        response = upload(auth, csv_of(exported))
+        assert response.status_code == 201, response.json
+        assert response.json == {
+            "created": 0,
+            "updated": 0,
+            "relations": 0,
+            "relations_removed": 0,
+            "items": [],
+            "updated_items": [],
+        }
+        session.expire_all()
+        assert histories(session) == before
+
+    @pytest.mark.usefixtures("cmdb")
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_the_whole_demo_cmdb_reimported_unchanged_changes_nothing(
+        self, auth: Auth, session: Session, fmt: str
+    ) -> None:
+        before = histories(session)
+        exported = auth.get("admin", f"{ITEMS}/export?format={fmt}").data
+        response = upload(auth, exported, f"cmdb.{fmt}", who="admin")
+        assert response.status_code == 201, response.json
+        assert (response.json["created"], response.json["updated"]) == (0, 0)
+        assert response.json["relations"] + response.json["relations_removed"] == 0
+        session.expire_all()
+        assert histories(session) == before
+
+    def test_a_bad_row_among_updates_stores_nothing(
+        self, auth: Auth, exported: list[dict[str, str]], session: Session
+    ) -> None:
+        server, vm = sorted(exported, key=lambda row: row["nama"])
+        server["lokasi"] = "Rak 9"  # good on its own
+        vm["atribut.hostname"] = "srikandi-02"
+        vm["atribut.serial_number"] = "SN-001"  # not a VM's attribute
+        vm["jenis"] = "server"  # and a type never changes
+        before = histories(session)
+
+        body = assert_error_shape(upload(auth, csv_of([server, vm])), 422)
+
+        assert [(e["row"], e["column"]) for e in body["errors"]] == [
+            (3, "jenis"),
+            (3, "atribut.serial_number"),
+        ]
+        session.expire_all()
+        assert histories(session) == before
+        after = {row["nama"]: row for row in rows(auth.get("admin", f"{ITEMS}/export").data)}
+        assert after["SRV-DC1-01"]["lokasi"] == ""
+        assert after["VM-SRIKANDI-01"]["atribut.hostname"] == "srikandi-01"
+
+    def test_the_openapi_document_says_how_rows_name_items(self, client: FlaskClient) -> None:
+        document = client.get("/api/v1/openapi.json").json
+        operation = document["paths"][f"{ITEMS}/import"]["post"]
+        assert "matched by name, not id" in operation["description"]
+        answer = document["components"]["schemas"]["ConfigurationItemImport"]["properties"]
+        assert {"created", "updated", "relations_removed", "updated_items"} <= set(answer)
+
+
 class TestExport:
     @pytest.fixture
     def imported(self, auth: Auth) -> None:
@@ -128,12 +245,10 @@ class TestExport:
         values = list(sheet.iter_rows(values_only=True))
         assert values[0][:3] == ("jenis", "nama", "pd")
         assert [row[1] for row in values[1:]] == ["SRV-DC1-01"]
-        # the same file again: every row a duplicate, named
-        refused = assert_error_shape(upload(auth, response.data, "cmdb.xlsx"), 422)
-        assert {(e["row"], e["column"]) for e in refused["errors"]} == {
-            (2, "nama"),
-            (2, "atribut.serial_number"),
-        }
+        # the same file again: the item it names, unchanged
+        again = upload(auth, response.data, "cmdb.xlsx")
+        assert again.status_code == 201, again.json
+        assert (again.json["created"], again.json["updated"]) == (0, 0)
 
     @pytest.mark.parametrize("query", ["format=pdf", "sort=colour", "status=broken"])
     def test_a_wrong_query_is_422_naming_it(self, auth: Auth, query: str) -> None:

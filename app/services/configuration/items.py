@@ -55,6 +55,8 @@ LOADED = (
     selectinload(ConfigurationItem.licences),
 )
 INVALID = "Data komponen konfigurasi tidak valid / invalid configuration item"
+#: What makes two licence records of an item the same record.
+LICENCE_KEY = ("holder", "seats", "expires_on", "reference")
 
 
 @dataclass(frozen=True)
@@ -416,7 +418,16 @@ class ItemService:
         if "services" in clean:
             item.services = sorted(clean["services"], key=lambda service: service.code)
         if "licences" in clean:
-            item.licences = [ConfigurationLicence(**licence) for licence in clean["licences"]]
+            # a record given again unchanged stays the same row, so what its keepers
+            # were told of its expiry (`notified_for`) is kept
+            kept = {
+                (old.holder, old.seats, old.expires_on, old.reference): old for old in item.licences
+            }
+            item.licences = [
+                kept.pop(tuple(licence[key] for key in LICENCE_KEY), None)
+                or ConfigurationLicence(**licence)
+                for licence in clean["licences"]
+            ]
         if "attributes" in clean:
             item.attributes = dict(clean["attributes"])
         item.identity = identity(item.type, item.attributes)

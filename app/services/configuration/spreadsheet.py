@@ -11,10 +11,11 @@ uses_licence:LIC-Y`, the target named by its name) and one `atribut.<name>` colu
 attribute, its cell read as the type's JSON Schema says (whole number, number, yes/no,
 text; JSON for lists and objects).
 
-Reading turns cells into raw entries for `check_entry` and reports the cells it cannot
-read; it never evaluates anything: an XLSX formula is read as the text of the formula,
-not as its result, and a CSV cell the export marked as text (`'=...`) as it was, so what
-is stored is what was typed, and every export marks it again
+Reading turns cells into raw entries, for `check_entry` when a row registers an item
+(`entry`) or for `ItemService.update` when it names one (`change`), and reports the cells
+it cannot read; it never evaluates anything: an XLSX formula is read as the text of the
+formula, not as its result, and a CSV cell the export marked as text (`'=...`) as it
+was, so what is stored is what was typed, and every export marks it again
 (`app.services.spreadsheet`).
 """
 
@@ -72,8 +73,9 @@ class Row:
 
 @dataclass
 class Sheet:
-    """The rows of a file that hold something."""
+    """The columns a file has (empty headers left out) and its rows that hold something."""
 
+    headers: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
 
 
@@ -158,7 +160,7 @@ def _plain_cell(value: Any) -> Any:
 def _sheet(rows: Iterator[Iterable[Any]]) -> Sheet:
     headers = [_header(h) for h in next(rows, [])]
     _check_headers(headers)
-    sheet = Sheet()
+    sheet = Sheet([header for header in headers if header])
     for number, values in enumerate(rows, start=2):
         cells = {
             header: cell
@@ -340,6 +342,43 @@ def entry(row: Row, item_type: ConfigurationItemType) -> Entry:
             problems.setdefault(header, []).append(f"harus / must be: {expected}")
     raw["attributes"] = attributes
     return Entry(raw, relations, problems)
+
+
+#: What an empty cell of a column sets on an existing item (`change`).
+CLEARED: dict[str, Any] = {
+    "agency": "",
+    "location": "",
+    "labels": [],
+    "services": [],
+    "administrators": [],
+    "retain_until": None,
+    "licences": [],
+}
+
+
+def change(row: Row, item_type: ConfigurationItemType, headers: Iterable[str]) -> Entry:
+    """The raw change of an existing item of `item_type` a row asks for, as
+    `ItemService.update` takes it.
+
+    A row is the item as it should be: every column the file has is given, so an empty
+    cell clears its field (an empty `atribut.<name>` removes the attribute, an empty
+    `pd` is refused as no PD), while a column the file lacks leaves its field alone. An
+    empty `status` keeps the item's status, and the type is never changed. A cell that
+    cannot be read is left out (its problem is in `problems`), so it changes nothing.
+    """
+    read = entry(row, item_type)
+    raw = read.raw
+    del raw["type"]
+    if "status" not in row.cells:
+        del raw["status"]
+    for header in headers:
+        if header in row.cells or header in read.problems:
+            continue
+        if header.startswith(ATTRIBUTE_PREFIX):
+            raw["attributes"][header[len(ATTRIBUTE_PREFIX) :]] = None
+        elif HEADERS.get(header) in CLEARED:
+            raw[HEADERS[header]] = CLEARED[HEADERS[header]]
+    return read
 
 
 def column(field_name: str) -> str:

@@ -11,17 +11,19 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.errors import Conflict, FormInvalid, NotFound
 from app.models import ConfigurationItem, ConfigurationItemType, User
-from app.services.accounts.permissions import ADMINISTER, STAFF, require
+from app.services.accounts.permissions import ADMINISTER, STAFF, allows, require
 from app.services.audit.events import audit
 from app.services.configuration.checks import identity
 
 TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+#: Who adds and changes types: the API's PUT and the CMDB's type page ask `editable`.
+EDIT_TYPES = ADMINISTER
 #: The audit event of a type added or changed.
 TYPE_SAVED = "configuration_item_type_saved"
 _TEXTS = (("name", 100, True), ("name_en", 100, False), ("description", 2000, False))
@@ -51,8 +53,10 @@ def _schema(value: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
     try:
         Draft202012Validator.check_schema(value)
     except SchemaError as err:
+        where, detail = err.json_path, err.message[:200]
         errors["attribute_schema"] = [
-            f"JSON Schema tidak sah / not a valid JSON Schema: {err.message[:200]}"
+            f"JSON Schema tidak sah pada {where}: {detail} / not a valid JSON Schema at "
+            f"{where}: {detail}"
         ]
         return {}
     return value
@@ -91,9 +95,10 @@ def validate_type(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[s
         errors["identifying_attributes"] = ["daftar nama atribut / list of attribute names"]
         names = []
     unknown = [n for n in names if n not in properties]
-    if unknown:
+    if unknown and "attribute_schema" not in errors:  # a refused schema names no attribute
+        listed = ", ".join(unknown)
         errors["identifying_attributes"] = [
-            f"bukan atribut di skema / not attributes of the schema: {', '.join(unknown)}"
+            f"bukan atribut di skema: {listed} / not attributes of the schema: {listed}"
         ]
     clean["identifying_attributes"] = list(dict.fromkeys(names))
     clean["naming_pattern"] = _pattern(raw, errors)
@@ -129,6 +134,23 @@ class ItemTypeService:
             self.session.scalars(select(ConfigurationItemType).order_by(ConfigurationItemType.code))
         )
 
+    def editable(self) -> bool:
+        """Whether the actor may add and change types (`save` lets them through)."""
+        return allows(self.session, self.actor, EDIT_TYPES)
+
+    def item_counts(self) -> dict[int, int]:
+        """type id -> how many items it has, retired ones included (a type without
+        items is left out).
+
+        Raises:
+            NotPermitted: the actor is no staff.
+        """
+        require(self.session, self.actor, STAFF)
+        rows = self.session.execute(
+            select(ConfigurationItem.type_id, func.count()).group_by(ConfigurationItem.type_id)
+        )
+        return {type_id: count for type_id, count in rows}
+
     def by_code(self, code: str) -> ConfigurationItemType | None:
         """The type with `code`, or None (a code with control characters names none)."""
         if not code.isprintable():
@@ -147,7 +169,7 @@ class ItemTypeService:
             FormInvalid: a field is wrong (`errors` names it; `code` for a bad code).
             Conflict: under the new identifying attributes two items would be one.
         """
-        require(self.session, self.actor, ADMINISTER)
+        require(self.session, self.actor, EDIT_TYPES)
         clean, errors = validate_type(raw)
         if not TYPE_CODE.match(code):
             errors["code"] = ["huruf kecil, angka dan '_' (maks. 40) / lower-case code"]

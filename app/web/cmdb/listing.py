@@ -173,7 +173,8 @@ def export() -> Any:
 
 @bp.post("/impor")
 def import_file() -> Any:
-    """Register the items of a CSV or XLSX file: all rows, or none and every problem."""
+    """Register and update the items of a CSV or XLSX file (a row naming an item in the
+    CMDB updates it): all rows, or none and every problem."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _list_page(message=_("Pilih berkas .csv atau .xlsx untuk diimpor."), status=REFUSED)
@@ -187,9 +188,12 @@ def import_file() -> Any:
     session().commit()
     flash(
         _(
-            "Impor selesai: %(items)s komponen dan %(relations)s relasi dicatat.",
+            "Impor selesai: %(items)s komponen dan %(relations)s relasi dicatat, "
+            "%(updated)s komponen diperbarui, %(removed)s relasi dihapus.",
             items=len(result.items),
             relations=result.relations,
+            updated=len(result.updated),
+            removed=result.relations_removed,
         ),
         "success",
     )

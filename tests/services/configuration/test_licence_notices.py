@@ -59,6 +59,11 @@ def test_told_once_per_expiry_and_again_after_a_renewal(
     assert told(platform) == [
         ("admin.infra", "Lisensi LIC-OFFICE-2026: berakhir 20 hari lagi / expires in 20 days")
     ]
+    # the same record given again (a form saved, an export imported) is not told anew
+    same = {"holder": "DISKOMINFO", "seats": 25, "expires_on": IN_20_DAYS.isoformat()}
+    items.update(item_id, {"licences": [same], "location": "Rak 1"}, "Lokasi")
+    session.commit()
+    assert notify_expiring(platform.sessions, clock, platform.mail) == 0
     renewed = (T0 + timedelta(days=385)).date().isoformat()
     items.update(
         item_id,

@@ -205,13 +205,66 @@ class TestImport:
         assert "baris 2" in problems[0]["message"]
         assert "row 2" in problems[1]["message"]
 
-    def test_a_name_taken_in_the_cmdb_is_a_duplicate(
+    def test_a_row_naming_an_item_updates_it_and_clears_its_empty_cells(
         self, transfer: TransferService, items: ItemService
     ) -> None:
-        taken = make(items, "application")
-        problems = refusal(transfer, csv_file("application,APP-SIMPEG,BKPSDM,,,,,,")).errors
-        assert places(problems) == [(2, "nama")]
-        assert f"komponen {taken.id}" in problems[0]["message"]
+        app = make(items, "application", location="Rak 1", labels=["produksi"])
+        content = csv_file(
+            "application,APP-SIMPEG,BKPSDM,maintenance,,uji,SIMPEG,,",
+            header=HEADER + ",atribut.url",
+        )
+
+        result = transfer.import_file(content, "cmdb.csv")
+
+        assert (result.items, result.updated) == ([], [app])
+        assert (app.agency.code, app.status, app.location) == ("BKPSDM", "maintenance", "")
+        assert [label.label for label in app.labels] == ["uji"]
+        assert app.attributes == {}  # the empty url cell removed it
+        last = items.history(app.id)[-1]
+        assert (last.action, last.reason) == ("updated", "Diimpor dari berkas cmdb.csv")
+        assert last.changes["location"] == {"before": "Rak 1", "after": ""}
+
+    def test_an_updating_row_s_relations_become_the_item_s(
+        self, transfer: TransferService, items: ItemService, session: Session
+    ) -> None:
+        old_host = make(items, "server")
+        vm = make(items, "virtual_machine")
+        transfer.relations.add(vm.id, "runs_on", old_host.id)
+        retired = make(items, "application")
+        items.retire(retired.id, "diganti")
+        content = csv_file(
+            "server,SRV-DC1-02,DISKOMINFO,,,,,,,SN-002",
+            "virtual_machine,VM-SIMPEG-01,DISKOMINFO,,,,,runs_on:SRV-DC1-02,,",
+            "application,APP-SIMPEG,DISKOMINFO,retired,,,,runs_on:VM-SIMPEG-01,,",
+            header=HEADER + ",atribut.serial_number",
+        )
+        problems = refusal(transfer, content).errors
+        assert places(problems) == [(4, "relasi")]  # a retired item takes no new relation
+        assert "pensiun" in problems[0]["message"]
+
+        content = content.replace(b"retired,,,,runs_on:VM-SIMPEG-01", b"retired,,,,")
+        result = transfer.import_file(content, "cmdb.csv")
+
+        [new_host] = result.items
+        assert result.updated == [vm]  # the retired application stays as it was
+        assert (result.relations, result.relations_removed) == (1, 1)
+        targets = session.scalars(
+            select(ConfigurationRelation.target_id).where(ConfigurationRelation.source_id == vm.id)
+        ).all()
+        assert targets == [new_host.id]
+        assert [row.action for row in transfer.relations.history(vm.id)] == [
+            "added",
+            "added",
+            "removed",
+        ]
+
+    def test_a_row_may_not_change_an_item_s_type(
+        self, transfer: TransferService, items: ItemService
+    ) -> None:
+        make(items, "application")
+        problems = refusal(transfer, csv_file("server,APP-SIMPEG,DISKOMINFO,,,,,,")).errors
+        assert places(problems) == [(2, "jenis")]
+        assert "application" in problems[0]["message"]
 
     def test_wrong_relations_are_named(self, transfer: TransferService, items: ItemService) -> None:
         retired = make(items, "server")
