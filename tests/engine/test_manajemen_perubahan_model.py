@@ -9,7 +9,10 @@ stored state, as the app does when the release instance ends.
 
 A standard change is pre-approved (no assessment, no approval). A failed verification goes
 back to scheduling; a release that ends failed (Rilis Layanan has rolled it back and chosen
-not to plan it again) closes the change as failed.
+not to plan it again) closes the change as failed. A change implemented directly whose
+implementation says `perlu_verifikasi` throws `verifikasi-konfigurasi` when it closes
+(Kepbup Polewali Mandar 685/2021, II.3.e.3); one implemented by a release leaves that to
+the release.
 """
 
 import ast
@@ -39,13 +42,18 @@ PROCESS_ID = "manajemen_perubahan"
 START_EVENT = "pengajuan_perubahan"
 RELEASE_MESSAGE = "rilis-layanan"
 RELEASE_DONE = "rilis-layanan-selesai"
+VERIFY_MESSAGE = "verifikasi-konfigurasi"
+VERIFY_START_FORM = FORMS_DIR / "verifikasi-konfigurasi-mulai.schema.json"
+VERIFY_PAYLOAD = (
+    '{"layanan": layanan, "alasan_verifikasi": "perubahan", "rujukan": nomor_perubahan}'
+)
 RELEASE_PAYLOAD = (
     '{"layanan": layanan, "judul": judul, "uraian_perubahan": uraian_perubahan, '
     '"nomor_perubahan": nomor_perubahan}'
 )
 CITATION = "Kepbup Polewali Mandar 685/2021, II.4"
 CITATIONS = (CITATION, "Perbup Bangka 21/2025")
-SPLITS = 5
+SPLITS = 6
 LOOPS = {"f_terverifikasi_tidak"}
 
 STARTER_LANE = "Pemohon"
@@ -118,7 +126,9 @@ IMPLEMENTASI = {
     "langkah_implementasi": "Parameter koneksi aplikasi diubah dan layanan dijalankan ulang.",
     "waktu_selesai_implementasi": "2026-12-05T21:10:00+07:00",
     "hasil_implementasi": "Konfigurasi baru aktif.",
+    "perlu_verifikasi": False,
 }
+PERLU_VERIFIKASI = {**IMPLEMENTASI, "perlu_verifikasi": True}
 TERVERIFIKASI = {
     "hasil_verifikasi": "Uji beban 200 login serentak berhasil tanpa galat.",
     "perubahan_terverifikasi": True,
@@ -195,6 +205,16 @@ def run_standard_direct_then_released(procedure):
     return run
 
 
+def run_standard_direct_verified(procedure):
+    """Standard, implemented directly with a configuration verification asked for."""
+    run = procedure.start(PENGAJUAN)
+    run.complete("kategorisasi_perubahan", ADMIN, kategorisasi("standar"))
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(False))
+    run.complete("implementasi_perubahan", INFRA, PERLU_VERIFIKASI)
+    verify_and_accept(run)
+    return run
+
+
 def run_rejected(procedure):
     run = procedure.start(PENGAJUAN)
     run.complete("kategorisasi_perubahan", ADMIN, kategorisasi("darurat"))
@@ -218,12 +238,17 @@ def release_messages(run):
     return [(name, payload) for name, payload in run.thrown() if name == RELEASE_MESSAGE]
 
 
+def verify_messages(run):
+    return [(name, payload) for name, payload in run.thrown() if name == VERIFY_MESSAGE]
+
+
 EXPECTED_RELEASE = {
     "layanan": "SIMPEG",
     "judul": PENGAJUAN["judul"],
     "uraian_perubahan": PENGAJUAN["uraian_perubahan"],
     "nomor_perubahan": NOMOR,
 }
+EXPECTED_VERIFY = {"layanan": "SIMPEG", "alasan_verifikasi": "perubahan", "rujukan": NOMOR}
 
 # --------------------------------------------------------------------------- paths
 
@@ -253,6 +278,50 @@ def test_run_standard_change_skips_assessment_and_is_rescheduled(procedure):
     assert run.reached("implementasi_perubahan") == 1
     assert run.reached("verifikasi_perubahan") == 2
     assert release_messages(run) == [(RELEASE_MESSAGE, EXPECTED_RELEASE)]
+
+
+def test_run_implemented_directly_asks_for_a_configuration_verification(procedure):
+    """Kepbup Polewali Mandar 685/2021, II.3.e.3): verification after an infrastructure
+    change. Thrown once, when the change closes (after its CMDB updates), citing it."""
+    run = procedure.start(PENGAJUAN)
+    run.complete("kategorisasi_perubahan", ADMIN, kategorisasi("standar"))
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(False))
+    run.complete("implementasi_perubahan", INFRA, PERLU_VERIFIKASI)
+    run.complete("verifikasi_perubahan", ADMIN, TERVERIFIKASI)
+    assert verify_messages(run) == []  # not before the change is accepted
+    run.complete("penerimaan_perubahan", PJ_PENYEDIA, PENERIMAAN)
+    assert run.completed
+    assert run.reached("perubahan_selesai") == 1
+    assert run.data["status_perubahan"] == "selesai"
+    assert run.thrown() == [(VERIFY_MESSAGE, EXPECTED_VERIFY)]
+    assert [(m.name, m.payload) for m in run.outcome.messages] == [
+        (VERIFY_MESSAGE, EXPECTED_VERIFY)
+    ]
+
+
+def test_a_change_implemented_by_a_release_leaves_the_verification_to_it(procedure):
+    """Implemented directly with `perlu_verifikasi`, not verified, then released: the
+    release asks on its own execution form, so the change throws no verification."""
+    run = procedure.start(PENGAJUAN)
+    run.complete("kategorisasi_perubahan", ADMIN, kategorisasi("standar"))
+    run.complete("penjadwalan_perubahan", INFRA, penjadwalan(False))
+    run.complete("implementasi_perubahan", INFRA, PERLU_VERIFIKASI)
+    run.complete("verifikasi_perubahan", ADMIN, GAGAL_VERIFIKASI)
+    release(run, RILIS_BERHASIL)
+    verify_and_accept(run)
+    assert run.completed
+    assert run.data["perlu_verifikasi"] is True
+    assert verify_messages(run) == []
+    for drive in (run_approved_and_released, run_standard_direct_then_released):
+        assert verify_messages(drive(procedure)) == []
+
+
+def test_the_verification_request_satisfies_the_verification_start_form(procedure):
+    run = run_standard_direct_verified(procedure)
+    [(_, payload)] = verify_messages(run)
+    schema = json.loads(VERIFY_START_FORM.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert not list(validator.iter_errors(payload))
 
 
 def test_run_rejected_with_reason(procedure):
@@ -331,6 +400,7 @@ def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     for drive in (
         run_approved_and_released,
         run_standard_direct_then_released,
+        run_standard_direct_verified,
         run_rejected,
         run_release_failed,
     ):
@@ -531,6 +601,11 @@ def test_forms_reject_invalid_submissions(procedure):
     assert_invalid(jadwal, {**penjadwalan(True), "distribusi_jadwal": ["warga"]})
 
     assert_invalid(props["implementasi_perubahan"], {"hasil_implementasi": "Selesai."})
+    assert_invalid(
+        props["implementasi_perubahan"],
+        {k: v for k, v in IMPLEMENTASI.items() if k != "perlu_verifikasi"},
+    )
+    assert_valid(props["implementasi_perubahan"], PERLU_VERIFIKASI)
     verifikasi = props["verifikasi_perubahan"]
     assert_invalid(
         verifikasi, {k: v for k, v in GAGAL_VERIFIKASI.items() if k != "alasan_verifikasi_gagal"}
@@ -626,15 +701,29 @@ def test_deploy_validation_accepts_the_model_without_warnings(procedure):
 
 def test_messages_link_the_procedure():
     tree = etree.parse(str(BPMN_FILE))
-    """Started by its own message; throws `rilis-layanan` and waits for its done message."""
+    """Started by its own message; throws `rilis-layanan` and waits for its done message;
+    throws `verifikasi-konfigurasi` as it closes."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
-    assert sorted(messages.values()) == [MODEL_ID, RELEASE_MESSAGE, RELEASE_DONE]
+    assert sorted(messages.values()) == sorted(
+        [MODEL_ID, RELEASE_MESSAGE, RELEASE_DONE, VERIFY_MESSAGE]
+    )
     process = tree.find("bpmn:process", NS)
     [start_event] = process.findall("bpmn:startEvent", NS)
     [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == MODEL_ID
-    [throw] = process.findall("bpmn:intermediateThrowEvent", NS)
+    throws = {t.get("id"): t for t in process.findall("bpmn:intermediateThrowEvent", NS)}
+    assert sorted(throws) == ["ajukan_verifikasi_konfigurasi", "mulai_rilis"]
+    [definition] = throws["ajukan_verifikasi_konfigurasi"].findall(
+        "bpmn:messageEventDefinition", NS
+    )
+    assert messages[definition.get("messageRef")] == VERIFY_MESSAGE
+    payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
+    assert payload == VERIFY_PAYLOAD
+    keys = {k.value for k in ast.parse(payload, mode="eval").body.keys}
+    verify_form = json.loads(VERIFY_START_FORM.read_text(encoding="utf-8"))
+    assert set(verify_form["required"]) <= keys
+    throw = throws["mulai_rilis"]
     [definition] = throw.findall("bpmn:messageEventDefinition", NS)
     assert messages[definition.get("messageRef")] == RELEASE_MESSAGE
     payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text

@@ -8,12 +8,17 @@ procedures"). The runtime's `Outcome` carries the message the instance throws wh
 
 A failed release is rolled back; the administrator then either plans it again (back to the
 release plan and its approval) or ends it as failed, after the problems are evaluated and
-the result reported to the provider, as for a successful release.
+the result reported to the provider, as for a successful release. A successful release
+whose execution says `perlu_verifikasi` throws `verifikasi-konfigurasi` as it ends (Kepbup
+Polewali Mandar 685/2021, II.3.e.3).
 """
 
+import ast
+import json
 from datetime import UTC, datetime
 
 import pytest
+from jsonschema import Draft202012Validator
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -22,7 +27,7 @@ from SpiffWorkflow.util.task import TaskState
 from app.engine.routing import route_for
 from app.engine.validation import validate_model
 from tests.engine import diagram
-from tests.engine.diagram import NS
+from tests.engine.diagram import FORMS_DIR, NS
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
 from tests.engine.harness import Procedure, bpmn_file, gateway_flows
 
@@ -33,6 +38,9 @@ START_EVENT = "pengajuan_rilis"
 START_MESSAGE = "rilis-layanan"
 DONE_MESSAGE = "rilis-layanan-selesai"
 PAYLOAD = '{"rilis_berhasil": rilis_berhasil, "laporan_rilis": laporan_rilis}'
+VERIFY_MESSAGE = "verifikasi-konfigurasi"
+VERIFY_START_FORM = FORMS_DIR / "verifikasi-konfigurasi-mulai.schema.json"
+VERIFY_PAYLOAD = '{"layanan": layanan, "alasan_verifikasi": "rilis", "rujukan": nomor_referensi}'
 CITATION = "Perbup Bangka 21/2025, 2.2.2.3"
 
 STARTER_LANE = "Pemohon"
@@ -92,7 +100,10 @@ DITOLAK = {
 EKSEKUSI = {
     "waktu_mulai_eksekusi": "2026-11-28T20:05:00+07:00",
     "langkah_eksekusi": "Image 2.4.0 dipasang; migrasi basis data dijalankan.",
+    "perlu_verifikasi": False,
 }
+PERLU_VERIFIKASI = {**EKSEKUSI, "perlu_verifikasi": True}
+EXPECTED_VERIFY = {"layanan": "SIMPEG", "alasan_verifikasi": "rilis", "rujukan": NOMOR}
 BERHASIL = {
     "jenis_pengujian": ["fungsional", "regresi"],
     "hasil_pengujian": "Seluruh skenario lulus.",
@@ -140,13 +151,13 @@ def procedure():
     return Procedure(MODEL_ID, T0, requester="penyedia")
 
 
-def plan_and_approve(run, rejections=0):
+def plan_and_approve(run, rejections=0, eksekusi=EKSEKUSI):
     for _ in range(rejections):
         run.complete("penyusunan_rencana_rilis", INFRA, RENCANA)
         run.complete("persetujuan_rencana_rilis", PROVIDER, DITOLAK)
     run.complete("penyusunan_rencana_rilis", INFRA, RENCANA)
     run.complete("persetujuan_rencana_rilis", PROVIDER, DISETUJUI)
-    run.complete("eksekusi_rilis", INFRA, EKSEKUSI)
+    run.complete("eksekusi_rilis", INFRA, eksekusi)
 
 
 def evaluate_and_report(run, laporan):
@@ -176,10 +187,20 @@ def run_rejected_failed_replanned_released(procedure):
     return run
 
 
-def run_failed(procedure):
+def run_released_and_verified(procedure):
+    """Released with a configuration verification asked for at its execution."""
     run = procedure.start(PENGAJUAN)
     run.complete("pengembangan_layanan", INFRA, PENGEMBANGAN)
-    plan_and_approve(run)
+    plan_and_approve(run, eksekusi=PERLU_VERIFIKASI)
+    run.complete("pengujian_rilis", INFRA, BERHASIL)
+    evaluate_and_report(run, LAPORAN)
+    return run
+
+
+def run_failed(procedure, eksekusi=EKSEKUSI):
+    run = procedure.start(PENGAJUAN)
+    run.complete("pengembangan_layanan", INFRA, PENGEMBANGAN)
+    plan_and_approve(run, eksekusi=eksekusi)
     run.complete("pengujian_rilis", INFRA, GAGAL)
     run.complete("rollback_rilis", INFRA, ROLLBACK_HENTIKAN)
     evaluate_and_report(run, LAPORAN_GAGAL)
@@ -233,9 +254,37 @@ def test_run_failed_release_rolled_back_and_ended(procedure):
     ]
 
 
+def test_run_released_asks_for_a_configuration_verification(procedure):
+    """Kepbup Polewali Mandar 685/2021, II.3.e.3): thrown as the successful release closes
+    (after its CMDB updates), before its done message, citing the release."""
+    run = run_released_and_verified(procedure)
+    assert run.completed
+    assert run.reached("selesai_berhasil") == 1
+    assert run.data["terapkan_pembaruan_komponen"] is True
+    assert run.thrown() == [
+        (VERIFY_MESSAGE, EXPECTED_VERIFY),
+        (DONE_MESSAGE, {"rilis_berhasil": True, "laporan_rilis": LAPORAN["laporan_rilis"]}),
+    ]
+    schema = json.loads(VERIFY_START_FORM.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert not list(validator.iter_errors(EXPECTED_VERIFY))
+
+
+def test_a_failed_release_asks_for_no_verification(procedure):
+    run = run_failed(procedure, eksekusi=PERLU_VERIFIKASI)
+    assert run.reached("selesai_gagal") == 1
+    assert not run.reached("gw_perlu_verifikasi")
+    assert [name for name, _ in run.thrown()] == [DONE_MESSAGE]
+
+
 def test_every_outgoing_flow_of_every_gateway_is_driven(procedure):
     taken = set()
-    for drive in (run_released, run_rejected_failed_replanned_released, run_failed):
+    for drive in (
+        run_released,
+        run_released_and_verified,
+        run_rejected_failed_replanned_released,
+        run_failed,
+    ):
         taken |= drive(procedure).taken_flows()
     assert taken == gateway_flows(BPMN_FILE)
 
@@ -397,6 +446,10 @@ def test_forms_reject_invalid_submissions(procedure):
     assert_valid(persetujuan, {**DITOLAK, "dokumen_lengkap": True})
 
     assert_invalid(props["eksekusi_rilis"], {"langkah_eksekusi": "Dipasang."})
+    assert_invalid(
+        props["eksekusi_rilis"], {k: v for k, v in EKSEKUSI.items() if k != "perlu_verifikasi"}
+    )
+    assert_valid(props["eksekusi_rilis"], PERLU_VERIFIKASI)
 
     pengujian = props["pengujian_rilis"]
     assert_invalid(pengujian, {k: v for k, v in GAGAL.items() if k != "alasan_kegagalan"})
@@ -454,10 +507,11 @@ def test_deploy_validation_accepts_the_model_without_warnings(procedure):
 
 def test_messages_link_the_procedure():
     tree = etree.parse(str(BPMN_FILE))
-    """Started by the message named after the model, ends throwing `<model-id>-selesai`."""
+    """Started by the message named after the model, ends throwing `<model-id>-selesai`;
+    a successful release may throw `verifikasi-konfigurasi` before."""
     root = tree.getroot()
     messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NS)}
-    assert sorted(messages.values()) == [START_MESSAGE, DONE_MESSAGE]
+    assert sorted(messages.values()) == [START_MESSAGE, DONE_MESSAGE, VERIFY_MESSAGE]
     process = tree.find("bpmn:process", NS)
     [start_event] = process.findall("bpmn:startEvent", NS)
     [definition] = start_event.findall("bpmn:messageEventDefinition", NS)
@@ -470,12 +524,24 @@ def test_messages_link_the_procedure():
         payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS)
         assert payload.text == PAYLOAD, end.get("id")
         diagram.check_restricted(payload.text)
-        # Every end is preceded by a script task recording the outcome.
-        [incoming] = end.findall("bpmn:incoming", NS)
-        flow = process.find(f"bpmn:sequenceFlow[@id='{incoming.text}']", NS)
-        source = process.find(f"*[@id='{flow.get('sourceRef')}']", NS)
-        assert etree.QName(source).localname == "scriptTask", end.get("id")
+        # Every end is preceded by a script task recording the outcome (the successful
+        # one through the verification request and its merge).
+        source = end
+        while etree.QName(source).localname != "scriptTask":
+            incoming = source.findall("bpmn:incoming", NS)[-1]
+            flow = process.find(f"bpmn:sequenceFlow[@id='{incoming.text}']", NS)
+            source = process.find(f"*[@id='{flow.get('sourceRef')}']", NS)
+            assert etree.QName(source).localname != "userTask", end.get("id")
         assert "status_rilis" in source.find("bpmn:script", NS).text
+    [throw] = process.findall("bpmn:intermediateThrowEvent", NS)
+    [definition] = throw.findall("bpmn:messageEventDefinition", NS)
+    assert messages[definition.get("messageRef")] == VERIFY_MESSAGE
+    payload = definition.find("bpmn:extensionElements/spiffworkflow:messagePayload", NS).text
+    assert payload == VERIFY_PAYLOAD
+    diagram.check_restricted(payload)
+    keys = {k.value for k in ast.parse(payload, mode="eval").body.keys}
+    verify_form = json.loads(VERIFY_START_FORM.read_text(encoding="utf-8"))
+    assert set(verify_form["required"]) <= keys
 
 
 # --------------------------------------------------------------------------- diagram
@@ -486,7 +552,7 @@ def test_the_diagram_has_its_lanes_decisions_and_loops():
     conventions every diagram follows (layout, lanes, citations, gateways, expressions)."""
     shipped = diagram.load(BPMN_FILE)
     assert shipped.lane_names() == [STARTER_LANE, INFRA, PROVIDER]
-    assert len(shipped.split_gateways()) == len(shipped.conditions()) == 4
+    assert len(shipped.split_gateways()) == len(shipped.conditions()) == 5
     assert shipped.loops() == {"f_rilis_disetujui_tidak", "f_tindak_lanjut_ya"}
     for node in shipped.cited_nodes():
         assert CITATION in shipped.documentation(node), node.get("id")

@@ -3,7 +3,9 @@ Bangka 21/2025, 2.1.2.5), through the API.
 
 A change that needs a release starts Rilis Layanan as its child and waits for it: the
 release is driven through its own tasks, and its end (`rilis-layanan-selesai`) lets the
-change go on to verification, or closes it as failed.
+change go on to verification, or closes it as failed. A change implemented directly whose
+implementation asks for it (`perlu_verifikasi`) starts Verifikasi Komponen Konfigurasi as
+its child when it closes (Kepbup Polewali Mandar 685/2021, II.3.e.3).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tests.engine.test_manajemen_perubahan_model import (
     KAJIAN,
     PENERIMAAN,
     PENGAJUAN,
+    PERLU_VERIFIKASI,
     SETUJU,
     TERVERIFIKASI,
     TOLAK,
@@ -30,6 +33,7 @@ from tests.paths.driver import Driver
 
 MODEL = "manajemen-perubahan"
 RELEASE = "rilis-layanan"
+VERIFICATION = "verifikasi-konfigurasi"
 DONE = "rilis-layanan-selesai"
 REQUESTER = "penyedia"
 # SIMPEG has no service-level holders: its tasks go to the holders everywhere.
@@ -189,6 +193,53 @@ def test_assessed_approved_released_verified_and_accepted(drive: Driver) -> None
         "verifikasi_perubahan",
         "penerimaan_perubahan",
     ]
+    # Released: a verification is the release's to ask for, not the change's.
+    assert [c["process_model_id"] for c in drive.instance(ADMIN, change_id)["children"]] == [
+        RELEASE
+    ]
+
+
+@pytest.mark.parametrize("verify", [True, False], ids=["verifikasi", "tanpa-verifikasi"])
+def test_implemented_directly_and_closed_starts_a_verification_when_asked(
+    drive: Driver, verify: bool
+) -> None:
+    """Kepbup Polewali Mandar 685/2021, II.3.e.3): the implementation says whether the
+    change needs a configuration verification; when it does, the closed change starts
+    `verifikasi-konfigurasi` as its child, for its service (so its PD), citing it."""
+    change_id = _filed(drive)
+    drive.complete(ADMIN, change_id, "kategorisasi_perubahan", kategorisasi("standar"))
+    drive.complete(INFRA, change_id, "penjadwalan_perubahan", penjadwalan(False))
+    implemented = PERLU_VERIFIKASI if verify else IMPLEMENTASI
+    drive.complete(INFRA, change_id, "implementasi_perubahan", implemented)
+    drive.complete(ADMIN, change_id, "verifikasi_perubahan", TERVERIFIKASI)
+    assert drive.instance(ADMIN, change_id)["children"] == []  # not before it closes
+    done = drive.complete(OFFICIAL, change_id, "penerimaan_perubahan", PENERIMAAN)
+    assert done["status"] == "complete"
+    assert done["data"]["status_perubahan"] == "selesai"
+    assert done["data"]["perlu_verifikasi"] is verify
+    change = drive.instance(ADMIN, change_id)
+    if not verify:
+        assert change["children"] == []
+        assert "child_started" not in drive.kinds(ADMIN, change_id)
+        return
+    [started] = [e for e in change["events"] if e["kind"] == "child_started"]
+    [child] = change["children"]
+    assert child["process_model_id"] == VERIFICATION
+    assert child["reference"].startswith("VKK-2026-")
+    assert started["data"]["child"] == child["id"]
+    verification = drive.instance(INFRA, child["id"])
+    assert verification["status"] == "running"
+    assert verification["parent"] == {
+        "id": change_id,
+        "reference": change["reference"],
+        "process_model_id": MODEL,
+        "status": "complete",
+    }
+    assert verification["service"] == change["service"] == "SIMPEG"  # and so its PD
+    assert verification["data"]["alasan_verifikasi"] == "perubahan"
+    assert verification["data"]["rujukan"] == change["reference"]
+    # It waits for the infrastructure administrator's check of the service's items.
+    assert drive.task(INFRA, child["id"], "pemeriksaan_komponen")
 
 
 def test_rejected_with_a_reason(drive: Driver) -> None:

@@ -4,7 +4,9 @@ Who does each step is Tabel 10's: the Pengelola Infrastruktur dan Aplikasi (the
 Administrator Infrastruktur dan Aplikasi) develops, plans, executes, tests, evaluates and
 reports (no. 1); the Penyedia Layanan of the service's PD checks and approves the plan and
 gets the result (no. 2). The Penanggung Jawab Penyedia Layanan, and the Penyedia Layanan of
-another PD, are refused both steps.
+another PD, are refused both steps. A successful release whose execution asks for it
+(`perlu_verifikasi`) starts Verifikasi Komponen Konfigurasi as its child as it ends
+(Kepbup Polewali Mandar 685/2021, II.3.e.3).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tests.engine.test_rilis_layanan_model import (
     PENERIMAAN,
     PENGAJUAN,
     PENGEMBANGAN,
+    PERLU_VERIFIKASI,
     RENCANA,
     ROLLBACK_HENTIKAN,
     ROLLBACK_ULANG,
@@ -77,6 +80,7 @@ def _planned(
     rejections: int = 0,
     infra: str = INFRA,
     provider: str = PROVIDER,
+    eksekusi: dict[str, Any] = EKSEKUSI,
 ) -> None:
     for _ in range(rejections):
         drive.complete(infra, instance_id, "penyusunan_rencana_rilis", RENCANA)
@@ -84,7 +88,7 @@ def _planned(
     drive.complete(infra, instance_id, "penyusunan_rencana_rilis", RENCANA, outsider=provider)
     _refused(drive, provider, instance_id, "persetujuan_rencana_rilis", *_wrong_users(provider))
     drive.complete(provider, instance_id, "persetujuan_rencana_rilis", DISETUJUI)
-    drive.complete(infra, instance_id, "eksekusi_rilis", EKSEKUSI, outsider=provider)
+    drive.complete(infra, instance_id, "eksekusi_rilis", eksekusi, outsider=provider)
 
 
 def _reported(
@@ -162,3 +166,25 @@ def test_failed_release_rolled_back_and_ended_on_a_service_with_its_own_administ
     assert done["data"]["status_rilis"] == "gagal"
     assert done["data"]["rilis_berhasil"] is False
     assert drive.kinds(infra, instance_id).count("task_completed") == 9
+
+
+def test_released_with_a_configuration_verification(drive: Driver) -> None:
+    """The execution asks for a verification: the successful release starts
+    `verifikasi-konfigurasi` for its service as its child, citing it."""
+    instance_id = _developed(drive)
+    _planned(drive, instance_id, eksekusi=PERLU_VERIFIKASI)
+    drive.complete(INFRA, instance_id, "pengujian_rilis", BERHASIL)
+    assert drive.instance(INFRA, instance_id)["children"] == []  # not before it ends
+    done = _reported(drive, instance_id, LAPORAN)
+    assert done["status"] == "complete"
+    assert done["data"]["status_rilis"] == "berhasil"
+    release = drive.instance(INFRA, instance_id)
+    [child] = release["children"]
+    assert child["process_model_id"] == "verifikasi-konfigurasi"
+    verification = drive.instance(INFRA, child["id"])
+    assert verification["status"] == "running"
+    assert verification["parent"]["id"] == instance_id
+    assert verification["service"] == release["service"] == "SIMPEG"
+    assert verification["data"]["alasan_verifikasi"] == "rilis"
+    assert verification["data"]["rujukan"] == release["reference"]
+    assert drive.task(INFRA, child["id"], "pemeriksaan_komponen")
