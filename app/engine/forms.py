@@ -159,6 +159,35 @@ def declared_only(schema: dict[str, Any], data: Any) -> Any:
     return kept
 
 
+def process_owned(schema: dict[str, Any]) -> list[str]:
+    """The top-level properties the form marks `"readOnly": true`: values the process
+    computed before the task (a script's figures), shown to the person but not theirs to
+    give (JSON Schema's meaning of `readOnly`: managed by the owning authority)."""
+    return [
+        name
+        for name, sub in (schema.get("properties") or {}).items()
+        if isinstance(sub, dict) and sub.get("readOnly") is True
+    ]
+
+
+def with_process_values(
+    schema: dict[str, Any], submitted: dict[str, Any], current: dict[str, Any]
+) -> dict[str, Any]:
+    """`submitted` with each top-level `readOnly` property (`process_owned`) taken from
+    `current`, the task's data the form is prefilled with, whatever the client sent, and
+    left out when the task has none; other fields unchanged.
+
+    Validated after this, a form's conditions (`if`/`then`) read the computed value, not
+    one a client typed: an API client that skips the read-only page cannot claim a target
+    met to leave out the reason it was missed. Fields inside objects or array rows are not
+    replaced (a service completes those, e.g. a verification's rows).
+    """
+    owned = process_owned(schema)
+    kept = {name: value for name, value in submitted.items() if name not in owned}
+    kept.update({name: current[name] for name in owned if name in current})
+    return kept
+
+
 def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
     texts = errors.setdefault(key, [])
     if message not in texts:

@@ -1,10 +1,11 @@
-"""Form validation: every refusal names its field and says why in Indonesian, then English."""
+"""Form validation: every refusal names its field and says why in Indonesian, then English;
+the fields a form marks `readOnly` are the process's."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.engine.forms import REQUIRED, validate_form
+from app.engine.forms import REQUIRED, process_owned, validate_form, with_process_values
 
 SCHEMA = {
     "type": "object",
@@ -58,3 +59,36 @@ def test_missing_required_fields_are_each_named():
 
 def test_valid_data_passes_with_an_offset_date_time():
     assert validate_form(SCHEMA, {**VALID, "mulai": "2026-11-24T09:00:00+07:00"}) == {}
+
+
+OWNED = {
+    "type": "object",
+    "properties": {
+        "tercapai": {"type": ["boolean", "null"], "readOnly": True},
+        "persen": {"type": "number", "readOnly": True},
+        "penyebab": {"type": "string", "minLength": 5},
+        "baris": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"nama": {"readOnly": True}}},
+        },
+    },
+    "allOf": [
+        {
+            "if": {"properties": {"tercapai": {"const": False}}, "required": ["tercapai"]},
+            "then": {"required": ["penyebab"]},
+        }
+    ],
+}
+
+
+def test_read_only_fields_take_the_task_s_values_before_the_form_is_checked():
+    """What the client sends in a `readOnly` field is replaced by the task's value, so a
+    condition on it reads the process's figure; nested ones are left to their service."""
+    assert process_owned(OWNED) == ["tercapai", "persen"]
+    current = {"tercapai": False, "persen": 96.5, "lain": 1}
+    sent = {"tercapai": True, "persen": 100, "baris": [{"nama": "x"}]}
+    data = with_process_values(OWNED, sent, current)
+    assert data == {"tercapai": False, "persen": 96.5, "baris": [{"nama": "x"}]}
+    assert validate_form(OWNED, data) == {"penyebab": [REQUIRED]}
+    assert with_process_values(OWNED, {"tercapai": False}, {}) == {}
+    assert process_owned(SCHEMA) == []

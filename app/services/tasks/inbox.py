@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
 from app.config import AttachmentLimits
-from app.engine.forms import declared_only, validate_form
+from app.engine.forms import (
+    declared_only,
+    process_owned,
+    validate_form,
+    with_process_values,
+)
 from app.engine.routing import candidates as candidates_of
 from app.engine.routing import reach_of
 from app.engine.runtime import Runtime
@@ -457,6 +462,9 @@ class TaskService:
             schema = model.form_schema(info.form if info else None)
             if schema is not None:
                 data = declared_only(schema, data)  # a person keeps only what the form shows
+                if process_owned(schema):  # ... and the process's figures stay the process's
+                    current = self.runtime.task_data(model, instance.state, task.id)
+                    data = with_process_values(schema, data, current)
             errors = validate_form(schema or {}, data, self.runtime.limits)
             if not errors and schema is not None:
                 errors = self.options_of.check(
