@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 SPBE := $(BIN)/spbe
 HOST ?= 127.0.0.1
 PORT ?= 5000
+DEMO_HISTORY ?= 60
 
 .PHONY: help run test test-pg bench lint format install install-test migrate deploy-processes demo worker
 
@@ -42,8 +43,8 @@ migrate: install  ## apply database migrations
 deploy-processes: migrate  ## deploy processes/ (idempotent)
 	$(SPBE) deploy processes
 
-demo: migrate  ## load the demo kabupaten and users (idempotent)
-	SPBE_DEMO=1 $(SPBE) demo
+demo: migrate  ## load the demo kabupaten and users, and DEMO_HISTORY days of past cases (idempotent)
+	SPBE_DEMO=1 $(SPBE) demo --history $(DEMO_HISTORY)
 
 run: deploy-processes demo  ## install, migrate, deploy, load demo data, serve on http://127.0.0.1:5000
 	SPBE_DEMO=1 $(SPBE) serve --host $(HOST) --port $(PORT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -128,10 +129,19 @@ def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> No
 
 
 @main.command()
+@click.option(
+    "--history",
+    "days",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 366),
+    help="Also fill the last DAYS days with requests and complaints (once).",
+)
 @pass_context
-def demo(ctx: _Context) -> None:
+def demo(ctx: _Context, days: int) -> None:
     """Load the demo kabupaten and users (only with SPBE_DEMO=1; idempotent)."""
     from app.services.demo import DEMO_PASSWORD, file_samples, load_demo
+    from app.services.demo_history import DemoHistory
 
     if not ctx.settings.demo:
         _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
@@ -146,6 +156,15 @@ def demo(ctx: _Context) -> None:
     )
     for kind, instance in samples.items():
         click.echo(f"sample {kind} filed by {instance.started_by.username}: instance {instance.id}")
+    if days:
+        started = time.monotonic()
+        with ctx.transaction() as (session, platform):
+            history = DemoHistory(platform.instances(session)).fill(days)
+        click.echo(
+            f"demo history over {days} days: +{history.requests} requests, "
+            f"+{history.complaints} complaints ({history.open} still open) "
+            f"in {time.monotonic() - started:.1f} s"
+        )
 
 
 @main.command()
