@@ -11,6 +11,8 @@ from app.services.instances.sorting import DEFAULT_SORT
 from app.services.instances.sorting import SORTS as INSTANCE_SORTS
 from app.services.tasks.inbox import INBOX_SORTS, InboxFilter
 from app.sla.calendar import parse_iso_duration
+from app.sla.service_targets import LEVELS as TARGET_LEVELS
+from app.sla.service_targets import Unit
 
 #: The largest integer input may carry: PostgreSQL's `integer`, the type of every count
 #: and id column, so a larger number is 422 naming its field rather than an overflow.
@@ -527,6 +529,36 @@ class RequestTypeSchema(Schema):
     )
 
 
+def _figure(units: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "nullable": True,
+        "required": ["value", "unit"],
+        "properties": {
+            "value": {"type": "integer", "minimum": 1, "maximum": 43200},
+            "unit": {"type": "string", "enum": units},
+        },
+        "additionalProperties": False,
+    }
+
+
+_LEVEL_FIGURES = {
+    "type": "object",
+    "properties": {level: _figure([u.value for u in Unit]) for level in TARGET_LEVELS},
+    "additionalProperties": False,
+}
+#: What `targets` of a catalog entry may hold (checked by app.sla.service_targets).
+SERVICE_TARGETS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "response": _LEVEL_FIGURES,
+        "resolution": _LEVEL_FIGURES,
+        "fulfilment": {"type": "object", "additionalProperties": _figure([Unit.JAM.value])},
+    },
+    "additionalProperties": False,
+}
+
+
 class ServiceSchema(Schema):
     """A catalog entry (Perbup Bangka 21/2025, 2.1.1.2); RPO/RTO/DRP required for Kritis."""
 
@@ -542,7 +574,27 @@ class ServiceSchema(Schema):
     availability_target = fields.Float(load_default=None, allow_none=True)
     help_contact = fields.String(load_default="")
     support_hours = fields.String(load_default="kalender", metadata={"enum": ["24x7", "kalender"]})
-    user_service_target = fields.String(load_default="")
+    user_service_target = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "readOnly": True,
+            "description": "Target pelayanan pengguna in words, derived from the targets in "
+            "force (the service's own, else Tabel 2 and 4 or 11-14) and the catalog's "
+            "availability and support hours, so it cannot disagree with the clocks. Read "
+            "only: a value sent (an entry read and sent back) is ignored; set `targets`.",
+        },
+    )
+    targets = fields.Dict(
+        metadata={
+            **SERVICE_TARGETS_SCHEMA,
+            "description": "The service's own targets (Perbup Bangka 21/2025, 2.1.1.1): "
+            "response and resolution by priority (P1-P6) or urgency (Tinggi, Sedang, Rendah), "
+            "each at most 30 days, resolution not shorter than response; a level left out "
+            "(or null) keeps the reference tables' figure. `fulfilment` by request type code "
+            "is the types' `fulfilment_hours` in another form. Left out on update: unchanged.",
+        }
+    )
     availability = fields.String(load_default="")
     vital_business_functions = fields.String(
         load_default="",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -104,7 +105,9 @@ class Service(Base):
     availability_target: Mapped[float | None] = mapped_column(Float)  # target, percent
     help_contact: Mapped[str] = mapped_column(String(200), default="")  # kontak bantuan
     support_hours: Mapped[str] = mapped_column(String(20), default="kalender")  # 24x7|kalender
-    user_service_target: Mapped[str] = mapped_column(Text, default="")  # target pelayanan
+    #: the response and resolution figures the service agreed itself, by priority or
+    #: urgency (`app.sla.service_targets`); None or a missing level: the reference tables
+    targets: Mapped[dict[str, Any] | None]
     availability: Mapped[str] = mapped_column(Text, default="")  # ketersediaan
     #: fungsi kerja vital (Kepbup Polewali Mandar 685/2021, III.4.a.1): what must keep working
     vital_business_functions: Mapped[str] = mapped_column(Text, default="", server_default="")

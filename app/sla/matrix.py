@@ -67,6 +67,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "classification": ("klasifikasi layanan", "service classification"),
     "priority": ("prioritas", "priority"),
     "urgency": ("tingkat urgensi", "urgency level"),
+    "level": ("tingkat prioritas atau urgensi", "priority or urgency level"),
     "source": ("sumber target", "target source"),
     "condition": ("kondisi respons", "response condition"),
     "escalation": ("tingkat eskalasi", "escalation level"),

@@ -108,12 +108,16 @@ def _startable(model_id: str) -> Startable:
 @bp.get("/layanan")
 @login_required
 def catalog() -> Any:
-    """Every service with the procedures the user may start for it, and the staff's other
-    procedures (not about one service)."""
+    """Every service with its targets in force (the figures the clocks apply) and the
+    procedures the user may start for it, and the staff's other procedures (not about one
+    service)."""
     startables = _startables()
+    catalog = CatalogService(session(), platform().clock)
+    services = catalog.all()
     return render_template(
         "start/catalog.html",
-        services=CatalogService(session(), platform().clock).all(),
+        services=services,
+        levels={s.code: catalog.levels(s) for s in services},
         per_service=[s for s in startables if s.per_service],
         general=[s for s in startables if not s.per_service],
     )

@@ -25,7 +25,6 @@ ENTRY = {
     "availability_target": 99.0,
     "help_contact": "0717-123456",
     "support_hours": "kalender",
-    "user_service_target": "Pelayanan pasien tanpa antre",
     "availability": "Senin-Jumat",
     "vital_business_functions": "Pendaftaran dan rekam medis pasien",
     "request_types": [

@@ -17,6 +17,9 @@ from app.services.accounts.users import AccountService
 from app.services.audit.events import audit
 from app.services.catalog.codes import catalog_codes, service_by_code
 from app.services.catalog.spreadsheet import read_catalog, write_csv, write_xlsx
+from app.services.deadlines.reference_tables import ReferenceService
+from app.services.deadlines.service_targets import ServiceLevels, service_level_targets
+from app.sla.service_targets import ServiceTargets, TargetsInvalid, Unit, parse_figure
 
 SERVICE_FIELD = "layanan"
 REQUEST_TYPE_FIELD = "jenis_permintaan"
@@ -123,10 +126,11 @@ _TEXT_FIELDS = (
     "description",
     "access_method",
     "help_contact",
-    "user_service_target",
     "availability",
     "vital_business_functions",
 )
+#: The entry's field holding the service's own targets (`app.sla.service_targets`).
+TARGETS_FIELD = "targets"
 
 
 def _normal_group(value: Any) -> Any:
@@ -184,13 +188,66 @@ def _request_types(value: Any, errors: dict[str, list[str]]) -> list[dict[str, A
     return types
 
 
+def _targets(value: Any, types: list[dict[str, Any]], errors: dict[str, list[str]]) -> Any:
+    """Check `targets` and fold its `fulfilment` into the request types it names.
+
+    Fulfilment is kept on each request type (`fulfilment_hours`); `targets.fulfilment`
+    is another way to write it, so it may name only the entry's request types, in whole
+    hours, and may not contradict a type's own `fulfilment_hours`. Returns the response and
+    resolution figures as stored (None: the tables throughout).
+    """
+    try:
+        own = ServiceTargets.from_json(value, TARGETS_FIELD)
+    except TargetsInvalid as err:
+        for key, messages in err.errors.items():
+            errors.setdefault(key, []).extend(messages)
+        own = None
+    fulfilment = value.get("fulfilment") if isinstance(value, dict) else None
+    if fulfilment is None:
+        return own.to_json() if own else None
+    if not isinstance(fulfilment, dict):
+        errors.setdefault(f"{TARGETS_FIELD}.fulfilment", []).append(
+            "harus objek / must be an object"
+        )
+        return None
+    by_code = {t["code"]: t for t in types}
+    for code, raw in fulfilment.items():
+        where = f"{TARGETS_FIELD}.fulfilment.{code}"
+        if code not in by_code:
+            errors.setdefault(where, []).append(
+                "bukan jenis permintaan layanan ini / not a request type of this service"
+            )
+            continue
+        if raw is None:
+            continue
+        figure = parse_figure(raw, where, errors)
+        if figure is None:
+            continue
+        if figure.unit is not Unit.JAM:
+            errors.setdefault(f"{where}.unit", []).append(
+                "pemenuhan dalam jam / fulfilment in hours (jam)"
+            )
+            continue
+        given = by_code[code]["fulfilment_hours"]
+        if given is not None and given != figure.value:
+            errors.setdefault(where, []).append(
+                f"berbeda dengan request_types ({given} jam) / contradicts request_types"
+            )
+            continue
+        by_code[code]["fulfilment_hours"] = figure.value
+    return own.to_json() if own else None
+
+
 def validate_service(
     raw: dict[str, Any], agencies: set[str]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Check one catalog entry; the single rule set for the API and the importers.
 
     Returns the cleaned entry and field errors (empty when valid). A Kritis service must
-    have its RPO, RTO and DRP document (Perbup Bangka 21/2025, 2.1.1.2).
+    have its RPO, RTO and DRP document (Perbup Bangka 21/2025, 2.1.1.2). `targets` left
+    out keeps the service's figures as they are (the spreadsheet carries none); given, it
+    replaces them (`{}`: the tables throughout). `user_service_target` is derived from the
+    figures (`entry`) and never read.
     """
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
@@ -237,6 +294,8 @@ def validate_service(
                     "wajib untuk layanan Kritis / required for a Kritis service"
                 )
     clean["request_types"] = _request_types(raw.get("request_types"), errors)
+    if raw.get(TARGETS_FIELD) is not None:
+        clean[TARGETS_FIELD] = _targets(raw[TARGETS_FIELD], clean["request_types"], errors)
     for key in ("service_administrators", "infrastructure_administrators"):
         names = raw.get(key)
         if names is None:
@@ -304,9 +363,19 @@ class CatalogService:
     def entry(self, service: Service) -> dict[str, Any]:
         """A service as a plain entry: what the API shows and the exports write."""
         result = {key: getattr(service, key) for key in _COLUMNS if key != "agency_id"}
+        levels = self.levels(service)
         result.update(
             code=service.code,
             agency=service.agency.code,
+            targets={
+                **(levels.own.to_json() or {"response": {}, "resolution": {}}),
+                "fulfilment": {
+                    t.code: {"value": t.fulfilment_hours, "unit": Unit.JAM.value}
+                    for t in service.request_types
+                    if t.fulfilment_hours
+                },
+            },
+            user_service_target=levels.summary(),
             request_types=[
                 {
                     "code": t.code,
@@ -322,6 +391,13 @@ class CatalogService:
             ),
         )
         return result
+
+    def levels(self, service: Service) -> ServiceLevels:
+        """The targets in force for `service`: its own figures, else the reference tables
+        (`service_level_targets`, which the SLA clocks read too)."""
+        return service_level_targets(
+            self.session, ReferenceService(self.session, self.clock), service
+        )
 
     def export(self, fmt: str) -> bytes:
         """The whole catalog as `csv` or `xlsx`."""
@@ -386,6 +462,9 @@ class CatalogService:
         for key in _COLUMNS:
             if key != "agency_id":
                 setattr(service, key, clean[key])
+        if TARGETS_FIELD in clean:
+            before[TARGETS_FIELD] = service.targets
+            service.targets = clean[TARGETS_FIELD]
         self.session.flush()
         self._sync_request_types(service, clean["request_types"])
         for key, role in (
@@ -395,7 +474,7 @@ class CatalogService:
             if key in clean:
                 self._sync_holders(service, role, clean[key])
         changed = {
-            key: getattr(service, key) for key in _COLUMNS if before[key] != getattr(service, key)
+            key: getattr(service, key) for key in before if before[key] != getattr(service, key)
         }
         audit(
             self.session,
@@ -446,7 +525,6 @@ _COLUMNS = (
     "availability_target",
     "help_contact",
     "support_hours",
-    "user_service_target",
     "availability",
     "vital_business_functions",
     "rpo_minutes",

@@ -2,7 +2,10 @@
 
 One row per service, Indonesian column headers. Request types share one cell, written
 `KODE|Nama|ya|24; KODE2|Nama 2|tidak|` (code, name, needs approval, fulfilment target
-in hours); administrators are usernames separated by `;`. Reading only turns cells into
+in hours); administrators are usernames separated by `;`. `target_pelayanan_pengguna` is
+written from the targets in force (`deadlines.service_targets`) and ignored when read: the
+figures are edited in the catalog, so the text can never disagree with them; a file sent
+back keeps each service's own figures as they are. Reading only turns cells into
 raw entries (and reports cells it cannot read); the catalog validates them. Files are
 written by `app.services.spreadsheet`, which keeps formula-like text as text; a CSV cell it
 marked that way is read back as it was.

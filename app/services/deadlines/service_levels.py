@@ -41,7 +41,6 @@ from app.models import (
     User,
 )
 from app.services.audit.events import record
-from app.services.catalog.codes import catalog_codes
 from app.services.deadlines.availability import report_figures
 from app.services.deadlines.calendars import scope_calendar
 from app.services.deadlines.clock_history import (
@@ -52,13 +51,12 @@ from app.services.deadlines.clock_history import (
     ClockHistory,
 )
 from app.services.deadlines.reference_tables import PRIORITY_TABLE, ReferenceService
+from app.services.deadlines.service_targets import ServiceLevels, service_level_targets
 from app.services.notifications.messages import MailConfig, NotificationService
 from app.sla.calendar import ALWAYS_OPEN, WorkingCalendar, is_working_time
 from app.sla.matrix import UnknownValue, normalise_priority
 from app.sla.stopwatch import ClockReading, Pause, Target, read_clock, target_met
-from app.sla.targets import resolution_target, response_target
-from app.sla.urgency import escalation_level, normalise_urgency, urgency_resolution_target
-from app.sla.urgency import urgency_response_rule as urgency_rule
+from app.sla.urgency import escalation_level
 
 COMPLAINT = "aduan"
 REQUEST = "permintaan"
@@ -203,11 +201,6 @@ def _target(stored: dict[str, Any]) -> Target:
     )
 
 
-def _hours(duration: timedelta) -> str:
-    minutes = int(duration.total_seconds() // 60)
-    return f"{minutes} menit" if minutes < 120 else f"{minutes / 60:g} jam"
-
-
 def sla_summary(instance: Instance, now: datetime) -> dict[str, Any] | None:
     """The `sla` object of api.md from the instance's columns; None when it has no clocks.
 
@@ -280,19 +273,31 @@ class SlaService:
         service: Service,
         calendar: WorkingCalendar,
     ) -> tuple[dict[str, Any], list[str]]:
-        """The targets in force for `inputs` (reference tables, catalog), and warnings."""
+        """The targets in force for `inputs` (`service_level_targets`: the service's own
+        figures, else the reference tables), and warnings."""
         warnings: list[str] = []
+        levels = service_level_targets(self.session, self.tables, service)
         if inputs["jenis"] == REQUEST:
             # Tabel 4 and Tabel 12 time responses to complaints ("aduan", "kendala"); a
             # request's own target is its type's fulfilment time (the catalog).
             response = Target(None, "target respons hanya untuk aduan / complaints only")
-            resolution = self._fulfilment(service, inputs["jenis_permintaan"])
+            resolution = levels.fulfilment_of(inputs["jenis_permintaan"])
         elif inputs["skema"] == "urgensi":
-            response = self._urgency_response(instance, inputs, calendar)
-            resolution = self._urgency_resolution(inputs["urgensi"])
+            urgency = inputs["urgensi"]
+            if urgency is None:
+                response = Target(None, "menunggu penetapan urgensi / urgency not set yet")
+            else:
+                response = levels.response(
+                    urgency,
+                    in_working_hours=is_working_time(_clock_start(instance, inputs), calendar),
+                    on_site_support=inputs["pendampingan_lokasi"],
+                )
+            resolution = levels.resolution(urgency)
         else:
-            response = self._priority_response(inputs["prioritas"], inputs.get("dasar_prioritas"))
-            resolution = self._table_2(service)
+            response = self._priority_response(
+                levels, inputs["prioritas"], inputs.get("dasar_prioritas")
+            )
+            resolution = levels.resolution(inputs["prioritas"])
             if not resolution.is_set:
                 warnings.append(
                     f"Tidak ada target penyelesaian ({resolution.basis}); administrator perlu "
@@ -306,52 +311,15 @@ class SlaService:
             targets["rto"] = _target_dict(rto)
         return targets, warnings
 
-    def _priority_response(self, priority: str | None, basis: str | None) -> Target:
+    @staticmethod
+    def _priority_response(
+        levels: ServiceLevels, priority: str | None, basis: str | None
+    ) -> Target:
         if priority is None:
             return Target(None, "menunggu penetapan prioritas / priority not set yet")
-        duration = response_target(priority, self.tables.table("target-respons"))
+        target = levels.response(priority)
         decided = f"; prioritas dari {basis}" if basis else ""
-        return Target(duration, f"Tabel 4: {priority} < {_hours(duration)}{decided}")
-
-    def _table_2(self, service: Service) -> Target:
-        cell = resolution_target(
-            service.group, service.classification, self.tables.table("target-penyelesaian")
-        )
-        where = f"Tabel 2: Layanan {service.group} / {service.classification}"
-        if cell.duration is None:
-            return Target(None, f"{where}: tidak diatur regulasi / not set")
-        return Target(cell.duration, f"{where} < {_hours(cell.duration)}")
-
-    def _urgency_resolution(self, urgency: object) -> Target:
-        if urgency is None:
-            return Target(None, "menunggu penetapan urgensi / urgency not set yet")
-        level = normalise_urgency(urgency)
-        duration = urgency_resolution_target(level, self.tables.table("skema-urgensi"))
-        return Target(duration, f"Tabel 13: urgensi {int(level)} dalam {_hours(duration)}")
-
-    def _urgency_response(
-        self, instance: Instance, inputs: dict[str, Any], calendar: WorkingCalendar
-    ) -> Target:
-        urgency = inputs["urgensi"]
-        if urgency is None:
-            return Target(None, "menunggu penetapan urgensi / urgency not set yet")
-        rule = urgency_rule(
-            urgency,
-            in_working_hours=is_working_time(_clock_start(instance, inputs), calendar),
-            on_site_support=inputs["pendampingan_lokasi"],
-            scheme=self.tables.table("skema-urgensi"),
-        )
-        basis = f"Tabel 12: {rule.description}"
-        if rule.duration is None:
-            return Target(None, basis, end_of_next_working_day=True)
-        return Target(rule.duration, basis)
-
-    def _fulfilment(self, service: Service, type_code: object) -> Target:
-        request_type = catalog_codes(self.session).request_types.get((service.code, str(type_code)))
-        if request_type is None or not request_type.fulfilment_hours:
-            return Target(None, "jenis permintaan tanpa target pemenuhan / no fulfilment target")
-        duration = timedelta(hours=request_type.fulfilment_hours)
-        return Target(duration, f"Target pemenuhan {request_type.name}: {_hours(duration)}")
+        return Target(target.duration, f"{target.basis}{decided}")
 
     # -- reading from the history --------------------------------------------------------
 

@@ -17,6 +17,8 @@ from app.models import Service
 from app.request_scope import platform, session
 from app.services.catalog.agencies import AgencyService
 from app.services.catalog.services import CLASSIFICATIONS, GROUPS, SUPPORT_HOURS, CatalogService
+from app.services.deadlines.service_targets import LevelTargets
+from app.sla.service_targets import CLOCKS, LEVELS, PRIORITY_LEVELS, URGENCY_LEVELS, Unit
 from app.web.access import me
 from app.web.admin.audit import trail
 from app.web.admin.forms import CODE_PATTERN, REFUSED, FormState, whole_number
@@ -34,7 +36,6 @@ FIELDS = (
     "availability_target",
     "help_contact",
     "support_hours",
-    "user_service_target",
     "availability",
     "vital_business_functions",
     "rpo_minutes",
@@ -44,6 +45,21 @@ FIELDS = (
     "infrastructure_administrators",
 )
 ADMIN_LISTS = ("service_administrators", "infrastructure_administrators")
+#: The service's own targets, one value and one unit field per clock and level, named as
+#: the catalog's errors name them (`targets.response.P1.value`).
+TARGET_FIELDS = tuple(
+    f"targets.{clock}.{level}.{part}"
+    for clock in CLOCKS
+    for level in LEVELS
+    for part in ("value", "unit")
+)
+#: A refusal of a whole figure ("targets.resolution.P1": shorter than the response) is
+#: shown beside its value.
+TARGET_ALIASES = {
+    f"targets.{clock}.{level}": f"targets.{clock}.{level}.value"
+    for clock in CLOCKS
+    for level in LEVELS
+}
 TYPE_FIELDS = ("code", "name", "needs_approval", "fulfilment_hours")
 #: Empty request-type rows offered under the filled ones.
 BLANK_TYPE_ROWS = 2
@@ -66,6 +82,10 @@ def _values(service: Service) -> dict[str, Any]:
         values[key] = ", ".join(entry[key])
     for index, item in enumerate(entry["request_types"]):
         values.update(_type_values(index, item))
+    for clock in CLOCKS:
+        for level, figure in entry["targets"][clock].items():
+            values[f"targets.{clock}.{level}.value"] = str(figure["value"])
+            values[f"targets.{clock}.{level}.unit"] = figure["unit"]
     return values
 
 
@@ -91,8 +111,16 @@ def _posted_types() -> list[dict[str, str]]:
 
 def _posted() -> tuple[FormState, dict[str, Any]]:
     """The form as typed, and the raw entry the catalog service judges."""
-    state = FormState.posted(request.form, FIELDS)
+    state = FormState.posted(request.form, FIELDS + TARGET_FIELDS)
     raw: dict[str, Any] = {key: state.values[key] for key in FIELDS if key not in ADMIN_LISTS}
+    raw["targets"] = {clock: {} for clock in CLOCKS}
+    for clock in CLOCKS:
+        for level in LEVELS:
+            name = f"targets.{clock}.{level}."
+            value = whole_number(state, name + "value", required=False, low=1)
+            if value is not None:
+                unit = state.values[name + "unit"] or Unit.JAM.value
+                raw["targets"][clock][level] = {"value": value, "unit": unit}
     for key in ADMIN_LISTS:
         raw[key] = [name for name in re.split(r"[,;\s]+", state.values[key]) if name]
     raw["request_types"] = []
@@ -117,6 +145,15 @@ def _type_rows(state: FormState) -> int:
     return (max(filled) + 1 if filled else 0) + BLANK_TYPE_ROWS
 
 
+def _in_force(code: str | None) -> dict[str, LevelTargets]:
+    """The targets the clocks apply now to the saved service `code`, by level (its PD's
+    scheme only): what a level left empty on the form falls back to."""
+    if code is None:
+        return {}
+    catalog = _catalog()
+    return {row.level: row for row in catalog.levels(catalog.get(code)).levels}
+
+
 def _render(state: FormState, code: str | None, status: int = 200) -> Any:
     agencies = AgencyService(session(), platform().clock).all()
     return (
@@ -129,6 +166,9 @@ def _render(state: FormState, code: str | None, status: int = 200) -> Any:
             groups=[(g, g) for g in GROUPS],
             classifications=[(c, c) for c in CLASSIFICATIONS],
             support_hours=[(h, h) for h in SUPPORT_HOURS],
+            target_levels=(("prioritas", PRIORITY_LEVELS), ("urgensi", URGENCY_LEVELS)),
+            units=[(u.value, u.value) for u in Unit],
+            in_force=_in_force(code),
             history=trail("service", code) if code else [],
         ),
         status,
@@ -175,7 +215,7 @@ def create() -> Any:
         try:
             service = catalog.save(raw)
         except DomainError as err:
-            state.refuse(err)
+            state.refuse(err, aliases=TARGET_ALIASES)
         else:
             session().commit()
             flash(_("Layanan %(code)s dibuat.", code=service.code), "success")
@@ -196,7 +236,7 @@ def edit(code: str) -> Any:
         try:
             catalog.save(raw, code=code)
         except DomainError as err:
-            state.refuse(err)
+            state.refuse(err, aliases=TARGET_ALIASES)
         else:
             session().commit()
             flash(_("Layanan %(code)s disimpan.", code=code), "success")
