@@ -161,23 +161,27 @@ def _one_line_failure(args: list[str], env: dict[str, str]) -> str:
     return lines[0]
 
 
-def test_demo_after_deploy_files_a_sample_request_a_complaint_and_a_past_outage(
-    platform: Platform,
-) -> None:
-    from app.models import Instance, Task
+def test_demo_after_deploy_files_its_sample_cases(platform: Platform) -> None:
+    """A request, a complaint, a past outage and a monitoring report, once."""
+    from app.models import Instance, Schedule, Task
 
     spbe(platform, "deploy", str(PROCESSES))
     first = spbe(platform, "demo", demo=True)
     assert "sample request filed by pengguna: instance" in first.output
     assert "sample complaint filed by penyedia: instance" in first.output
     assert "sample outage filed by penyedia.bkpsdm: instance" in first.output
+    assert "sample monitoring filed by penyedia.bkpsdm: instance" in first.output
+    with platform.sessions() as session:
+        scheduled = session.scalar(select(func.count()).select_from(Schedule))
     assert "sample" not in spbe(platform, "demo", demo=True).output
     with platform.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Schedule)) == scheduled > 0
         instances = session.scalars(select(Instance).order_by(Instance.id)).all()
         assert [i.process_model_id for i in instances] == [
             "permintaan-layanan",
             "penanganan-aduan",
             "penanganan-aduan",
+            "pemantauan-pemeliharaan",
         ]
         assert instances[1].priority == "P3"
         assert instances[1].response_due_at is not None
@@ -186,7 +190,11 @@ def test_demo_after_deploy_files_a_sample_request_a_complaint_and_a_past_outage(
         tasks = session.scalars(
             select(Task).where(Task.state == "ready").order_by(Task.instance_id)
         ).all()
-        assert [t.lane for t in tasks] == ["Administrator Layanan", "Administrator Layanan"]
+        assert [t.lane for t in tasks] == [
+            "Administrator Layanan",
+            "Administrator Layanan",
+            "Penyedia Layanan",  # the monitoring report, its availability computed
+        ]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "banyak", "1.5"])

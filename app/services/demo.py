@@ -29,6 +29,8 @@ from app.services.configuration.demo import (
 )
 from app.services.configuration.demo_capacity import load_demo_capacity
 from app.services.configuration.items import name_key
+from app.services.demo_continuity import load_demo_continuity
+from app.services.demo_periodic import file_demo_monitoring, load_demo_schedules
 from app.services.instances.lifecycle import InstanceService
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo credential, demo mode only
@@ -401,7 +403,11 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
     escalations are not empty; the complaint names the SRIKANDI application when the
     demo CMDB holds it, so the item's page and its impact list an open case; and a past
     outage, resolved (`file_past_outage`), so availability has one to explain; and a month
-    of capacity measurements on two machines (`load_demo_capacity`).
+    of capacity measurements on two machines (`load_demo_capacity`); the Kritis services'
+    DRP versions and two trainings (`load_demo_continuity`), their yearly DRP tests and
+    quarterly verifications scheduled (`load_demo_schedules`), and SIMPEG's monitoring
+    report for the outage's month, waiting at its computed availability report
+    (`file_demo_monitoring`).
 
     Only for procedures that are deployed, and only once per filer, so running
     `spbe demo` again adds nothing. Returns the instances filed now, by kind.
@@ -423,4 +429,7 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
         link_items(session, complaint.id, [item_id])
     filed["outage"] = file_past_outage(instances)
     load_demo_capacity(instances)
+    load_demo_continuity(session, instances.clock)
+    load_demo_schedules(instances)
+    filed["monitoring"] = file_demo_monitoring(instances)
     return {kind: instance for kind, instance in filed.items() if instance is not None}
