@@ -34,6 +34,7 @@ def register_api(app: Flask) -> None:
         schedules,
         search,
         services,
+        sla_documents,
         tasks,
         users,
     )
@@ -74,8 +75,9 @@ def register_api(app: Flask) -> None:
         configuration_baselines,
         capacity,
         continuity,
-        reports,
+        sla_documents,
         maturity,
+        reports,
     ):
         api.register_blueprint(module.blp)
 

@@ -29,6 +29,7 @@ from app.models.configuration import (
 )
 from app.models.continuity import ContinuityPlan, ContinuityTraining, RecoveryOption
 from app.models.delegation import Delegation
+from app.models.document import SlaDocument
 from app.models.draft import FormFile, ModelDraft
 from app.models.event import Event
 from app.models.instance import OPEN_STATUSES, Instance, InstanceStatus, ReferenceSequence
@@ -52,6 +53,7 @@ from app.models.user import RoleAssignment, SignInFailure, User
 
 __all__ = [
     "ContinuityPlan",
+    "SlaDocument",
     "ContinuityTraining",
     "RecoveryOption",
     "ConfigurationBaseline",

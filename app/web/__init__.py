@@ -37,6 +37,7 @@ def register_web(app: Flask) -> None:
         nav,
         reports,
         search,
+        sla_documents,
         start,
         tasks,
     )
@@ -66,6 +67,7 @@ def register_web(app: Flask) -> None:
         inbox,
         tasks,
         start,
+        sla_documents,
         my_cases,
         comments,
         search,

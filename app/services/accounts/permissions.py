@@ -120,6 +120,13 @@ EDIT_CONTINUITY = Permission(
     "only the service's provider, its owner, the infrastructure's head or Admin Sistem",
 )
 
+#: Read a service's documents (its SLA): whoever holds a role, at any scope. The SLA binds
+#: the provider to the service's users, so a Pengguna Layanan reads it as staff do; a
+#: signed-in account that holds no role yet reads none.
+READ_SERVICE_DOCUMENTS = Permission(
+    frozenset(RoleName), "Hanya pengguna yang memegang peran / users holding a role only"
+)
+
 
 def held_roles(session: Session, user: User) -> frozenset[str]:
     """The roles `user` is assigned, at any scope.
