@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.deps import authenticated, current_user, platform, reader_language, session
-from app.errors import InvalidInput
+from app.services.reports.service_level_document import report_pdf
 from app.services.reports.service_level_table import report_table
 from app.services.reports.service_levels import (
     AGEING,
@@ -63,7 +63,10 @@ class ServiceLevelQuerySchema(Schema):
     format = fields.String(
         load_default="json",
         validate=validate.OneOf(["json", "xlsx", "pdf"]),
-        metadata={"description": "`json`, or the report as a file"},
+        metadata={
+            "description": "`json`, or the report as a file: `xlsx` (one row per report "
+            "row), `pdf` (the PD's letterhead, totals, procedures, trend, how it is counted)"
+        },
     )
     by = fields.String(
         load_default="period",
@@ -208,18 +211,13 @@ def _service() -> ServiceLevelService:
 @blp.response(200, ServiceLevelReportSchema)
 @blp.alt_response(
     422,
-    description="A bad date, `to` before `from` or more than 366 days, an unknown PD or "
-    "service, or `format=pdf` while PDFs are not yet available (errors name the field)",
+    description="A bad date, `to` before `from` or more than 366 days, or an unknown PD or "
+    "service (errors name the field)",
 )
 def service_levels(query: dict[str, Any]) -> Any:
     """Per service (its total row, `procedure` null) and per procedure: cases, response,
     resolution and fulfilment targets met and missed, median and p90 working hours,
     availability against target, satisfaction and backlog; null where it does not apply."""
-    if query["format"] == "pdf":
-        raise InvalidInput(
-            "PDF belum tersedia / PDF not yet available",
-            {"format": ["PDF belum tersedia; gunakan json atau xlsx / use json or xlsx"]},
-        )
     service = _service()
     period = service.period(query.get("from_"), query.get("to"))
     report = service.report(
@@ -229,6 +227,20 @@ def service_levels(query: dict[str, Any]) -> Any:
         service=query.get("service"),
         by_month=query["by"] == "month",
     )
+    if query["format"] == "pdf":
+        content = report_pdf(
+            session(),
+            platform().clock,
+            current_user(),
+            report,
+            agency=query.get("agency"),
+            service=query.get("service"),
+        )
+        return Response(
+            content,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": "attachment; filename=tingkat-layanan.pdf"},
+        )
     if query["format"] == "xlsx":
         return Response(
             report_table(report, reader_language()).to("xlsx"),

@@ -22,6 +22,7 @@ from app.errors import InvalidInput
 from app.models import Agency, ProcessModel, Service
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
+from app.services.reports.service_level_document import report_pdf
 from app.services.reports.service_level_table import report_table
 from app.services.reports.service_levels import (
     AGEING,
@@ -162,20 +163,38 @@ def service_levels() -> Any:
 @bp.get("/laporan/tingkat-layanan/unduh")
 @permission_required(STAFF)
 def export() -> Any:
-    """The report as XLSX (`format=xlsx`), with its months; a bad filter or format shows
-    the page with its message (422)."""
-    if request.args.get("format", "xlsx") != "xlsx":
+    """The report as XLSX or PDF (`format=xlsx|pdf`), with its months; a bad filter or
+    format shows the page with its message (422)."""
+    fmt = request.args.get("format", "xlsx")
+    if fmt not in ("xlsx", "pdf"):
         return _page(
-            {"format": half("Format tidak dikenal; pilih xlsx / unknown format; use xlsx")}
+            {
+                "format": half(
+                    "Format tidak dikenal; pilih xlsx atau pdf / unknown format; use xlsx or pdf"
+                )
+            }
         )
     errors: dict[str, str] = {}
     report = _report(_service(), errors)
     if report is None:
         return _page()
+    if fmt == "pdf":
+        content = report_pdf(
+            session(),
+            platform().clock,
+            me(),
+            report,
+            agency=request.args.get("pd") or None,
+            service=request.args.get("layanan") or None,
+        )
+        mimetype = "application/pdf"
+    else:
+        content = report_table(report, current_language()).to("xlsx", get_timezone())
+        mimetype = MIME_TYPES["xlsx"]
     return Response(
-        report_table(report, current_language()).to("xlsx", get_timezone()),
-        mimetype=MIME_TYPES["xlsx"],
-        headers={"Content-Disposition": "attachment; filename=tingkat-layanan.xlsx"},
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=tingkat-layanan.{fmt}"},
     )
 
 

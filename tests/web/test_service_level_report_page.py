@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from app.services.context import Platform
 from tests.conftest import States
@@ -70,6 +71,11 @@ def test_the_page_shows_the_figures_each_linked_to_its_cases(
     sheet = load_workbook(io.BytesIO(export.data), read_only=True).worksheets[0]
     cells = [r for r in sheet.iter_rows(values_only=True) if r[1] == "SIMPEG" and r[5] == 4]
     assert cells
+    pdf = client.get("/laporan/tingkat-layanan/unduh?format=pdf&dari=2026-11-23&sampai=2026-11-29")
+    assert pdf.mimetype == "application/pdf"
+    document = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "SIMPEG: Permintaan Layanan" in document
+    assert "SRIKANDI: Penanganan Aduan" in document
 
 
 def test_refusals_are_named_beside_their_fields(client: FlaskClient, week: Built) -> None:
@@ -79,7 +85,7 @@ def test_refusals_are_named_beside_their_fields(client: FlaskClient, week: Built
     page = response.get_data(as_text=True)
     assert 'id="sampai-galat"' in page
     assert "service-level-report" not in page
-    assert client.get("/laporan/tingkat-layanan/unduh?format=pdf").status_code == 422
+    assert client.get("/laporan/tingkat-layanan/unduh?format=csv").status_code == 422
     client_sign_in(client, "pengguna")
     assert client.get("/laporan/tingkat-layanan").status_code == 403
 
@@ -98,6 +104,9 @@ def test_on_a_phone_the_keyboard_reaches_the_drill_down_and_the_export(
         export.focus()
         phone.keyboard.press("Enter")
     assert download.value.suggested_filename == "tingkat-layanan.xlsx"
+    expect(phone.get_by_role("link", name="PDF")).to_have_attribute(
+        "href", re.compile(r"/unduh\?format=pdf")
+    )
     shot(phone, "laporan-tingkat-layanan")
     backlog = table.locator("tbody tr").nth(1).locator("td").last.get_by_role("link")
     backlog.focus()
