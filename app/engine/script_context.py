@@ -50,6 +50,33 @@ def _unmeasured(_service: str, _period: str) -> dict[str, Any]:
     return dict(UNMEASURED)
 
 
+#: The chapters of the evaluation report (Perbup Bangka 21/2025, 2.3 angka 5 huruf a-e), as
+#: `rekap_evaluasi` names them: service requests, incident handling, monitoring and
+#: maintenance, recovery, release.
+EVALUATION_CHAPTERS = (
+    "permintaan_layanan",
+    "penanganan_gangguan",
+    "pemantauan_pemeliharaan",
+    "pemulihan_layanan",
+    "rilis_layanan",
+)
+
+
+def empty_chapter() -> dict[str, Any]:
+    """A chapter's recap with no service counted (`rekap_evaluasi` without records)."""
+    return {
+        "jumlah_layanan": 0,
+        "jumlah_mencapai_target": 0,
+        "semua_target_tercapai": True,
+        "layanan": [],
+        "kasus_tidak_tercapai": [],
+    }
+
+
+def _unrecapped(_agency: str | None, _period: str) -> dict[str, Any]:
+    return {chapter: empty_chapter() for chapter in EVALUATION_CHAPTERS}
+
+
 @dataclass(frozen=True)
 class ScriptContext:
     """The per-instance facts script helpers compute with.
@@ -62,11 +89,15 @@ class ScriptContext:
         availability: gives a service's availability over a month ("YYYY-MM") computed
             from its records (`app.services.deadlines.availability.report_figures`), as
             `UNMEASURED`'s keys. A function, for the same reason.
+        evaluation: gives the evaluation report's recap of a PD's (None: every PD's)
+            semester ("TTTT-S1"), one entry per `EVALUATION_CHAPTERS`
+            (`app.services.evaluation.recap`). A function, for the same reason.
     """
 
     calendar: WorkingCalendar | None = None
     table_3: Callable[[], tuple[PriorityMatrix, str]] = _regulation_table_3
     availability: Callable[[str, str], dict[str, Any]] = _unmeasured
+    evaluation: Callable[[str | None, str], dict[str, Any]] = _unrecapped
 
 
 _current: ContextVar[ScriptContext | None] = ContextVar("spbe_script_context", default=None)
@@ -127,10 +158,21 @@ def ketersediaan_layanan(layanan: object, periode: object) -> dict[str, Any]:
     return _context().availability(str(layanan), str(periode))
 
 
+def rekap_evaluasi(perangkat_daerah: object, periode: object) -> dict[str, Any]:
+    """The evaluation report's recap of PD `perangkat_daerah` (empty or None: the whole
+    kabupaten) over the semester `periode` ("TTTT-S1" or "TTTT-S2"), computed from the
+    records as the service-level report counts them (Perbup Bangka 21/2025, 2.3 angka 6
+    huruf a; issue 15, item 3): per chapter of `EVALUATION_CHAPTERS`, `jumlah_layanan`,
+    `jumlah_mencapai_target`, `semua_target_tercapai`, `layanan` (each service's figures)
+    and `kasus_tidak_tercapai` (the cases that missed a target, with their links)."""
+    agency = str(perangkat_daerah) if perangkat_daerah else None
+    return _context().evaluation(agency, str(periode))
+
+
 def script_context_helpers() -> dict[str, Callable[..., Any]]:
     """The helpers whose facts come from the context: `tambah_waktu_kerja` and the other
     calendar helpers of `script_helpers`, `akhir_hari_kerja`, `prioritas_tabel_3`,
-    `versi_tabel_3` and `ketersediaan_layanan`."""
+    `versi_tabel_3`, `ketersediaan_layanan` and `rekap_evaluasi`."""
 
     def bound(name: str) -> Callable[..., Any]:
         def helper(*args: Any) -> Any:
@@ -147,4 +189,5 @@ def script_context_helpers() -> dict[str, Callable[..., Any]]:
         "prioritas_tabel_3": prioritas_tabel_3,
         "versi_tabel_3": versi_tabel_3,
         "ketersediaan_layanan": ketersediaan_layanan,
+        "rekap_evaluasi": rekap_evaluasi,
     }

@@ -20,10 +20,11 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine.routing import route_for
+from app.engine.script_context import EVALUATION_CHAPTERS, ScriptContext, empty_chapter
 from app.engine.validation import validate_model
 from tests.engine import diagram
 from tests.engine.forms_check import assert_invalid, assert_valid, form_validator, load_form
-from tests.engine.harness import Procedure, bpmn_file
+from tests.engine.harness import Procedure, Run, bpmn_file
 
 MODEL_ID = "evaluasi"
 BPMN_FILE = bpmn_file(MODEL_ID)
@@ -64,10 +65,8 @@ MULAI = {"periode": "2026-S2", "perangkat_daerah": "BKPSDM"}
 
 
 def bab(jumlah, tercapai, **extra):
+    """What staff write in a chapter; the figures are the process's (`rekap`)."""
     data = {
-        "jumlah_layanan": jumlah,
-        "jumlah_mencapai_target": tercapai,
-        "semua_target_tercapai": jumlah == tercapai,
         "rekapitulasi": f"{tercapai} dari {jumlah} layanan mencapai target semester ini.",
         "tindak_lanjut_penyempurnaan": "Pertahankan pemantauan bulanan.",
     }
@@ -76,6 +75,25 @@ def bab(jumlah, tercapai, **extra):
             "Satu layanan melampaui target karena server cadangan belum siap."
         )
     return {**data, **extra}
+
+
+def rekap(jumlah, tercapai):
+    """A chapter's recap as `rekap_evaluasi` gives it (one missed case when short)."""
+    missed = [
+        {
+            "nomor_referensi": "ADU-2026-000007",
+            "tautan": "/proses/7",
+            "layanan": "SIMPEG",
+            "target_tidak_tercapai": "penyelesaian",
+        }
+    ]
+    return {
+        **empty_chapter(),
+        "jumlah_layanan": jumlah,
+        "jumlah_mencapai_target": tercapai,
+        "semua_target_tercapai": jumlah == tercapai,
+        "kasus_tidak_tercapai": missed if jumlah != tercapai else [],
+    }
 
 
 PELAYANAN = {"bab_permintaan_layanan": bab(12, 12), "bab_penanganan_gangguan": bab(12, 11)}
@@ -309,6 +327,39 @@ def test_tasks_are_routed_to_their_lanes(procedure):
         assert (route.lane, route.assignee, route.requires_role) == (lane, None, True)
 
 
+def test_the_chapters_open_with_the_recap_counted_from_the_records(procedure):
+    """The script task asks `rekap_evaluasi` for the PD and semester before the chapters
+    (and again after a revision), and both chapter tasks open with its figures."""
+    asked = []
+
+    def evaluation(agency, period):
+        asked.append((agency, period))
+        return {
+            chapter: rekap(len(asked) + 2, 2 if chapter == "penanganan_gangguan" else 3)
+            for chapter in EVALUATION_CHAPTERS
+        }
+
+    context = ScriptContext(evaluation=evaluation)
+    data = procedure.start_data(MULAI)
+    run = Run(procedure, procedure.runtime.start(procedure.model, data, procedure.clock, context))
+    assert asked == [("BKPSDM", "2026-S2")]
+    for task in run.ready:
+        for chapter in EVALUATION_CHAPTERS:
+            assert task.data[f"rekap_{chapter}"] == evaluation_of(chapter, 3)
+    assert "rekap" not in run.data
+    assert run.data["rekap_penanganan_gangguan"]["semua_target_tercapai"] is False
+
+
+def evaluation_of(chapter, jumlah):
+    return rekap(jumlah, 2 if chapter == "penanganan_gangguan" else 3)
+
+
+def test_without_records_each_chapter_counts_no_service(procedure):
+    run = procedure.start(MULAI)
+    for chapter in EVALUATION_CHAPTERS:
+        assert run.task("evaluasi_pelayanan_pengguna").data[f"rekap_{chapter}"] == empty_chapter()
+
+
 # --------------------------------------------------------------------------- forms
 
 
@@ -336,13 +387,20 @@ def test_forms_reject_invalid_submissions(procedure):
     }
     assert_invalid(props[START_EVENT], {"periode": "2026-S3"})
     assert_invalid(props[START_EVENT], {"periode": "2026"})
+    # The recap counts semesters of 2000-2099 (the calendars' years) only.
+    assert_invalid(props[START_EVENT], {**MULAI, "periode": "1999-S1"})
     assert_invalid(props[START_EVENT], {"perangkat_daerah": "BKPSDM"})
 
     pelayanan = props["evaluasi_pelayanan_pengguna"]
+    # A chapter whose recap counts a service short of its targets needs the analysis.
     missed = {k: v for k, v in bab(12, 11).items() if k != "analisis_hambatan"}
-    assert_invalid(pelayanan, {**PELAYANAN, "bab_penanganan_gangguan": missed})
+    short = {"rekap_penanganan_gangguan": rekap(12, 11)}
+    assert_invalid(pelayanan, {**PELAYANAN, **short, "bab_penanganan_gangguan": missed})
+    assert_valid(pelayanan, {**PELAYANAN, **short})
+    assert_valid(pelayanan, {**PELAYANAN, "bab_penanganan_gangguan": missed})
     assert_invalid(pelayanan, {"bab_permintaan_layanan": bab(12, 12)})
-    assert_invalid(pelayanan, {**PELAYANAN, "bab_permintaan_layanan": bab(-1, 0)})
+    bad = {**rekap(12, 12), "jumlah_layanan": -1}
+    assert_invalid(pelayanan, {**PELAYANAN, "rekap_permintaan_layanan": bad})
     pengoperasian = props["evaluasi_pengoperasian"]
     for chapter in PENGOPERASIAN:
         assert_invalid(pengoperasian, {k: v for k, v in PENGOPERASIAN.items() if k != chapter})
@@ -385,13 +443,21 @@ def test_report_has_the_five_chapters_of_2_3(procedure):
     for bpmn_id in ("evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian"):
         schema = load_form(props[bpmn_id]["formJsonSchemaFilename"])
         for name, field in schema["properties"].items():
-            assert set(field["required"]) >= {
-                "jumlah_layanan",
-                "jumlah_mencapai_target",
-                "rekapitulasi",
-                "tindak_lanjut_penyempurnaan",
-            }
+            if name.startswith("rekap_"):
+                # The recap is the process's: shown read-only, never typed.
+                assert field["readOnly"] is True
+                assert {
+                    "jumlah_layanan",
+                    "jumlah_mencapai_target",
+                    "semua_target_tercapai",
+                    "layanan",
+                    "kasus_tidak_tercapai",
+                } == set(field["properties"])
+                assert name.replace("rekap_", "bab_") in schema["properties"]
+                continue
+            assert set(field["required"]) >= {"rekapitulasi", "tindak_lanjut_penyempurnaan"}
             assert "analisis_hambatan" in field["properties"]
+            assert "jumlah_layanan" not in field["properties"]
             chapters.add(name)
     assert chapters == {
         "bab_permintaan_layanan",

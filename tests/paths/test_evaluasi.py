@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from app.engine.script_context import EVALUATION_CHAPTERS, empty_chapter
 from tests.conftest import Auth
 from tests.engine.test_evaluasi_model import (
     DISAHKAN,
@@ -50,6 +51,17 @@ def _started(drive: Driver) -> int:
     assert instance["reference"].startswith("EVA-2026-")
     assert instance["service"] is None
     assert instance["data"]["perangkat_daerah_info"]["kode"] == "DISKOMINFO"
+    # The chapters open with their recap counted from the records. The deployed demo has
+    # no case yet, so no service is counted but in the monitoring chapter, where each
+    # service's availability (no outage: 100 %) is its target;
+    # tests/services/test_evaluation_recap.py has cases.
+    for chapter in EVALUATION_CHAPTERS:
+        recap = instance["data"][f"rekap_{chapter}"]
+        if chapter != "pemantauan_pemeliharaan":
+            assert recap == empty_chapter(), chapter
+            continue
+        assert recap["jumlah_layanan"] == recap["jumlah_mencapai_target"] > 0
+        assert {s["ketersediaan_tercapai_persen"] for s in recap["layanan"]} == {100.0}
     return instance["id"]
 
 

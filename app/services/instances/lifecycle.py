@@ -49,6 +49,7 @@ from app.services.deadlines.service_levels import (
     push_variables,
     scripts_context,
 )
+from app.services.evaluation.recap import with_evaluation
 from app.services.instances.links import dispatch
 from app.services.instances.numbering import next_reference
 from app.services.instances.offering import offer
@@ -225,8 +226,10 @@ class InstanceService:
         return Disclosure(self.session, user, self.clock.now())
 
     def scripts_of(self, instance: Instance) -> ScriptContext:
-        """What the instance's scripts compute with: its calendar, the tables in force."""
-        return scripts_context(self.session, self.clock, instance.service_id, instance.agency_id)
+        """What the instance's scripts compute with: its calendar, the tables in force and
+        the evaluation's recap (`rekap_evaluasi`)."""
+        context = scripts_context(self.session, self.clock, instance.service_id, instance.agency_id)
+        return with_evaluation(context, self.session, self.clock, self)
 
     def model_for(self, instance: Instance) -> ParsedModel:
         """The parsed model of the instance's own version."""
@@ -296,7 +299,12 @@ class InstanceService:
         initial = start_variables(
             data, facts, (user.username, user.full_name), now, reference, settings
         )
-        context = scripts_context(self.session, self.clock, scope.service_id, scope.agency_id)
+        context = with_evaluation(
+            scripts_context(self.session, self.clock, scope.service_id, scope.agency_id),
+            self.session,
+            self.clock,
+            self,
+        )
         outcome = self.runtime.start(
             model, initial, self.clock, context, by_timer=schedule_id is not None
         )

@@ -344,7 +344,7 @@ class ServiceLevelService:
 
     def report(
         self,
-        user: User,
+        user: User | None,
         period: Period,
         agency: str | None = None,
         service: str | None = None,
@@ -353,7 +353,9 @@ class ServiceLevelService:
         """The figures `user` may see over `period`, for a PD's or one service's cases.
 
         Args:
-            user: the reader: only the cases they may see are counted.
+            user: the reader: only the cases they may see are counted; None for the
+                system, which counts every case (the evaluation's recap,
+                app/services/evaluation/recap.py).
             period: the days reported on.
             agency: a PD's code: its services only, each listed even without cases.
             service: a service's code: that service only, listed even without cases.
@@ -374,7 +376,7 @@ class ServiceLevelService:
 
     def cases(
         self,
-        user: User,
+        user: User | None,
         period: Period,
         measure: str,
         service: str | None = None,
@@ -426,7 +428,7 @@ class ServiceLevelService:
         )
 
     def _rows(
-        self, user: User, period: Period, agency_id: int | None, service_id: int | None
+        self, user: User | None, period: Period, agency_id: int | None, service_id: int | None
     ) -> list[ReportRow]:
         """Each service's total row, then its procedures' rows, by service code."""
         facts = self._facts(user, period, agency_id, service_id)
@@ -471,7 +473,7 @@ class ServiceLevelService:
         return list(self.session.scalars(query.order_by(Service.code)))
 
     def _facts(
-        self, user: User, period: Period, agency_id: int | None, service_id: int | None
+        self, user: User | None, period: Period, agency_id: int | None, service_id: int | None
     ) -> list[CaseFacts]:
         """What each case the reader sees adds to the report over `period`."""
         now = self.clock.now()
@@ -481,11 +483,9 @@ class ServiceLevelService:
             Instance.started_at < as_of,
             or_(Instance.ended_at.is_(None), Instance.ended_at > as_of),
         )
-        conditions: list[Any] = [
-            self.visibility.visible_clause(user),
-            Instance.service_id.is_not(None),
-            or_(reported, still_open),
-        ]
+        conditions: list[Any] = [Instance.service_id.is_not(None), or_(reported, still_open)]
+        if user is not None:
+            conditions.append(self.visibility.visible_clause(user))
         if agency_id is not None:
             conditions.append(Instance.agency_id == agency_id)
         if service_id is not None:

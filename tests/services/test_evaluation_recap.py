@@ -1,0 +1,227 @@
+"""The evaluation's chapters open with the recap counted from the records (issue 15, item
+3): for a week of cases driven through the engine (tests/service_level_cases.py), the first
+tasks' prefilled figures equal the service-level report over the same semester, per
+service and per missed case, and a client cannot claim other figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.services.context import Platform
+from app.services.evaluation.recap import AVAILABILITY_CHAPTER, CHAPTER_PROCEDURES
+from tests.conftest import Auth, States
+from tests.engine.test_evaluasi_model import PELAYANAN
+from tests.service_level_cases import Built, build
+from tests.web.conftest import client_sign_in
+
+pytestmark = pytest.mark.usefixtures("deployed")
+
+REPORT = "/api/v1/reports/service-levels"
+SEMESTER = "from=2026-07-01&to=2026-12-31"
+STARTER, READER = "admin.layanan", "admin"
+CHAPTER_TASKS = ("evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian")
+TARGETS = (("response", "tanggap"), ("resolution", "penyelesaian"), ("fulfilment", "pemenuhan"))
+
+
+@pytest.fixture(scope="module")
+def built(base_platform: Platform, states: States, session_app: Flask) -> Built:
+    return build(base_platform, states, session_app)
+
+
+@pytest.fixture
+def week(platform: Platform, built: Built) -> Built:
+    built.restore(platform)
+    return built
+
+
+def _evaluation(auth: Auth, agency: str) -> tuple[int, dict[str, dict[str, Any]]]:
+    """Start the 2026-S2 evaluation of `agency`; its chapter tasks by name."""
+    response = auth.post(
+        STARTER,
+        "/api/v1/process-instances",
+        json={
+            "process_model_id": "evaluasi",
+            "data": {"periode": "2026-S2", "perangkat_daerah": agency},
+        },
+    )
+    assert response.status_code == 201, response.json
+    instance_id = response.json["id"]
+    tasks = {}
+    for who in ("admin.layanan", "admin.infra"):
+        for item in auth.get(who, "/api/v1/tasks?per_page=200").json["items"]:
+            if item["process_instance_id"] == instance_id:
+                task = auth.get(who, f"/api/v1/tasks/{item['id']}")
+                assert task.status_code == 200, task.json
+                tasks[item["name"]] = task.json
+    assert sorted(tasks) == list(CHAPTER_TASKS)
+    return instance_id, tasks
+
+
+def _report(auth: Auth, agency: str) -> dict[tuple[str, str | None], dict[str, Any]]:
+    response = auth.get(READER, f"{REPORT}?{SEMESTER}&agency={agency}")
+    assert response.status_code == 200, response.json
+    return {(row["service"], row["procedure"]): row for row in response.json["rows"]}
+
+
+def _missed(auth: Auth, agency: str, procedure: str) -> dict[str, list[str]]:
+    """The report's drill-down: each missed case's reference and the targets it missed."""
+    found: dict[str, list[str]] = {}
+    for measure, words in TARGETS:
+        response = auth.get(
+            READER,
+            f"{REPORT}/cases?{SEMESTER}&agency={agency}&procedure={procedure}"
+            f"&measure={measure}_missed",
+        )
+        assert response.status_code == 200, response.json
+        for case in response.json["items"]:
+            found.setdefault(case["reference"], []).append(words)
+    return found
+
+
+def _expected_entry(row: dict[str, Any], total: dict[str, Any] | None) -> dict[str, Any]:
+    """What a chapter says of one service, read off the report's rows."""
+    entry: dict[str, Any] = {"layanan": row["service"], "nama_layanan": row["service_name"]}
+    entry["jumlah_kasus"] = row["cases"] if row["procedure"] else 0
+    missed = False
+    for measure, words in TARGETS:
+        tally = row[measure] if row["procedure"] else None
+        entry[f"{words}_tercapai"] = tally["met"] if tally else None
+        entry[f"{words}_tidak_tercapai"] = tally["missed"] if tally else None
+        missed = missed or bool(tally and tally["missed"])
+    availability = (total or {}).get("availability")
+    entry["ketersediaan_target_persen"] = availability["target"] if availability else None
+    entry["ketersediaan_tercapai_persen"] = availability["achieved"] if availability else None
+    entry["ketersediaan_tercapai"] = availability["met"] if availability else None
+    entry["mencapai_target"] = not missed and (not availability or availability["met"] is not False)
+    return entry
+
+
+@pytest.mark.parametrize("agency", ["BKPSDM", "DISKOMINFO"])
+def test_the_prefilled_chapters_match_the_report_for_the_same_period(
+    auth: Auth, week: Built, agency: str
+) -> None:
+    _, tasks = _evaluation(auth, agency)
+    rows = _report(auth, agency)
+    for chapter, procedure in CHAPTER_PROCEDURES.items():
+        availability = chapter == AVAILABILITY_CHAPTER
+        expected = []
+        for (service, _), row in sorted(rows.items(), key=lambda item: item[0][0]):
+            if row["procedure"] == procedure:
+                expected.append(
+                    _expected_entry(row, rows[(service, None)] if availability else None)
+                )
+            elif (
+                availability
+                and row["procedure"] is None
+                and row["availability"]
+                and row["availability"]["achieved"] is not None
+                and (service, procedure) not in rows
+            ):
+                expected.append(_expected_entry(row, row))
+        missed = _missed(auth, agency, procedure)
+        for name, task in tasks.items():
+            recap = task["data"][f"rekap_{chapter}"]
+            assert recap["layanan"] == expected, (name, chapter)
+            met = sum(1 for entry in expected if entry["mencapai_target"])
+            assert (recap["jumlah_layanan"], recap["jumlah_mencapai_target"]) == (
+                len(expected),
+                met,
+            )
+            assert recap["semua_target_tercapai"] is (met == len(expected))
+            assert {
+                case["nomor_referensi"]: case["target_tidak_tercapai"].split(", ")
+                for case in recap["kasus_tidak_tercapai"]
+            } == missed
+            assert all(
+                case["tautan"].startswith("/proses/") for case in recap["kasus_tidak_tercapai"]
+            )
+            # The form shows the recap, read-only.
+            if f"rekap_{chapter}" in task["form"]["schema"]["properties"]:
+                assert task["form"]["schema"]["properties"][f"rekap_{chapter}"]["readOnly"]
+
+
+def test_the_figures_are_the_hand_computed_ones(auth: Auth, week: Built) -> None:
+    """SIMPEG's requests: R2 and R3 missed their fulfilment time, R1 and R4 met it;
+    SRIKANDI's complaints: C2 missed its response time (tests/service_level_cases.py)."""
+    _, tasks = _evaluation(auth, "BKPSDM")
+    requests = tasks["evaluasi_pelayanan_pengguna"]["data"]["rekap_permintaan_layanan"]
+    [simpeg] = requests["layanan"]
+    assert (simpeg["layanan"], simpeg["jumlah_kasus"]) == ("SIMPEG", 4)
+    assert (simpeg["pemenuhan_tercapai"], simpeg["pemenuhan_tidak_tercapai"]) == (2, 2)
+    assert simpeg["mencapai_target"] is False
+    assert (requests["jumlah_layanan"], requests["jumlah_mencapai_target"]) == (1, 0)
+    assert [c["layanan"] for c in requests["kasus_tidak_tercapai"]] == ["SIMPEG", "SIMPEG"]
+    assert {c["target_tidak_tercapai"] for c in requests["kasus_tidak_tercapai"]} == {"pemenuhan"}
+    ids = {c["tautan"] for c in requests["kasus_tidak_tercapai"]}
+    assert ids == {f"/proses/{week.ids['R2']}", f"/proses/{week.ids['R3']}"}
+
+    _, tasks = _evaluation(auth, "DISKOMINFO")
+    complaints = tasks["evaluasi_pelayanan_pengguna"]["data"]["rekap_penanganan_gangguan"]
+    [srikandi] = complaints["layanan"]
+    assert (srikandi["tanggap_tercapai"], srikandi["tanggap_tidak_tercapai"]) == (1, 1)
+    assert (srikandi["penyelesaian_tercapai"], srikandi["penyelesaian_tidak_tercapai"]) == (1, 0)
+    [late] = complaints["kasus_tidak_tercapai"]
+    assert (late["tautan"], late["target_tidak_tercapai"]) == (
+        f"/proses/{week.ids['C2']}",
+        "tanggap",
+    )
+    monitoring = tasks["evaluasi_pengoperasian"]["data"]["rekap_pemantauan_pemeliharaan"]
+    [availability] = [s for s in monitoring["layanan"] if s["layanan"] == "SRIKANDI"]
+    # C1's 3 hours of outage over the semester's service hours up to now: above 98 %.
+    assert availability["ketersediaan_target_persen"] == 98.0
+    assert availability["ketersediaan_tercapai_persen"] == 99.662
+    assert availability["mencapai_target"] is True
+    assert availability["jumlah_kasus"] == 0
+
+
+def test_a_client_cannot_claim_other_figures(auth: Auth, week: Built) -> None:
+    """The recap is the process's: a client's figures are replaced by the computed ones
+    before the form is checked, so a chapter short of its targets needs its analysis."""
+    instance_id, tasks = _evaluation(auth, "BKPSDM")
+    task = tasks["evaluasi_pelayanan_pengguna"]
+    claimed = {
+        **PELAYANAN,
+        "rekap_permintaan_layanan": {
+            "jumlah_layanan": 1,
+            "jumlah_mencapai_target": 1,
+            "semua_target_tercapai": True,
+            "layanan": [],
+            "kasus_tidak_tercapai": [],
+        },
+    }
+    response = auth.post(STARTER, f"/api/v1/tasks/{task['id']}/complete", json={"data": claimed})
+    assert response.status_code == 422, response.json
+    assert "bab_permintaan_layanan.analisis_hambatan" in response.json["errors"]
+    analysed = {
+        **PELAYANAN["bab_permintaan_layanan"],
+        "analisis_hambatan": "Pelaksana reset sandi hanya satu orang pada hari Senin.",
+    }
+    response = auth.post(
+        STARTER,
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {**claimed, "bab_permintaan_layanan": analysed}},
+    )
+    assert response.status_code == 200, response.json
+    events = auth.get(STARTER, f"/api/v1/process-instances/{instance_id}").json["events"]
+    [done] = [e["data"]["data"] for e in events if e["kind"] == "task_completed"]
+    assert done["rekap_permintaan_layanan"] == task["data"]["rekap_permintaan_layanan"]
+    assert done["bab_permintaan_layanan"]["analisis_hambatan"] == analysed["analisis_hambatan"]
+
+
+def test_the_task_page_shows_the_recap_read_only(
+    auth: Auth, client: FlaskClient, week: Built
+) -> None:
+    _, tasks = _evaluation(auth, "BKPSDM")
+    client_sign_in(client, STARTER)
+    response = client.get(f"/tugas/{tasks['evaluasi_pelayanan_pengguna']['id']}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Rekapitulasi Permintaan Layanan dari catatan" in html
+    assert 'value="SIMPEG"' in html
+    reference = auth.get(STARTER, f"/api/v1/process-instances/{week.ids['R2']}").json["reference"]
+    assert f'value="{reference}"' in html
+    assert f'value="/proses/{week.ids["R2"]}"' in html
