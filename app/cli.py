@@ -142,6 +142,7 @@ def demo(ctx: _Context, days: int) -> None:
     """Load the demo kabupaten and users (only with SPBE_DEMO=1; idempotent)."""
     from app.services.demo import DEMO_PASSWORD, file_samples, load_demo
     from app.services.demo_history import DemoHistory
+    from app.services.demo_periodic import file_demo_monitoring
 
     if not ctx.settings.demo:
         _fail("data demo hanya untuk mode demo: set SPBE_DEMO=1 / demo data needs SPBE_DEMO=1")
@@ -165,6 +166,11 @@ def demo(ctx: _Context, days: int) -> None:
             f"+{history.complaints} complaints ({history.open} still open) "
             f"in {time.monotonic() - started:.1f} s"
         )
+    with ctx.transaction() as (session, platform):  # last: it counts the history's outages
+        report = file_demo_monitoring(platform.instances(session))
+        if report is not None:
+            filer = report.started_by.username
+            click.echo(f"sample monitoring filed by {filer}: instance {report.id}")
 
 
 @main.command()

@@ -28,6 +28,7 @@ from app.migrations import upgrade
 from app.services.configuration.demo import load_demo_configuration
 from app.services.context import Platform
 from app.services.demo import DEMO_PASSWORD, file_samples, load_demo
+from app.services.demo_periodic import file_demo_monitoring
 from app.services.instances.lifecycle import InstanceService
 from app.services.process_models.deploy import DeployService, deploy_paths
 from tests.snapshot import Snapshot, fingerprint
@@ -108,7 +109,7 @@ class States:
     """The database states tests start from, each taken once: `empty` (migrated; the
     migration's roles only), `demo` (plus the demo kabupaten, without its CMDB),
     `deployed` (plus the shipped processes) and `cmdb` (plus the demo CMDB and the demo's
-    sample request and complaint, as `spbe demo` leaves a deployed database)."""
+    sample cases and records, as `spbe demo` leaves a deployed database)."""
 
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
@@ -139,16 +140,16 @@ class States:
                 load_demo_configuration(db_session, clock)
                 specs = SpecCache(parses=PARSES)
                 runtime = Runtime(time_limit=platform.settings.script_time_limit)
-                file_samples(
-                    InstanceService(
-                        db_session,
-                        clock,
-                        specs,
-                        runtime,
-                        platform.mail,
-                        platform.settings.attachments,
-                    )
+                instances = InstanceService(
+                    db_session,
+                    clock,
+                    specs,
+                    runtime,
+                    platform.mail,
+                    platform.settings.attachments,
                 )
+                file_samples(instances)
+                file_demo_monitoring(instances)
         self.built[name] = fingerprint(platform.engine)
         return Snapshot.take(platform.engine)
 

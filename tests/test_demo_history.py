@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.clock import SystemClock
 from app.models import Event, Instance, User
 from app.services.context import Platform
+from app.services.deadlines.availability import report_figures
 from app.services.demo_history import COMPLAINT_MODEL, HISTORY_EVENT, REQUEST_MODEL
+from app.services.demo_periodic import MONITORED, MONITORING_MODEL
 from app.services.reports.service_levels import ServiceLevelService, period_of
 from tests.conftest import PROCESSES
 from tests.test_cli import spbe
@@ -55,6 +58,15 @@ def test_history_fills_the_past_weekdays_once_with_real_outcomes(platform: Platf
         fulfilment = [row.fulfilment for row in totals if row.fulfilment]
         assert sum(t.met for t in fulfilment) > 0
         assert sum(row.rating_count for row in totals) > 0
+        # The demo's monitoring report is filed after the history, so the outages its
+        # computed availability counts are those the availability page counts.
+        said = [x.split()[1] for x in first.output.splitlines() if x.startswith(("sample", "demo"))]
+        assert said.index("monitoring") > said.index("history")
+        monitoring = session.scalars(
+            select(Instance).where(Instance.process_model_id == MONITORING_MODEL)
+        ).one()
+        now = report_figures(session, SystemClock(), MONITORED, monitoring.data["periode"])
+        assert monitoring.data["ketersediaan"]["gangguan"] == now["gangguan"]
         made = select(func.count()).select_from(Event).where(Event.kind == HISTORY_EVENT)
         assert session.scalar(made) == 1
         every = session.scalar(select(func.count()).select_from(Instance))

@@ -30,7 +30,7 @@ from app.services.configuration.demo import (
 from app.services.configuration.demo_capacity import load_demo_capacity
 from app.services.configuration.items import name_key
 from app.services.demo_continuity import load_demo_continuity
-from app.services.demo_periodic import file_demo_monitoring, load_demo_schedules
+from app.services.demo_periodic import load_demo_schedules
 from app.services.instances.lifecycle import InstanceService
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo credential, demo mode only
@@ -405,9 +405,9 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
     outage, resolved (`file_past_outage`), so availability has one to explain; and a month
     of capacity measurements on two machines (`load_demo_capacity`); the Kritis services'
     DRP versions and two trainings (`load_demo_continuity`), their yearly DRP tests and
-    quarterly verifications scheduled (`load_demo_schedules`), and SIMPEG's monitoring
-    report for the outage's month, waiting at its computed availability report
-    (`file_demo_monitoring`).
+    quarterly verifications scheduled (`load_demo_schedules`). The monitoring report
+    (`demo_periodic.file_demo_monitoring`) is filed last, after any history, as it
+    computes its availability from every outage of its month.
 
     Only for procedures that are deployed, and only once per filer, so running
     `spbe demo` again adds nothing. Returns the instances filed now, by kind.
@@ -431,5 +431,4 @@ def file_samples(instances: InstanceService) -> dict[str, Instance]:
     load_demo_capacity(instances)
     load_demo_continuity(session, instances.clock)
     load_demo_schedules(instances)
-    filed["monitoring"] = file_demo_monitoring(instances)
     return {kind: instance for kind, instance in filed.items() if instance is not None}

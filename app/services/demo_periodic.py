@@ -15,7 +15,9 @@ The monitoring case: BKPSDM's provider starts SIMPEG's report for the month of t
 past outage (`configuration.demo.file_past_outage`); the provider and the infrastructure
 administrator complete the monitoring and analysis steps, and the case waits at the
 availability report, whose target and achieved availability the diagram's script
-`hitung_ketersediaan` has computed from that outage (`ketersediaan_layanan`).
+`hitung_ketersediaan` has computed from that outage (`ketersediaan_layanan`). `spbe demo`
+files it last, after the optional history (`demo_history`), since those figures count
+every outage of the month as it stands when the report is reached.
 """
 
 from __future__ import annotations
