@@ -137,33 +137,39 @@ class Period:
 
 def period_of(first: str | None, last: str | None, today: date) -> Period:
     """The period `first`..`last` given as ISO dates (YYYY-MM-DD), in the kabupaten's
-    zone; without them, this month up to `today`.
+    zone. Without `last`: `today` (or `first`, when that is later); without `first`: the
+    first day of `last`'s month, so no dates at all give this month up to today.
 
     Raises:
         InvalidInput: a date that is none or outside the calendars' years ("from", "to"),
             `last` before `first`, or more than `MAX_PERIOD_DAYS` days in all ("to").
     """
     errors: dict[str, list[str]] = {}
-    days: dict[str, date] = {}
-    for name, text, default in (("from", first, today.replace(day=1)), ("to", last, today)):
+    days: dict[str, date | None] = {}
+    for name, text in (("from", first), ("to", last)):
+        days[name] = None
         if not text:
-            days[name] = default
             continue
         try:
-            days[name] = date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             errors[name] = ["tulis tanggal TTTT-BB-HH / write the date as YYYY-MM-DD"]
             continue
-        if not FIRST_YEAR <= days[name].year <= LAST_YEAR:
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
             errors[name] = [f"tahun {FIRST_YEAR}..{LAST_YEAR} / year {FIRST_YEAR}..{LAST_YEAR}"]
-    if not errors:
-        if days["to"] < days["from"]:
-            errors["to"] = ["tidak boleh sebelum 'from' / must not be before 'from'"]
-        elif (days["to"] - days["from"]).days + 1 > MAX_PERIOD_DAYS:
-            errors["to"] = [f"paling lama {MAX_PERIOD_DAYS} hari / at most {MAX_PERIOD_DAYS} days"]
+        days[name] = day
     if errors:
         raise InvalidInput("Periode tidak valid / invalid period", errors)
-    return Period(days["from"], days["to"], ZoneInfo(DEFAULT_TIME_ZONE))
+    start, end = days["from"], days["to"]
+    end = end or (max(start, today) if start else today)
+    start = start or end.replace(day=1)
+    if end < start:
+        errors["to"] = ["tidak boleh sebelum 'from' / must not be before 'from'"]
+    elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+        errors["to"] = [f"paling lama {MAX_PERIOD_DAYS} hari / at most {MAX_PERIOD_DAYS} days"]
+    if errors:
+        raise InvalidInput("Periode tidak valid / invalid period", errors)
+    return Period(start, end, ZoneInfo(DEFAULT_TIME_ZONE))
 
 
 @dataclass
