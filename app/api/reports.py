@@ -41,7 +41,7 @@ class ServiceLevelQuerySchema(Schema):
         metadata={
             "format": "date",
             "description": "First day (YYYY-MM-DD, in the kabupaten's zone); default the "
-            "first of this month",
+            "first of `to`'s month",
         },
     )
     to = fields.String(
@@ -49,7 +49,7 @@ class ServiceLevelQuerySchema(Schema):
         metadata={
             "format": "date",
             "description": "Last day, included; not before `from`, at most 366 days in all; "
-            "default today",
+            "default today (or `from`, when later)",
         },
     )
     agency = fields.String(
