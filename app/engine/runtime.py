@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -126,6 +126,22 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
     return min(dues, default=None)
 
 
+def _routed_info(model: ParsedModel, workflow: BpmnWorkflow, task: Any) -> UserTaskInfo:
+    """The facts of a ready task; one of a called process that sits in no lane takes the
+    lane of the call activity that started it (app/engine/nesting.py)."""
+    info = model.user_tasks[task.task_spec.bpmn_id]
+    if info.lane is not None or task.workflow is workflow:
+        return info
+    flow = task.workflow
+    while flow.parent_task_id is not None:
+        caller = workflow.get_task_from_id(flow.parent_task_id)
+        lane = model.call_lanes.get(caller.task_spec.bpmn_id)
+        if lane is not None:
+            return replace(info, lane=lane)
+        flow = caller.workflow
+    return info
+
+
 class Runtime:
     """Runs models with the restricted script engine and the injected clock.
 
@@ -196,10 +212,12 @@ class Runtime:
         fired_before: set[Any] | None,
         limits: DataLimits | None,
     ) -> Outcome:
+        # Spiff's task iterator walks into every sub-workflow (subprocesses, call
+        # activities, multi-instance bodies), so their tasks are offered as well.
         ready = [
             ReadyTask(
                 str(task.id),
-                model.user_tasks[task.task_spec.bpmn_id],
+                _routed_info(model, workflow, task),
                 to_jsonable(task.data, limits),
             )
             for task in workflow.get_tasks(state=SpiffState.READY, manual=True)

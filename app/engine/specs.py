@@ -20,8 +20,10 @@ from typing import Any, Generic, TypeVar
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins import CallActivityMixin
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
+from app.engine.nesting import Container, containers, resolved_lanes
 from app.engine.timer_start import (
     PERIOD_PROPERTY,
     PERIODS,
@@ -81,6 +83,8 @@ class UserTaskInfo:
     form: FormRef | None
     assignee_variable: str | None
     instructions: str | None
+    #: The subprocess (or called process) it is drawn in; None at the process's top level.
+    container: Container | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,9 @@ class ParsedModel:
     #: Boundary timers that close a case its requester left unconfirmed
     #: (`closesUnconfirmed`): the resolution clock then stops when confirmation was asked.
     closes_unconfirmed: frozenset[str] = frozenset()
+    #: The lane of each call activity that sits in one: a task of the called process
+    #: drawn in no lane of its own is routed by it (app/engine/nesting.py).
+    call_lanes: dict[str, str] = field(default_factory=dict)
 
     def default_settings(self) -> dict[str, Any]:
         """Each setting's declared default: `pengaturan` where nobody changed anything."""
@@ -516,15 +523,10 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
                 start_roles = tuple(r.strip() for r in starters.split(",") if r.strip())
             drp_info = properties.get(DRP_INFO_PROPERTY) or drp_info
         elif getattr(task_spec, "manual", False):
-            properties = extensions.get("properties") or {}
-            user_tasks[task_spec.bpmn_id] = UserTaskInfo(
-                bpmn_id=task_spec.bpmn_id,
-                title=task_spec.bpmn_name or task_spec.bpmn_id,
-                lane=task_spec.lane,
-                form=_form_ref(extensions),
-                assignee_variable=properties.get(ASSIGNEE_PROPERTY) or None,
-                instructions=extensions.get("instructionsForEndUser") or None,
-            )
+            user_tasks[task_spec.bpmn_id] = _user_task(task_spec, task_spec.lane, None)
+    nested, call_lanes = _nested_user_tasks(roots, spec, subprocess_specs)
+    for info in nested:
+        user_tasks.setdefault(info.bpmn_id, info)
     return ParsedModel(
         model_id=model_id,
         process_id=process_id,
@@ -544,7 +546,43 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         drp_info=drp_info,
         settings=_settings(roots[bpmn_file], process_id, bpmn_file),
         closes_unconfirmed=frozenset(closes_unconfirmed),
+        call_lanes=call_lanes,
     )
+
+
+def _user_task(task_spec: Any, lane: str | None, container: Container | None) -> UserTaskInfo:
+    """What the app keeps of a user, manual or none task's spec."""
+    extensions = getattr(task_spec, "extensions", None) or {}
+    properties = extensions.get("properties") or {}
+    return UserTaskInfo(
+        bpmn_id=task_spec.bpmn_id,
+        title=task_spec.bpmn_name or task_spec.bpmn_id,
+        lane=lane,
+        form=_form_ref(extensions),
+        assignee_variable=properties.get(ASSIGNEE_PROPERTY) or None,
+        instructions=extensions.get("instructionsForEndUser") or None,
+        container=container,
+    )
+
+
+def _nested_user_tasks(
+    roots: Mapping[str, etree._Element], spec: Any, subprocess_specs: Mapping[str, Any]
+) -> tuple[list[UserTaskInfo], dict[str, str]]:
+    """The user tasks of every sub-workflow (embedded, transaction, event subprocess,
+    called process), each with the lane and container `nesting` reads from the drawing,
+    and the lanes of the call activities. Nothing is read for a model without any."""
+    if not subprocess_specs:
+        return [], {}
+    specs = [s for sub in subprocess_specs.values() for s in sub.task_specs.values()]
+    manual = [s for s in specs if getattr(s, "manual", False) and s.bpmn_id]
+    calls = [
+        s.bpmn_id for s in [*spec.task_specs.values(), *specs] if isinstance(s, CallActivityMixin)
+    ]
+    ids = [s.bpmn_id for s in manual] + calls
+    lanes = resolved_lanes(roots, ids)
+    around = containers(roots, ids, spec.name)
+    infos = [_user_task(s, lanes.get(s.bpmn_id, s.lane), around.get(s.bpmn_id)) for s in manual]
+    return infos, {bpmn_id: lanes[bpmn_id] for bpmn_id in calls if bpmn_id in lanes}
 
 
 class AppBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
