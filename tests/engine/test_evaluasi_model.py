@@ -170,6 +170,8 @@ def assert_closed(run):
     assert run.reached("evaluasi_selesai") == 1
     assert run.data["status_evaluasi"] == "selesai"
     assert run.data["keputusan_pengesahan"] == "disahkan"
+    # Adopted: the app attaches the report's PDF in this step (report_document.py).
+    assert run.data["laporan_evaluasi_disahkan"] is True
 
 
 # --------------------------------------------------------------------------- paths
@@ -274,6 +276,7 @@ def test_layers_switched_off_are_skipped(procedure, settings, layers):
         run.complete("pengesahan_pimpinan", HEAD, DISAHKAN)
     assert run.completed
     assert run.data["status_evaluasi"] == "selesai"
+    assert run.data["laporan_evaluasi_disahkan"] is True
     for layer in ("reviu_penanggung_jawab", "pengesahan_pimpinan"):
         assert run.reached(layer) == (1 if layer in layers else 0), layer
 

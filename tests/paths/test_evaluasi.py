@@ -111,7 +111,10 @@ def test_adopted_without_follow_ups(drive: Driver) -> None:
     assert done["status"] == "complete"
     assert done["data"]["status_evaluasi"] == "selesai"
     assert done["data"]["ada_tindak_lanjut"] is False
-    assert drive.kinds(ADMIN, instance_id).count("task_completed") == 5
+    kinds = drive.kinds(ADMIN, instance_id)
+    assert kinds.count("task_completed") == 5
+    # The adopted report's PDF is attached in the step that adopted it.
+    assert kinds.count("evaluation_report_attached") == 1
 
 
 def test_sent_back_by_the_head_then_follow_ups_tracked_until_done(drive: Driver) -> None:
@@ -167,3 +170,4 @@ def test_a_layer_the_pd_switched_off_is_skipped(
     assert done["status"] == "complete"
     assert done["data"]["status_evaluasi"] == "selesai"
     assert done["data"]["pengaturan"][switched_off] is False
+    assert drive.kinds(ADMIN, instance_id).count("evaluation_report_attached") == 1

@@ -5,16 +5,26 @@ service and per missed case, and a client cannot claim other figures."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from app.services.context import Platform
 from app.services.evaluation.recap import AVAILABILITY_CHAPTER, CHAPTER_PROCEDURES
+from app.services.evaluation.report_document import ATTACHED_EVENT
 from tests.conftest import Auth, States
-from tests.engine.test_evaluasi_model import PELAYANAN
+from tests.engine.test_evaluasi_model import (
+    DISAHKAN,
+    DISETUJUI,
+    LAPORAN,
+    PELAYANAN,
+    PENGOPERASIAN,
+    TINDAK_LANJUT,
+)
 from tests.service_level_cases import Built, build
 from tests.web.conftest import client_sign_in
 
@@ -225,3 +235,53 @@ def test_the_task_page_shows_the_recap_read_only(
     reference = auth.get(STARTER, f"/api/v1/process-instances/{week.ids['R2']}").json["reference"]
     assert f'value="{reference}"' in html
     assert f'value="/proses/{week.ids["R2"]}"' in html
+
+
+def _complete(auth: Auth, who: str, instance_id: int, name: str, data: dict[str, Any]) -> None:
+    items = auth.get(who, "/api/v1/tasks?per_page=200").json["items"]
+    [task] = [t for t in items if t["process_instance_id"] == instance_id and t["name"] == name]
+    response = auth.post(who, f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+    assert response.status_code == 200, response.json
+
+
+def test_the_adopted_report_is_attached_as_a_pdf(auth: Auth, week: Built) -> None:
+    """Signed off by the PD's head, the report is laid out as a PDF from what was written
+    and counted, and attached to the case; its text reads back."""
+    instance_id, _ = _evaluation(auth, "DISKOMINFO")
+    _complete(auth, "admin.infra", instance_id, "evaluasi_pengoperasian", PENGOPERASIAN)
+    _complete(auth, STARTER, instance_id, "evaluasi_pelayanan_pengguna", PELAYANAN)
+    _complete(auth, STARTER, instance_id, "penyusunan_laporan", LAPORAN)
+    _complete(auth, "pj.layanan", instance_id, "reviu_penanggung_jawab", DISETUJUI)
+    events = auth.get(STARTER, f"/api/v1/process-instances/{instance_id}").json["events"]
+    assert ATTACHED_EVENT not in [e["kind"] for e in events]  # not before it is adopted
+    _complete(auth, "pimpinan", instance_id, "pengesahan_pimpinan", DISAHKAN)
+
+    instance = auth.get(STARTER, f"/api/v1/process-instances/{instance_id}").json
+    assert instance["data"]["laporan_evaluasi_disahkan"] is True
+    [attached] = [e for e in instance["events"] if e["kind"] == ATTACHED_EVENT]
+    assert attached["user"] == "pimpinan"
+    file = attached["data"]["lampiran"]
+    assert file["content_type"] == "application/pdf"
+    with auth.get(STARTER, f"/api/v1/attachments/{file['attachment_id']}") as response:
+        assert response.status_code == 200
+        pdf = response.data
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    reference = instance["reference"]
+    late = auth.get(STARTER, f"/api/v1/process-instances/{week.ids['C2']}").json["reference"]
+    for expected in (
+        "DINAS KOMUNIKASI DAN INFORMATIKA",
+        "Laporan Evaluasi Manajemen Layanan SPBE",
+        f"Periode 2026-S2 · {reference}",
+        "Evaluasi Penyelenggaraan Penanganan Gangguan",
+        "0 dari 1 layanan mencapai target",  # SRIKANDI: C2 missed its response
+        late,
+        "tanggap",
+        "Evaluasi Rilis Layanan",
+        LAPORAN["ringkasan_evaluasi"],
+        TINDAK_LANJUT[0]["uraian"],
+        DISAHKAN["arahan_pimpinan"],
+        "Halaman 1 dari",
+    ):
+        assert expected in text, expected

@@ -50,6 +50,7 @@ from app.services.deadlines.service_levels import (
     scripts_context,
 )
 from app.services.evaluation.recap import with_evaluation
+from app.services.evaluation.report_document import attach_adopted_report
 from app.services.instances.links import dispatch
 from app.services.instances.numbering import next_reference
 from app.services.instances.offering import offer
@@ -357,7 +358,8 @@ class InstanceService:
 
         In this order: the instance row; a changed service and the SLA clocks (before any
         flush, so the row is written once per step: a new instance, not yet written, is
-        written here with them and so gets its id); the search index; the task rows, the
+        written here with them and so gets its id); the search index; an evaluation
+        report's PDF in the step that adopts it (`attach_adopted_report`); the task rows, the
         new ones offered to their candidates; holds, failure and end; the requester told
         of the case's progress; then the messages thrown, which may start children or move
         the parent (each runs `apply` for its own instance).
@@ -371,6 +373,10 @@ class InstanceService:
         if new:
             self.session.flush()
         index_instance(self.session, instance, previous, new)
+        limits = self.attachments.limits
+        attach_adopted_report(
+            self.session, self.clock, self, limits, instance, previous or {}, actor
+        )
         rows = project_tasks(
             self.session, instance, outcome, actor, completed_task_id, now, ready_rows
         )
