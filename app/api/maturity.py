@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.deps import authenticated, current_user, platform, session
 from app.services.evaluation.maturity import Maturity, MaturityService
+from app.services.evaluation.maturity_bundle import EXPORTS, export
+
+FORMATS = ("json", *EXPORTS)
 
 blp = Blueprint(
     "maturity",
@@ -35,6 +39,14 @@ class MaturityQuerySchema(Schema):
         required=True,
         validate=validate.Regexp(r"^[0-9]{4}(-S[12])?$"),
         metadata={"description": "A year (2026) or a semester (2026-S1, 2026-S2)"},
+    )
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "description": "json; pdf, the assessment with links to its evidence; zip, the "
+            "evidence bundle: that PDF and the files attached to the evidence cases"
+        },
     )
 
 
@@ -80,14 +92,34 @@ def maturity_dict(maturity: Maturity) -> dict[str, Any]:
 @blp.route("/maturity", methods=["GET"])
 @authenticated
 @blp.arguments(MaturityQuerySchema, location="query")
-@blp.response(200, MaturitySchema)
+@blp.response(
+    200,
+    MaturitySchema,
+    content_type="application/json",
+    description="JSON, or with format=pdf / zip the PDF or the evidence bundle",
+)
 @blp.alt_response(403, description="The PD is outside the reader's dashboards")
 @blp.alt_response(422, description="`period` missing or not YYYY / YYYY-S1 / YYYY-S2")
-def read_maturity(query: dict[str, Any]) -> dict[str, Any]:
+def read_maturity(query: dict[str, Any]) -> Any:
     """The PD's level in the period, each level's criteria, evidence and what is missing."""
     user = current_user()
     visible = platform().instances(session()).visible_clause(user)
     maturity = MaturityService(session(), platform().clock).for_reader(
         user, query.get("agency"), query["period"], visible
     )
-    return maturity_dict(maturity)
+    if query["format"] == "json":
+        return maturity_dict(maturity)
+    content, mimetype, filename = export(
+        session(),
+        maturity,
+        query["format"],
+        request.host_url.rstrip("/"),
+        platform().clock.now(),
+        platform().attachments(session()),
+        user,
+    )
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

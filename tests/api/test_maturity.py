@@ -7,11 +7,17 @@ users, forms filled from what the API serves (`SchemaFiller`) or with the path t
 
 from __future__ import annotations
 
+import io
+import zipfile
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from app.clock import FixedClock
+from app.services.context import Platform
 from tests.api.test_every_procedure import Kabupaten, Run, SchemaFiller
 from tests.conftest import Auth
 from tests.engine.test_evaluasi_model import (
@@ -142,3 +148,56 @@ def test_only_a_pd_the_reader_oversees_and_a_real_period(auth: Auth) -> None:
     own = auth.get(HEAD, "/api/v1/maturity?period=2026")
     assert own.status_code == 200
     assert own.json["agency"] == PD
+
+
+def test_the_evidence_bundle_holds_the_pdf_with_links_and_the_files(
+    auth: Auth, platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = replace(platform.settings.attachments, directory=tmp_path / "lampiran")
+    monkeypatch.setattr(platform.settings, "attachments", files)
+    planning = _planned(Driver(auth))
+    uploaded = auth.post(
+        "pj.layanan",
+        "/api/v1/attachments",
+        data={"file": (io.BytesIO(b"%PDF-1.7 kebijakan"), "kebijakan.pdf", "application/pdf")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.json
+    noted = auth.post(
+        "pj.layanan",
+        f"/api/v1/process-instances/{planning}/comments",
+        json={
+            "body": "Dokumen kebijakan yang ditetapkan.",
+            "visibility": "public",
+            "attachments": [uploaded.json["attachment_id"]],
+        },
+    )
+    assert noted.status_code == 201, noted.json
+    reference = auth.get(HEAD, f"/api/v1/process-instances/{planning}").json["reference"]
+
+    pdf = auth.get(HEAD, URL + "2026&format=pdf")
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Bukti Tingkat Kematangan Manajemen Layanan SPBE" in text
+    assert "Tingkat kematangan yang tercapai pada periode 2026: 2 dari 5" in text
+    assert reference in text
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+    ]
+    assert f"http://localhost/proses/{planning}" in links
+
+    bundle = auth.get(HEAD, URL + "2026&format=zip")
+    assert bundle.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(bundle.data)) as archive:
+        names = archive.namelist()
+        assert names[0] == "bukti-kematangan-DISKOMINFO-2026.pdf"
+        [attached] = [n for n in names if n.startswith(f"lampiran/{reference}/")]
+        assert attached.endswith("-kebijakan.pdf")
+        assert archive.read(attached) == b"%PDF-1.7 kebijakan"
+    refused = auth.get(HEAD, URL + "2026&format=docx")
+    assert refused.status_code == 422
+    assert "format" in str(refused.json["errors"])

@@ -64,3 +64,16 @@ def test_a_head_reads_the_level_on_a_phone_by_keyboard(phone: Page) -> None:
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     assert problems == []
+
+
+def test_the_page_offers_the_pdf_and_the_bundle(client: FlaskClient) -> None:
+    client_sign_in(client, "pimpinan")
+    page = client.get("/kematangan?periode=2026").get_data(as_text=True)
+    for fmt, mimetype in (("pdf", "application/pdf"), ("zip", "application/zip")):
+        link = re.search(rf'href="(/kematangan/unduh\?[^"]*format={fmt}[^"]*)"', page)
+        assert link is not None, fmt
+        response = client.get(link.group(1).replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert response.mimetype == mimetype
+        assert "bukti-kematangan-DISKOMINFO-2026" in response.headers["Content-Disposition"]
+    assert client.get("/kematangan/unduh?periode=2026&format=docx").status_code == 422

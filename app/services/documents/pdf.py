@@ -59,9 +59,11 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of plain text; a newline breaks the line."""
+    """A paragraph of plain text; a newline breaks the line. With `url`, the whole
+    paragraph is a link to it (evidence an assessor follows from the PDF)."""
 
     text: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,13 @@ def _text(value: str, style: ParagraphStyle) -> platypus.Paragraph:
     return platypus.Paragraph(escape(value).replace("\n", "<br/>"), style)
 
 
+def _link(paragraph: Paragraph, style: ParagraphStyle) -> platypus.Paragraph:
+    """A paragraph that links to its `url`, shown blue and underlined."""
+    href = escape(paragraph.url, {'"': "&quot;"})
+    text = escape(paragraph.text).replace("\n", "<br/>")
+    return platypus.Paragraph(f'<link href="{href}" color="blue"><u>{text}</u></link>', style)
+
+
 def _table(table: Table, styles: dict[str, ParagraphStyle], width: float) -> platypus.Table:
     columns = len(table.header or (table.rows[0] if table.rows else ("",)))
     shares = table.widths or tuple(1 / columns for _ in range(columns))
@@ -208,6 +217,8 @@ def _flow(document: Document, width: float) -> list[platypus.Flowable]:
         for block in section.blocks:
             if isinstance(block, Table):
                 flow += [_table(block, styles, width), platypus.Spacer(1, 4)]
+            elif block.url:
+                flow.append(_link(block, styles["body"]))
             else:
                 flow.append(_text(block.text, styles["body"]))
     return flow

@@ -133,10 +133,12 @@ class Period:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One record that shows a criterion is met, and where to see it."""
+    """One record that shows a criterion is met, and where to see it (`instance_id`: the
+    case it is, when it is one; a list of cases has none)."""
 
     title: str
     url: str
+    instance_id: int | None = None
 
 
 @dataclass
@@ -251,7 +253,7 @@ class MaturityService:
                 continue
             title = (data or {}).get("judul") or PROCEDURES[PLANNING]
             level.evidence.append(
-                Evidence(f"{reference or instance_id}: {title}", case_url(instance_id))
+                Evidence(f"{reference or instance_id}: {title}", case_url(instance_id), instance_id)
             )
         level.met = bool(level.evidence)
         if not level.met:
@@ -310,6 +312,7 @@ class MaturityService:
                     f"{reference or instance_id}: evaluasi {data.get('periode', '')} disahkan / "
                     "evaluation approved",
                     case_url(instance_id),
+                    instance_id,
                 )
             )
         if not evaluations:
@@ -330,6 +333,7 @@ class MaturityService:
                         f"{reference or instance_id}: {len(done)} tindak lanjut selesai / "
                         "follow-ups done",
                         case_url(instance_id),
+                        instance_id,
                     )
                 )
         level.met = bool(level.evidence)
