@@ -524,7 +524,7 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
             drp_info = properties.get(DRP_INFO_PROPERTY) or drp_info
         elif getattr(task_spec, "manual", False):
             user_tasks[task_spec.bpmn_id] = _user_task(task_spec, task_spec.lane, None)
-    nested, call_lanes = _nested_user_tasks(roots, spec, subprocess_specs)
+    nested, call_lanes = sub_workflow_tasks(roots, spec, subprocess_specs)
     for info in nested:
         user_tasks.setdefault(info.bpmn_id, info)
     return ParsedModel(
@@ -565,7 +565,7 @@ def _user_task(task_spec: Any, lane: str | None, container: Container | None) ->
     )
 
 
-def _nested_user_tasks(
+def sub_workflow_tasks(
     roots: Mapping[str, etree._Element], spec: Any, subprocess_specs: Mapping[str, Any]
 ) -> tuple[list[UserTaskInfo], dict[str, str]]:
     """The user tasks of every sub-workflow (embedded, transaction, event subprocess,

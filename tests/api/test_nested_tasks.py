@@ -94,7 +94,7 @@ def spiff_alone(name: str, initial: dict[str, Any], timer_first: bool = False) -
     `timer_first`, the waiting timers fire before anyone answers anything."""
     parser = SpiffBpmnParser()
     parser.add_bpmn_file(str(NESTED / f"{name}.bpmn"))
-    [process_id] = parser.get_process_ids()
+    process_id = parser.get_process_ids()[0]  # the main process comes first in these files
     workflow = BpmnWorkflow(parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
     workflow.task_tree.data.update(initial)
     workflow.do_engine_steps()

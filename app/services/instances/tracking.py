@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import Clock
+from app.engine.nesting import Container
 from app.engine.progress import ElementProgress, element_progress
 from app.engine.routing import role_holders
 from app.engine.runtime import Runtime
@@ -138,6 +139,8 @@ class InstanceView:
     record: list[RecordSection]
     #: Whether the reader also sees the data and history as stored (`READ_RAW_DATA`).
     raw_data: bool
+    #: The subprocess (or called process) each task drawn inside one sits in, by bpmn id.
+    containers: dict[str, Container] = field(default_factory=dict)
 
 
 class TrackingService:
@@ -340,6 +343,11 @@ class TrackingService:
                 instance, model, history, instance.id in revealed
             ),
             raw_data=holds(self.session, user, *READ_RAW_DATA.roles),
+            containers={
+                bpmn_id: info.container
+                for bpmn_id, info in model.user_tasks.items()
+                if info.container is not None
+            },
         )
 
     def diagram(self, instance_id: int, user: User) -> str:

@@ -21,6 +21,41 @@
   }
 
   var viewer = new window.BpmnJS({ container: container });
+
+  // A task inside a collapsed subprocess is drawn on the subprocess's own plane (bpmn-js
+  // drills into it from the subprocess's marker): the subprocess shapes around it, up to
+  // the main plane, are marked active too, so the picture says where to look.
+  function markEnclosing(id) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    var root = canvas.findRoot(registry.get(id));
+    while (root && root.businessObject && registry.get(root.businessObject.id) &&
+           registry.get(root.businessObject.id) !== root) {
+      var shape = registry.get(root.businessObject.id);
+      canvas.removeMarker(shape, markers.waiting);
+      canvas.addMarker(shape, markers.active);
+      root = canvas.findRoot(shape);
+    }
+  }
+
+  // The element list's "open the subprocess" buttons show the plane of their task.
+  function offerDrillDown(main) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    document.querySelectorAll("[data-drill]").forEach(function (button) {
+      var element = registry.get(button.dataset.drill);
+      var root = element && canvas.findRoot(element);
+      if (!root || root === main) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        canvas.setRootElement(root);
+        canvas.zoom("fit-viewport");
+        container.scrollIntoView({ block: "nearest" });
+      });
+    });
+  }
   fetch(container.dataset.xml, { credentials: "same-origin" })
     .then(function (response) {
       if (!response.ok) {
@@ -41,6 +76,13 @@
           }
         });
       });
+      var main = canvas.getRootElement();
+      (progress.active || []).forEach(function (id) {
+        if (registry.get(id)) {
+          markEnclosing(id);
+        }
+      });
+      offerDrillDown(main);
       canvas.zoom("fit-viewport");
       container.dataset.ready = "true";
     })
