@@ -22,6 +22,7 @@ def register_api(app: Flask) -> None:
         configuration_items,
         continuity,
         delegations,
+        events,
         forms,
         known_errors,
         maturity,
@@ -78,6 +79,7 @@ def register_api(app: Flask) -> None:
         sla_documents,
         maturity,
         reports,
+        events,
     ):
         api.register_blueprint(module.blp)
 

@@ -29,6 +29,7 @@ from app.api.schemas import (
 from app.errors import NotFound
 from app.models import Instance
 from app.services.instances.lifecycle import InstanceService
+from app.services.instances.messaging import EventSender
 from app.services.instances.my_cases import MyCases
 from app.services.instances.tracking import InstanceFilter
 from app.services.spreadsheet import EXPORT_MAX, MIME_TYPES
@@ -147,6 +148,10 @@ def get_instance(instance_id: int) -> dict[str, Any]:
     events = disclosure.events(instance, service.events(instance), revealed)
     result["events"] = [event_dict(e) for e in events]
     result["children"] = [linked_dict(child) for child in service.children(instance, user)]
+    result["waiting_for"] = [
+        {"kind": w.kind, "name": w.name, "correlation": list(w.correlation)}
+        for w in EventSender(service).waiting_for(instance)
+    ]
     return result
 
 

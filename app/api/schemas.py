@@ -262,7 +262,20 @@ class InstanceTaskSchema(TaskSchema):
     candidates = fields.List(fields.String())
 
 
+class WaitingSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(("message", "signal")))
+    name = fields.String(metadata={"description": "What POST /messages or /signals names"})
+    correlation = fields.List(
+        fields.String(),
+        metadata={"description": "The message's correlation properties (POST /messages)"},
+    )
+
+
 class InstanceDetailSchema(InstanceSchema):
+    waiting_for = fields.List(
+        fields.Nested(WaitingSchema),
+        metadata={"description": "The messages and signals it waits for from outside now"},
+    )
     tasks = fields.List(fields.Nested(InstanceTaskSchema))
     events = fields.List(fields.Nested(EventSchema))
     children = fields.List(

@@ -26,6 +26,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from app.clock import Clock
 from app.config import DataLimits
+from app.engine.catching import Delivery, Waiting, event_for, waiting_for
 from app.engine.sandbox import (
     MEMORY_LIMIT_MB,
     ScriptDataRejected,
@@ -378,6 +379,46 @@ class Runtime:
                     f"waiting for '{message.name}'"
                 ) from None
             failure = self._step(workflow)
+            return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
+
+    def waiting_for(self, model: ParsedModel, state: bytes) -> list[Waiting]:
+        """The messages and signals the workflow in `state` waits for (app/engine/catching.py)."""
+        return waiting_for(self._load(model, state))
+
+    def catches(self, model: ParsedModel, state: bytes, delivery: Delivery, clock: Clock) -> bool:
+        """Whether the workflow would catch `delivery` now, nothing changed.
+
+        Raises:
+            FormInvalid: the payload lacks a correlation value the diagram reads from it.
+        """
+        workflow = self._load(model, state)
+        with engine_clock(clock):
+            try:
+                event_for(workflow, delivery)
+            except (NotFound, Conflict):
+                return False
+        return True
+
+    def send(
+        self,
+        model: ParsedModel,
+        state: bytes,
+        delivery: Delivery,
+        clock: Clock,
+        context: ScriptContext | None = None,
+    ) -> Outcome:
+        """Deliver a message or signal from outside through SpiffWorkflow's `send_event`
+        and step to the next wait; the payload lands where SpiffWorkflow puts it.
+
+        Raises:
+            NotFound: nothing waits for it; Conflict: its correlation does not match.
+            FormInvalid: the payload lacks a correlation value the diagram reads from it.
+        """
+        workflow = self._load(model, state)
+        with engine_clock(clock), script_context(context):
+            event = event_for(workflow, delivery)
+            before = _fired_timers(workflow)
+            failure = self._step(workflow, lambda: workflow.send_event(event))
             return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
     def update_data(

@@ -19,11 +19,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from app.errors import DomainError, InvalidInput
+from app.errors import DomainError, InvalidInput, NotPermitted
 from app.models import InstanceStatus
 from app.request_scope import platform, session
 from app.services.accounts.permissions import STAFF
 from app.services.catalog.agencies import AgencyService
+from app.services.instances.messaging import MESSAGE, EventSender
 from app.services.instances.sorting import DEFAULT_SORT, SORTS
 from app.services.instances.supervision import REASON_MAX
 from app.services.instances.tracking import InstanceFilter, TrackingService
@@ -66,6 +67,7 @@ EVENT_LABELS = {
     "closed_unconfirmed": _l("Ditutup tanpa konfirmasi pemohon"),
     "message_received": _l("Pesan diterima"),
     "message_undelivered": _l("Pesan tidak terkirim"),
+    "signal_received": _l("Sinyal diterima"),
     "child_started": _l("Proses turunan dimulai"),
     "comment_added": _l("Catatan kerja"),
 }
@@ -291,9 +293,16 @@ def _show(instance_id: int, status: int = 200, **extra: Any) -> Any:
         view=view,
         instance=view.instance,
         steps={section.event_id: section for section in view.record},
+        awaited_messages=_awaited_messages(view.instance) if view.may_supervise else [],
         **_helpers(),
         **extra,
     ), status
+
+
+def _awaited_messages(instance: Any) -> list[str]:
+    """The names of the messages the instance waits for, for the supervisor's form."""
+    waiting = EventSender(platform().instances(session())).waiting_for(instance)
+    return list(dict.fromkeys(w.name for w in waiting if w.kind == MESSAGE))
 
 
 @bp.get("/proses/<int:instance_id>")
@@ -422,4 +431,42 @@ def reassign(instance_id: int, task_id: str) -> Any:
     title = task.title
     session().commit()
     flash(_("Tugas %(task)s dialihkan ke %(user)s.", task=title, user=username), "success")
+    return redirect(url_for(".show", instance_id=instance_id))
+
+
+@bp.post("/proses/<int:instance_id>/pesan")
+@login_required
+def send_message(instance_id: int) -> Any:
+    """Send one of the messages the instance waits for, with a JSON payload (supervisors;
+    the API's `POST /process-instances/{id}/messages`). A refused message shows the page
+    again with the error beside its field and what was typed kept."""
+    name = request.form.get("name", "")
+    text = request.form.get("payload", "")
+    kept = {"name": name, "payload": text}
+    try:
+        payload = json.loads(text) if text.strip() else {}
+    except ValueError:
+        return _show(
+            instance_id,
+            422,
+            message_form=kept,
+            message_errors={"payload": _("Payload bukan JSON yang sah.")},
+        )
+    try:
+        EventSender(platform().instances(session())).to_instance(instance_id, me(), name, payload)
+    except NotPermitted as err:
+        return _refused(instance_id, err)
+    except DomainError as err:
+        session().rollback()
+        errors = err.errors if isinstance(err.errors, dict) else {}
+        field = "name" if "name" in errors or not errors else "payload"
+        texts = [" ".join(v) for k, v in errors.items() if k.split(".")[0] == field]
+        return _show(
+            instance_id,
+            err.status,
+            message_form=kept,
+            message_errors={field: half(texts[0] if texts else err.message)},
+        )
+    session().commit()
+    flash(_("Pesan %(name)s terkirim.", name=name), "success")
     return redirect(url_for(".show", instance_id=instance_id))

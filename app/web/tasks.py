@@ -68,6 +68,7 @@ EVENT_LABELS = {
     "child_started": _l("Prosedur terkait dimulai"),
     "message_received": _l("Pesan diterima"),
     "message_undelivered": _l("Pesan tidak tersampaikan"),
+    "signal_received": _l("Sinyal diterima"),
     "comment_added": _l("Catatan kerja"),
 }
 
