@@ -71,16 +71,20 @@ def inbox(auth: Auth, username: str, instance_id: int) -> list[dict[str, Any]]:
 
 def work(auth: Auth, instance_id: int, username: str, expected: list[str]) -> None:
     """`username` finds exactly the tasks `expected` (by id) in their inbox, each with its
-    form, and completes them through the API; nobody else holding no lane sees them."""
+    form, and completes them through the API; nobody else holding no lane sees them.
+
+    Instances of a multi-instance task are completed in the order of their items, the
+    order `spiff_alone` completes them in: a parallel multi-instance task collects its
+    outputs in the order its instances complete."""
     found = inbox(auth, username, instance_id)
     assert sorted(item["name"] for item in found) == sorted(expected)
     assert inbox(auth, "pengguna", instance_id) == []
-    for item in found:
-        task = auth.get(username, f"/api/v1/tasks/{item['id']}").json
-        reply = answer(item["name"], task["data"])
+    tasks = [auth.get(username, f"/api/v1/tasks/{item['id']}").json for item in found]
+    for task in sorted(tasks, key=lambda t: str(t["data"].get("butir_ini", ""))):
+        reply = answer(task["name"], task["data"])
         if reply:
             assert set(task["form"]["schema"]["properties"]) == set(reply)
-        done = auth.post(username, f"/api/v1/tasks/{item['id']}/complete", json={"data": reply})
+        done = auth.post(username, f"/api/v1/tasks/{task['id']}/complete", json={"data": reply})
         assert done.status_code == 200, done.json
 
 
