@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.engine.spiff_time import engine_now
 from app.sla.calendar import (
@@ -169,10 +171,48 @@ def rekap_evaluasi(perangkat_daerah: object, periode: object) -> dict[str, Any]:
     return _context().evaluation(agency, str(periode))
 
 
+#: A follow-up's status once it is done (the evaluation's `daftar_tindak_lanjut`).
+FOLLOW_UP_DONE = "selesai"
+#: The due time a timer gets when nothing is due.
+NOTHING_DUE = "9999-12-31T23:59:59+00:00"
+
+
+def _open_follow_ups(daftar: object) -> list[tuple[datetime, dict[str, Any]]]:
+    """The follow-ups not done, each with the moment it is late: the midnight after its
+    `target_selesai` in the instance's zone (a follow-up due on a day may be done all day)."""
+    zone = ZoneInfo((_context().calendar or _fallback_calendar()).time_zone)
+    found = []
+    for row in daftar if isinstance(daftar, list) else []:
+        if not isinstance(row, dict) or row.get("status_tindak_lanjut") == FOLLOW_UP_DONE:
+            continue
+        try:
+            day = date.fromisoformat(str(row.get("target_selesai")))
+        except ValueError:
+            continue
+        found.append((datetime.combine(day + timedelta(days=1), time(), zone), row))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def batas_tindak_lanjut(daftar: object) -> str:
+    """When the first follow-up of `daftar` (an evaluation's `daftar_tindak_lanjut`) that
+    is not done becomes late, as ISO-8601 UTC: the due time of the timer that escalates
+    it (Perbup Bangka 21/2025, 2.3 angka 6 huruf c; issue 15, item 3); `NOTHING_DUE`
+    when every follow-up is done."""
+    late = _open_follow_ups(daftar)
+    return late[0][0].astimezone(UTC).isoformat() if late else NOTHING_DUE
+
+
+def tindak_lanjut_terlambat(daftar: object) -> list[dict[str, Any]]:
+    """The follow-ups of `daftar` not done by their `target_selesai`, now, earliest first."""
+    now = engine_now()
+    return [row for moment, row in _open_follow_ups(daftar) if moment <= now]
+
+
 def script_context_helpers() -> dict[str, Callable[..., Any]]:
     """The helpers whose facts come from the context: `tambah_waktu_kerja` and the other
     calendar helpers of `script_helpers`, `akhir_hari_kerja`, `prioritas_tabel_3`,
-    `versi_tabel_3`, `ketersediaan_layanan` and `rekap_evaluasi`."""
+    `versi_tabel_3`, `ketersediaan_layanan`, `rekap_evaluasi`, `batas_tindak_lanjut` and
+    `tindak_lanjut_terlambat`."""
 
     def bound(name: str) -> Callable[..., Any]:
         def helper(*args: Any) -> Any:
@@ -190,4 +230,6 @@ def script_context_helpers() -> dict[str, Callable[..., Any]]:
         "versi_tabel_3": versi_tabel_3,
         "ketersediaan_layanan": ketersediaan_layanan,
         "rekap_evaluasi": rekap_evaluasi,
+        "batas_tindak_lanjut": batas_tindak_lanjut,
+        "tindak_lanjut_terlambat": tindak_lanjut_terlambat,
     }

@@ -202,6 +202,51 @@ def test_follow_ups_are_tracked_until_all_are_done(procedure):
     assert run.data["tindak_lanjut_selesai"] is True
 
 
+ARAHAN = "Tambahkan satu pelaksana dan selesaikan sebelum akhir Maret."
+
+
+def test_a_follow_up_not_done_by_its_date_escalates_to_the_head(procedure):
+    """The monitoring task carries a timer at the first open follow-up's date (midnight
+    after it, WIB); when it passes the head gets the late follow-ups and gives direction,
+    while the monitoring goes on; the timer moves with each update."""
+    run = procedure.start(MULAI)
+    write_and_approve(run)
+    # The usulan SLA follow-up is due 28 February 2027: late from 1 March 00:00 WIB.
+    assert run.data["batas_tindak_lanjut_berikut"] == "2027-02-28T17:00:00+00:00"
+    procedure.clock.set(datetime(2027, 2, 28, 16, 59, tzinfo=UTC))
+    assert run.fire_timers() is None
+    procedure.clock.set(datetime(2027, 2, 28, 17, 1, tzinfo=UTC))
+    assert run.fire_timers().fired == ["tindak_lanjut_lewat_target"]
+    assert run.ready_ids() == ["arahan_tindak_lanjut_terlambat", "pemantauan_tindak_lanjut"]
+    escalation = run.task("arahan_tindak_lanjut_terlambat")
+    assert escalation.info.lane == HEAD
+    assert [row["uraian"] for row in escalation.data["tindak_lanjut_terlambat_daftar"]] == [
+        TINDAK_LANJUT[1]["uraian"]
+    ]
+    run.complete("arahan_tindak_lanjut_terlambat", HEAD, {"arahan_tindak_lanjut": ARAHAN})
+    assert run.reached("eskalasi_tindak_lanjut_ditanggapi") == 1
+    # The late one is done; the timer moves to the other's date (31 March).
+    run.complete(
+        "pemantauan_tindak_lanjut",
+        ADMIN,
+        {
+            "daftar_tindak_lanjut": tracked("dalam_proses", "selesai"),
+            "tindak_lanjut_selesai": False,
+        },
+    )
+    assert run.task_data("pemantauan_tindak_lanjut")["batas_tindak_lanjut_berikut"] == (
+        "2027-03-31T17:00:00+00:00"
+    )
+    assert run.fire_timers() is None
+    run.complete(
+        "pemantauan_tindak_lanjut",
+        ADMIN,
+        {"daftar_tindak_lanjut": tracked("selesai", "selesai"), "tindak_lanjut_selesai": True},
+    )
+    assert_closed(run)
+    assert run.reached("arahan_tindak_lanjut_terlambat") == 1
+
+
 def test_without_follow_ups_the_evaluation_closes_when_adopted(procedure):
     run = procedure.start(MULAI)
     write_and_approve(run, TANPA_TINDAK_LANJUT)
@@ -387,7 +432,10 @@ def test_forms_reject_invalid_submissions(procedure):
         "reviu_penanggung_jawab",
         "pengesahan_pimpinan",
         "pemantauan_tindak_lanjut",
+        "arahan_tindak_lanjut_terlambat",
     }
+    assert_invalid(props["arahan_tindak_lanjut_terlambat"], {})
+    assert_valid(props["arahan_tindak_lanjut_terlambat"], {"arahan_tindak_lanjut": ARAHAN})
     assert_invalid(props[START_EVENT], {"periode": "2026-S3"})
     assert_invalid(props[START_EVENT], {"periode": "2026"})
     # The recap counts semesters of 2000-2099 (the calendars' years) only.
@@ -488,7 +536,7 @@ def test_start_form_and_no_sla_clock_fields(procedure):
 def test_every_user_task_has_a_form(procedure):
     spec = procedure.model.spec
     user_tasks = [t for t in spec.task_specs.values() if getattr(t, "manual", False)]
-    assert len(user_tasks) == 6
+    assert len(user_tasks) == 7
     for task_spec in user_tasks:
         form_validator(task_spec.extensions["properties"])
 

@@ -6,6 +6,7 @@ service and per missed case, and a client cannot claim other figures."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from app.clock import FixedClock
 from app.services.context import Platform
 from app.services.evaluation.recap import AVAILABILITY_CHAPTER, CHAPTER_PROCEDURES
 from app.services.evaluation.report_document import ATTACHED_EVENT
@@ -25,7 +27,7 @@ from tests.engine.test_evaluasi_model import (
     PENGOPERASIAN,
     TINDAK_LANJUT,
 )
-from tests.service_level_cases import Built, build
+from tests.service_level_cases import WIB, Built, build
 from tests.web.conftest import client_sign_in
 
 pytestmark = pytest.mark.usefixtures("deployed")
@@ -285,3 +287,37 @@ def test_the_adopted_report_is_attached_as_a_pdf(auth: Auth, week: Built) -> Non
         "Halaman 1 dari",
     ):
         assert expected in text, expected
+
+
+def test_a_late_follow_up_reaches_the_head_s_inbox(
+    auth: Auth, platform: Platform, week: Built
+) -> None:
+    """After the adopted report's first follow-up date (28 February 2027) passes undone,
+    the timer pass (`spbe tick`) gives the PD's head the late follow-ups."""
+    instance_id, _ = _evaluation(auth, "DISKOMINFO")
+    _complete(auth, "admin.infra", instance_id, "evaluasi_pengoperasian", PENGOPERASIAN)
+    _complete(auth, STARTER, instance_id, "evaluasi_pelayanan_pengguna", PELAYANAN)
+    _complete(auth, STARTER, instance_id, "penyusunan_laporan", LAPORAN)
+    _complete(auth, "pj.layanan", instance_id, "reviu_penanggung_jawab", DISETUJUI)
+    _complete(auth, "pimpinan", instance_id, "pengesahan_pimpinan", DISAHKAN)
+    assert isinstance(platform.clock, FixedClock)
+    platform.clock.set(datetime(2027, 3, 1, 0, 0, 30, tzinfo=WIB))
+    assert instance_id in [f.instance_id for f in platform.timers().tick()]
+    items = auth.get("pimpinan", "/api/v1/tasks?per_page=200").json["items"]
+    [task] = [t for t in items if t["process_instance_id"] == instance_id]
+    assert task["name"] == "arahan_tindak_lanjut_terlambat"
+    detail = auth.get("pimpinan", f"/api/v1/tasks/{task['id']}").json
+    late = detail["data"]["tindak_lanjut_terlambat_daftar"]
+    assert [row["uraian"] for row in late] == [TINDAK_LANJUT[1]["uraian"]]
+    _complete(
+        auth,
+        "pimpinan",
+        instance_id,
+        "arahan_tindak_lanjut_terlambat",
+        {"arahan_tindak_lanjut": "Selesaikan usulan revisi SLA pekan ini."},
+    )
+    # The monitoring goes on in the Administrator Layanan's inbox.
+    items = auth.get(STARTER, "/api/v1/tasks?per_page=200").json["items"]
+    assert [t["name"] for t in items if t["process_instance_id"] == instance_id] == [
+        "pemantauan_tindak_lanjut"
+    ]
