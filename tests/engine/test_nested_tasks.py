@@ -1,4 +1,5 @@
-"""A called process's tasks, run by the app's `Runtime` (issue 16, item 1).
+"""A called process's tasks, run by the app's `Runtime`, and the lanes and containers
+`nesting` reads from a drawing (issue 16, item 1).
 
 A model holds one executable process per file today, so a call activity cannot be
 deployed yet (bundles are item 3); the runtime's part (the called process's task offered,
@@ -11,7 +12,7 @@ from __future__ import annotations
 from SpiffWorkflow.spiff.parser import VALIDATOR
 
 from app.clock import FixedClock
-from app.engine.nesting import Container
+from app.engine.nesting import Container, containers, resolved_lanes
 from app.engine.runtime import Runtime
 from app.engine.specs import AppBpmnParser, ParsedModel, sub_workflow_tasks
 from app.engine.xmlsafe import parse_xml
@@ -57,3 +58,24 @@ def test_a_called_process_task_takes_the_call_activitys_lane_and_completes() -> 
     )
     assert (done.status, done.ready) == ("complete", [])
     assert done.data == spiff_alone("panggilan", {"judul": "Uji"})
+
+
+def test_lanes_and_containers_of_nested_subprocesses() -> None:
+    root = parse_xml(
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">'
+        b'<process id="utama"><laneSet id="ls"><lane id="la" name="A">'
+        b"<flowNodeRef>luar</flowNodeRef><flowNodeRef>atas</flowNodeRef></lane></laneSet>"
+        b'<task id="atas"/><subProcess id="luar" name="Luar">'
+        b'<laneSet id="ls_luar"><lane id="lb" name="B"><flowNodeRef>milik_b</flowNodeRef>'
+        b'</lane></laneSet><task id="milik_b"/>'
+        b'<subProcess id="dalam"><task id="terdalam"/></subProcess></subProcess></process>'
+        b'<process id="dipanggil"><task id="tanpa_lajur"/></process></definitions>'
+    )
+    roots = {"x.bpmn": root}
+    ids = ["atas", "milik_b", "terdalam", "tanpa_lajur"]
+    assert resolved_lanes(roots, ids) == {"atas": "A", "milik_b": "B", "terdalam": "A"}
+    assert containers(roots, ids, "utama") == {
+        "milik_b": Container("luar", "Luar"),
+        "terdalam": Container("dalam", "dalam"),
+        "tanpa_lajur": Container("dipanggil", "dipanggil"),
+    }
