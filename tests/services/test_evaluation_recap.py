@@ -290,7 +290,7 @@ def test_the_adopted_report_is_attached_as_a_pdf(auth: Auth, week: Built) -> Non
 
 
 def test_a_late_follow_up_reaches_the_head_s_inbox(
-    auth: Auth, platform: Platform, week: Built
+    auth: Auth, client: FlaskClient, platform: Platform, week: Built
 ) -> None:
     """After the adopted report's first follow-up date (28 February 2027) passes undone,
     the timer pass (`spbe tick`) gives the PD's head the late follow-ups."""
@@ -309,6 +309,10 @@ def test_a_late_follow_up_reaches_the_head_s_inbox(
     detail = auth.get("pimpinan", f"/api/v1/tasks/{task['id']}").json
     late = detail["data"]["tindak_lanjut_terlambat_daftar"]
     assert [row["uraian"] for row in late] == [TINDAK_LANJUT[1]["uraian"]]
+    client_sign_in(client, "pimpinan")
+    page = client.get(f"/tugas/{task['id']}")
+    assert page.status_code == 200
+    assert TINDAK_LANJUT[1]["uraian"] in page.get_data(as_text=True)
     _complete(
         auth,
         "pimpinan",
