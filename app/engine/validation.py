@@ -9,12 +9,11 @@ file, line and element id, as errors (the deploy is refused) or warnings (stored
 from __future__ import annotations
 
 import ast
-import builtins
-from collections import defaultdict, deque
 from collections.abc import Iterable
 
 from lxml import etree
 
+from app.engine.data_names import undefined_names
 from app.engine.form_options import bound_fields, bound_row_fields, source_problem
 from app.engine.sandbox import check_script
 from app.engine.specs import (
@@ -28,17 +27,11 @@ from app.engine.specs import (
 from app.errors import DeployProblem
 from app.models.org import REQUESTER_LANE
 
-#: Data the runtime itself puts into every instance (see docs/bpmn-conventions.md).
-PROVIDED_VARIABLES = frozenset(
-    {"layanan", "layanan_info", "perlu_persetujuan", "pemohon", "waktu_permintaan"}
-)
-
 #: `drpInfo` on a start event (app/services/continuity/case_plans.py): the DRP in force is
 #: added at the start; "required" also refuses a service neither Kritis nor with a DRP.
 DRP_INFO_VALUES = ("optional", "required")
 
 _NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
-_DMN_OUTPUT = "//*[local-name()='output']/@name"
 _TIMER_TEXT = ".//bpmn:timerEventDefinition/*"
 
 
@@ -82,104 +75,6 @@ def _code_elements(root: etree._Element) -> Iterable[tuple[etree._Element, str, 
         yield condition, (condition.text or "").strip(), "eval", "condition"
     for timer in root.xpath(_TIMER_TEXT, namespaces=_NS):
         yield timer, (timer.text or "").strip(), "eval", "timer expression"
-
-
-def _assigned_names(code: str) -> set[str]:
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    return {
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-    }
-
-
-def _read_names(code: str) -> list[str]:
-    try:
-        tree = ast.parse(code, mode="eval")
-    except SyntaxError:
-        return []
-    names: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in names:
-            names.append(node.id)
-    return names
-
-
-def _variables_set_by(model: ParsedModel, root: etree._Element) -> dict[str, set[str]]:
-    """Which data fields each flow node may set (forms, scripts, decision tables)."""
-    sets: dict[str, set[str]] = defaultdict(set)
-    dmn_outputs = {str(name) for r in model.roots.values() for name in r.xpath(_DMN_OUTPUT)}
-    for element in root.iter():
-        element_id = element.get("id")
-        if not element_id or not isinstance(element.tag, str):
-            continue
-        for prop in element.iter(_q("spiffworkflow:property")):
-            if prop.get("name") == "formJsonSchemaFilename":
-                schema = model.forms.get(prop.get("value") or "") or {}
-                sets[element_id].update((schema.get("properties") or {}).keys())
-        for tag in ("bpmn:script", "spiffworkflow:preScript", "spiffworkflow:postScript"):
-            for script in element.findall(f".//{_q(tag)}"):
-                if _owner_id(script) == element_id:
-                    sets[element_id] |= _assigned_names(script.text or "")
-        if element.tag == _q("bpmn:businessRuleTask"):
-            sets[element_id] |= dmn_outputs
-    return sets
-
-
-def _predecessors(root: etree._Element) -> dict[str, set[str]]:
-    before: dict[str, set[str]] = defaultdict(set)
-    for flow in root.iter(_q("bpmn:sequenceFlow")):
-        before[flow.get("targetRef", "")].add(flow.get("sourceRef", ""))
-    for boundary in root.iter(_q("bpmn:boundaryEvent")):
-        before[boundary.get("id", "")].add(boundary.get("attachedToRef", ""))
-    return before
-
-
-def _upstream(node: str, before: dict[str, set[str]]) -> set[str]:
-    seen = {node}
-    queue = deque([node])
-    while queue:
-        for previous in before.get(queue.popleft(), ()):
-            if previous not in seen:
-                seen.add(previous)
-                queue.append(previous)
-    return seen
-
-
-def _undefined_reads(model: ParsedModel, file: str, root: etree._Element) -> list[DeployProblem]:
-    sets = _variables_set_by(model, root)
-    before = _predecessors(root)
-    start_schema = model.form_schema(model.start_form) or {}
-    start_fields = set((start_schema.get("properties") or {}).keys())
-    known_everywhere = PROVIDED_VARIABLES | start_fields | set(dir(builtins))
-    if model.settings:
-        known_everywhere |= {SETTINGS_VARIABLE}
-    if model.drp_info:
-        known_everywhere |= {"drp_berlaku"}
-    warnings = []
-    for flow in root.iter(_q("bpmn:sequenceFlow")):
-        condition = flow.find(_q("bpmn:conditionExpression"))
-        if condition is None or not (condition.text or "").strip():
-            continue
-        available = set(known_everywhere)
-        for node in _upstream(flow.get("sourceRef", ""), before):
-            available |= sets.get(node, set())
-        for name in _read_names(condition.text.strip()):
-            if name not in available:
-                warnings.append(
-                    DeployProblem(
-                        file,
-                        f"kondisi membaca '{name}' yang tidak diisi formulir atau skrip sebelumnya "
-                        f"/ condition reads '{name}', which no form or script before it sets",
-                        condition.sourceline,
-                        flow.get("id"),
-                        severity="warning",
-                    )
-                )
-    return warnings
 
 
 def _setting_names_read(code: str) -> list[str]:
@@ -298,7 +193,7 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
             problems += _script_problems(file, element, code, mode, what)
     problems += _undeclared_settings(model, file, root)
     if not any(p.severity == "error" for p in problems):
-        problems += _undefined_reads(model, file, root)
+        problems += undefined_names(model, file, root)
     return problems
 
 

@@ -14,7 +14,10 @@ piece of code meets them:
    `match`, bare `except:` or attribute assignment.
 2. A whitelist of builtins (`SAFE_BUILTINS`, in `safe_builtins.py`): the real
    `__builtins__` is never reachable, so a name missed by the check still fails with
-   `NameError`.
+   `NameError`. Beside them, the standard names (`standard_names.py`): `datetime`, `date`,
+   `time`, `timedelta`, `timezone` and a `math` of pure functions, no module object among
+   them; `datetime.now()` reads the engine's clock. datetime's C code finds `__import__`
+   there, for the two modules it needs and has loaded; it hands no module to anyone.
 3. An AST rewrite before compiling (`rewrite.py`, calling the guards in `guards.py`).
    C-level operations never give a trace event, so the time limit cannot stop them: `**`,
    `*`, `<<`, `+`, `%` and their augmented forms, `*x` unpacking and size-taking methods

@@ -4,7 +4,9 @@
 line, never pickle (see `wire.py`):
 
 - the server sends a run: `{"code", "mode", "context", "external", "helpers",
-  "time_limit", "max_bytes"}`, code the server has already checked;
+  "time_limit", "max_bytes", "now"}`, code the server has already checked, and the
+  engine's time (ISO-8601; without it, the wall clock), which `datetime.now()` answers
+  during the run;
 - the process answers `{"result": value}` (an expression) or `{"data": task data}` (a
   script), or `{"error": kind, ...}` with kind `raise` (the script raised), `timeout`,
   `limit` or `forbidden` (a guard), `memory`, or `data` (what it left is not data or is
@@ -29,6 +31,7 @@ import resource
 import sys
 import warnings
 from collections.abc import Callable
+from datetime import datetime
 from typing import IO, Any
 
 from app.engine.sandbox import wire
@@ -36,6 +39,7 @@ from app.engine.sandbox.deadline import _run
 from app.engine.sandbox.errors import ScriptForbidden, ScriptLimitExceeded, ScriptTimeout
 from app.engine.sandbox.namespace import leave_data, run_globals
 from app.engine.sandbox.rewrite import _rewritten
+from app.engine.sandbox.standard_names import moment
 
 MB = 1024 * 1024
 _READY_BYTES = 4096  # what pool.py reads of the first message
@@ -108,9 +112,13 @@ def _serve(request: dict[str, Any], channel: _Channel) -> dict[str, Any]:
     helpers = {name: _helper(name, channel, budget) for name in request["helpers"]}
     context, external = wire.decode(request["context"]), wire.decode(request["external"])
     namespace = run_globals(mode, context, helpers, external)
+    now = datetime.fromisoformat(request["now"]) if request.get("now") else None
     reply: dict[str, Any] = {}
     try:
-        result = _run(_rewritten(request["code"], mode), namespace, float(request["time_limit"]))
+        with moment(now):
+            result = _run(
+                _rewritten(request["code"], mode), namespace, float(request["time_limit"])
+            )
     except MemoryError as err:
         namespace.clear()  # free what the script took before answering
         context.clear()

@@ -24,7 +24,9 @@ from app.engine.sandbox.limits import MEMORY_LIMIT_MB, Mode
 from app.engine.sandbox.namespace import RESERVED, leave_data, run_globals
 from app.engine.sandbox.pool import Answer, ChildPool, pool_for
 from app.engine.sandbox.rewrite import _compiled
+from app.engine.sandbox.standard_names import moment
 from app.engine.sandbox.wire import encode, oversized
+from app.engine.spiff_time import engine_now
 
 _REPLY_SLACK = 64 * 1024
 
@@ -94,7 +96,10 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         external = external_context or {}
         if inside_server(expression, "eval", self._helper_names) is None:
             return self._in_sandbox(expression, "eval", context, external).value
-        result = _run(code, run_globals("eval", context, self.globals, external), self.time_limit)
+        with moment(engine_now()):
+            result = _run(
+                code, run_globals("eval", context, self.globals, external), self.time_limit
+            )
         if oversized(result, self.max_reply_bytes):
             raise ScriptDataRejected(self._too_large("the value"))
         return result
@@ -123,7 +128,8 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
             self._in_sandbox(script, "exec", context, external)
             return True
         try:
-            _run(code, run_globals("exec", context, self.globals, external), self.time_limit)
+            with moment(engine_now()):
+                _run(code, run_globals("exec", context, self.globals, external), self.time_limit)
         finally:
             leave_data(context, self.globals, external)
         for name in sorted(changed & context.keys()):
@@ -146,6 +152,7 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
                 "helpers": sorted(self.globals),
                 "time_limit": self.time_limit,
                 "max_bytes": self.max_reply_bytes,
+                "now": engine_now().isoformat(),
             }
         except ValueError as err:
             raise ScriptDataRejected(

@@ -4,7 +4,9 @@ The server (for code it runs itself) and the sandbox process (for the rest) buil
 globals and clean up after a script the same way, so the two paths give the same task data.
 The order follows SpiffWorkflow's `TaskDataEnvironment`: an expression sees task data over
 helpers and external context; a script runs in the task data itself, so its new variables
-become task data. Guards and the safe builtins go in last, so data cannot shadow them.
+become task data. Guards and `__builtins__` go in last, so data cannot replace them. The
+builtins (the safe ones and the standard names of `standard_names.py`) are looked up after
+the data, so a field of the same name hides one, as a variable hides a builtin in Python.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 from app.engine.sandbox.limits import Mode
 from app.engine.sandbox.rewrite import _GUARDS
 from app.engine.sandbox.safe_builtins import SAFE_BUILTINS
+from app.engine.sandbox.standard_names import STANDARD_NAMES, import_loaded
 
 #: Names every run's globals get and no task data keeps.
 RESERVED = frozenset({*_GUARDS, "__builtins__"})
+_BUILTINS = {**SAFE_BUILTINS, **STANDARD_NAMES, "__import__": import_loaded}
 
 
 def run_globals(
@@ -27,7 +31,7 @@ def run_globals(
     external: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The globals of one run: a new dict for an expression, `context` itself for a script."""
-    runtime = {**_GUARDS, "__builtins__": dict(SAFE_BUILTINS)}
+    runtime = {**_GUARDS, "__builtins__": dict(_BUILTINS)}
     if mode == "eval":
         return {**helpers, **external, **context, **runtime}
     context.update(helpers)

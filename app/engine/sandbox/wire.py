@@ -5,7 +5,9 @@ as unpickling would. Messages are single JSON lines, and values are decoded into
 set of types only. Task data are JSON anyway, but within one engine step a script's values
 keep their Python types and a later gateway reads them (`t = (1, 2)` stays a tuple, `{1: 'a'}`
 keeps its int key), so lists, tuples, sets, frozensets and dicts travel as JSON arrays
-tagged with their type.
+tagged with their type, and so do dates, times and durations (`datetime`, `date`, `time` as
+ISO-8601 text, `timedelta` as days, seconds and microseconds), which scripts build with the
+standard names and the workflow state stores.
 
 Shared and nested containers are written out in full, with a byte budget: what comes back
 is a tree whose size is what it costs, so the server never holds a small value that is
@@ -17,6 +19,7 @@ bytes) is refused with `ValueError`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from app.engine.sandbox.limits import MAX_NESTING, SCRIPT_FILENAME
@@ -27,6 +30,29 @@ _BUILD: dict[str, Callable[[list[Any]], Any]] = {
     "D": lambda flat: dict(zip(flat[::2], flat[1::2], strict=True)),
 }  # fmt: skip
 _SCALARS = (str, int, float, bool, type(None))
+
+
+def _from_text(parse: Callable[[str], Any]) -> Callable[[list[Any]], Any]:
+    def build(flat: list[Any]) -> Any:
+        if len(flat) != 1 or type(flat[0]) is not str:
+            raise ValueError("a date or time that is not one ISO-8601 text")
+        return parse(flat[0])
+
+    return build
+
+
+def _duration(flat: list[Any]) -> timedelta:
+    if len(flat) != 3 or any(type(part) is not int for part in flat):
+        raise ValueError("a duration that is not days, seconds and microseconds")
+    return timedelta(days=flat[0], seconds=flat[1], microseconds=flat[2])
+
+
+_BUILD.update({
+    "dt": _from_text(datetime.fromisoformat), "da": _from_text(date.fromisoformat),
+    "ti": _from_text(time.fromisoformat), "td": _duration,
+})  # fmt: skip
+# datetime before date: a datetime is a date too.
+_MOMENTS: tuple[tuple[type, str], ...] = ((datetime, "dt"), (date, "da"), (time, "ti"))
 
 # Exceptions a script can meet, rebuilt by name on the other side (a script may catch a
 # helper's ValueError; SpiffWorkflow names the error by its class). Others travel as the
@@ -67,13 +93,23 @@ def encode(value: Any, budget: int) -> Any:
             return int(item) if isinstance(item, int) else float(item)
         tag = _TAGS.get(kind)
         if tag is None:
-            raise ValueError(f"a value of type {kind.__name__} is not data")
+            return _moment(item)
         if depth > MAX_NESTING:
             raise ValueError(f"nested deeper than {MAX_NESTING}")
         parts = [p for pair in item.items() for p in pair] if kind is dict else item
         return [tag, *(walk(part, depth + 1) for part in parts)]
 
     return walk(value, 0)
+
+
+def _moment(item: Any) -> list[Any]:
+    """A date, time or duration as tagged JSON; ValueError for anything else."""
+    for kind, tag in _MOMENTS:
+        if isinstance(item, kind):
+            return [tag, item.isoformat()]
+    if isinstance(item, timedelta):
+        return ["td", item.days, item.seconds, item.microseconds]
+    raise ValueError(f"a value of type {type(item).__name__} is not data")
 
 
 def decode(message: Any) -> Any:
@@ -95,7 +131,7 @@ def decode(message: Any) -> Any:
 
     try:
         return walk(message, 0)
-    except (TypeError, ValueError) as err:  # unhashable keys, odd dict items...
+    except (TypeError, ValueError, OverflowError) as err:  # unhashable keys, odd items...
         raise ValueError(f"not an encoded value: {err}") from None
 
 
