@@ -32,8 +32,10 @@ class Task(Base):
 
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_inbox_role", "state", "lane", "service_id", "claimed_by_id"),
-        Index("ix_task_inbox_role_agency", "state", "lane", "agency_id", "claimed_by_id"),
+        Index("ix_task_inbox_role", "state", "lane", "service_id", "claimed_by_id", "assignee"),
+        Index(
+            "ix_task_inbox_role_agency", "state", "lane", "agency_id", "claimed_by_id", "assignee"
+        ),
         Index("ix_task_inbox_assignee", "state", "assignee"),
         Index("ix_task_inbox_claimed", "state", "claimed_by_id"),
     )
