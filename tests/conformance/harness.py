@@ -1,0 +1,445 @@
+"""Conformance harness: one diagram run through the HTTP API and by SpiffWorkflow alone.
+
+Issue 16, item 7: a diagram an analyst draws must end the same way in the app as in
+SpiffWorkflow itself. Each test names a diagram of `diagrams/`, the data it starts with and
+a script of steps; `conform` runs the script twice and asserts that both runs end alike:
+
+(a) **through the API**, as people would: the diagram is deployed (`POST
+    /api/v1/process-models` as `analis`), started (`POST /api/v1/process-instances` as
+    `pengguna`), each `Complete` step finds its task in `GET /api/v1/tasks` of the demo
+    user its lane names (`LANE_USERS`; the lane `Pemohon`, and a task in no lane, belong to
+    the starter) and submits it with `POST /api/v1/tasks/{id}/complete`, and each `Wait`
+    step moves time on with `spbe tick --at` (tests/ticks.py), as the worker would;
+(b) **by SpiffWorkflow alone**: the same file parsed by `SpiffBpmnParser`, a `BpmnWorkflow`
+    with SpiffWorkflow's default `PythonScriptEngine`, the same starting data (the start
+    data plus what the app adds to every instance, from `start_variables`), the same user
+    tasks completed with the same data in the same order, and timers read against the
+    same moments (`engine_clock` points Spiff's timer module at a `FixedClock` that the
+    `Wait` steps move as far as the app's clock);
+(c) the two `Result`s, compared whole: status (`complete`, `open` or `error`), the end
+    events reached, every element passed, the user tasks and the events waiting, the
+    element a failure stopped at, and the data (the finished workflow's data; while open,
+    the data of the task shown last, as the instance's `data` in the API is; datetimes as
+    SpiffWorkflow's serializer writes them). The app's side is read from the API, and the
+    elements passed and waiting from the instance's stored state.
+
+`conform` returns the result, so a test also asserts what the diagram must do (which end,
+which value): two runs that agree on the wrong answer must still fail.
+
+Adding a diagram:
+
+- Write `diagrams/<name>.bpmn` by hand, small, starting with an XML comment saying what it
+  exercises: one executable process, ids in snake_case, every exclusive gateway with a
+  default flow, scripts within the sandbox's rules (docs/bpmn-conventions.md, section 5).
+  User tasks sit in lanes named after roles (`LANE_USERS` lists those a demo user holds
+  everywhere) or `Pemohon`. Diagram interchange is not needed: nothing draws these.
+- A user task may name a form (`formJsonSchemaFilename`); put the file in
+  `diagrams/forms/`. The app keeps only the fields a form declares, so a test sends only
+  those.
+- Write the test: `conform(auth, platform, "<name>", start={...}, steps=[Complete(...),
+  Wait(...)])`, then assert on the result. Each test deploys its diagram afresh (the
+  fixtures reset the database per test; parses are cached by content, so this is cheap).
+- A new kind of step (a message or signal from outside, say) is a dataclass beside
+  `Complete` and `Wait`, handled by both `_ApiRun.step` and `_SpiffRun.step`.
+
+A diagram that fails in the app only, or in both, is not committed as a failing test; the
+conformance tests hold what works.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from app.clock import FixedClock
+from app.engine.serializer import load_state
+from app.engine.spiff_time import engine_clock
+from app.models import Instance
+from app.models.org import REQUESTER_LANE
+from app.services.context import Platform
+from app.services.demo import USERS
+from app.services.instances.start_data import start_variables
+from tests.conftest import Auth
+from tests.ticks import tick
+
+DIAGRAMS = Path(__file__).resolve().parent / "diagrams"
+FORMS = DIAGRAMS / "forms"
+#: Who starts every instance, and so who holds the `Pemohon` lane's tasks.
+STARTER = "pengguna"
+#: Who deploys the diagrams.
+ANALYST = "analis"
+
+
+def _lane_users() -> dict[str, str]:
+    """The demo user who acts for each role lane: the first who holds the role
+    everywhere (an instance without a service or PD is routed to those only)."""
+    users: dict[str, str] = {}
+    for username, _, _, grants in USERS:
+        for role, scope, _ in grants:
+            if scope is None:
+                users.setdefault(str(role), username)
+    return users
+
+
+LANE_USERS = _lane_users()
+FULL_NAMES = {username: full_name for username, full_name, _, _ in USERS}
+
+_BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+_SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+#: Task data as SpiffWorkflow's serializer writes it (what the app stores, too).
+_ENCODER = create_encoder(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
+
+
+# --------------------------------------------------------------------------- the script
+
+
+@dataclass(frozen=True)
+class Complete:
+    """Submit the open user task `task` (its BPMN id) with `data`.
+
+    `where` picks one of several open tasks of the same id (the instances of a parallel
+    multi-instance task): the one whose data holds these values (`{"item": "b"}`).
+    """
+
+    task: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    where: Mapping[str, Any] = field(default_factory=dict)
+
+    def picks(self, data: Mapping[str, Any]) -> bool:
+        """Whether a task holding `data` is the one this step means."""
+        return all(key in data and data[key] == value for key, value in self.where.items())
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Let `duration` pass: the clock moves on and due timers fire."""
+
+    duration: timedelta
+
+
+Step = Complete | Wait
+
+
+@dataclass(frozen=True)
+class Result:
+    """How a run ended, in terms both runs can state.
+
+    Attributes:
+        status: `complete`, `open` (waiting for a person, a timer or a message) or `error`.
+        ends: the end events reached.
+        passed: every element completed at least once (a path taken).
+        open_tasks: the user tasks waiting for a person, by BPMN id, sorted.
+        waiting: the events waiting for a timer or a message, by BPMN id, sorted.
+        failed_at: the element whose failure stopped the run, or None.
+        data: the finished workflow's data; while open, the data of the task shown last.
+    """
+
+    status: str
+    ends: tuple[str, ...]
+    passed: frozenset[str]
+    open_tasks: tuple[str, ...]
+    waiting: tuple[str, ...]
+    failed_at: str | None
+    data: dict[str, Any]
+
+
+# --------------------------------------------------------------------------- the diagram
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """One file of `diagrams/` with the forms it names, and the facts the runs need."""
+
+    name: str
+    files: dict[str, bytes]
+    #: The lane of each flow node drawn in one (nested nodes inherit their container's).
+    lanes: dict[str, str]
+    end_events: frozenset[str]
+
+    @classmethod
+    def load(cls, name: str) -> Diagram:
+        content = (DIAGRAMS / f"{name}.bpmn").read_bytes()
+        root = etree.fromstring(content)
+        files = {f"{name}.bpmn": content}
+        for prop in root.iter(f"{_SPIFF}property"):
+            if prop.get("name") in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+                form = str(prop.get("value"))
+                files[form] = (FORMS / form).read_bytes()
+        return cls(name, files, _lanes(root), frozenset(_ids(root, "endEvent")))
+
+    @property
+    def bpmn(self) -> bytes:
+        return self.files[f"{self.name}.bpmn"]
+
+    def lane_of(self, element_id: str) -> str | None:
+        return self.lanes.get(element_id)
+
+
+def _ids(root: etree._Element, tag: str) -> Iterable[str]:
+    return (str(element.get("id")) for element in root.iter(f"{_BPMN}{tag}"))
+
+
+def _lanes(root: etree._Element) -> dict[str, str]:
+    """Lane by flow node id; a node inside a subprocess takes its container's lane unless
+    a lane of the subprocess names it."""
+    drawn: dict[str, str] = {}
+    for lane in root.iter(f"{_BPMN}lane"):
+        if lane.find(f"{_BPMN}childLaneSet") is not None:
+            continue  # the innermost lanes hold the nodes
+        for ref in lane.iter(f"{_BPMN}flowNodeRef"):
+            drawn[(ref.text or "").strip()] = str(lane.get("name") or "").strip()
+    lanes: dict[str, str] = {}
+    for element in root.iter():
+        element_id = element.get("id")
+        if not isinstance(element.tag, str) or element_id is None:
+            continue
+        node: etree._Element | None = element
+        while node is not None and node.get("id") not in drawn:
+            node = node.getparent()
+        if node is not None:
+            lanes[element_id] = drawn[str(node.get("id"))]
+    return lanes
+
+
+def starting_data(start: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """What the app starts an instance of a diagram without a service or settings with."""
+    return start_variables(dict(start), {}, (STARTER, FULL_NAMES[STARTER]), now, None, {})
+
+
+def _waiting(workflow: BpmnWorkflow) -> tuple[str, ...]:
+    """The events a workflow waits on (a timer, a message, a boundary event of an open
+    task), by BPMN id."""
+    return tuple(
+        sorted(
+            task.task_spec.bpmn_id
+            for task in workflow.get_tasks(state=TaskState.WAITING)
+            if task.task_spec.bpmn_id and hasattr(task.task_spec, "event_definition")
+        )
+    )
+
+
+def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(dict(data), cls=_ENCODER))
+    return result
+
+
+# --------------------------------------------------------------------------- the two runs
+
+
+class _SpiffRun:
+    """The diagram in SpiffWorkflow alone, on its own clock."""
+
+    def __init__(self, diagram: Diagram, start: Mapping[str, Any], now: datetime) -> None:
+        self.diagram = diagram
+        self.clock = FixedClock(now)
+        parser = SpiffBpmnParser()
+        parser.add_bpmn_str(diagram.bpmn, filename=f"{diagram.name}.bpmn")
+        [process_id] = parser.get_process_ids()
+        self.workflow = BpmnWorkflow(
+            parser.get_spec(process_id),
+            parser.get_subprocess_specs(process_id),
+            script_engine=PythonScriptEngine(),
+        )
+        self.workflow.task_tree.data.update(starting_data(start, now))
+        self.failed_at: str | None = None
+        self._run(self.workflow.do_engine_steps)
+
+    def _run(self, action: Any) -> None:
+        if self.failed_at is not None:
+            return
+        with engine_clock(self.clock):
+            try:
+                action()
+            except WorkflowException as err:
+                task = getattr(err, "task", None)
+                self.failed_at = task.task_spec.bpmn_id if task is not None else "?"
+
+    def _tasks(self, state: TaskState) -> list[Any]:
+        """Tasks in `state`, those of subprocesses included (Spiff's iterator walks them)."""
+        return list(self.workflow.get_tasks(state=state))
+
+    def step(self, step: Step) -> None:
+        if isinstance(step, Wait):
+            self.clock.set(self.clock.now() + step.duration)
+
+            def fire() -> None:
+                self.workflow.refresh_timers()
+                self.workflow.do_engine_steps()
+
+            self._run(fire)
+            return
+        ready = [
+            task
+            for task in self._tasks(TaskState.READY)
+            if task.task_spec.manual
+            and task.task_spec.bpmn_id == step.task
+            and step.picks(_plain(task.data))
+        ]
+        assert len(ready) == 1, f"SpiffWorkflow: no single open {step} ({self._open()})"
+        task = ready[0]
+
+        def run() -> None:
+            task.data.update(step.data)
+            task.run()
+            self.workflow.do_engine_steps()
+
+        self._run(run)
+
+    def _open(self) -> tuple[str, ...]:
+        return tuple(
+            sorted(
+                task.task_spec.bpmn_id
+                for task in self._tasks(TaskState.READY)
+                if task.task_spec.manual
+            )
+        )
+
+    def result(self) -> Result:
+        workflow = self.workflow
+        completed = {
+            task.task_spec.bpmn_id
+            for task in self._tasks(TaskState.COMPLETED)
+            if task.task_spec.bpmn_id
+        }
+        if self.failed_at is not None:
+            status = "error"
+        elif workflow.is_completed():
+            status = "complete"
+        else:
+            status = "open"
+        ready = [task for task in self._tasks(TaskState.READY) if task.task_spec.manual]
+        if status == "complete":
+            data = workflow.data
+        elif ready and status == "open":
+            data = ready[-1].data
+        else:
+            data = (workflow.last_task or workflow.task_tree).data
+        return Result(
+            status=status,
+            ends=tuple(sorted(completed & self.diagram.end_events)),
+            passed=frozenset(completed),
+            open_tasks=self._open() if status == "open" else (),
+            waiting=_waiting(workflow) if status == "open" else (),
+            failed_at=self.failed_at,
+            data=_plain(data),
+        )
+
+
+class _ApiRun:
+    """The diagram deployed and driven through the HTTP API by the demo users."""
+
+    def __init__(
+        self, auth: Auth, platform: Platform, diagram: Diagram, start: Mapping[str, Any]
+    ) -> None:
+        self.auth = auth
+        self.platform = platform
+        self.diagram = diagram
+        files = {"file": [(io.BytesIO(content), name) for name, content in diagram.files.items()]}
+        deployed = auth.post(
+            ANALYST, "/api/v1/process-models", data=files, content_type="multipart/form-data"
+        )
+        # Warnings (a condition reading a field no form declares...) are expected of a
+        # diagram drawn without forms; only a refusal stops the run.
+        assert deployed.status_code == 201, deployed.json
+        started = auth.post(
+            STARTER,
+            "/api/v1/process-instances",
+            json={"process_model_id": deployed.json["id"], "data": dict(start)},
+        )
+        assert started.status_code == 201, started.json
+        self.instance_id: int = started.json["id"]
+
+    def step(self, step: Step) -> None:
+        if isinstance(step, Wait):
+            tick(self.platform, self.platform.clock.now() + step.duration)
+            return
+        lane = self.diagram.lane_of(step.task)
+        user = STARTER if lane in (None, REQUESTER_LANE) else LANE_USERS[str(lane)]
+        inbox = self.auth.get(user, "/api/v1/tasks?per_page=100")
+        assert inbox.status_code == 200, inbox.json
+        found = [
+            task
+            for task in inbox.json["items"]
+            if task["name"] == step.task
+            and task["process_instance_id"] == self.instance_id
+            and (not step.where or step.picks(self._task_data(user, task["id"])))
+        ]
+        assert len(found) == 1, f"API: {user} has no single open {step} ({found})"
+        done = self.auth.post(
+            user, f"/api/v1/tasks/{found[0]['id']}/complete", json={"data": dict(step.data)}
+        )
+        assert done.status_code == 200, done.json
+
+    def _task_data(self, user: str, task_id: str) -> dict[str, Any]:
+        task = self.auth.get(user, f"/api/v1/tasks/{task_id}")
+        assert task.status_code == 200, task.json
+        data: dict[str, Any] = task.json["data"]
+        return data
+
+    def result(self) -> Result:
+        shown = self.auth.get(STARTER, f"/api/v1/process-instances/{self.instance_id}")
+        assert shown.status_code == 200, shown.json
+        instance = shown.json
+        status = {"complete": "complete", "error": "error"}.get(instance["status"], "open")
+        failures = [e for e in instance["events"] if e["kind"] == "instance_error"]
+        with self.platform.sessions() as session:
+            row = session.scalars(select(Instance).where(Instance.id == self.instance_id)).one()
+            model = self.platform.instances(session).model_for(row)
+            workflow = load_state(row.state, model.spec, model.subprocess_specs)
+        completed = {
+            task.task_spec.bpmn_id
+            for task in workflow.get_tasks(state=TaskState.COMPLETED)
+            if task.task_spec.bpmn_id
+        }
+        return Result(
+            status=status,
+            ends=tuple(sorted(completed & self.diagram.end_events)),
+            passed=frozenset(completed),
+            open_tasks=tuple(sorted(t["name"] for t in instance["tasks"]))
+            if status == "open"
+            else (),
+            waiting=_waiting(workflow) if status == "open" else (),
+            failed_at=failures[-1]["data"]["element_id"] if failures else None,
+            data=instance["data"],
+        )
+
+
+def conform(
+    auth: Auth,
+    platform: Platform,
+    name: str,
+    start: Mapping[str, Any] | None = None,
+    steps: Sequence[Step] = (),
+) -> Result:
+    """Run `diagrams/<name>.bpmn` through the API and in SpiffWorkflow alone with the same
+    start data and steps; assert both end alike and return how they ended."""
+    diagram = Diagram.load(name)
+    start = start or {}
+    alone = _SpiffRun(diagram, start, platform.clock.now())
+    served = _ApiRun(auth, platform, diagram, start)
+    for step in steps:
+        alone.step(step)
+        served.step(step)
+    expected, actual = alone.result(), served.result()
+    for aspect in ("status", "ends", "failed_at", "open_tasks", "waiting", "passed", "data"):
+        assert getattr(actual, aspect) == getattr(expected, aspect), (
+            f"{name}: {aspect} differs: API {getattr(actual, aspect)!r}, "
+            f"SpiffWorkflow {getattr(expected, aspect)!r}"
+        )
+    return actual
