@@ -15,7 +15,6 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import (
     SpiffWorkflowException,
     TaskNotFoundException,
@@ -39,11 +38,10 @@ from app.engine.script_context import ScriptContext, script_context, script_cont
 from app.engine.serializer import DataRejected, dump_state, load_state, to_jsonable
 from app.engine.specs import ParsedModel, UserTaskInfo
 from app.engine.spiff_time import engine_clock
+from app.engine.timers import fired_timers, next_timer_due
 from app.errors import Conflict, NotFound, TaskNotReady
 
 log = logging.getLogger(__name__)
-
-_TIMER_EVENTS = ("DurationTimerEventDefinition", "TimeDateEventDefinition")
 
 
 @dataclass(frozen=True)
@@ -106,25 +104,6 @@ def _failure(err: Exception) -> EngineFailure:
         kind = "engine"
     message = str(err).strip() or type(err).__name__
     return EngineFailure(message=message, element_id=element_id, kind=kind)
-
-
-def _fired_timers(workflow: BpmnWorkflow) -> set[Any]:
-    """Ids of the timer events that have fired so far (their tasks are completed)."""
-    return {
-        task.id
-        for task in workflow.get_tasks(state=SpiffState.COMPLETED)
-        if type(getattr(task.task_spec, "event_definition", None)).__name__ in _TIMER_EVENTS
-    }
-
-
-def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-    """Earliest due time of the timers the workflow waits on, for the scheduler column."""
-    dues = [
-        TimerEventDefinition.get_datetime(event.value)
-        for event in workflow.waiting_events()
-        if event.event_type in _TIMER_EVENTS and event.value
-    ]
-    return min(dues, default=None)
 
 
 def _routed_info(model: ParsedModel, workflow: BpmnWorkflow, task: Any) -> UserTaskInfo:
@@ -190,7 +169,7 @@ class Runtime:
         workflow: BpmnWorkflow,
         before: Callable[[], BpmnWorkflow],
         failure: EngineFailure | None = None,
-        fired_before: set[Any] | None = None,
+        fired_before: Mapping[Any, str] | None = None,
     ) -> Outcome:
         """What to store after a call; data a script left that is not JSON or is past the
         caps fails the step instead, and the state from `before` the call is what is kept,
@@ -203,14 +182,14 @@ class Runtime:
             log.warning("engine step left bad data: %s", rejected.message)
             prior = before()
             # What was stored before stays readable even if the caps were lowered since.
-            return self._result(model, prior, rejected, _fired_timers(prior), None)
+            return self._result(model, prior, rejected, fired_timers(prior), None)
 
     def _result(
         self,
         model: ParsedModel,
         workflow: BpmnWorkflow,
         failure: EngineFailure | None,
-        fired_before: set[Any] | None,
+        fired_before: Mapping[Any, str] | None,
         limits: DataLimits | None,
     ) -> Outcome:
         # Spiff's task iterator walks into every sub-workflow (subprocesses, call
@@ -257,8 +236,9 @@ class Runtime:
             failure=failure,
             messages=messages,
             fired=[
-                workflow.get_task_from_id(task_id).task_spec.bpmn_id
-                for task_id in _fired_timers(workflow) - (fired_before or set())
+                bpmn_id
+                for mark, bpmn_id in fired_timers(workflow).items()
+                if mark not in (fired_before or {})
             ],
         )
 
@@ -333,7 +313,7 @@ class Runtime:
             task.run()
 
         with engine_clock(clock), script_context(context):
-            before = _fired_timers(workflow)
+            before = fired_timers(workflow)
             failure = self._step(workflow, run)
             return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
@@ -350,7 +330,7 @@ class Runtime:
         if due is None or due > clock.now():
             return None
         with engine_clock(clock), script_context(context):
-            before = _fired_timers(workflow)
+            before = fired_timers(workflow)
             failure = self._step(workflow, workflow.refresh_timers)
             return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
@@ -370,7 +350,7 @@ class Runtime:
         workflow = self._load(model, state)
         event = BpmnEvent(MessageEventDefinition(message.name), message.payload)
         with engine_clock(clock), script_context(context):
-            before = _fired_timers(workflow)
+            before = fired_timers(workflow)
             try:
                 workflow.send_event(event)
             except WorkflowException:
@@ -417,7 +397,7 @@ class Runtime:
         workflow = self._load(model, state)
         with engine_clock(clock), script_context(context):
             event = event_for(workflow, delivery)
-            before = _fired_timers(workflow)
+            before = fired_timers(workflow)
             failure = self._step(workflow, lambda: workflow.send_event(event))
             return self._outcome(model, workflow, lambda: self._load(model, state), failure, before)
 
