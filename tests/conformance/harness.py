@@ -8,14 +8,16 @@ a script of steps; `conform` runs the script twice and asserts that both runs en
     /api/v1/process-models` as `analis`), started (`POST /api/v1/process-instances` as
     `pengguna`), each `Complete` step finds its task in `GET /api/v1/tasks` of the demo
     user its lane names (`LANE_USERS`; the lane `Pemohon`, and a task in no lane, belong to
-    the starter) and submits it with `POST /api/v1/tasks/{id}/complete`, and each `Wait`
-    step moves time on with `spbe tick --at` (tests/ticks.py), as the worker would;
+    the starter) and submits it with `POST /api/v1/tasks/{id}/complete`, each `Message` or
+    `Signal` is sent through the API, and each `Wait` step moves time on with
+    `spbe tick --at` (tests/ticks.py), as the worker would;
 (b) **by SpiffWorkflow alone**: the same file parsed by `SpiffBpmnParser`, a `BpmnWorkflow`
-    with SpiffWorkflow's default `PythonScriptEngine`, the same starting data (the start
-    data plus what the app adds to every instance, from `start_variables`), the same user
-    tasks completed with the same data in the same order, and timers read against the
-    same moments (`engine_clock` points Spiff's timer module at a `FixedClock` that the
-    `Wait` steps move as far as the app's clock);
+    with SpiffWorkflow's own `PythonScriptEngine` (given `SCRIPT_NAMES`), the same starting
+    data (the start data plus what the app adds to every instance, from
+    `start_variables`), the same user tasks completed with the same data in the same
+    order, the same messages and signals, and timers read against the same moments
+    (`engine_clock` points Spiff's timer module at a `FixedClock` that the `Wait` steps
+    move as far as the app's clock);
 (c) the two `Result`s, compared whole: status (`complete`, `open` or `error`), the end
     events reached, every element passed, the user tasks and the events waiting, the
     element a failure stopped at, and the data (the finished workflow's data; while open,
@@ -36,11 +38,17 @@ Adding a diagram:
 - A user task may name a form (`formJsonSchemaFilename`); put the file in
   `diagrams/forms/`. The app keeps only the fields a form declares, so a test sends only
   those.
+- `Message` and `Signal` steps send from outside, as `SUPERVISOR` (through
+  `POST /api/v1/process-instances/{id}/messages`, `/api/v1/messages` with a correlation,
+  `/api/v1/signals`); SpiffWorkflow alone gets the same event through `send_event`, with
+  the correlation its waiting catch event reads from the payload.
+- Scripts may use the names of `SCRIPT_NAMES` (`datetime`, `timedelta`, `math`...), which
+  SpiffWorkflow alone is given as its users give them; not the clock (`datetime.now()`).
 - Write the test: `conform(auth, platform, "<name>", start={...}, steps=[Complete(...),
   Wait(...)])`, then assert on the result. Each test deploys its diagram afresh (the
   fixtures reset the database per test; parses are cached by content, so this is cheap).
-- A new kind of step (a message or signal from outside, say) is a dataclass beside
-  `Complete` and `Wait`, handled by both `_ApiRun.step` and `_SpiffRun.step`.
+- A new kind of step is a dataclass beside `Complete`, `Wait`, `Message` and `Signal`,
+  handled by both `_ApiRun.step` and `_SpiffRun.step`.
 
 A diagram that fails in the app only, or in both, is not committed as a failing test; the
 conformance tests hold what works.
@@ -50,20 +58,25 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import (
+    MessageEventDefinition,
+    SignalEventDefinition,
+)
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
@@ -84,6 +97,21 @@ FORMS = DIAGRAMS / "forms"
 STARTER = "pengguna"
 #: Who deploys the diagrams.
 ANALYST = "analis"
+#: Who sends messages and signals: they reach only instances the sender supervises, and
+#: an instance without a service or PD is supervised by those holding the role everywhere.
+SUPERVISOR = "pj.layanan"
+#: The names a SpiffWorkflow user gives its script environment for dates and arithmetic
+#: (SpiffWorkflow 3.2's default one has none; the app's sandbox offers these, issue 16
+#: item 5). Scripts that read the clock (`datetime.now()`) cannot be compared: SpiffWorkflow
+#: alone reads the real one.
+SCRIPT_NAMES: dict[str, Any] = {
+    "datetime": datetime,
+    "date": date,
+    "time": time,
+    "timedelta": timedelta,
+    "timezone": timezone,
+    "math": math,
+}
 
 
 def _lane_users() -> dict[str, str]:
@@ -133,7 +161,27 @@ class Wait:
     duration: timedelta
 
 
-Step = Complete | Wait
+@dataclass(frozen=True)
+class Message:
+    """Send the message `name` with `payload` from outside: to this instance (`POST
+    /api/v1/process-instances/{id}/messages`), or, with `correlation`, to whichever
+    instance it matches (`POST /api/v1/messages`); sent by `SUPERVISOR`."""
+
+    name: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    correlation: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Broadcast the signal `name` with `payload` from outside (`POST /api/v1/signals`,
+    by `SUPERVISOR`)."""
+
+    name: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+Step = Complete | Wait | Message | Signal
 
 
 @dataclass(frozen=True)
@@ -254,7 +302,7 @@ class _SpiffRun:
         self.workflow = BpmnWorkflow(
             parser.get_spec(process_id),
             parser.get_subprocess_specs(process_id),
-            script_engine=PythonScriptEngine(),
+            script_engine=PythonScriptEngine(environment=TaskDataEnvironment(SCRIPT_NAMES)),
         )
         self.workflow.task_tree.data.update(starting_data(start, now))
         self.failed_at: str | None = None
@@ -284,6 +332,9 @@ class _SpiffRun:
 
             self._run(fire)
             return
+        if isinstance(step, Message | Signal):
+            self._run(lambda: self._send(step))
+            return
         ready = [
             task
             for task in self._tasks(TaskState.READY)
@@ -300,6 +351,29 @@ class _SpiffRun:
             self.workflow.do_engine_steps()
 
         self._run(run)
+
+    def _send(self, step: Message | Signal) -> None:
+        """Deliver a message or signal as a SpiffWorkflow user does: `send_event` with the
+        correlation the waiting catch event's properties read from the payload."""
+        if isinstance(step, Signal):
+            event = BpmnEvent(SignalEventDefinition(step.name), dict(step.payload))
+        else:
+            definition = MessageEventDefinition(step.name)
+            properties = [
+                property_
+                for task in self._tasks(TaskState.WAITING)
+                if isinstance(
+                    getattr(task.task_spec, "event_definition", None), MessageEventDefinition
+                )
+                and task.task_spec.event_definition.name == step.name
+                for property_ in task.task_spec.event_definition.correlation_properties
+            ]
+            correlations = definition.calculate_correlations(
+                self.workflow.script_engine, properties, dict(step.payload)
+            )
+            event = BpmnEvent(definition, dict(step.payload), correlations)
+        self.workflow.send_event(event)
+        self.workflow.do_engine_steps()
 
     def _open(self) -> tuple[str, ...]:
         return tuple(
@@ -369,6 +443,9 @@ class _ApiRun:
         if isinstance(step, Wait):
             tick(self.platform, self.platform.clock.now() + step.duration)
             return
+        if isinstance(step, Message | Signal):
+            self._send(step)
+            return
         lane = self.diagram.lane_of(step.task)
         user = STARTER if lane in (None, REQUESTER_LANE) else LANE_USERS[str(lane)]
         inbox = self.auth.get(user, "/api/v1/tasks?per_page=100")
@@ -385,6 +462,30 @@ class _ApiRun:
             user, f"/api/v1/tasks/{found[0]['id']}/complete", json={"data": dict(step.data)}
         )
         assert done.status_code == 200, done.json
+
+    def _send(self, step: Message | Signal) -> None:
+        payload = dict(step.payload)
+        if isinstance(step, Signal):
+            sent = self.auth.post(
+                SUPERVISOR, "/api/v1/signals", json={"name": step.name, "payload": payload}
+            )
+        elif step.correlation is not None:
+            sent = self.auth.post(
+                SUPERVISOR,
+                "/api/v1/messages",
+                json={
+                    "name": step.name,
+                    "correlation": dict(step.correlation),
+                    "payload": payload,
+                },
+            )
+        else:
+            sent = self.auth.post(
+                SUPERVISOR,
+                f"/api/v1/process-instances/{self.instance_id}/messages",
+                json={"name": step.name, "payload": payload},
+            )
+        assert sent.status_code == 200, sent.json
 
     def _task_data(self, user: str, task_id: str) -> dict[str, Any]:
         task = self.auth.get(user, f"/api/v1/tasks/{task_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.services.context import Platform
-from tests.conformance.harness import Complete, conform
+from tests.conformance.harness import Complete, Message, conform
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -73,3 +73,15 @@ def test_event_based_gateway_takes_the_message_that_comes_first(
     assert result.ends == ("selesai_dijawab", "selesai_kirim")
     assert result.data["hasil"] == "dijawab"
     assert "satu_jam" not in result.passed
+
+
+def test_event_based_gateway_takes_a_message_from_outside(auth: Auth, platform: Platform) -> None:
+    result = conform(
+        auth,
+        platform,
+        "event-based-gateway",
+        steps=[Message("tanggapan", {"isi": "dari luar"}), Complete("jawab")],
+    )
+    assert result.status == "complete"
+    assert result.ends == ("selesai_dijawab", "selesai_kirim")
+    assert result.data["hasil"] == "dijawab"
