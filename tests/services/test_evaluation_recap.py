@@ -246,9 +246,12 @@ def _complete(auth: Auth, who: str, instance_id: int, name: str, data: dict[str,
     assert response.status_code == 200, response.json
 
 
-def test_the_adopted_report_is_attached_as_a_pdf(auth: Auth, week: Built) -> None:
+def test_the_adopted_report_is_attached_as_a_pdf(
+    auth: Auth, client: FlaskClient, week: Built
+) -> None:
     """Signed off by the PD's head, the report is laid out as a PDF from what was written
-    and counted, and attached to the case; its text reads back."""
+    and counted, and attached to the case; its text reads back, and the instance page
+    links it for whoever may read the case."""
     instance_id, _ = _evaluation(auth, "DISKOMINFO")
     _complete(auth, "admin.infra", instance_id, "evaluasi_pengoperasian", PENGOPERASIAN)
     _complete(auth, STARTER, instance_id, "evaluasi_pelayanan_pengguna", PELAYANAN)
@@ -287,6 +290,27 @@ def test_the_adopted_report_is_attached_as_a_pdf(auth: Auth, week: Built) -> Non
         "Halaman 1 dari",
     ):
         assert expected in text, expected
+
+    # The instance page lists the system's files with the attachment route's link.
+    client_sign_in(client, READER)
+    page = client.get(f"/proses/{instance_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Dokumen dari sistem" in html
+    link = f'href="/lampiran/{file["attachment_id"]}"'
+    assert link in html
+    assert file["name"] in html
+    with client.get(f"/lampiran/{file['attachment_id']}") as download:
+        assert download.status_code == 200
+        assert download.data == pdf
+    # A case without such files shows no such section; an outsider reads neither.
+    assert "Dokumen dari sistem" not in client.get(f"/proses/{week.ids['C2']}").get_data(
+        as_text=True
+    )
+    outsider = client.application.test_client()
+    client_sign_in(outsider, "pengguna")
+    assert outsider.get(f"/proses/{instance_id}").status_code == 403
+    assert outsider.get(f"/lampiran/{file['attachment_id']}").status_code == 404
 
 
 def test_a_late_follow_up_reaches_the_head_s_inbox(

@@ -24,6 +24,7 @@ from app.engine.runtime import Runtime
 from app.models import (
     REQUESTER_LANE,
     Agency,
+    Attachment,
     Event,
     Instance,
     InstanceStatus,
@@ -36,6 +37,7 @@ from app.models import (
 from app.services.accounts.permissions import READ_RAW_DATA, holds
 from app.services.deadlines.met import running_late
 from app.services.deadlines.service_levels import SlaReport
+from app.services.evaluation.report_document import ATTACHED_EVENT
 from app.services.instances.lifecycle import InstanceService
 from app.services.instances.personal_data import ShownEvent
 from app.services.instances.record import CaseRecord, RecordSection
@@ -75,6 +77,9 @@ EXPORT_HEADERS = (
     "Berakhir / Ended",
 )
 _EXPORT_CHUNK = 500
+#: History entries by which the system attached files to a case (a generated document,
+#: not a form's upload nor a work note's), each naming its files by reference in its data.
+SYSTEM_FILE_EVENTS = frozenset({ATTACHED_EVENT})
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ class InstanceView:
     raw_data: bool
     #: The subprocess (or called process) each task drawn inside one sits in, by bpmn id.
     containers: dict[str, Container] = field(default_factory=dict)
+    #: The files the system attached to the case (`SYSTEM_FILE_EVENTS`), oldest first.
+    files: list[Attachment] = field(default_factory=list)
 
 
 class TrackingService:
@@ -348,6 +355,28 @@ class TrackingService:
                 for bpmn_id, info in model.user_tasks.items()
                 if info.container is not None
             },
+            files=self.system_files(instance, history),
+        )
+
+    def system_files(self, instance: Instance, history: list[Event]) -> list[Attachment]:
+        """The files the system attached to `instance`, as its history names them: a
+        generated document has no form field or work note to show it, so the instance page
+        lists these (downloaded by whoever may read the case, like every file of it)."""
+        ids = {
+            value["attachment_id"]
+            for event in history
+            if event.kind in SYSTEM_FILE_EVENTS
+            for value in (event.data or {}).values()
+            if isinstance(value, dict) and isinstance(value.get("attachment_id"), int)
+        }
+        if not ids:
+            return []
+        return list(
+            self.session.scalars(
+                select(Attachment)
+                .where(Attachment.id.in_(ids), Attachment.instance_id == instance.id)
+                .order_by(Attachment.id)
+            )
         )
 
     def diagram(self, instance_id: int, user: User) -> str:
