@@ -3,6 +3,7 @@ hostile XML, stale saves, deploy, and new diagrams from the template."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -228,7 +229,150 @@ def test_pages_and_messages_switch_to_english(client: FlaskClient):
     token = client_sign_in(client, "analis")
     client.post("/bahasa", data={"lang": "en", "next": "/", "csrf_token": token})
     assert "Process models" in client.get("/model").get_data(as_text=True)
-    assert "Save as a new version" in client.get(f"/model/{MODEL}/ubah").get_data(as_text=True)
+    assert "Save draft" in client.get(f"/model/{MODEL}/ubah").get_data(as_text=True)
     assert "Preview" in client.get("/formulir/permintaan-layanan-konfirmasi").get_data(as_text=True)
     response = client.post(f"/model/{MODEL}/simpan", json={}, headers={"X-CSRFToken": token})
     assert response.json["message"] == "Invalid request: send JSON with 'xml'."
+
+
+def check(client: FlaskClient, token: str, body: Any) -> Any:
+    return client.post("/model/periksa-kode", json=body, headers={"X-CSRFToken": token})
+
+
+@pytest.mark.parametrize(
+    ("code", "mode", "expected"),
+    [
+        ("gangguan == True", "eval", []),
+        ("", "eval", []),
+        ("x = 1\nstatus = 'selesai'", "exec", []),
+        ("gangguan ==", "eval", [{"line": 1, "column": None}]),
+        ("x = 1\ny = (2,", "exec", [{"line": 2, "column": 5}]),
+        ('open("/etc/passwd")', "eval", [{"line": 1, "column": None}]),
+        ("x = 1", "eval", [{"line": 1, "column": 3}]),
+    ],
+)
+def test_code_check_parses_without_running_and_locates_problems(
+    client: FlaskClient, code: str, mode: str, expected: list[dict[str, Any]]
+):
+    token = client_sign_in(client, "analis")
+    response = check(client, token, {"code": code, "mode": mode})
+    assert response.status_code == 200
+    assert response.json["ok"] is (not expected)
+    found = [{k: p[k] for k in ("line", "column")} for p in response.json["problems"]]
+    assert found == expected
+    if expected:
+        assert response.json["problems"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"), [(None, "code"), ({"code": 1}, "code"), ({"code": "a", "mode": "x"}, "mode")]
+)
+def test_code_check_refuses_a_wrong_body_naming_the_field(
+    client: FlaskClient, body: Any, field: str
+):
+    token = client_sign_in(client, "analis")
+    response = check(client, token, body)
+    assert response.status_code == 400
+    assert response.json["field"] == field
+
+
+def upload(client: FlaskClient, token: str, content: bytes, model: str = MODEL) -> Any:
+    return client.post(
+        f"/model/{model}/impor",
+        data={"file": (io.BytesIO(content), "diagram.bpmn")},
+        headers={"X-CSRFToken": token},
+        content_type="multipart/form-data",
+    )
+
+
+def test_import_hands_a_safe_bpmn_file_to_the_editor_and_stores_nothing(
+    client: FlaskClient, platform: Platform
+):
+    token = client_sign_in(client, "analis")
+    response = upload(client, token, ("\ufeff" + XML).encode("utf-8"))
+    assert response.status_code == 200
+    assert response.json["xml"] == XML
+    assert count(platform, ModelDraft) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "kosong"),
+        (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><d>&x;</d>', "DTD"),
+        (b"<bpmn:definitions>\n<unclosed>", "XML tidak valid"),
+        (b"<diagram/>", "bpmn:definitions"),
+        (
+            b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"/>',
+            "tidak memuat proses",
+        ),
+    ],
+)
+def test_import_of_a_bad_file_is_422_naming_the_file_and_stores_nothing(
+    client: FlaskClient, platform: Platform, content: bytes, expected: str
+):
+    token = client_sign_in(client, "analis")
+    response = upload(client, token, content)
+    assert response.status_code == 422
+    assert expected in " ".join(response.json["errors"]["file"])
+    assert count(platform, ModelDraft) == 0
+
+
+def test_import_without_a_file_or_into_an_unknown_model(client: FlaskClient):
+    token = client_sign_in(client, "analis")
+    response = client.post(f"/model/{MODEL}/impor", headers={"X-CSRFToken": token})
+    assert response.status_code == 422
+    assert "file" in response.json["errors"]
+    assert upload(client, token, XML.encode(), "tidak-ada").status_code == 404
+
+
+def test_export_gives_a_version_or_a_draft_as_a_download(client: FlaskClient):
+    token = client_sign_in(client, "analis")
+    response = client.get(f"/model/{MODEL}/ekspor?versi=1")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == XML
+    assert 'filename="permintaan-layanan-v1.bpmn"' in response.headers["Content-Disposition"]
+    changed = XML.replace("Klasifikasi dan Prioritasi", "Klasifikasi")
+    assert save(client, token, changed).status_code == 201
+    response = client.get(f"/model/{MODEL}/ekspor?draf=1")
+    assert response.get_data(as_text=True) == changed
+    assert 'filename="permintaan-layanan-draf-1.bpmn"' in response.headers["Content-Disposition"]
+    assert client.get(f"/model/{MODEL}/ekspor").get_data(as_text=True) == XML
+    for url in ("?versi=9", "?draf=9", "?versi=x"):
+        assert client.get(f"/model/{MODEL}/ekspor{url}").status_code in (400, 404), url
+    assert client.get("/model/tidak-ada/ekspor").status_code == 404
+
+
+def test_discard_asks_then_deletes_the_pending_draft_with_an_event(
+    client: FlaskClient, platform: Platform
+):
+    token = client_sign_in(client, "analis")
+    assert save(client, token, XML.replace("Klasifikasi dan Prioritasi", "K")).status_code == 201
+    page = client.get(f"/model/{MODEL}/buang-draf").get_data(as_text=True)
+    assert "Buang draf #1?" in page
+    assert count(platform, ModelDraft) == 1
+    response = client.post(f"/model/{MODEL}/buang-draf", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert count(platform, ModelDraft) == 0
+    assert "Membuka versi 1" in client.get(f"/model/{MODEL}/ubah").get_data(as_text=True)
+    with platform.sessions() as session:
+        event = session.scalars(select(Event).where(Event.kind == "model_draft_discarded")).one()
+        assert event.data["draft"] == 1
+    # Nothing pending any more: the page says so instead of asking.
+    response = client.get(f"/model/{MODEL}/buang-draf", follow_redirects=True)
+    assert "Tidak ada draf yang menunggu deploy." in response.get_data(as_text=True)
+
+
+def test_a_never_deployed_diagram_keeps_its_only_draft(client: FlaskClient, platform: Platform):
+    token = client_sign_in(client, "analis")
+    form = {
+        "id": "pengelolaan-aset",
+        "name": "Pengelolaan Aset",
+        "lanes": ["Administrator Layanan"],
+    }
+    assert client.post("/model/baru", data={**form, "csrf_token": token}).status_code == 302
+    response = client.post(
+        "/model/pengelolaan-aset/buang-draf", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "tidak ada versi untuk kembali" in response.get_data(as_text=True)
+    assert count(platform, ModelDraft) == 1

@@ -1,6 +1,8 @@
-/* The analysts' editor: bpmn-js Modeler with the spiffworkflow extension, a small panel
-   for the selected element (name, id, lane role, form files, documentation), and
-   "save as a new version" that shows the server's validation errors on the elements. */
+/* The analysts' editor: bpmn-js Modeler with the spiffworkflow extension, a side panel
+   for the selected element (name, id, lane role, form files, documentation here; conditions,
+   scripts, timers, multi-instance, messages and called processes in modeler-properties.js),
+   "Simpan draf" that shows the server's validation errors on the elements, and importing
+   a .bpmn file (checked by the server, then saved as a draft). */
 (function () {
   "use strict";
 
@@ -11,6 +13,9 @@
   const saveButton = document.getElementById("modeler-save");
   const deployForm = document.getElementById("modeler-deploy");
   const deployButton = deployForm.querySelector("button");
+  const exportLink = document.getElementById("modeler-export");
+  const discardLink = document.getElementById("modeler-discard");
+  const importInput = document.getElementById("modeler-import");
   const errorsBox = document.getElementById("modeler-errors");
   const warningsBox = document.getElementById("modeler-warnings");
   const field = (id) => document.getElementById(id);
@@ -23,6 +28,7 @@
   let dirty = false;
   let draft = data.draft;
   let marked = [];
+  let properties = null;
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
@@ -32,8 +38,16 @@
     return modeler.get(name);
   }
 
-  /* ---- deploy button: only for a saved draft without unsaved changes ---- */
+  /* ---- deploy button: only for a saved draft without unsaved changes; export and
+     discard follow the saved draft ---- */
   function updateDeploy() {
+    if (draft) {
+      exportLink.href = data.exportBase + "?draf=" + draft;
+      exportLink.textContent = fmt(M.exportDraft, { number: draft });
+      exportLink.parentElement.hidden = false;
+      discardLink.textContent = fmt(M.discardDraft, { number: draft });
+      discardLink.parentElement.hidden = !data.baseVersion;
+    }
     deployForm.elements.draft.value = draft || "";
     deployButton.disabled = !draft || dirty;
     if (!draft) deployButton.textContent = M.noDraft;
@@ -95,6 +109,7 @@
     field("panel-fields").hidden = !shown;
     field("panel-empty").hidden = shown;
     if (shown) fill(current);
+    else properties.fill(null);
   }
 
   function fill(element) {
@@ -116,6 +131,7 @@
     }
     const docs = bo.documentation || [];
     field("el-doc").value = docs.length ? docs[0].text || "" : "";
+    properties.fill(element);
   }
 
   function bindPanel() {
@@ -253,6 +269,63 @@
     updateDeploy();
   }
 
+  /* Show `xml` on the canvas; throws what bpmn-js could not read. */
+  async function open(xml) {
+    const { warnings } = await modeler.importXML(xml);
+    marked = [];
+    properties.keepLoopReferences(warnings);
+    service("canvas").zoom("fit-viewport");
+  }
+
+  /* ---- import: the server checks the file (safe XML, BPMN), then it is saved ---- */
+  async function importFile() {
+    const file = importInput.files[0];
+    if (!file) return;
+    if (dirty && !window.confirm(M.importReplaces)) {
+      importInput.value = "";
+      return;
+    }
+    statusLine.textContent = fmt(M.importing, { name: file.name });
+    const form = new FormData();
+    form.append("file", file);
+    let response = null;
+    let body = {};
+    try {
+      response = await fetch(data.importUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrf },
+        body: form,
+      });
+      body = await response.json().catch(() => ({}));
+    } catch (err) {
+      body = { message: err.message };
+    }
+    importInput.value = "";
+    const failed = (detail) => {
+      statusLine.textContent = fmt(M.importFailed, { name: file.name, detail: detail });
+    };
+    if (!response || response.status !== 200) {
+      const reasons = body.errors && body.errors.file;
+      failed(reasons ? reasons.join("; ") : body.message || fmt(M.failed, { status: response ? response.status : 0 }));
+      return;
+    }
+    const { xml: previous } = await modeler.saveXML({ format: true });
+    const wasDirty = dirty;
+    try {
+      await open(body.xml);
+    } catch (err) {
+      await open(previous);
+      dirty = wasDirty;
+      failed(err.message);
+      return;
+    }
+    showPanel(null);
+    dirty = true;
+    statusLine.textContent = fmt(M.imported, { name: file.name });
+    await save();
+  }
+
   async function start() {
     const descriptor = await (await fetch(data.moddleUrl)).json();
     modeler = new window.BpmnJS({
@@ -260,13 +333,13 @@
       moddleExtensions: { spiffworkflow: descriptor },
     });
     window.spbeModeler = modeler;
+    properties = window.spbeProperties(modeler, data, field);
     try {
-      await modeler.importXML(data.xml);
+      await open(data.xml);
     } catch (err) {
       statusLine.textContent = fmt(M.openError, { detail: err.message });
       return;
     }
-    service("canvas").zoom("fit-viewport");
     modeler.on("commandStack.changed", (event) => {
       if (event.trigger === "clear") return;
       dirty = true;
@@ -281,6 +354,7 @@
     });
     bindPanel();
     saveButton.addEventListener("click", save);
+    importInput.addEventListener("change", importFile);
     errorsBox.querySelector("h2").tabIndex = -1;
     window.addEventListener("beforeunload", (event) => {
       if (dirty) event.preventDefault();
