@@ -4,9 +4,10 @@ tables (instance, task, event) equal to the engine state in the same transaction
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,6 +83,30 @@ def _creation(task: Task) -> tuple[Any, str]:
 def status_conflict(instance: Instance) -> Conflict:
     """The 409 for an action the instance's status does not allow."""
     return Conflict(f"Instans berstatus {instance.status} / instance is {instance.status}")
+
+
+@cache
+def _task_lock() -> Select[Any]:
+    """The statement `InstanceService.lock_of_task` sends, for the task named by the bound
+    parameter `task_id`: built once per process, since building it anew was a measurable
+    share of a completion (issue 13, item 1) and only the task's id changes.
+
+    The related rows are entities of their own, not joined eager loads: the instance's
+    many-to-one attributes then find them in the identity map, and building the loaders
+    of four joined eager loads cost more than the statement itself.
+    """
+    owner = select(Task.instance_id).where(Task.id == bindparam("task_id")).scalar_subquery()
+    return (
+        select(Instance, Task, Service, Agency, ProcessModelVersion, User, token_column())
+        .join(ProcessModelVersion, ProcessModelVersion.id == Instance.version_id)
+        .join(User, User.id == Instance.started_by_id)
+        .outerjoin(Service, Service.id == Instance.service_id)
+        .outerjoin(Agency, Agency.id == Service.agency_id)
+        .outerjoin(Task, and_(Task.instance_id == Instance.id, Task.state == TaskState.READY))
+        .where(Instance.id == owner)
+        .with_for_update(of=Instance)
+        .execution_options(populate_existing=True)
+    )
 
 
 class InstanceService:
@@ -233,8 +258,9 @@ class InstanceService:
         return with_evaluation(context, self.session, self.clock, self)
 
     def model_for(self, instance: Instance) -> ParsedModel:
-        """The parsed model of the instance's own version."""
-        return self.deployments.parsed(instance.version_id)
+        """The parsed model of the instance's own version, its calls to other models
+        resolved to the versions it started with."""
+        return self.deployments.parsed_with(instance.version_id, instance.called_versions)
 
     # -- changing --------------------------------------------------------------------
 
@@ -262,6 +288,9 @@ class InstanceService:
             raise FormInvalid("Data harus objek / data must be an object", {"": ["object"]})
         version = self.deployments.latest(process_model_id)
         model = self.deployments.parsed(version.id)
+        # Calls to other models run their newest versions, kept for the instance's life.
+        called = self.deployments.called_versions(model) if model.external_calls else None
+        model = self.deployments.parsed_with(version.id, called)
         if parent is None and schedule_id is None:
             # Children are started on behalf of their parent's step, periodic starts by
             # the schedule an administrator set: only a start by hand is checked.
@@ -321,6 +350,7 @@ class InstanceService:
             data=outcome.data,
             state=outcome.state,
             sla_history=ClockHistory().to_json(),
+            called_versions=called,
         )
         instance.version = version
         instance.started_by = user
@@ -479,21 +509,7 @@ class InstanceService:
         Raises:
             NotFound: no such task.
         """
-        owner = select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
-        # The related rows as entities of their own, not joined eager loads: the instance's
-        # many-to-one attributes then find them in the identity map, and building the
-        # loaders of four joined eager loads cost more than the statement itself.
-        rows = self.session.execute(
-            select(Instance, Task, Service, Agency, ProcessModelVersion, User, token_column())
-            .join(ProcessModelVersion, ProcessModelVersion.id == Instance.version_id)
-            .join(User, User.id == Instance.started_by_id)
-            .outerjoin(Service, Service.id == Instance.service_id)
-            .outerjoin(Agency, Agency.id == Service.agency_id)
-            .outerjoin(Task, and_(Task.instance_id == Instance.id, Task.state == TaskState.READY))
-            .where(Instance.id == owner)
-            .with_for_update(of=Instance)
-            .execution_options(populate_existing=True)
-        ).all()
+        rows = self.session.execute(_task_lock(), {"task_id": task_id}).all()
         if not rows:
             raise NotFound("Tugas tidak ditemukan / task not found")
         instance, _task, service, agency, version, starter, token = rows[0]
