@@ -150,10 +150,21 @@ def write_xlsx(
     Args, as `write_csv`; dates and times become real spreadsheet dates. Written in
     openpyxl's write-only mode, row by row: 10,000 rows take about a second.
     """
+    return write_workbook([(title, [headers, *rows])], zone)
+
+
+def write_workbook(
+    sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]], zone: tzinfo | None = None
+) -> bytes:
+    """An XLSX workbook of several sheets, each `(title, rows)` in order, with the same
+    cells as `write_xlsx` (formula-like text stays text, dates are dates). A document
+    laid out in blocks (a report's chapters) puts its own headings among the rows.
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])  # Excel's limit for a sheet name
-    for row in [headers, *rows]:
-        sheet.append([_xlsx_cell(sheet, _local(value, zone)) for value in row])
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])  # Excel's limit for a sheet name
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, _local(value, zone)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

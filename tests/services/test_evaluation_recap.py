@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app.clock import FixedClock
 from app.services.context import Platform
 from app.services.evaluation.recap import AVAILABILITY_CHAPTER, CHAPTER_PROCEDURES
 from app.services.evaluation.report_document import ATTACHED_EVENT
+from app.services.spreadsheet import MIME_TYPES
 from tests.conftest import Auth, States
 from tests.engine.test_evaluasi_model import (
     DISAHKAN,
@@ -36,6 +38,8 @@ REPORT = "/api/v1/reports/service-levels"
 SEMESTER = "from=2026-07-01&to=2026-12-31"
 STARTER, READER = "admin.layanan", "admin"
 CHAPTER_TASKS = ("evaluasi_pelayanan_pengguna", "evaluasi_pengoperasian")
+#: Text staff typed that a spreadsheet program would run; the workbook keeps it text.
+FORMULA = '=HYPERLINK("http://contoh.invalid","klik")'
 TARGETS = (("response", "tanggap"), ("resolution", "penyelesaian"), ("fulfilment", "pemenuhan"))
 
 
@@ -253,7 +257,14 @@ def test_the_adopted_report_is_attached_as_a_pdf(
     and counted, and attached to the case; its text reads back, and the instance page
     links it for whoever may read the case."""
     instance_id, _ = _evaluation(auth, "DISKOMINFO")
-    _complete(auth, "admin.infra", instance_id, "evaluasi_pengoperasian", PENGOPERASIAN)
+    releases = {**PENGOPERASIAN["bab_rilis_layanan"], "peluang_penyempurnaan": FORMULA}
+    _complete(
+        auth,
+        "admin.infra",
+        instance_id,
+        "evaluasi_pengoperasian",
+        {**PENGOPERASIAN, "bab_rilis_layanan": releases},
+    )
     _complete(auth, STARTER, instance_id, "evaluasi_pelayanan_pengguna", PELAYANAN)
     _complete(auth, STARTER, instance_id, "penyusunan_laporan", LAPORAN)
     _complete(auth, "pj.layanan", instance_id, "reviu_penanggung_jawab", DISETUJUI)
@@ -291,12 +302,17 @@ def test_the_adopted_report_is_attached_as_a_pdf(
     ):
         assert expected in text, expected
 
+    _check_workbook(
+        auth, attached["data"]["salinan_xlsx"], instance, (late, f"/proses/{week.ids['C2']}")
+    )
+
     # The instance page lists the system's files with the attachment route's link.
     client_sign_in(client, READER)
     page = client.get(f"/proses/{instance_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Dokumen dari sistem" in html
+    assert f'href="/lampiran/{attached["data"]["salinan_xlsx"]["attachment_id"]}"' in html
     link = f'href="/lampiran/{file["attachment_id"]}"'
     assert link in html
     assert file["name"] in html
@@ -311,6 +327,58 @@ def test_the_adopted_report_is_attached_as_a_pdf(
     client_sign_in(outsider, "pengguna")
     assert outsider.get(f"/proses/{instance_id}").status_code == 403
     assert outsider.get(f"/lampiran/{file['attachment_id']}").status_code == 404
+
+
+def _check_workbook(
+    auth: Auth, file: dict[str, Any], instance: dict[str, Any], late: tuple[str, str]
+) -> None:
+    """The editable copy read back: one sheet per chapter with the recap's figures as
+    numbers and its missed cases, what staff wrote (a formula-like text kept as text),
+    the follow-ups."""
+    assert file["content_type"] == MIME_TYPES["xlsx"]
+    assert file["name"] == f"laporan-evaluasi-{instance['reference']}.xlsx"
+    with auth.get(STARTER, f"/api/v1/attachments/{file['attachment_id']}") as response:
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == [
+        "Ringkasan",
+        "Bab 1 Permintaan Layanan",
+        "Bab 2 Penanganan Gangguan",
+        "Bab 3 Pemantauan Pemeliharaan",
+        "Bab 4 Pemulihan Layanan",
+        "Bab 5 Rilis Layanan",
+        "Tindak Lanjut",
+    ]
+
+    def rows(sheet: str) -> list[tuple[Any, ...]]:
+        return [tuple(c for c in row if c is not None) for row in workbook[sheet].values]
+
+    summary = rows("Ringkasan")
+    assert ("Nomor referensi", instance["reference"]) in summary
+    assert ("Ringkasan", LAPORAN["ringkasan_evaluasi"]) in summary
+    assert ("Arahan pimpinan", DISAHKAN["arahan_pimpinan"]) in summary
+    complaints = rows("Bab 2 Penanganan Gangguan")
+    recap = instance["data"]["rekap_penanganan_gangguan"]
+    assert ("Jumlah layanan", recap["jumlah_layanan"]) in complaints
+    [srikandi] = [row for row in complaints if row[:1] == ("SRIKANDI",)]
+    # SRIKANDI's complaints: response 1 met and 1 missed, resolution 1 met and 0 missed.
+    assert srikandi[2:7] == (2, 1, 1, 1, 0)
+    assert srikandi[-1] == "Tidak"
+    reference, link = late
+    assert [row for row in complaints if row[:1] == (reference,)] == [
+        (reference, "SRIKANDI", "tanggap", link)
+    ]
+    assert ("Analisa hambatan", PELAYANAN["bab_penanganan_gangguan"]["analisis_hambatan"]) in (
+        complaints
+    )
+    [cell] = [
+        row[1]
+        for row in workbook["Bab 5 Rilis Layanan"].iter_rows()
+        if row[0].value == "Peluang penyempurnaan"
+    ]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (FORMULA, "s", True)
+    follow_ups = rows("Tindak Lanjut")
+    assert follow_ups[1] == tuple(TINDAK_LANJUT[0].values())
 
 
 def test_a_late_follow_up_reaches_the_head_s_inbox(

@@ -7,9 +7,13 @@ off). In the step where that happens, `attach_adopted_report` lays the report ou
 case's data, as staff wrote and approved it: the PD's letterhead, the five chapters each
 with its recap counted from the records (`app.services.evaluation.recap`), the cases that
 missed, the analysis and the follow-up; the SLA evaluation; the follow-ups to track; the
-review and the sign-off. The PDF is stored with the attachment service as the case's file,
-in the adopter's name, and the case's history records it (`ATTACHED_EVENT`, with the file's
-reference), so whoever may read the case may download it (`GET /api/v1/attachments/<id>`).
+review and the sign-off. Beside it goes the same report as an XLSX workbook (one sheet
+per chapter with its recap rows and missed cases, plus the texts staff wrote), the copy a
+PD edits further ("PDF, dan DOCX atau XLSX" of issue 15 item 3), its cells written by
+`app.services.spreadsheet` so that no text staff typed runs as a formula. Both are stored
+with the attachment service as the case's files, in the adopter's name, and the case's
+history records them (`ATTACHED_EVENT`, with the files' references), so whoever may read
+the case downloads them (`GET /api/v1/attachments/<id>`, or the instance page's links).
 """
 
 from __future__ import annotations
@@ -39,10 +43,12 @@ from app.services.documents.pdf import (
     Table,
     render_pdf,
 )
+from app.services.spreadsheet import MIME_TYPES, write_workbook
 
 #: Set by the diagram's script where the report is adopted.
 ADOPTED_FLAG = "laporan_evaluasi_disahkan"
-#: The case's history entry that names the PDF.
+#: The case's history entry that names the files: the PDF under "lampiran", the editable
+#: workbook under "salinan_xlsx".
 ATTACHED_EVENT = "evaluation_report_attached"
 #: The chapters of 2.3 angka 5, in its order, with their titles.
 CHAPTERS = (
@@ -57,7 +63,7 @@ _DASH = "-"
 
 @dataclass(frozen=True)
 class _Generated:
-    """The PDF, handed to the attachment service as an upload."""
+    """A generated file, handed to the attachment service as an upload."""
 
     filename: str
     mimetype: str
@@ -211,6 +217,110 @@ def report_document(data: dict[str, Any], letterhead: Letterhead, today: date) -
     )
 
 
+_RECAP_HEADER = (
+    "Layanan",
+    "Nama layanan",
+    "Jumlah kasus",
+    "Tanggap tercapai",
+    "Tanggap tidak tercapai",
+    "Penyelesaian tercapai",
+    "Penyelesaian tidak tercapai",
+    "Pemenuhan tercapai",
+    "Pemenuhan tidak tercapai",
+    "Ketersediaan target (%)",
+    "Ketersediaan capaian (%)",
+    "Mencapai target",
+)
+_WRITTEN = (
+    ("rekapitulasi", "Uraian rekapitulasi"),
+    ("analisis_hambatan", "Analisa hambatan"),
+    ("peluang_penyempurnaan", "Peluang penyempurnaan"),
+    ("tindak_lanjut_penyempurnaan", "Tindak lanjut penyempurnaan"),
+)
+
+
+def _cell_yes(value: Any) -> str | None:
+    return None if value is None else ("Ya" if value else "Tidak")
+
+
+def _chapter_rows(title: str, key: str, data: dict[str, Any]) -> list[list[Any]]:
+    """One chapter's sheet: the recap (figures as numbers, so they add up when edited),
+    the missed cases, then what staff wrote."""
+    recap = data.get(f"rekap_{key}") or {}
+    written = data.get(f"bab_{key}") or {}
+    rows: list[list[Any]] = [
+        [title],
+        ["Rekapitulasi (dihitung dari catatan aplikasi)"],
+        ["Jumlah layanan", recap.get("jumlah_layanan")],
+        ["Jumlah mencapai target", recap.get("jumlah_mencapai_target")],
+        [],
+        list(_RECAP_HEADER),
+    ]
+    rows += [
+        [
+            row.get("layanan"),
+            row.get("nama_layanan"),
+            row.get("jumlah_kasus"),
+            *(
+                row.get(f"{words}_{verdict}")
+                for words in ("tanggap", "penyelesaian", "pemenuhan")
+                for verdict in ("tercapai", "tidak_tercapai")
+            ),
+            row.get("ketersediaan_target_persen"),
+            row.get("ketersediaan_tercapai_persen"),
+            _cell_yes(row.get("mencapai_target")),
+        ]
+        for row in recap.get("layanan") or []
+    ]
+    rows += [[], ["Kasus yang tidak mencapai target"], ["Nomor", "Layanan", "Target", "Tautan"]]
+    rows += [
+        [
+            case.get("nomor_referensi"),
+            case.get("layanan"),
+            case.get("target_tidak_tercapai"),
+            case.get("tautan"),
+        ]
+        for case in recap.get("kasus_tidak_tercapai") or []
+    ]
+    rows.append([])
+    rows += [[label, written.get(field)] for field, label in _WRITTEN]
+    return rows
+
+
+def report_workbook(data: dict[str, Any], letterhead: Letterhead) -> bytes:
+    """The adopted report as an XLSX workbook: a summary sheet (the PD, period, summary,
+    SLA evaluation, review and sign-off), one sheet per chapter and the follow-ups."""
+    sla = data.get("evaluasi_sla") or {}
+    summary: list[list[Any]] = [
+        ["Laporan Evaluasi Manajemen Layanan SPBE"],
+        ["Perangkat Daerah", letterhead.name],
+        ["Periode", data.get("periode")],
+        ["Nomor referensi", data.get("nomor_referensi")],
+        ["Ringkasan", data.get("ringkasan_evaluasi")],
+        [],
+        ["Evaluasi Komitmen Service Level Agreement"],
+        ["Kesesuaian komitmen", sla.get("kesesuaian_komitmen")],
+        ["Perlu perubahan SLA", _cell_yes(sla.get("perlu_perubahan_sla"))],
+        ["Usulan perubahan", sla.get("usulan_perubahan_sla")],
+        [],
+        ["Reviu Penanggung Jawab", data.get("keputusan_reviu")],
+        ["Pengesahan Pimpinan PD", data.get("keputusan_pengesahan")],
+        ["Arahan pimpinan", data.get("arahan_pimpinan")],
+    ]
+    follow_ups: list[list[Any]] = [["Uraian", "Bab", "Penanggung jawab", "Target selesai"]]
+    follow_ups += [
+        [item.get(name) for name in ("uraian", "bab", "penanggung_jawab", "target_selesai")]
+        for item in data.get("daftar_tindak_lanjut") or []
+    ]
+    sheets: list[tuple[str, list[list[Any]]]] = [("Ringkasan", summary)]
+    sheets += [
+        (f"Bab {number} {key.replace('_', ' ').title()}", _chapter_rows(title, key, data))
+        for number, (key, title) in enumerate(CHAPTERS, start=1)
+    ]
+    sheets.append(("Tindak Lanjut", follow_ups))
+    return write_workbook(sheets)
+
+
 def attach_adopted_report(
     session: Session,
     clock: Clock,
@@ -220,8 +330,9 @@ def attach_adopted_report(
     before: dict[str, Any],
     actor: User | None,
 ) -> Attachment | None:
-    """Attach the evaluation report's PDF to `instance` in the step where the diagram
-    marks it adopted (`ADOPTED_FLAG` newly True); nothing otherwise (no table read).
+    """Attach the evaluation report's PDF and its XLSX copy to `instance` in the step
+    where the diagram marks it adopted (`ADOPTED_FLAG` newly True); nothing otherwise (no
+    table read). Returns the PDF's row.
 
     Args:
         reader: the instance read's rule, for the attachment service.
@@ -230,7 +341,7 @@ def attach_adopted_report(
         actor: who adopted it (None: a step of the scheduler; the case's starter then).
 
     Raises:
-        FormInvalid, FileTooLarge: the attachment service refused the PDF (over the size
+        FormInvalid, FileTooLarge: the attachment service refused a file (over the size
             limit), so the adoption is not saved.
     """
     data = instance.data or {}
@@ -243,18 +354,25 @@ def attach_adopted_report(
     pdf = render_pdf(report_document(data, letterhead, today))
     user = actor or session.get(User, instance.started_by_id)
     assert user is not None  # an instance always has its starter
-    name = f"laporan-evaluasi-{data.get('nomor_referensi') or instance.id}.pdf"
-    upload = _Generated(name, "application/pdf", io.BytesIO(pdf))
-    attachment = AttachmentService(session, reader, limits).store(
-        upload, user, ADOPTED_FLAG, ("pdf",)
-    )
-    attachment.instance_id = instance.id
+    name = f"laporan-evaluasi-{data.get('nomor_referensi') or instance.id}"
+    files = AttachmentService(session, reader, limits)
+    stored = {
+        key: files.store(
+            _Generated(f"{name}.{kind}", mimetype, io.BytesIO(content)), user, ADOPTED_FLAG, (kind,)
+        )
+        for key, kind, mimetype, content in (
+            ("lampiran", "pdf", "application/pdf", pdf),
+            ("salinan_xlsx", "xlsx", MIME_TYPES["xlsx"], report_workbook(data, letterhead)),
+        )
+    }
+    for attachment in stored.values():
+        attachment.instance_id = instance.id
     record(
         session,
         instance,
         ATTACHED_EVENT,
         clock.now(),
         user,
-        data={"lampiran": reference(attachment)},
+        data={key: reference(attachment) for key, attachment in stored.items()},
     )
-    return attachment
+    return stored["lampiran"]
