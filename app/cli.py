@@ -109,14 +109,21 @@ def db_upgrade(ctx: _Context, revision: str) -> None:
     default=None,
     help="Folder with the form files (default: forms/ of the project).",
 )
+@click.option(
+    "--bundle",
+    is_flag=True,
+    help="Each folder given is one model of several files, named after the folder.",
+)
 @pass_context
-def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None) -> None:
-    """Deploy BPMN files (or every .bpmn in folders) with their DMN and forms."""
+def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None, bundle: bool) -> None:
+    """Deploy BPMN files with their DMN and forms: a file is a model; a folder holds a
+    model per .bpmn file and a model of several files per subfolder (or, with --bundle,
+    is one)."""
     from app.services.process_models.deploy import DeployService, deploy_paths
 
     with ctx.transaction() as (session, platform):
         service = DeployService(session, platform.clock, platform.specs)
-        results = deploy_paths(service, paths, forms_dir or ctx.settings.forms_dir)
+        results = deploy_paths(service, paths, forms_dir or ctx.settings.forms_dir, bundles=bundle)
     if not results:
         _fail("tidak ada berkas .bpmn / no .bpmn file found")
     for path, result in results:

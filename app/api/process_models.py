@@ -59,7 +59,18 @@ def list_models() -> list[dict[str, Any]]:
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "Same as file: the files of a model of several "
+                            "BPMN, DMN and form files, deployed together",
+                        },
+                        "model_id": {
+                            "type": "string",
+                            "description": "The model's id; default the BPMN file's stem, "
+                            "else the stem of the file holding the entry process",
+                        },
                     },
                 }
             }
@@ -70,12 +81,14 @@ def list_models() -> list[dict[str, Any]]:
 @blp.alt_response(422, description="Invalid model: errors with file, line, element_id")
 @blp.alt_response(403, description="Only Analis Proses may deploy")
 def deploy() -> dict[str, Any]:
-    """Deploy a BPMN file with its DMN and form files as the model's next version."""
-    files = {
-        (upload.filename or "unnamed").rsplit("/", 1)[-1]: upload.read()
-        for upload in request.files.getlist("file")
-    }
-    result = _service().deploy_upload(files, current_user())
+    """Deploy BPMN files with their DMN and form files as the model's next version: one
+    BPMN file, or a bundle whose entry process docs/bpmn-conventions.md ("Models of several
+    files") says how it is chosen. Call activities resolve within the bundle or to the
+    entry process of another deployed model; an unresolved one is refused by its id."""
+    uploads = [*request.files.getlist("file"), *request.files.getlist("files")]
+    files = {(upload.filename or "unnamed").rsplit("/", 1)[-1]: upload.read() for upload in uploads}
+    model_id = (request.form.get("model_id") or "").strip() or None
+    result = _service().deploy_upload(files, current_user(), model_id)
     session().commit()
     return {
         "id": result.model_id,

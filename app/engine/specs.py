@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins import CallActivityMixin
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
+from app.engine.bundles import choose_entry
 from app.engine.nesting import Container, containers, resolved_lanes
 from app.engine.timer_start import (
     PERIOD_PROPERTY,
@@ -301,6 +302,9 @@ class ParsedModel:
     #: The lane of each call activity that sits in one: a task of the called process
     #: drawn in no lane of its own is routed by it (app/engine/nesting.py).
     call_lanes: dict[str, str] = field(default_factory=dict)
+    #: Processes its call activities call that no file of the bundle has: the entry
+    #: processes of other deployed models (app/engine/bundles.py).
+    external_calls: tuple[str, ...] = ()
 
     def default_settings(self) -> dict[str, Any]:
         """Each setting's declared default: `pengaturan` where nobody changed anything."""
@@ -424,20 +428,18 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
             problem found located by file, line and element id.
     """
     problems: list[DeployProblem] = []
-    bpmn_files = [n for n in bundle.files if bundle.kind(n) == "bpmn"]
-    if len(bpmn_files) != 1:
+    bpmn_files = sorted(n for n in bundle.files if bundle.kind(n) == "bpmn")
+    if not bpmn_files:
         problems.append(
-            DeployProblem(
-                ", ".join(sorted(bpmn_files)) or "-",
-                "unggah tepat satu berkas .bpmn per model / "
-                "upload exactly one .bpmn file per model",
-            )
+            DeployProblem("-", "unggah minimal satu berkas .bpmn / upload at least one .bpmn file")
         )
     roots = _parse_xml_files(bundle, problems)
     forms = _load_forms(bundle, problems)
     if problems:
         raise DeploymentInvalid(problems)
 
+    # Every file of the bundle in one parser: a call activity finds its process in any
+    # of them (app/engine/bundles.py); the entry is chosen by the documented rule.
     bpmn_file = bpmn_files[0]
     parser = AppBpmnParser(validator=VALIDATOR)
     try:
@@ -446,20 +448,24 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
                 parser.add_dmn_xml(root, filename=name)
             else:
                 parser.add_bpmn_xml(root, filename=name)
-        process_ids = parser.get_process_ids()
-        if len(process_ids) != 1:
-            raise DeploymentInvalid(
-                [
-                    DeployProblem(
-                        bpmn_file,
-                        "berkas harus memuat tepat satu proses executable / the file must hold "
-                        f"exactly one executable process, found {len(process_ids)}",
-                    )
-                ]
+        entry = choose_entry(model_id, roots)
+        bpmn_file = entry.bpmn_file
+        process_id = entry.process_id
+        for other in parser.get_process_ids():
+            parser.get_spec(other)  # every process is checked, called or not
+        _parse_decisions(parser)
+        if entry.collaboration:
+            spec, subprocess_specs = parser.get_collaboration(process_id)
+            spec.description = entry.name
+        else:
+            spec = parser.get_spec(process_id)
+            subprocess_specs = parser.get_subprocess_specs(
+                process_id, require_call_activity_specs=False
             )
-        process_id = process_ids[0]
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
+        # A process no file of the bundle has: another model's, resolved at deploy and
+        # pinned when an instance starts.
+        external_calls = tuple(sorted(k for k, v in subprocess_specs.items() if v is None))
+        subprocess_specs = {k: v for k, v in subprocess_specs.items() if v is not None}
     except ValidationException as err:
         file_name = PurePath(err.file_name).name if err.file_name else bpmn_file
         line = err.line_number if isinstance(err.line_number, int) and err.line_number else None
@@ -547,7 +553,32 @@ def parse_bundle(model_id: str, bundle: Bundle) -> ParsedModel:
         settings=_settings(roots[bpmn_file], process_id, bpmn_file),
         closes_unconfirmed=frozenset(closes_unconfirmed),
         call_lanes=call_lanes,
+        external_calls=external_calls,
     )
+
+
+def _parse_decisions(parser: Any) -> None:
+    """Parse every decision table of the bundle, called or not, so that a broken DMN
+    file refuses the deploy instead of failing the first instance that reaches it.
+
+    Raises:
+        DeploymentInvalid: a DMN file SpiffWorkflow cannot read, named with the decision.
+    """
+    for decision_id, dmn in parser.dmn_parsers.items():
+        try:
+            dmn.parse()
+        except ValidationException:
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as err:
+            raise DeploymentInvalid(
+                [
+                    DeployProblem(
+                        PurePath(dmn.filename or "-").name,
+                        f"DMN tidak dapat diurai / cannot parse DMN: {err!r}",
+                        element_id=decision_id,
+                    )
+                ]
+            ) from None
 
 
 def _user_task(task_spec: Any, lane: str | None, container: Container | None) -> UserTaskInfo:

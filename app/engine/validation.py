@@ -126,13 +126,18 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
     problems: list[DeployProblem] = []
     file = model.bpmn_file
     root = model.roots[file]
+    # Every BPMN file of a bundle (app/engine/bundles.py), the entry's first.
+    bpmn_roots = {file: root} | {
+        n: r for n, r in sorted(model.roots.items()) if r.tag == _q("bpmn:definitions")
+    }
     allowed_lanes = known_roles | {REQUESTER_LANE}
-    for lane in root.iter(_q("bpmn:lane")):
+    lanes = [(n, lane) for n, r in bpmn_roots.items() for lane in r.iter(_q("bpmn:lane"))]
+    for lane_file, lane in lanes:
         name = (lane.get("name") or "").strip()
         if name not in allowed_lanes:
             problems.append(
                 DeployProblem(
-                    file,
+                    lane_file,
                     f"lajur '{name}' bukan peran yang dikenal / lane '{name}' names no known role",
                     lane.sourceline,
                     lane.get("id"),
@@ -175,23 +180,27 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
             continue
         for name in filter(None, (ref.schema_file, ref.ui_file)):
             if name not in model.forms:
+                named_in = next(
+                    (n for n, r in bpmn_roots.items() if _property(r, name) is not None), file
+                )
                 problems.append(
                     DeployProblem(
-                        file,
+                        named_in,
                         f"berkas formulir '{name}' tidak ada / form file '{name}' is missing",
-                        _line_of_property(root, name),
-                        element_id or _id_of_property(root, name),
+                        _line_of_property(bpmn_roots[named_in], name),
+                        element_id or _id_of_property(bpmn_roots[named_in], name),
                     )
                 )
     for name, dmn_root in model.roots.items():
-        if name == file:
+        if name in bpmn_roots:
             continue
         for element, code, mode, what in _dmn_code(dmn_root):
             problems += _script_problems(name, element, code, mode, what)
-    for element, code, mode, what in _code_elements(root):
-        if code:
-            problems += _script_problems(file, element, code, mode, what)
-    problems += _undeclared_settings(model, file, root)
+    for code_file, code_root in bpmn_roots.items():
+        for element, code, mode, what in _code_elements(code_root):
+            if code:
+                problems += _script_problems(code_file, element, code, mode, what)
+        problems += _undeclared_settings(model, code_file, code_root)
     if not any(p.severity == "error" for p in problems):
         problems += undefined_names(model, file, root)
     return problems

@@ -64,6 +64,9 @@ class Instance(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     next_timer_at: Mapped[datetime | None]
     error_message: Mapped[str | None] = mapped_column(Text)
+    #: The versions of other models its call activities run, by called process id, fixed
+    #: at the start (app/engine/bundles.py); None when it calls no other model.
+    called_versions: Mapped[dict[str, Any] | None]
     #: The instance that started this one by a message (docs/bpmn-conventions.md, "Links").
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     #: Human-readable number, e.g. ADU-2026-000123 (the model's `referencePrefix`).

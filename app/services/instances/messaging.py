@@ -225,12 +225,12 @@ class EventSender:
         if not reachable:
             return matched
         states = self.session.execute(
-            select(Instance.id, Instance.state)
+            select(Instance.id, Instance.state, Instance.called_versions)
             .where(Instance.id.in_(list(reachable)))
             .order_by(Instance.id)
         ).all()
-        for instance_id, state in states:
-            model = service.deployments.parsed(reachable[instance_id])
+        for instance_id, state, called in states:
+            model = service.deployments.parsed_with(reachable[instance_id], called)
             try:
                 if service.runtime.catches(model, state, delivery, service.clock):
                     matched.append(instance_id)

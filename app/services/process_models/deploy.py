@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
+from app.engine.bundles import unresolved_calls, with_called
 from app.engine.specs import (
     BPMN_NS,
     FORM_PROPERTY,
@@ -19,6 +20,7 @@ from app.engine.specs import (
     Bundle,
     ParsedModel,
     SpecCache,
+    _Lru,
 )
 from app.engine.validation import validate_model
 from app.engine.xmlsafe import XmlRejected, parse_xml
@@ -59,6 +61,24 @@ def model_id_for(bundle: Bundle) -> str:
     return Path(bpmn[0]).stem.lower() if len(bpmn) == 1 else ""
 
 
+def _named_forms(root: object, folders: Iterable[Path]) -> dict[str, bytes]:
+    """The form files a diagram names, looked up in `folders` in order; a form found in
+    none is left out, so that validation reports it as missing."""
+    names = {
+        prop.get("value")
+        for prop in root.iter("{*}property")  # type: ignore[attr-defined]
+        if prop.get("name") in (FORM_PROPERTY, UI_FORM_PROPERTY) and prop.get("value")
+    }
+    found: dict[str, bytes] = {}
+    for name in sorted(n for n in names if n):
+        for folder in folders:
+            candidate = folder / Path(name).name
+            if candidate.is_file():
+                found[candidate.name] = candidate.read_bytes()
+                break
+    return found
+
+
 def bundle_from_directory(bpmn_path: Path, forms_dir: Path) -> Bundle:
     """Gather a BPMN file with the forms it names and the DMN files beside it it calls.
 
@@ -71,22 +91,32 @@ def bundle_from_directory(bpmn_path: Path, forms_dir: Path) -> Bundle:
         root = parse_xml(content)
     except XmlRejected:
         return Bundle(files)
-    names = {
-        prop.get("value")
-        for prop in root.iter("{*}property")
-        if prop.get("name") in (FORM_PROPERTY, UI_FORM_PROPERTY) and prop.get("value")
-    }
-    for name in sorted(n for n in names if n):
-        for folder in (forms_dir, bpmn_path.parent):
-            candidate = folder / Path(name).name
-            if candidate.is_file():
-                files[candidate.name] = candidate.read_bytes()
-                break
+    files |= _named_forms(root, (forms_dir, bpmn_path.parent))
     called = {(el.text or "").strip() for el in root.iter("{*}calledDecisionId")}
     for dmn in sorted(bpmn_path.parent.glob("*.dmn")):
         dmn_content = dmn.read_bytes()
         if any(f'id="{decision}"'.encode() in dmn_content for decision in called if decision):
             files[dmn.name] = dmn_content
+    return Bundle(files)
+
+
+def bundle_from_folder(folder: Path, forms_dir: Path) -> Bundle:
+    """Gather a model of several files: every .bpmn, .dmn and .json file in `folder`,
+    and the forms its diagrams name from `forms_dir` (the folder's own copy wins)."""
+    files = {
+        path.name: path.read_bytes()
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.suffix.lower() in (".bpmn", ".dmn", ".json")
+    }
+    for name, content in list(files.items()):
+        if not name.lower().endswith(".bpmn"):
+            continue
+        try:
+            root = parse_xml(content)
+        except XmlRejected:
+            continue  # reported by the deploy, located
+        for form, text in _named_forms(root, (forms_dir,)).items():
+            files.setdefault(form, text)
     return Bundle(files)
 
 
@@ -101,6 +131,9 @@ def _read_latest(session: Session, model_id: str) -> ProcessModelVersion | None:
 
 
 _LATEST: RowCache[ProcessModelVersion] = RowCache(size=256)
+#: Models composed with the versions their instances call (`parsed_with`); versions are
+#: never changed once stored, so the key says everything.
+_COMPOSED: _Lru[tuple[int, tuple[tuple[str, int], ...]], ParsedModel] = _Lru(256)
 
 
 class DeployService:
@@ -143,6 +176,9 @@ class DeployService:
             )
         parsed = self.specs.parses.parse(model_id, bundle)
         problems = validate_model(parsed, self.known_roles())
+        if parsed.external_calls:
+            deployed = {v.process_id for m, v in self.models() if m.id != model_id}
+            problems += unresolved_calls(parsed.roots, parsed.external_calls, deployed)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DeploymentInvalid(errors)
@@ -153,12 +189,16 @@ class DeployService:
         """Warnings for lanes whose role nobody holds everywhere or for some PD: the
         procedure's tasks for that PD (or a service of it without its own holder) would
         wait for nobody."""
-        root = parsed.roots.get(parsed.bpmn_file)
-        if root is None:
+        lanes = [
+            (name, lane)
+            for name, root in sorted(parsed.roots.items())
+            for lane in root.iter(f"{{{BPMN_NS}}}lane")
+        ]
+        if not lanes:
             return []
         agencies = dict(self.session.execute(select(Agency.id, Agency.code)).all())
         warnings = []
-        for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+        for file, lane in lanes:
             role = (lane.get("name") or "").strip()
             if role in ("", REQUESTER_LANE):
                 continue
@@ -177,7 +217,7 @@ class DeployService:
                 shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
                 warnings.append(
                     DeployProblem(
-                        parsed.bpmn_file,
+                        file,
                         f"lajur '{role}' tanpa pemegang peran di PD {shown} / nobody holds "
                         f"'{role}' for PD {shown}: its tasks there would wait for nobody",
                         lane.sourceline,
@@ -196,7 +236,7 @@ class DeployService:
             DeploymentInvalid: any error in any file; nothing is stored.
             Conflict: someone deployed the same model at the same moment.
         """
-        model_id = model_id or model_id_for(bundle)
+        model_id = model_id or model_id_for(bundle) or self._entry_file_stem(bundle)
         content_hash = bundle.content_hash
         model = self.session.get(ProcessModel, model_id)
         latest = self._latest(model_id) if model else None
@@ -251,9 +291,22 @@ class DeployService:
         self.specs.get(version.id, lambda: parsed)
         return DeployResult(model_id, version.version, created=True, warnings=warnings)
 
-    def deploy_upload(self, files: Mapping[str, bytes], user: User) -> DeployResult:
-        """Deploy what a person uploaded, a BPMN file with its DMN and form files, as the
-        model's next version.
+    def _entry_file_stem(self, bundle: Bundle) -> str:
+        """The model id of a bundle of several BPMN files uploaded without one: the stem
+        of the file holding its entry process (app/engine/bundles.py, rules 1 and 3).
+
+        Raises:
+            DeploymentInvalid: as `check`.
+        """
+        parsed = self.specs.parses.parse("", bundle)
+        return Path(parsed.bpmn_file).stem.lower()
+
+    def deploy_upload(
+        self, files: Mapping[str, bytes], user: User, model_id: str | None = None
+    ) -> DeployResult:
+        """Deploy what a person uploaded, BPMN files with their DMN and form files, as the
+        model's next version (`model_id`, else the BPMN file's stem, else the stem of the
+        file holding the entry process).
 
         `deploy` itself checks no permission: the `spbe deploy` command and
         `DraftService` (which checks its own) call it. A person's upload needs
@@ -271,7 +324,7 @@ class DeployService:
         require(self.session, user, DEPLOY_MODELS)
         if not files:
             raise DeploymentInvalid([DeployProblem("-", NO_FILES)])
-        return self.deploy(Bundle(dict(files)), user)
+        return self.deploy(Bundle(dict(files)), user, model_id or None)
 
     def _latest(self, model_id: str) -> ProcessModelVersion | None:
         """The newest version, merged from this process's copy while the change stamp
@@ -335,21 +388,89 @@ class DeployService:
 
         return self.specs.get(version_id, load)
 
+    def called_versions(self, model: ParsedModel) -> dict[str, int]:
+        """What the calls of `model` to other models run now: for each called process,
+        and those they call in turn, the newest version of the model whose entry it is
+        (the newest deployed when several are). An instance keeps these for its life.
+
+        Raises:
+            NotFound: a called process no deployed model has any more.
+        """
+        pins: dict[str, int] = {}
+        todo = list(model.external_calls)
+        while todo:
+            process_id = todo.pop()
+            if process_id in pins:
+                continue
+            newest = [
+                latest
+                for model_id in self.session.scalars(
+                    select(ProcessModelVersion.process_model_id)
+                    .where(ProcessModelVersion.process_id == process_id)
+                    .distinct()
+                )
+                if (latest := self._latest(model_id)) is not None
+                and latest.process_id == process_id
+            ]
+            if not newest:
+                raise NotFound(
+                    f"Proses '{process_id}' yang dipanggil tidak di-deploy / called process "
+                    f"'{process_id}' is no deployed model's entry"
+                )
+            pins[process_id] = max(newest, key=lambda v: v.id).id
+            todo += self.parsed(pins[process_id]).external_calls
+        return pins
+
+    def parsed_with(self, version_id: int, called: Mapping[str, int] | None) -> ParsedModel:
+        """The parsed model of a version with its calls to other models resolved to the
+        versions in `called` (`called_versions`, as the instance stored them)."""
+        model = self.parsed(version_id)
+        if not model.external_calls or not called:
+            return model
+        key = (version_id, tuple(sorted(called.items())))
+        return _COMPOSED.get(
+            key,
+            lambda: with_called(model, {pid: self.parsed(vid) for pid, vid in called.items()}),
+        )
+
     def file(self, version: ProcessModelVersion, kind: str) -> ProcessFile:
-        """The first stored file of `kind` (e.g. the BPMN)."""
-        for stored in version.files:
-            if stored.kind == kind:
-                return stored
+        """The stored file of `kind`: for "bpmn" the one holding the entry process (a
+        bundle has several, app/engine/bundles.py), else the first."""
+        stored = [f for f in version.files if f.kind == kind]
+        if kind == "bpmn" and len(stored) > 1:
+            entry_file = self.parsed(version.id).bpmn_file
+            stored = [f for f in stored if f.name == entry_file] or stored
+        if stored:
+            return stored[0]
         raise NotFound(f"Berkas {kind} tidak ada / no {kind} file")
 
 
 def deploy_paths(
-    service: DeployService, paths: Iterable[Path], forms_dir: Path, user: User | None = None
+    service: DeployService,
+    paths: Iterable[Path],
+    forms_dir: Path,
+    user: User | None = None,
+    bundles: bool = False,
 ) -> list[tuple[Path, DeployResult]]:
-    """Deploy every .bpmn file found in `paths` (files or folders), one model each."""
+    """Deploy what `paths` hold (docs/bpmn-conventions.md, "Models of several files").
+
+    A .bpmn file is one model named after it. A folder holds one model per .bpmn file
+    directly in it and one model per subfolder holding .bpmn files (a bundle, named
+    after the subfolder); with `bundles`, each folder given is itself one model, named
+    after it.
+    """
     results = []
     for path in paths:
-        files = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        if path.is_dir() and bundles:
+            folders, files = [path], []
+        elif path.is_dir():
+            folders = sorted(p for p in path.iterdir() if p.is_dir() and any(p.glob("*.bpmn")))
+            files = sorted(path.glob("*.bpmn"))
+        else:
+            folders, files = [], [path]
         for bpmn in files:
             results.append((bpmn, service.deploy(bundle_from_directory(bpmn, forms_dir), user)))
+        for folder in folders:
+            bundle = bundle_from_folder(folder, forms_dir)
+            results.append((folder, service.deploy(bundle, user, folder.name.lower())))
     return results
