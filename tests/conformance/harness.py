@@ -19,11 +19,11 @@ a script of steps; `conform` runs the script twice and asserts that both runs en
     (`engine_clock` points Spiff's timer module at a `FixedClock` that the `Wait` steps
     move as far as the app's clock);
 (c) the two `Result`s, compared whole: status (`complete`, `open` or `error`), the end
-    events reached, every element passed, the user tasks and the events waiting, the
-    element a failure stopped at, and the data (the finished workflow's data; while open,
-    the data of the task shown last, as the instance's `data` in the API is; datetimes as
-    SpiffWorkflow's serializer writes them). The app's side is read from the API, and the
-    elements passed and waiting from the instance's stored state.
+    events reached, every element passed and how often, the user tasks and the events
+    waiting, the element a failure stopped at, and the data (the finished workflow's
+    data; while open, the data of the task shown last, as the instance's `data` in the
+    API is; datetimes as SpiffWorkflow's serializer writes them). The app's side is read
+    from the API, and the elements passed and waiting from the instance's stored state.
 
 `conform` returns the result, so a test also asserts what the diagram must do (which end,
 which value): two runs that agree on the wrong answer must still fail.
@@ -59,6 +59,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -192,6 +193,7 @@ class Result:
         status: `complete`, `open` (waiting for a person, a timer or a message) or `error`.
         ends: the end events reached.
         passed: every element completed at least once (a path taken).
+        runs: how many times each element of `passed` completed.
         open_tasks: the user tasks waiting for a person, by BPMN id, sorted.
         waiting: the events waiting for a timer or a message, by BPMN id, sorted.
         failed_at: the element whose failure stopped the run, or None.
@@ -201,6 +203,7 @@ class Result:
     status: str
     ends: tuple[str, ...]
     passed: frozenset[str]
+    runs: dict[str, int]
     open_tasks: tuple[str, ...]
     waiting: tuple[str, ...]
     failed_at: str | None
@@ -270,13 +273,31 @@ def starting_data(start: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     return start_variables(dict(start), {}, (STARTER, FULL_NAMES[STARTER]), now, None, {})
 
 
+def tasks_in(workflow: BpmnWorkflow, state: TaskState) -> list[Any]:
+    """Every task of the workflow in `state`, subprocesses included. Asked for a state,
+    Spiff's iterator does not descend below tasks in a lower one (the runs of a cycle
+    timer hang under the waiting timer), so the whole tree is walked and filtered here."""
+    return [task for task in workflow.get_tasks() if task.state == state]
+
+
+def _runs(workflow: BpmnWorkflow) -> dict[str, int]:
+    """How many times each element completed (loops, cycles and instances counted)."""
+    return dict(
+        Counter(
+            task.task_spec.bpmn_id
+            for task in tasks_in(workflow, TaskState.COMPLETED)
+            if task.task_spec.bpmn_id
+        )
+    )
+
+
 def _waiting(workflow: BpmnWorkflow) -> tuple[str, ...]:
     """The events a workflow waits on (a timer, a message, a boundary event of an open
     task), by BPMN id."""
     return tuple(
         sorted(
             task.task_spec.bpmn_id
-            for task in workflow.get_tasks(state=TaskState.WAITING)
+            for task in tasks_in(workflow, TaskState.WAITING)
             if task.task_spec.bpmn_id and hasattr(task.task_spec, "event_definition")
         )
     )
@@ -319,8 +340,7 @@ class _SpiffRun:
                 self.failed_at = task.task_spec.bpmn_id if task is not None else "?"
 
     def _tasks(self, state: TaskState) -> list[Any]:
-        """Tasks in `state`, those of subprocesses included (Spiff's iterator walks them)."""
-        return list(self.workflow.get_tasks(state=state))
+        return tasks_in(self.workflow, state)
 
     def step(self, step: Step) -> None:
         if isinstance(step, Wait):
@@ -386,11 +406,8 @@ class _SpiffRun:
 
     def result(self) -> Result:
         workflow = self.workflow
-        completed = {
-            task.task_spec.bpmn_id
-            for task in self._tasks(TaskState.COMPLETED)
-            if task.task_spec.bpmn_id
-        }
+        runs = _runs(workflow)
+        passed = frozenset(runs)
         if self.failed_at is not None:
             status = "error"
         elif workflow.is_completed():
@@ -406,8 +423,9 @@ class _SpiffRun:
             data = (workflow.last_task or workflow.task_tree).data
         return Result(
             status=status,
-            ends=tuple(sorted(completed & self.diagram.end_events)),
-            passed=frozenset(completed),
+            ends=tuple(sorted(passed & self.diagram.end_events)),
+            passed=passed,
+            runs=runs,
             open_tasks=self._open() if status == "open" else (),
             waiting=_waiting(workflow) if status == "open" else (),
             failed_at=self.failed_at,
@@ -503,15 +521,13 @@ class _ApiRun:
             row = session.scalars(select(Instance).where(Instance.id == self.instance_id)).one()
             model = self.platform.instances(session).model_for(row)
             workflow = load_state(row.state, model.spec, model.subprocess_specs)
-        completed = {
-            task.task_spec.bpmn_id
-            for task in workflow.get_tasks(state=TaskState.COMPLETED)
-            if task.task_spec.bpmn_id
-        }
+        runs = _runs(workflow)
+        passed = frozenset(runs)
         return Result(
             status=status,
-            ends=tuple(sorted(completed & self.diagram.end_events)),
-            passed=frozenset(completed),
+            ends=tuple(sorted(passed & self.diagram.end_events)),
+            passed=passed,
+            runs=runs,
             open_tasks=tuple(sorted(t["name"] for t in instance["tasks"]))
             if status == "open"
             else (),
@@ -538,7 +554,16 @@ def conform(
         alone.step(step)
         served.step(step)
     expected, actual = alone.result(), served.result()
-    for aspect in ("status", "ends", "failed_at", "open_tasks", "waiting", "passed", "data"):
+    for aspect in (
+        "status",
+        "ends",
+        "failed_at",
+        "open_tasks",
+        "waiting",
+        "passed",
+        "runs",
+        "data",
+    ):
         assert getattr(actual, aspect) == getattr(expected, aspect), (
             f"{name}: {aspect} differs: API {getattr(actual, aspect)!r}, "
             f"SpiffWorkflow {getattr(expected, aspect)!r}"

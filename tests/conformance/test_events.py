@@ -196,3 +196,29 @@ def test_timers_inside_a_subprocess(
 def test_timer_inside_a_subprocess_waits(auth: Auth, platform: Platform) -> None:
     result = conform(auth, platform, "timer-in-subprocess", steps=[Wait(timedelta(minutes=20))])
     assert (result.status, result.waiting, result.open_tasks) == ("open", ("jeda",), ())
+
+
+@pytest.mark.parametrize(
+    ("hours", "fired", "waiting"),
+    [(1, 1, ("tiap_jam",)), (2, 2, ("tiap_jam",)), (3, 3, ()), (4, 3, ())],
+)
+def test_timer_cycle_on_a_boundary_event_fires_each_time(
+    auth: Auth, platform: Platform, hours: int, fired: int, waiting: tuple[str, ...]
+) -> None:
+    result = conform(auth, platform, "timer-cycle", steps=[Wait(timedelta(minutes=61))] * hours)
+    assert (result.status, result.open_tasks, result.waiting) == ("open", ("tanggapi",), waiting)
+    assert result.runs["ingatkan"] == fired
+
+
+def test_timer_cycle_ends_with_its_task(auth: Auth, platform: Platform) -> None:
+    result = conform(
+        auth,
+        platform,
+        "timer-cycle",
+        steps=[Wait(timedelta(minutes=61)), Wait(timedelta(minutes=61)), Complete("tanggapi")],
+    )
+    assert (result.status, result.ends, result.runs["ingatkan"]) == (
+        "complete",
+        ("selesai", "selesai_diingatkan"),
+        2,
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from app.services.context import Platform
-from tests.conformance.harness import Complete, Message, conform
+from tests.conformance.harness import Complete, Message, Wait, conform
 from tests.conftest import Auth
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -85,3 +87,16 @@ def test_event_based_gateway_takes_a_message_from_outside(auth: Auth, platform: 
     assert result.status == "complete"
     assert result.ends == ("selesai_dijawab", "selesai_kirim")
     assert result.data["hasil"] == "dijawab"
+
+
+def test_event_based_gateway_takes_the_timer_when_it_comes_first(
+    auth: Auth, platform: Platform
+) -> None:
+    late = conform(auth, platform, "event-based-gateway", steps=[Wait(timedelta(hours=2))])
+    assert (late.status, late.ends, late.open_tasks) == ("open", ("selesai_terlambat",), ("jawab",))
+    assert "terima_tanggapan" not in late.passed
+    result = conform(
+        auth, platform, "event-based-gateway", steps=[Wait(timedelta(hours=2)), Complete("jawab")]
+    )
+    assert (result.status, result.ends) == ("complete", ("selesai_kirim", "selesai_terlambat"))
+    assert result.data["hasil"] == "terlambat"

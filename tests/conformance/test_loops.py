@@ -28,6 +28,7 @@ def test_loop_back_through_a_merge_gateway(auth: Auth, platform: Platform) -> No
     )
     assert (result.status, result.ends) == ("complete", ("selesai",))
     assert result.data["putaran"] == 3
+    assert (result.runs["perbaiki"], result.runs["periksa"], result.runs["selesai"]) == (3, 3, 1)
     assert result.data["riwayat"] == ["pertama", "kedua", "ketiga"]
 
 
