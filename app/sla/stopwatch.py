@@ -77,7 +77,8 @@ class ClockReading:
         met: True/False once decided, None while it can still go either way.
         elapsed: working time counted so far (until `stopped_at` or `now`).
         paused: whether a suspension is in progress.
-        segments: the explanation from `started_at` to the deadline or to now.
+        segments: the explanation from `started_at` to the deadline or to now (empty when
+            read without it: `read_clock(explained=False)`).
     """
 
     name: str
@@ -212,6 +213,7 @@ def read_clock(
     pauses: Sequence[Pause] = (),
     stopped_at: datetime | None = None,
     warning_fraction: float = 0.75,
+    explained: bool = True,
 ) -> ClockReading:
     """Read one clock at `now`.
 
@@ -224,9 +226,12 @@ def read_clock(
         pauses: suspensions of the instance.
         stopped_at: when the clock was met, if it was.
         warning_fraction: where the escalation warning falls, as a share of the target.
+        explained: with the explanation (`segments`); without it (empty) the reading costs
+            a fraction of the time, for callers that keep only its moments and verdict
+            (the clocks' refresh after every step).
 
     Returns:
-        The reading, with its explanation.
+        The reading, with its explanation when `explained`.
     """
     pauses = _clip(pauses, started_at)
     due = _due(started_at, target, calendar, pauses)
@@ -240,7 +245,11 @@ def read_clock(
     )
     met = target_met(due, stopped_at, now)
     horizon = max(end, due) if due is not None else end
-    segments = _with_pauses(explain(started_at, horizon, calendar), pauses)[:MAX_SEGMENTS]
+    segments = (
+        _with_pauses(explain(started_at, horizon, calendar), pauses)[:MAX_SEGMENTS]
+        if explained
+        else []
+    )
     return ClockReading(
         name=name,
         started_at=started_at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,6 +91,36 @@ class TestEndOfNextWorkingDay:
 
 
 class TestReadClock:
+    @settings(max_examples=60, deadline=None)
+    @given(
+        start_minutes=st.integers(0, 14 * 24 * 60),
+        hours=st.integers(1, 72),
+        read_after=st.integers(0, 10 * 24 * 60),
+        stop_after=st.one_of(st.none(), st.integers(0, 10 * 24 * 60)),
+        pause_offset=st.integers(0, 5 * 24 * 60),
+        pause_length=st.one_of(st.none(), st.integers(1, 3 * 24 * 60)),
+    )
+    def test_without_its_explanation_a_reading_is_otherwise_the_same(
+        self,
+        start_minutes: int,
+        hours: int,
+        read_after: int,
+        stop_after: int | None,
+        pause_offset: int,
+        pause_length: int | None,
+    ) -> None:
+        start = wib(11, 2, 0) + timedelta(minutes=start_minutes)
+        now = start + timedelta(minutes=read_after)
+        stopped = None if stop_after is None else min(now, start + timedelta(minutes=stop_after))
+        pause_start = start + timedelta(minutes=pause_offset)
+        end = None if pause_length is None else pause_start + timedelta(minutes=pause_length)
+        pauses = [Pause(pause_start, end)] if pause_start <= now else []
+        args = ("respons", start, Target(hours * H, "x"), OFFICE, now)
+        full = read_clock(*args, pauses=pauses, stopped_at=stopped)
+        bare = read_clock(*args, pauses=pauses, stopped_at=stopped, explained=False)
+        assert bare.segments == []
+        assert replace(bare, segments=full.segments) == full
+
     def test_a_running_clock_has_a_deadline_a_warning_point_and_is_undecided(self) -> None:
         reading = read_clock(
             "respons", wib(11, 23, 8), Target(4 * H, "Tabel 4"), OFFICE, wib(11, 23, 9)

@@ -357,8 +357,11 @@ class SlaService:
             report.escalations = [e for e in events if e.kind == ESCALATED]
         return report
 
-    def _report(self, instance: Instance, history: ClockHistory) -> SlaReport | None:
-        """The clocks as `history` says, at the platform clock's now; None if unclocked."""
+    def _report(
+        self, instance: Instance, history: ClockHistory, explained: bool = True
+    ) -> SlaReport | None:
+        """The clocks as `history` says, at the platform clock's now; None if unclocked.
+        `explained`: with each clock's explanation (see `read_clock`)."""
         latest = history.latest
         if latest is None:
             return None
@@ -385,6 +388,7 @@ class SlaService:
                 pauses=paused,
                 stopped_at=stopped,
                 warning_fraction=fraction,
+                explained=explained,
             )
 
         rto = None
@@ -425,7 +429,7 @@ class SlaService:
             # Targets are fixed when their inputs change: a later edit of a reference
             # table applies to new reports, not to deadlines already given.
             targets, warnings = self._targets(instance, inputs, instance.service, calendar)
-            before = self._report(instance, history)
+            before = self._report(instance, history, explained=False)
             change = record(
                 self.session,
                 instance,
@@ -434,7 +438,8 @@ class SlaService:
                 actor,
                 data={"inputs": inputs, "targets": targets, "peringatan": warnings},
             )
-            report = self._report(instance, self.clock_history(instance))  # with the change
+            # With the change; the refresh keeps moments and verdicts, not explanations.
+            report = self._report(instance, self.clock_history(instance), explained=False)
             assert report is not None  # the event just recorded makes it clocked
             change.data = {
                 **change.data,
@@ -442,7 +447,7 @@ class SlaService:
                 "sesudah": report.timer_values(),
             }
         else:
-            report = self._report(instance, history)
+            report = self._report(instance, history, explained=False)
         assert report is not None
         instance.priority = report.priority
         instance.response_due_at = report.response.due_at
