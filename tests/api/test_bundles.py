@@ -264,3 +264,19 @@ def test_spbe_deploy_takes_a_folder_per_model(platform: Platform, tmp_path: Path
     again = spbe(platform, "deploy", "--bundle", str(folder), "--forms", str(tmp_path))
     assert again.exit_code == 0, again.output
     assert "unchanged: permohonan v1" in again.output
+
+
+def test_a_message_reaches_a_called_model_waiting_for_it(auth: Auth) -> None:
+    for name in ("tunggu-jawaban.bpmn", "minta-jawaban.bpmn"):
+        deployed(auth, {name: (BUNDLES / name).read_bytes()}, field="file")
+    instance_id = start(auth, "minta-jawaban")
+    body = instance(auth, instance_id)
+    assert body["status"] == "waiting"
+    assert [(w["kind"], w["name"]) for w in body["waiting_for"]] == [("message", "jawaban_masuk")]
+    answer = auth.post(
+        SUPERVISOR, "/api/v1/messages", json={"name": "jawaban_masuk", "payload": {"isi": "ya"}}
+    )
+    assert answer.status_code == 200, answer.json
+    body = instance(auth, instance_id)
+    assert body["status"] == "complete"
+    assert body["data"]["jawaban"] == {"isi": "ya"}

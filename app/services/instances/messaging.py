@@ -200,10 +200,13 @@ class EventSender:
         versions = self.session.scalars(
             select(Instance.version_id).where(Instance.status.in_(RECEIVING)).distinct()
         ).all()
+        # A version calling other models may wait inside the versions its instances
+        # pinned (app/engine/bundles.py): each of its instances is asked below.
         catching = [
             v
             for v in versions
             if _model_catches(service.deployments.parsed(v), delivery.kind, delivery.name)
+            or service.deployments.parsed(v).external_calls
         ]
         if not catching:
             return []
