@@ -726,6 +726,9 @@ class SpecCache:
     def __init__(self, capacity: int = 256, parses: ParseCache | None = None) -> None:
         self._versions: _Lru[int, ParsedModel] = _Lru(capacity)
         self.parses = parses or ParseCache(capacity)
+        #: Versions composed with the versions of other models their instances call, by
+        #: (version id, the called versions) (app/engine/bundles.py `with_called`).
+        self.composed: _Lru[tuple[int, tuple[tuple[str, int], ...]], ParsedModel] = _Lru(capacity)
 
     def get(self, version_id: int, load: Callable[[], ParsedModel]) -> ParsedModel:
         """Return the cached model for `version_id`, parsing it with `load` on a miss."""

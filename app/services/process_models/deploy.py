@@ -20,7 +20,6 @@ from app.engine.specs import (
     Bundle,
     ParsedModel,
     SpecCache,
-    _Lru,
 )
 from app.engine.validation import validate_model
 from app.engine.xmlsafe import XmlRejected, parse_xml
@@ -131,9 +130,6 @@ def _read_latest(session: Session, model_id: str) -> ProcessModelVersion | None:
 
 
 _LATEST: RowCache[ProcessModelVersion] = RowCache(size=256)
-#: Models composed with the versions their instances call (`parsed_with`); versions are
-#: never changed once stored, so the key says everything.
-_COMPOSED: _Lru[tuple[int, tuple[tuple[str, int], ...]], ParsedModel] = _Lru(256)
 
 
 class DeployService:
@@ -428,7 +424,7 @@ class DeployService:
         if not model.external_calls or not called:
             return model
         key = (version_id, tuple(sorted(called.items())))
-        return _COMPOSED.get(
+        return self.specs.composed.get(
             key,
             lambda: with_called(model, {pid: self.parsed(vid) for pid, vid in called.items()}),
         )
