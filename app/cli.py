@@ -142,7 +142,7 @@ def deploy(ctx: _Context, paths: tuple[Path, ...], forms_dir: Path | None, bundl
     default=0,
     show_default=True,
     type=click.IntRange(0, 366),
-    help="Also fill the last DAYS days with requests and complaints (once).",
+    help="Also fill the last DAYS days with past cases of the procedures (once).",
 )
 @pass_context
 def demo(ctx: _Context, days: int) -> None:
@@ -170,7 +170,12 @@ def demo(ctx: _Context, days: int) -> None:
             history = DemoHistory(platform.instances(session)).fill(days)
         click.echo(
             f"demo history over {days} days: +{history.requests} requests, "
-            f"+{history.complaints} complaints ({history.open} still open) "
+            f"+{history.complaints} complaints, +{history.started['manajemen-masalah']} problems, "
+            f"+{history.started['manajemen-perubahan']} changes, "
+            f"+{history.started['rilis-layanan']} releases, "
+            f"+{history.started['pemulihan-layanan']} recoveries, "
+            f"+{history.started['verifikasi-konfigurasi']} verifications, "
+            f"+{history.started['perencanaan']} plans ({history.open} still open) "
             f"in {time.monotonic() - started:.1f} s"
         )
     with ctx.transaction() as (session, platform):  # last: it counts the history's outages

@@ -1,24 +1,40 @@
-"""`spbe demo --history DAYS` (issue 15, item 6): past weeks of requests and complaints,
-carried through the engine at the moments of their steps, so the reports count real met
-and missed targets on a fresh install; once only."""
+"""`spbe demo --history DAYS` (issue 15, item 6): past weeks of requests, complaints (one
+activating a DRP), problems, changes, releases, verifications and each PD's plan, carried
+through the engine at the moments of their steps, so the reports count real met and missed
+targets and the maturity page shows a level on a fresh install; once only."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import Session
 
 from app.clock import SystemClock
-from app.models import Event, Instance, User
+from app.models import Agency, Event, Instance, User
 from app.services.context import Platform
 from app.services.deadlines.availability import report_figures
-from app.services.demo_history import COMPLAINT_MODEL, HISTORY_EVENT, REQUEST_MODEL
+from app.services.demo_history import (
+    CHANGE_MODEL,
+    COMPLAINT_MODEL,
+    HISTORY_EVENT,
+    PLANNING_MODEL,
+    PROBLEM_MODEL,
+    RECOVERY_MODEL,
+    RELEASE_MODEL,
+    REQUEST_MODEL,
+    VERIFICATION_MODEL,
+    WIB,
+)
 from app.services.demo_periodic import MONITORED, MONITORING_MODEL
+from app.services.evaluation.maturity import MaturityService, Period
 from app.services.reports.service_levels import ServiceLevelService, period_of
 from tests.conftest import PROCESSES
 from tests.test_cli import spbe
 
-DAYS = 7
+#: Long enough for one of each procedure (a DRP outage on the window's third weekday, a
+#: release from its second change, a rejection from its third) yet cheap.
+DAYS = 15
 
 
 def test_history_fills_the_past_weekdays_once_with_real_outcomes(platform: Platform) -> None:
@@ -67,12 +83,64 @@ def test_history_fills_the_past_weekdays_once_with_real_outcomes(platform: Platf
         ).one()
         now = report_figures(session, SystemClock(), MONITORED, monitoring.data["periode"])
         assert monitoring.data["ketersediaan"]["gangguan"] == now["gangguan"]
+        _assert_each_procedure_carried(session, platform, line)
         made = select(func.count()).select_from(Event).where(Event.kind == HISTORY_EVENT)
         assert session.scalar(made) == 1
         every = session.scalar(select(func.count()).select_from(Instance))
 
     second = spbe(platform, "demo", "--history", str(DAYS), demo=True)
-    assert "+0 requests, +0 complaints" in second.output
+    assert "+0 requests, +0 complaints, +0 problems, +0 changes" in second.output
     with platform.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Instance)) == every
     assert spbe(platform, "demo", "--history", "400", demo=True).exit_code == 2
+
+
+def _assert_each_procedure_carried(session: Session, platform: Platform, line: str) -> None:
+    """Every procedure the history files has cases, carried through their children, and
+    each demo PD reaches maturity level 2 (its plan for the year adopted; no evaluation is
+    filed, so not 3)."""
+    started = dict(
+        session.execute(
+            select(Instance.process_model_id, func.count()).group_by(Instance.process_model_id)
+        ).all()
+    )
+    for model, word in (
+        (PROBLEM_MODEL, "problems"),
+        (CHANGE_MODEL, "changes"),
+        (RELEASE_MODEL, "releases"),
+        (RECOVERY_MODEL, "recoveries"),
+        (VERIFICATION_MODEL, "verifications"),
+        (PLANNING_MODEL, "plans"),
+    ):
+        said = int(line.split(f" {word}")[0].rsplit("+", 1)[1])
+        assert 0 < said <= started.get(model, 0), (model, line)
+
+    def of(model: str) -> list[Instance]:
+        query = select(Instance).where(Instance.process_model_id == model)
+        return list(session.scalars(query.order_by(Instance.id)))
+
+    # The outage's complaint activated the DRP; its recovery ran to the DRP's establishment.
+    [recovery, *_] = of(RECOVERY_MODEL)
+    assert recovery.parent is not None
+    assert recovery.parent.process_model_id == COMPLAINT_MODEL
+    assert recovery.parent.data["drp_diaktifkan"] is True
+    assert recovery.status == "complete"
+    assert recovery.data["status_pemulihan"] == "selesai"
+    changes = of(CHANGE_MODEL)
+    assert {"selesai", "ditolak"} <= {c.data["status_perubahan"] for c in changes}
+    releases = of(RELEASE_MODEL)
+    assert all(r.parent is not None and r.parent.process_model_id == CHANGE_MODEL for r in releases)
+    # A change's schedule follows its approval, and it is implemented at its schedule.
+    for change in changes:
+        if "jadwal_mulai" in change.data and "waktu_selesai_implementasi" in change.data:
+            scheduled = datetime.fromisoformat(change.data["jadwal_mulai"])
+            done = datetime.fromisoformat(change.data["waktu_selesai_implementasi"])
+            assert change.started_at < scheduled < done
+    agencies = list(session.scalars(select(Agency)))
+    plans = [p for p in of(PLANNING_MODEL) if p.status == "complete"]
+    assert {p.agency_id for p in plans} == {a.id for a in agencies}
+    year = datetime.now(WIB).year
+    maturity = MaturityService(session, platform.clock)
+    bkpsdm = next(a for a in agencies if a.code == "BKPSDM")
+    assessed = maturity.assess(bkpsdm, Period.parse(str(year)), true())
+    assert assessed.level == 2, [(lv.level, lv.missing) for lv in assessed.levels]
