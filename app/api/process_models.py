@@ -134,6 +134,7 @@ def get_model(model_id: str) -> dict[str, Any]:
             for v in latest.model.versions
         ],
         "start_form": start,
+        "files": [f.name for f in latest.files],
     }
 
 
@@ -141,12 +142,15 @@ def get_model(model_id: str) -> dict[str, Any]:
 @authenticated
 @blp.arguments(VersionQuerySchema, location="query")
 @blp.response(200, description="The BPMN XML")
-def get_bpmn(query: dict[str, int], model_id: str) -> Response:
-    """The BPMN XML of the newest version, or of `?version=N`."""
+def get_bpmn(query: dict[str, Any], model_id: str) -> Response:
+    """The BPMN XML of the newest version, or of `?version=N`: the file holding the entry
+    process, or another BPMN or DMN file of a bundle named by `?file=`."""
     service = _service()
     number = query.get("version")
     version = service.version(model_id, number) if number else service.latest(model_id)
-    return Response(service.file(version, "bpmn").content, mimetype="application/xml")
+    name = query.get("file")
+    stored = service.named_file(version, name) if name else service.file(version, "bpmn")
+    return Response(stored.content, mimetype="application/xml")
 
 
 def _settings_service() -> SettingsService:

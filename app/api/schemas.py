@@ -64,6 +64,8 @@ class VersionSchema(Schema):
 class ProcessModelSchema(ProcessModelSummarySchema):
     versions = fields.List(fields.Nested(VersionSchema))
     start_form = fields.Nested(FormSchema, allow_none=True)
+    #: The newest version's files (a bundle has several BPMN and DMN files).
+    files = fields.List(fields.String())
 
 
 class DeployProblemSchema(Schema):
@@ -82,6 +84,8 @@ class DeployResultSchema(Schema):
 
 class VersionQuerySchema(Schema):
     version = fields.Integer(validate=validate.Range(min=1, max=INT_MAX))
+    #: One BPMN or DMN file of a bundle; default the file holding the entry process.
+    file = fields.String(validate=validate.Length(min=1, max=200))
 
 
 class TaskSchema(Schema):

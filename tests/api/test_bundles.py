@@ -206,6 +206,12 @@ def test_calls_across_files_and_to_another_model_run_the_versions_of_the_start(
     # the diagram shown for the model is the entry's file
     shown = auth.get(STARTER, "/api/v1/process-models/permohonan/bpmn")
     assert shown.data == bundle["permohonan.bpmn"]
+    read = auth.get(STARTER, "/api/v1/process-models/permohonan").json
+    assert read["files"] == sorted(bundle)
+    other = auth.get(STARTER, "/api/v1/process-models/permohonan/bpmn?file=verifikasi.bpmn")
+    assert other.data == bundle["verifikasi.bpmn"]
+    missing = auth.get(STARTER, "/api/v1/process-models/permohonan/bpmn?file=catatan.schema.json")
+    assert missing.status_code == 404
     pinned = start(auth, "permohonan")
     # a newer version of the called model while the first instance runs
     newer = upload(auth, {"arsip-pusat.bpmn": arsip_v2(), **files_of()}, field="file")

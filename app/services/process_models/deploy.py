@@ -429,6 +429,13 @@ class DeployService:
             lambda: with_called(model, {pid: self.parsed(vid) for pid, vid in called.items()}),
         )
 
+    def named_file(self, version: ProcessModelVersion, name: str) -> ProcessFile:
+        """A BPMN or DMN file of the version by its name; raises NotFound."""
+        for stored in version.files:
+            if stored.name == name and stored.kind in ("bpmn", "dmn"):
+                return stored
+        raise NotFound(f"Berkas '{name}' tidak ada / no BPMN or DMN file '{name}'")
+
     def file(self, version: ProcessModelVersion, kind: str) -> ProcessFile:
         """The stored file of `kind`: for "bpmn" the one holding the entry process (a
         bundle has several, app/engine/bundles.py), else the first."""
