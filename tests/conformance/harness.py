@@ -5,12 +5,13 @@ SpiffWorkflow itself. Each test names a diagram of `diagrams/`, the data it star
 a script of steps; `conform` runs the script twice and asserts that both runs end alike:
 
 (a) **through the API**, as people would: the diagram is deployed (`POST
-    /api/v1/process-models` as `analis`), started (`POST /api/v1/process-instances` as
-    `pengguna`), each `Complete` step finds its task in `GET /api/v1/tasks` of the demo
-    user its lane names (`LANE_USERS`; the lane `Pemohon`, and a task in no lane, belong to
-    the starter) and submits it with `POST /api/v1/tasks/{id}/complete`, each `Message` or
-    `Signal` is sent through the API, and each `Wait` step moves time on with
-    `spbe tick --at` (tests/ticks.py), as the worker would;
+    /api/v1/process-models` as `analis`, after the models it calls), started (`POST
+    /api/v1/process-instances` as `pengguna`), each `Complete` step finds its task in
+    `GET /api/v1/tasks` of the demo user its lane names (`LANE_USERS`; the lane `Pemohon`,
+    and a task in no lane, belong to the starter) and submits it with `POST
+    /api/v1/tasks/{id}/complete`, each `Message` or `Signal` is sent through the API, and
+    each `Wait` step moves time on with `spbe tick --at` (tests/ticks.py), as the worker
+    would;
 (b) **by SpiffWorkflow alone**: the same file parsed by `SpiffBpmnParser`, a `BpmnWorkflow`
     with SpiffWorkflow's own `PythonScriptEngine` (given `SCRIPT_NAMES`), the same starting
     data (the start data plus what the app adds to every instance, from
@@ -31,10 +32,16 @@ which value): two runs that agree on the wrong answer must still fail.
 Adding a diagram:
 
 - Write `diagrams/<name>.bpmn` by hand, small, starting with an XML comment saying what it
-  exercises: one executable process, ids in snake_case, every exclusive gateway with a
-  default flow, scripts within the sandbox's rules (docs/bpmn-conventions.md, section 5).
+  exercises: an executable process with the model's id (`<name>` with `_` for `-`), ids
+  in snake_case, every exclusive gateway with a default flow, scripts within the
+  sandbox's rules (docs/bpmn-conventions.md, section 5).
   User tasks sit in lanes named after roles (`LANE_USERS` lists those a demo user holds
   everywhere) or `Pemohon`. Diagram interchange is not needed: nothing draws these.
+- A model of several files (issue 16, item 3) is a folder `diagrams/<name>/` holding its
+  BPMN and DMN files, deployed as one bundle with `model_id` `<name>`. Its entry process
+  is named after the model (`<name>` with `_` for `-`), unless the file is a
+  collaboration of several executable pools. A model that calls another deployed model
+  passes `calls=["<other>"]`: the other is deployed first and parsed with it.
 - A user task may name a form (`formJsonSchemaFilename`); put the file in
   `diagrams/forms/`. The app keeps only the fields a form declares, so a test sends only
   those.
@@ -60,7 +67,7 @@ import io
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -215,56 +222,91 @@ class Result:
 
 @dataclass(frozen=True)
 class Diagram:
-    """One file of `diagrams/` with the forms it names, and the facts the runs need."""
+    """A model of `diagrams/`: the file `<name>.bpmn`, or every BPMN and DMN file of the
+    folder `<name>/` (a bundle), with the forms they name."""
 
     name: str
     files: dict[str, bytes]
-    #: The lane of each flow node drawn in one (nested nodes inherit their container's).
-    lanes: dict[str, str]
-    end_events: frozenset[str]
 
     @classmethod
     def load(cls, name: str) -> Diagram:
-        content = (DIAGRAMS / f"{name}.bpmn").read_bytes()
-        root = etree.fromstring(content)
-        files = {f"{name}.bpmn": content}
-        for prop in root.iter(f"{_SPIFF}property"):
-            if prop.get("name") in ("formJsonSchemaFilename", "formUiSchemaFilename"):
-                form = str(prop.get("value"))
-                files[form] = (FORMS / form).read_bytes()
-        return cls(name, files, _lanes(root), frozenset(_ids(root, "endEvent")))
+        folder = DIAGRAMS / name
+        paths = (
+            sorted(p for p in folder.iterdir() if p.suffix in (".bpmn", ".dmn"))
+            if folder.is_dir()
+            else [DIAGRAMS / f"{name}.bpmn"]
+        )
+        files = {path.name: path.read_bytes() for path in paths}
+        for root in [etree.fromstring(content) for content in files.values()]:
+            for prop in root.iter(f"{_SPIFF}property"):
+                if prop.get("name") in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+                    form = str(prop.get("value"))
+                    files[form] = (FORMS / form).read_bytes()
+        return cls(name, files)
 
     @property
-    def bpmn(self) -> bytes:
-        return self.files[f"{self.name}.bpmn"]
+    def roots(self) -> list[etree._Element]:
+        """The parsed BPMN files."""
+        return [etree.fromstring(c) for n, c in self.files.items() if n.endswith(".bpmn")]
 
-    def lane_of(self, element_id: str) -> str | None:
-        return self.lanes.get(element_id)
+    def add_to(self, parser: SpiffBpmnParser) -> None:
+        """Give SpiffWorkflow's parser every BPMN and DMN file of the model."""
+        for file_name, content in self.files.items():
+            if file_name.endswith(".bpmn"):
+                parser.add_bpmn_str(content, filename=file_name)
+            elif file_name.endswith(".dmn"):
+                parser.add_dmn_str(content, filename=file_name)
 
 
-def _ids(root: etree._Element, tag: str) -> Iterable[str]:
-    return (str(element.get("id")) for element in root.iter(f"{_BPMN}{tag}"))
+def _spec(diagram: Diagram, parser: SpiffBpmnParser) -> tuple[Any, dict[str, Any]]:
+    """The spec an instance of `diagram` runs and its subprocess specs: its only
+    executable process, else the one named after the model (`<name>` with `_` for `-`,
+    as the app's entry rule of docs/bpmn-conventions.md, "Models of several files"),
+    else its collaboration of several pools."""
+    executable = parser.get_process_ids()
+    entry = diagram.name.replace("-", "_")
+    own = {
+        str(process.get("id")) for root in diagram.roots for process in root.iter(f"{_BPMN}process")
+    }
+    candidates = [process_id for process_id in executable if process_id in own]
+    if len(candidates) == 1 or entry in candidates:
+        process_id = candidates[0] if len(candidates) == 1 else entry
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    [collaboration] = [
+        str(element.get("id"))
+        for root in diagram.roots
+        for element in root.iter(f"{_BPMN}collaboration")
+    ]
+    spec, subprocess_specs = parser.get_collaboration(collaboration)
+    return spec, subprocess_specs
 
 
-def _lanes(root: etree._Element) -> dict[str, str]:
-    """Lane by flow node id; a node inside a subprocess takes its container's lane unless
-    a lane of the subprocess names it."""
+def _lanes(roots: Sequence[etree._Element]) -> dict[str, str]:
+    """Lane by flow node id, as the app routes (app/engine/nesting.py): the lane that
+    names a node, else the lane of its nearest enclosing subprocess, else, in a called
+    process, the lane of the call activity calling it (in any of `roots`)."""
     drawn: dict[str, str] = {}
-    for lane in root.iter(f"{_BPMN}lane"):
-        if lane.find(f"{_BPMN}childLaneSet") is not None:
-            continue  # the innermost lanes hold the nodes
-        for ref in lane.iter(f"{_BPMN}flowNodeRef"):
-            drawn[(ref.text or "").strip()] = str(lane.get("name") or "").strip()
+    callers: dict[str, etree._Element] = {}
+    for root in roots:
+        for lane in root.iter(f"{_BPMN}lane"):
+            if lane.find(f"{_BPMN}childLaneSet") is not None:
+                continue  # the innermost lanes hold the nodes
+            for ref in lane.iter(f"{_BPMN}flowNodeRef"):
+                drawn[(ref.text or "").strip()] = str(lane.get("name") or "").strip()
+        for call in root.iter(f"{_BPMN}callActivity"):
+            callers[str(call.get("calledElement"))] = call
     lanes: dict[str, str] = {}
-    for element in root.iter():
-        element_id = element.get("id")
-        if not isinstance(element.tag, str) or element_id is None:
-            continue
-        node: etree._Element | None = element
-        while node is not None and node.get("id") not in drawn:
-            node = node.getparent()
-        if node is not None:
-            lanes[element_id] = drawn[str(node.get("id"))]
+    for root in roots:
+        for element in root.iter():
+            element_id = element.get("id")
+            if not isinstance(element.tag, str) or element_id is None:
+                continue
+            node: etree._Element | None = element
+            while node is not None and node.get("id") not in drawn:
+                called = node.tag == f"{_BPMN}process" and node.get("id") in callers
+                node = callers[str(node.get("id"))] if called else node.getparent()
+            if node is not None:
+                lanes[element_id] = drawn[str(node.get("id"))]
     return lanes
 
 
@@ -312,17 +354,25 @@ def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class _SpiffRun:
-    """The diagram in SpiffWorkflow alone, on its own clock."""
+    """The last of `models` in SpiffWorkflow alone (the others are the models it calls,
+    parsed with it), on its own clock."""
 
-    def __init__(self, diagram: Diagram, start: Mapping[str, Any], now: datetime) -> None:
-        self.diagram = diagram
+    def __init__(
+        self,
+        models: Sequence[Diagram],
+        start: Mapping[str, Any],
+        now: datetime,
+        end_events: frozenset[str],
+    ) -> None:
+        self.end_events = end_events
         self.clock = FixedClock(now)
         parser = SpiffBpmnParser()
-        parser.add_bpmn_str(diagram.bpmn, filename=f"{diagram.name}.bpmn")
-        [process_id] = parser.get_process_ids()
+        for model in models:
+            model.add_to(parser)
+        spec, subprocess_specs = _spec(models[-1], parser)
         self.workflow = BpmnWorkflow(
-            parser.get_spec(process_id),
-            parser.get_subprocess_specs(process_id),
+            spec,
+            subprocess_specs,
             script_engine=PythonScriptEngine(environment=TaskDataEnvironment(SCRIPT_NAMES)),
         )
         self.workflow.task_tree.data.update(starting_data(start, now))
@@ -423,7 +473,7 @@ class _SpiffRun:
             data = (workflow.last_task or workflow.task_tree).data
         return Result(
             status=status,
-            ends=tuple(sorted(passed & self.diagram.end_events)),
+            ends=tuple(sorted(passed & self.end_events)),
             passed=passed,
             runs=runs,
             open_tasks=self._open() if status == "open" else (),
@@ -434,28 +484,44 @@ class _SpiffRun:
 
 
 class _ApiRun:
-    """The diagram deployed and driven through the HTTP API by the demo users."""
+    """`models` deployed in order (the called ones first), the last started and driven
+    through the HTTP API by the demo users."""
 
     def __init__(
-        self, auth: Auth, platform: Platform, diagram: Diagram, start: Mapping[str, Any]
+        self,
+        auth: Auth,
+        platform: Platform,
+        models: Sequence[Diagram],
+        start: Mapping[str, Any],
+        lanes: Mapping[str, str],
+        end_events: frozenset[str],
     ) -> None:
         self.auth = auth
         self.platform = platform
-        self.diagram = diagram
-        files = {"file": [(io.BytesIO(content), name) for name, content in diagram.files.items()]}
-        deployed = auth.post(
-            ANALYST, "/api/v1/process-models", data=files, content_type="multipart/form-data"
+        self.lanes = lanes
+        self.end_events = end_events
+        for model in models:
+            self._deploy(model)
+        started = auth.post(
+            STARTER,
+            "/api/v1/process-instances",
+            json={"process_model_id": models[-1].name, "data": dict(start)},
+        )
+        assert started.status_code == 201, started.json
+        self.instance_id: int = started.json["id"]
+
+    def _deploy(self, model: Diagram) -> None:
+        form: dict[str, Any] = {
+            "files": [(io.BytesIO(content), name) for name, content in model.files.items()],
+            "model_id": model.name,
+        }
+        deployed = self.auth.post(
+            ANALYST, "/api/v1/process-models", data=form, content_type="multipart/form-data"
         )
         # Warnings (a condition reading a field no form declares...) are expected of a
         # diagram drawn without forms; only a refusal stops the run.
         assert deployed.status_code == 201, deployed.json
-        started = auth.post(
-            STARTER,
-            "/api/v1/process-instances",
-            json={"process_model_id": deployed.json["id"], "data": dict(start)},
-        )
-        assert started.status_code == 201, started.json
-        self.instance_id: int = started.json["id"]
+        assert deployed.json["id"] == model.name, deployed.json
 
     def step(self, step: Step) -> None:
         if isinstance(step, Wait):
@@ -464,7 +530,7 @@ class _ApiRun:
         if isinstance(step, Message | Signal):
             self._send(step)
             return
-        lane = self.diagram.lane_of(step.task)
+        lane = self.lanes.get(step.task)
         user = STARTER if lane in (None, REQUESTER_LANE) else LANE_USERS[str(lane)]
         inbox = self.auth.get(user, "/api/v1/tasks?per_page=100")
         assert inbox.status_code == 200, inbox.json
@@ -525,7 +591,7 @@ class _ApiRun:
         passed = frozenset(runs)
         return Result(
             status=status,
-            ends=tuple(sorted(passed & self.diagram.end_events)),
+            ends=tuple(sorted(passed & self.end_events)),
             passed=passed,
             runs=runs,
             open_tasks=tuple(sorted(t["name"] for t in instance["tasks"]))
@@ -543,13 +609,20 @@ def conform(
     name: str,
     start: Mapping[str, Any] | None = None,
     steps: Sequence[Step] = (),
+    calls: Sequence[str] = (),
 ) -> Result:
-    """Run `diagrams/<name>.bpmn` through the API and in SpiffWorkflow alone with the same
-    start data and steps; assert both end alike and return how they ended."""
-    diagram = Diagram.load(name)
+    """Run the model `name` of `diagrams/` through the API and in SpiffWorkflow alone with
+    the same start data and steps; assert both end alike and return how they ended.
+
+    `calls` names other models of `diagrams/` that `name` calls: deployed before it,
+    parsed with it for SpiffWorkflow alone.
+    """
+    models = [*(Diagram.load(called) for called in calls), Diagram.load(name)]
+    roots = [root for model in models for root in model.roots]
+    ends = frozenset(str(end.get("id")) for root in roots for end in root.iter(f"{_BPMN}endEvent"))
     start = start or {}
-    alone = _SpiffRun(diagram, start, platform.clock.now())
-    served = _ApiRun(auth, platform, diagram, start)
+    alone = _SpiffRun(models, start, platform.clock.now(), ends)
+    served = _ApiRun(auth, platform, models, start, _lanes(roots), ends)
     for step in steps:
         alone.step(step)
         served.step(step)
