@@ -57,8 +57,10 @@ Adding a diagram:
 - A new kind of step is a dataclass beside `Complete`, `Wait`, `Message` and `Signal`,
   handled by both `_ApiRun.step` and `_SpiffRun.step`.
 
-A diagram that fails in the app only, or in both, is not committed as a failing test; the
-conformance tests hold what works.
+A diagram SpiffWorkflow itself cannot parse (compensation, in 3.2) is checked with
+`refused`: the deploy must be refused at the element SpiffWorkflow names. A diagram that
+fails in the app only, or in both, is not committed as a failing test; the conformance
+tests hold what works.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
@@ -642,3 +645,29 @@ def conform(
             f"SpiffWorkflow {getattr(expected, aspect)!r}"
         )
     return actual
+
+
+def refused(auth: Auth, name: str) -> list[dict[str, Any]]:
+    """Deploy the model `name` of `diagrams/`, which SpiffWorkflow alone cannot parse:
+    assert the API refuses it too (422) at the element SpiffWorkflow names, and return
+    the API's errors."""
+    model = Diagram.load(name)
+    parser = SpiffBpmnParser()
+    try:
+        model.add_to(parser)
+        _spec(model, parser)
+    except ValidationException as err:
+        element_id = err.id
+    else:
+        raise AssertionError(f"{name}: SpiffWorkflow parses it")
+    form: dict[str, Any] = {
+        "files": [(io.BytesIO(content), file) for file, content in model.files.items()],
+        "model_id": model.name,
+    }
+    answer = auth.post(
+        ANALYST, "/api/v1/process-models", data=form, content_type="multipart/form-data"
+    )
+    assert answer.status_code == 422, answer.json
+    errors: list[dict[str, Any]] = answer.json["errors"]
+    assert [error["element_id"] for error in errors] == [element_id], errors
+    return errors
