@@ -222,3 +222,30 @@ def test_timer_cycle_ends_with_its_task(auth: Auth, platform: Platform) -> None:
         ("selesai", "selesai_diingatkan"),
         2,
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "steps", "status", "ends", "waiting"),
+    [
+        ({"siap": True, "prioritas": "tinggi"}, [], "open", ("selesai_ditandai",), ()),
+        ({"siap": False, "prioritas": "tinggi"}, [], "open", (), ("tunggu_siap",)),
+        (
+            {"siap": True, "prioritas": "rendah"},
+            [Complete("tangani")],
+            "complete",
+            ("selesai",),
+            (),
+        ),
+    ],
+)
+def test_conditional_catch_and_boundary_events(
+    auth: Auth,
+    platform: Platform,
+    start: dict,
+    steps: list,
+    status: str,
+    ends: tuple[str, ...],
+    waiting: tuple[str, ...],
+) -> None:
+    result = conform(auth, platform, "conditional-events", start=start, steps=steps)
+    assert (result.status, result.ends, result.waiting) == (status, ends, waiting)
