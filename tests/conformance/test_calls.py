@@ -1,5 +1,6 @@
 """Call activities within a file, across the files of a bundle and to another deployed
-model, through the API and in SpiffWorkflow alone (issue 16, item 7; bundles are item 3's)."""
+model, a collaboration of two pools and a decision table of the bundle, through the API
+and in SpiffWorkflow alone (issue 16, item 7; bundles are item 3's)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,23 @@ def test_collaboration_of_two_executable_pools(auth: Auth, platform: Platform) -
     )
     assert (result.status, result.ends) == ("complete", ("p_selesai", "s_selesai"))
     assert result.data["jawaban_masuk"] == {"isi": "sudah dibuat", "perihal": "Akun surel"}
+
+
+@pytest.mark.parametrize(
+    ("impact", "reach", "level", "end"),
+    [
+        ("tinggi", 250, "berat", "selesai_darurat"),
+        ("tinggi", 5, "sedang", "selesai_biasa"),
+        ("rendah", 250, "ringan", "selesai_biasa"),
+    ],
+)
+def test_business_rule_task_with_a_decision_table_of_the_bundle(
+    auth: Auth, platform: Platform, impact: str, reach: int, level: str, end: str
+) -> None:
+    result = conform(
+        auth,
+        platform,
+        "business-rule",
+        steps=[Complete("nilai", {"dampak": impact, "cakupan": reach})],
+    )
+    assert (result.status, result.ends, result.data["tingkat"]) == ("complete", (end,), level)
