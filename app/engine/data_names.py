@@ -227,6 +227,7 @@ def _known_everywhere(model: ParsedModel, flow: _Flow, helpers: Iterable[str]) -
         "nomor_referensi": model.reference_prefix is not None,
         "periode": model.timer_start is not None,
         "perangkat_daerah_info": "perangkat_daerah" in start_fields,
+        "pd_penyelenggara_info": "pd_penyelenggara" in start_fields,
         "sla": "layanan" in all_fields and bool(_SLA_FIELDS & all_fields),
     }
     return known | {name for name, provided in runtime.items() if provided}

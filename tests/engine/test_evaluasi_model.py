@@ -524,8 +524,11 @@ def test_start_form_and_no_sla_clock_fields(procedure):
     start_props = spec.task_specs[START_EVENT].extensions["properties"]
     assert start_props["referencePrefix"] == "EVA"
     schema = load_form(start_props["formJsonSchemaFilename"])
-    # The PD is required: the review and sign-off go to holders of roles granted per PD.
-    assert schema["required"] == ["periode", "perangkat_daerah"]
+    # A PD or, for the whole kabupaten, the PD running it (Perbup Bangka 21/2025, 2.3
+    # angka 3) is required: the review and sign-off go to holders of roles granted per PD.
+    assert schema["required"] == ["periode"]
+    assert schema["if"]["required"] == ["perangkat_daerah"]
+    assert schema["else"]["required"] == ["pd_penyelenggara"]
     assert set(procedure.start_data(MULAI)) - set(MULAI) <= RUNTIME_START_VARIABLES
     assert not RUNTIME_START_VARIABLES & set(schema["properties"])
     for props in form_properties(spec).values():

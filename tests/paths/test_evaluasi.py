@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 
 from app.engine.script_context import EVALUATION_CHAPTERS, empty_chapter
 from tests.conftest import Auth
@@ -19,6 +20,7 @@ from tests.engine.test_evaluasi_model import (
     tracked,
 )
 from tests.paths.driver import Driver
+from tests.web.conftest import client_sign_in
 
 MODEL = "evaluasi"
 ADMIN, INFRA, OFFICIAL, HEAD = "admin.layanan", "admin.infra", "pj.layanan", "pimpinan"
@@ -171,3 +173,91 @@ def test_a_layer_the_pd_switched_off_is_skipped(
     assert done["data"]["status_evaluasi"] == "selesai"
     assert done["data"]["pengaturan"][switched_off] is False
     assert drive.kinds(ADMIN, instance_id).count("evaluation_report_attached") == 1
+
+
+def test_a_kabupaten_wide_evaluation_is_run_by_the_organising_pd(drive: Driver) -> None:
+    """Perbup Bangka 21/2025, 2.3 angka 3: for the PD running communication and
+    informatics, the evaluation shows SPBE service management as a whole. Left without a
+    PD and naming DISKOMINFO as its organiser, the evaluation counts every PD, its
+    chapters go to the kabupaten's staff, the review to a Penanggung Jawab holding the
+    role everywhere (`pj.layanan`) and the sign-off to Diskominfo's head, no other PD's."""
+    own = drive.start(ADMIN, MODEL, {**MULAI, "perangkat_daerah": "DISKOMINFO"})
+    instance = drive.start(ADMIN, MODEL, {"periode": "2026-S2", "pd_penyelenggara": "DISKOMINFO"})
+    instance_id = instance["id"]
+    data = instance["data"]
+    assert data["perangkat_daerah"] == ""
+    assert data["pd_penyelenggara_info"]["kode"] == "DISKOMINFO"
+    assert "perangkat_daerah_info" not in data
+
+    def counted(recap: dict[str, Any]) -> set[str]:
+        return {service["layanan"] for service in recap["rekap_pemantauan_pemeliharaan"]["layanan"]}
+
+    # Every PD's services are counted, Diskominfo's among them.
+    assert counted(own["data"]) < counted(data)
+    assert "SIMPEG" in counted(data)  # BKPSDM's
+    _written(drive, instance_id, LAPORAN)
+    _reviewed(drive, instance_id, DISETUJUI)
+    assert _inbox(drive, "pimpinan.bkpsdm", instance_id) == []
+    assert _inbox(drive, HEAD, instance_id) == ["pengesahan_pimpinan"]
+    done = _adopted(drive, instance_id, DISAHKAN)
+    assert done["status"] == "running"  # the follow-ups are tracked
+    assert done["data"]["laporan_evaluasi_disahkan"] is True
+    assert drive.kinds(ADMIN, instance_id).count("evaluation_report_attached") == 1
+    assert _inbox(drive, ADMIN, instance_id) == ["pemantauan_tindak_lanjut"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({}, "pd_penyelenggara"),  # neither a PD nor an organiser
+        ({"perangkat_daerah": ""}, "pd_penyelenggara"),
+        ({"pd_penyelenggara": "TIDAK-ADA"}, "pd_penyelenggara"),
+        ({"perangkat_daerah": "BKPSDM", "pd_penyelenggara": "DISKOMINFO"}, "pd_penyelenggara"),
+    ],
+)
+def test_a_kabupaten_wide_evaluation_names_its_organiser_alone(
+    drive: Driver, data: dict[str, Any], field: str
+) -> None:
+    response = drive.auth.post(
+        ADMIN,
+        "/api/v1/process-instances",
+        json={"process_model_id": MODEL, "data": {"periode": "2026-S2", **data}},
+    )
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"]
+
+
+def test_the_start_page_starts_a_kabupaten_wide_evaluation(
+    drive: Driver, client: FlaskClient
+) -> None:
+    """The start page offers the organising PD beside the PD; the PD left empty (a page
+    leaves out an empty input) and Diskominfo named, the evaluation is the kabupaten's."""
+    token = client_sign_in(client, ADMIN)
+    page = client.get("/mulai/evaluasi")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="pd_penyelenggara"' in html
+    response = client.post(
+        "/mulai/evaluasi",
+        data={
+            "csrf_token": token,
+            "periode": "2026-S2",
+            "perangkat_daerah": "",
+            "pd_penyelenggara": "DISKOMINFO",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    instance_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    data = drive.instance(ADMIN, instance_id)["data"]
+    assert (data["perangkat_daerah"], data["pd_penyelenggara_info"]["kode"]) == ("", "DISKOMINFO")
+    # Both named: refused beside the organiser's field.
+    refused = client.post(
+        "/mulai/evaluasi",
+        data={
+            "csrf_token": token,
+            "periode": "2026-S2",
+            "perangkat_daerah": "BKPSDM",
+            "pd_penyelenggara": "DISKOMINFO",
+        },
+    )
+    assert refused.status_code == 422

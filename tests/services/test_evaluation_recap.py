@@ -289,7 +289,7 @@ def test_the_adopted_report_is_attached_as_a_pdf(
     for expected in (
         "DINAS KOMUNIKASI DAN INFORMATIKA",
         "Laporan Evaluasi Manajemen Layanan SPBE",
-        f"Periode 2026-S2 · {reference}",
+        f"Periode 2026-S2 · Perangkat Daerah DISKOMINFO · {reference}",
         "Evaluasi Penyelenggaraan Penanganan Gangguan",
         "0 dari 1 layanan mencapai target",  # SRIKANDI: C2 missed its response
         late,

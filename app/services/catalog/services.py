@@ -29,6 +29,11 @@ REQUEST_TYPE_FIELD = "jenis_permintaan"
 DISRUPTION_FIELD = "laporan_gangguan"
 #: For procedures about a PD rather than one service (evaluation, planning): its code.
 AGENCY_FIELD = "perangkat_daerah"
+#: For a procedure about the whole kabupaten (`perangkat_daerah` left empty: a
+#: kabupaten-wide evaluation): the code of the PD that runs it, the one for communication
+#: and informatics (Perbup Bangka 21/2025, 2.3 angka 3), which scopes the instance so
+#: that its PD-held roles (the Pimpinan PD's sign-off) reach that PD's people.
+ORGANISER_FIELD = "pd_penyelenggara"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,22 @@ def _agency_scope(session: Session, code: object) -> tuple[Scope, dict[str, Any]
             {AGENCY_FIELD: [f"PD '{code}' tidak ada / no such agency (use its code)"]},
         )
     return Scope(None, agency.id), agency_facts(agency)
+
+
+def _organiser_scope(session: Session, code: object) -> tuple[Scope, dict[str, Any]]:
+    """The scope of a kabupaten-wide instance: its organising PD's; its data says the PD
+    is the whole kabupaten (`perangkat_daerah` "") and who runs it (`pd_penyelenggara_info`)."""
+    agency = session.scalar(select(Agency).where(Agency.code == str(code)))
+    if agency is None:
+        raise FormInvalid(
+            "Data tidak valid / invalid data",
+            {ORGANISER_FIELD: [f"PD '{code}' tidak ada / no such agency (use its code)"]},
+        )
+    facts = {
+        AGENCY_FIELD: "",
+        "pd_penyelenggara_info": {"kode": agency.code, "nama": agency.name},
+    }
+    return Scope(None, agency.id), facts
 
 
 def agency_facts(agency: Agency) -> dict[str, Any]:
@@ -82,13 +103,16 @@ def resolve_scope(session: Session, data: dict[str, Any]) -> tuple[Scope, dict[s
 
     The data field `layanan` names a service by code; `jenis_permintaan`, when given,
     names one of its request types; without a service, `perangkat_daerah` may name a PD
-    by code (docs/bpmn-conventions.md).
+    by code, or, left empty, `pd_penyelenggara` the PD running a kabupaten-wide procedure
+    (docs/bpmn-conventions.md).
 
     Raises:
         FormInvalid: the service, the request type or the PD does not exist.
     """
     code = data.get(SERVICE_FIELD)
     if code is None:
+        if data.get(AGENCY_FIELD) in (None, "") and data.get(ORGANISER_FIELD) not in (None, ""):
+            return _organiser_scope(session, data[ORGANISER_FIELD])
         return _agency_scope(session, data.get(AGENCY_FIELD))
     service = service_by_code(session, str(code))
     if service is None:

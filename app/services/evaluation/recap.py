@@ -19,7 +19,9 @@ Each chapter reads the report's rows of one procedure (`CHAPTER_PROCEDURES`):
   missed measures, with the case's page.
 
 The semester is whole days in the PD's zone (the kabupaten's without a PD); the system
-counts every case, not what one reader may see: the report is the PD's.
+counts every case, not what one reader may see: the report is the PD's. A kabupaten-wide
+evaluation (no PD; Perbup Bangka 21/2025, 2.3 angka 3) counts every PD's services, each
+as its own PD's recap counts it.
 """
 
 from __future__ import annotations
@@ -97,7 +99,15 @@ class EvaluationRecap:
             InvalidInput: as `period`, or an unknown PD ("agency").
         """
         period = self.period(agency, semester)
-        rows = self.report_service.report(None, period, agency=agency).rows
+        # A PD's report lists each of its services, with its availability, even without
+        # cases; the report of no PD lists only services with cases. The whole kabupaten
+        # is therefore every PD's report: each service belongs to exactly one PD.
+        codes = [agency] if agency else sorted(catalog_codes(self.session).agencies)
+        rows = [
+            row
+            for code in codes
+            for row in self.report_service.report(None, period, agency=code).rows
+        ]
         missed = self._missed(period, agency)
         recap = {}
         for chapter, procedure in CHAPTER_PROCEDURES.items():

@@ -1,7 +1,8 @@
 """The adopted evaluation report as a PDF attached to its case (issue 15, item 3; Perbup
 Bangka 21/2025, 2.3 angka 4-7).
 
-The evaluation procedure (processes/evaluasi.bpmn) sets `laporan_evaluasi_disahkan = True`
+The evaluation procedure (processes/evaluasi.bpmn), of one PD or of the whole kabupaten
+(under its organising PD's letterhead), sets `laporan_evaluasi_disahkan = True`
 where the report is adopted (signed off, or approved when the PD switched the sign-off
 off). In the step where that happens, `attach_adopted_report` lays the report out from the
 case's data, as staff wrote and approved it: the PD's letterhead, the five chapters each
@@ -156,6 +157,14 @@ def _chapter(key: str, title: str, data: dict[str, Any]) -> Section:
     return Section(title, tuple(blocks))
 
 
+def _coverage(data: dict[str, Any]) -> str:
+    """Whose services the report counts: its PD's, or every PD's (a kabupaten-wide
+    evaluation, issued under its organising PD's letterhead)."""
+    if data.get("perangkat_daerah"):
+        return f"Perangkat Daerah {data['perangkat_daerah']}"
+    return "Seluruh Kabupaten"
+
+
 def report_document(data: dict[str, Any], letterhead: Letterhead, today: date) -> Document:
     """The evaluation report of a case's data (its chapters, SLA evaluation, follow-ups,
     review and sign-off), as adopted."""
@@ -211,7 +220,7 @@ def report_document(data: dict[str, Any], letterhead: Letterhead, today: date) -
         letterhead=letterhead,
         issued_on=today,
         sections=tuple(sections),
-        subtitle=f"Periode {_text(data.get('periode'))} · {reference_number}",
+        subtitle=f"Periode {_text(data.get('periode'))} · {_coverage(data)} · {reference_number}",
         footer=f"Laporan Evaluasi {reference_number}",
         author=letterhead.name,
     )
@@ -294,6 +303,7 @@ def report_workbook(data: dict[str, Any], letterhead: Letterhead) -> bytes:
     summary: list[list[Any]] = [
         ["Laporan Evaluasi Manajemen Layanan SPBE"],
         ["Perangkat Daerah", letterhead.name],
+        ["Cakupan", _coverage(data)],
         ["Periode", data.get("periode")],
         ["Nomor referensi", data.get("nomor_referensi")],
         ["Ringkasan", data.get("ringkasan_evaluasi")],
@@ -347,7 +357,11 @@ def attach_adopted_report(
     data = instance.data or {}
     if data.get(ADOPTED_FLAG) is not True or before.get(ADOPTED_FLAG) is True:
         return None
-    code = (data.get("perangkat_daerah_info") or {}).get("kode") or data.get("perangkat_daerah")
+    code = (
+        (data.get("perangkat_daerah_info") or {}).get("kode")
+        or data.get("perangkat_daerah")
+        or (data.get("pd_penyelenggara_info") or {}).get("kode")
+    )
     agency = session.scalar(select(Agency).where(Agency.code == code)) if code else None
     letterhead = letterhead_of(agency) if agency else Letterhead(name="Pemerintah Kabupaten")
     today = clock.now().astimezone(ZoneInfo(DEFAULT_TIME_ZONE)).date()
