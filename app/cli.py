@@ -175,7 +175,8 @@ def demo(ctx: _Context, days: int) -> None:
             f"+{history.started['rilis-layanan']} releases, "
             f"+{history.started['pemulihan-layanan']} recoveries, "
             f"+{history.started['verifikasi-konfigurasi']} verifications, "
-            f"+{history.started['perencanaan']} plans ({history.open} still open) "
+            f"+{history.started['perencanaan']} plans, "
+            f"+{history.started['evaluasi']} evaluations ({history.open} still open) "
             f"in {time.monotonic() - started:.1f} s"
         )
     with ctx.transaction() as (session, platform):  # last: it counts the history's outages

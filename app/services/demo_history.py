@@ -31,14 +31,15 @@ same cases):
   test failed and rolled back now and then), verified and accepted; a change or release
   that asks for it starts a configuration verification (`verifikasi-konfigurasi`);
 * each PD's planning document (`perencanaan`) for the current year, adopted (after one
-  revision now and then), early in the window.
+  revision now and then), early in the window;
+* each PD's evaluation (`evaluasi`) of the last complete semester, started early in the
+  window: its chapters written after the recaps the procedure counts, the report with two
+  follow-ups reviewed and adopted, the follow-ups done a few days later.
 
 Every case is carried by one helper (`_carry`) that completes whatever task is open in the
 case's tree (the case and the children it starts, `Instance.parent_id`) with data from a
 table keyed by the task's BPMN id (`DemoHistory._answers`), as whoever the routing names;
-a step whose moment would fall after now is left open: the backlog. Evaluations
-(`evaluasi`) are not filed yet, so the demo PDs reach maturity level 2 (their plan for
-the year), not 3.
+a step whose moment would fall after now is left open: the backlog.
 
 It runs once: an audit event (`HISTORY_EVENT`) records that the history was made, and a
 second run adds nothing.
@@ -73,11 +74,17 @@ PROBLEM_MODEL, CHANGE_MODEL, RELEASE_MODEL = (
     "manajemen-perubahan",
     "rilis-layanan",
 )
-RECOVERY_MODEL, PLANNING_MODEL, VERIFICATION_MODEL = (
+RECOVERY_MODEL, PLANNING_MODEL, VERIFICATION_MODEL, EVALUATION_MODEL = (
     "pemulihan-layanan",
     "perencanaan",
     "verifikasi-konfigurasi",
+    "evaluasi",
 )
+#: The evaluation's chapters, by the task that writes them.
+CHAPTERS = {
+    "evaluasi_pelayanan_pengguna": ("permintaan_layanan", "penanganan_gangguan"),
+    "evaluasi_pengoperasian": ("pemantauan_pemeliharaan", "pemulihan_layanan", "rilis_layanan"),
+}
 #: Requests and complaints filed on a weekday: drawn between these bounds.
 PER_DAY = (1, 2)
 #: The share of those that are complaints.
@@ -174,6 +181,11 @@ class _Case:
 _ONE = timedelta(minutes=1)
 
 
+def _last_semester(today: date) -> str:
+    """The last complete semester before `today`, as the evaluation names it."""
+    return f"{today.year}-S1" if today.month > 6 else f"{today.year - 1}-S2"
+
+
 def _office_time(day: date, rng: random.Random) -> datetime:
     """A moment in office hours (08:00-15:00 WIB) of `day`."""
     return datetime.combine(day, time(8), WIB) + timedelta(minutes=rng.randrange(0, 7 * 60, 5))
@@ -263,6 +275,13 @@ class DemoHistory:
             "susun_kebutuhan": self._draft_plan,
             "pastikan_teknologi": self._check_technology,
             "setujui_kebutuhan": self._adopt_plan,
+            # Evaluasi
+            "evaluasi_pelayanan_pengguna": self._write_service_chapters,
+            "evaluasi_pengoperasian": self._write_operation_chapters,
+            "penyusunan_laporan": self._write_report,
+            "reviu_penanggung_jawab": self._review_report,
+            "pengesahan_pimpinan": self._adopt_report,
+            "pemantauan_tindak_lanjut": self._follow_up,
         }
 
     def made(self) -> bool:
@@ -298,6 +317,7 @@ class DemoHistory:
         for index, day in enumerate(weekdays):
             if not planned and day.year == today.year:
                 self._plans(day, today.year)
+                self._evaluations(day, _last_semester(today))
                 planned = True
             for _ in range(self.rng.randint(*PER_DAY)):
                 service = self.rng.choice(services)
@@ -496,6 +516,12 @@ class DemoHistory:
             }
             plan = {"revise": self.rng.random() < 0.3, "agency": agency.code, "year": year}
             self._file(PLANNING_MODEL, data, OWNER, _office_time(day, self.rng), plan)
+
+    def _evaluations(self, day: date, period: str) -> None:
+        """Each PD's evaluation of the last complete semester, started on `day`."""
+        for agency in self.session.scalars(select(Agency).order_by(Agency.code)):
+            data = {"periode": period, "perangkat_daerah": agency.code}
+            self._file(EVALUATION_MODEL, data, DESK, _office_time(day, self.rng), {})
 
     # -- the answers, by task: (time after the previous step, form data) ---------------
 
@@ -1030,3 +1056,83 @@ class DemoHistory:
             "keputusan_persetujuan": "disetujui",
             "nomor_dokumen": number,
         }
+
+    def _chapters(self, instance: Instance, task: str) -> dict[str, Any]:
+        """What staff write in the chapters of `task`, after the recap each opens with."""
+        written = {}
+        for chapter in CHAPTERS[task]:
+            recap = instance.data.get(f"rekap_{chapter}") or {}
+            counted, met = recap.get("jumlah_layanan", 0), recap.get("jumlah_mencapai_target", 0)
+            text = {
+                "rekapitulasi": f"{met} dari {counted} layanan mencapai target semester ini.",
+                "tindak_lanjut_penyempurnaan": "Pertahankan pemantauan bulanan.",
+            }
+            if met < counted:
+                text["analisis_hambatan"] = (
+                    "Sebagian kasus melampaui target karena petugas dan server cadangan terbatas."
+                )
+            written[f"bab_{chapter}"] = text
+        return written
+
+    def _write_service_chapters(
+        self, case: _Case, instance: Instance, _: int
+    ) -> tuple[timedelta, dict]:
+        data = self._chapters(instance, "evaluasi_pelayanan_pengguna")
+        return timedelta(days=1) + _minutes(0, 240, self.rng), data
+
+    def _write_operation_chapters(
+        self, case: _Case, instance: Instance, _: int
+    ) -> tuple[timedelta, dict]:
+        data = self._chapters(instance, "evaluasi_pengoperasian")
+        return timedelta(days=1) + _minutes(0, 240, self.rng), data
+
+    def _write_report(self, case: _Case, instance: Instance, _: int) -> tuple[timedelta, dict]:
+        after = _minutes(120, 360, self.rng)
+        due = (case.at + after + timedelta(days=14)).astimezone(WIB).date()
+        data = {
+            "ringkasan_evaluasi": "Sebagian besar layanan mencapai target; beberapa belum.",
+            "evaluasi_sla": {
+                "kesesuaian_komitmen": "Waktu respons terpenuhi; sebagian penyelesaian terlambat.",
+                "perlu_perubahan_sla": False,
+            },
+            "ada_tindak_lanjut": True,
+            "daftar_tindak_lanjut": [
+                {
+                    "uraian": "Tambah petugas piket layanan pada jam sibuk.",
+                    "bab": "penanganan_gangguan",
+                    "penanggung_jawab": "Kepala Bidang Layanan",
+                    "target_selesai": due.isoformat(),
+                },
+                {
+                    "uraian": "Siapkan server cadangan di pusat data kedua.",
+                    "bab": "pemulihan_layanan",
+                    "penanggung_jawab": "Kepala Seksi Infrastruktur",
+                    "target_selesai": due.isoformat(),
+                },
+            ],
+        }
+        return after, data
+
+    def _review_report(self, case: _Case, instance: Instance, _: int) -> tuple[timedelta, dict]:
+        return _minutes(60, 480, self.rng), {"keputusan_reviu": "disetujui"}
+
+    def _adopt_report(self, case: _Case, instance: Instance, _: int) -> tuple[timedelta, dict]:
+        data = {
+            "keputusan_pengesahan": "disahkan",
+            "arahan_pimpinan": "Selesaikan tindak lanjut sebelum batas waktunya.",
+        }
+        return _minutes(60, 480, self.rng), data
+
+    def _follow_up(self, case: _Case, instance: Instance, _: int) -> tuple[timedelta, dict]:
+        after = timedelta(days=self.rng.randint(3, 5)) + _minutes(0, 240, self.rng)
+        done = (case.at + after).astimezone(WIB).date().isoformat()
+        items = [
+            {
+                **item,
+                "status_tindak_lanjut": "selesai",
+                "tanggal_selesai": done,
+                "realisasi": "Selesai dan diperiksa.",
+            }
+            for item in instance.data.get("daftar_tindak_lanjut") or []
+        ]
+        return after, {"daftar_tindak_lanjut": items, "tindak_lanjut_selesai": True}
