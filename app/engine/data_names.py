@@ -36,7 +36,8 @@ PROVIDED_VARIABLES = frozenset(
 #: urgency or a request type.
 _SLA_FIELDS = frozenset({"dampak", "urgensi", "jenis_permintaan"})
 
-_NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+#: The namespaces the deploy checks read diagrams in (prefix -> URI), for XPath.
+NAMESPACES = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 _ANY = "*"  # a node that may set any name: a call to a process outside the bundle
 _CONTAINERS = ("subProcess", "transaction", "adHocSubProcess")
 _DMN_OUTPUT = "//*[local-name()='output']/@name"
@@ -60,12 +61,15 @@ _LABELS = {
 }
 
 
-def _q(tag: str) -> str:
+def qualified(tag: str) -> str:
+    """`prefix:local` (a prefix of `NAMESPACES`) as lxml's `{uri}local`."""
     prefix, local = tag.split(":")
-    return f"{{{_NS[prefix]}}}{local}"
+    return f"{{{NAMESPACES[prefix]}}}{local}"
 
 
-def _owner_id(element: etree._Element) -> str | None:
+def owner_id(element: etree._Element) -> str | None:
+    """The id of `element` or of its nearest ancestor that has one: the element a problem
+    is reported on."""
     node: etree._Element | None = element
     while node is not None:
         if node.get("id"):
@@ -122,16 +126,19 @@ class _Flow:
         self.sets: dict[str, set[str]] = defaultdict(set)
         self.before: dict[str, set[str]] = defaultdict(set)
         self.processes: dict[str, etree._Element] = {}
-        bpmn_roots = [r for r in model.roots.values() if r.tag == _q("bpmn:definitions")]
+        bpmn_roots = [r for r in model.roots.values() if r.tag == qualified("bpmn:definitions")]
         dmn_outputs = {str(name) for r in model.roots.values() for name in r.xpath(_DMN_OUTPUT)}
         for root in bpmn_roots:
-            self.processes.update((p.get("id"), p) for p in root.iter(_q("bpmn:process")))
+            self.processes.update((p.get("id"), p) for p in root.iter(qualified("bpmn:process")))
         for root in bpmn_roots:
             self._collect_sets(model, root, dmn_outputs)
             self._collect_order(root)
-        self._link_calls([c for r in bpmn_roots for c in r.iter(_q("bpmn:callActivity"))])
+        self._link_calls([c for r in bpmn_roots for c in r.iter(qualified("bpmn:callActivity"))])
         self.declared = {
-            str(v) for r in bpmn_roots for path in _DECLARED for v in r.xpath(path, namespaces=_NS)
+            str(v)
+            for r in bpmn_roots
+            for path in _DECLARED
+            for v in r.xpath(path, namespaces=NAMESPACES)
         }
 
     def _collect_sets(self, model: ParsedModel, root: etree._Element, dmn: set[str]) -> None:
@@ -142,15 +149,15 @@ class _Flow:
             if not element_id:
                 continue
             own: set[str] = set()
-            for prop in element.iter(_q("spiffworkflow:property")):
-                if prop.get("name") == "formJsonSchemaFilename" and _owner_id(prop) == element_id:
+            for prop in element.iter(qualified("spiffworkflow:property")):
+                if prop.get("name") == "formJsonSchemaFilename" and owner_id(prop) == element_id:
                     schema = model.forms.get(prop.get("value") or "") or {}
                     own.update((schema.get("properties") or {}).keys())
             for tag in ("bpmn:script", "spiffworkflow:preScript", "spiffworkflow:postScript"):
-                for script in element.iter(_q(tag)):
-                    if _owner_id(script) == element_id:
+                for script in element.iter(qualified(tag)):
+                    if owner_id(script) == element_id:
                         own |= assigned_names(script.text or "")
-            if element.tag == _q("bpmn:businessRuleTask"):
+            if element.tag == qualified("bpmn:businessRuleTask"):
                 own |= dmn
             node: etree._Element | None = element
             while node is not None:
@@ -159,13 +166,13 @@ class _Flow:
                 node = node.getparent()
 
     def _collect_order(self, root: etree._Element) -> None:
-        for flow in root.iter(_q("bpmn:sequenceFlow")):
+        for flow in root.iter(qualified("bpmn:sequenceFlow")):
             self.before[flow.get("targetRef", "")].add(flow.get("sourceRef", ""))
-        for boundary in root.iter(_q("bpmn:boundaryEvent")):
+        for boundary in root.iter(qualified("bpmn:boundaryEvent")):
             self.before[boundary.get("id", "")].add(boundary.get("attachedToRef", ""))
-        containers = [e for tag in _CONTAINERS for e in root.iter(_q(f"bpmn:{tag}"))]
+        containers = [e for tag in _CONTAINERS for e in root.iter(qualified(f"bpmn:{tag}"))]
         for container in containers:
-            starts = [c.get("id", "") for c in container.iterchildren(_q("bpmn:startEvent"))]
+            starts = [c.get("id", "") for c in container.iterchildren(qualified("bpmn:startEvent"))]
             if container.get("triggeredByEvent") == "true":
                 parent = container.getparent()
                 siblings = {c.get("id") for c in parent.iterchildren() if c.get("id")}
@@ -181,7 +188,9 @@ class _Flow:
         A process outside the bundle may set anything."""
         for call in calls:
             called = self.processes.get(call.get("calledElement", ""))
-            for start in called.iterchildren(_q("bpmn:startEvent")) if called is not None else ():
+            for start in (
+                called.iterchildren(qualified("bpmn:startEvent")) if called is not None else ()
+            ):
                 self.before[start.get("id", "")] |= self.before[call.get("id", "")]
         changed = True
         while changed:
@@ -237,20 +246,20 @@ def _code(
     root: etree._Element, flow: _Flow
 ) -> Iterator[tuple[etree._Element, str, str, str, set[str]]]:
     """Every script and timer expression: (element, its id, code, what, names before it)."""
-    for script in root.iter(_q("bpmn:script")):
-        owner = _owner_id(script) or ""
+    for script in root.iter(qualified("bpmn:script")):
+        owner = owner_id(script) or ""
         yield script, owner, script.text or "", "script task", flow.before_node(owner)
-    for script in root.iter(_q("spiffworkflow:preScript")):
-        owner = _owner_id(script) or ""
+    for script in root.iter(qualified("spiffworkflow:preScript")):
+        owner = owner_id(script) or ""
         yield script, owner, script.text or "", "pre-script", flow.before_node(owner)
-    for script in root.iter(_q("spiffworkflow:postScript")):
-        owner = _owner_id(script) or ""
+    for script in root.iter(qualified("spiffworkflow:postScript")):
+        owner = owner_id(script) or ""
         available = flow.before_node(owner) | flow.sets.get(owner, set())
         yield script, owner, script.text or "", "post-script", available
-    for timer in root.xpath(".//bpmn:timerEventDefinition/*", namespaces=_NS):
+    for timer in root.xpath(".//bpmn:timerEventDefinition/*", namespaces=NAMESPACES):
         event = timer.getparent().getparent()
         event_id = event.get("id", "")
-        if event.tag == _q("bpmn:boundaryEvent"):
+        if event.tag == qualified("bpmn:boundaryEvent"):
             task = event.get("attachedToRef", "")
             available = flow.before_node(task) | _pre_script_names(root, task)
         else:
@@ -260,7 +269,7 @@ def _code(
 
 def _pre_script_names(root: etree._Element, task_id: str) -> set[str]:
     """What a task's preScript sets: it runs when the task starts, with its boundary timers."""
-    found = root.xpath("//*[@id=$id]//spiffworkflow:preScript", namespaces=_NS, id=task_id)
+    found = root.xpath("//*[@id=$id]//spiffworkflow:preScript", namespaces=NAMESPACES, id=task_id)
     return assigned_names(found[0].text or "") if found else set()
 
 
@@ -280,8 +289,8 @@ def undefined_names(
     names = script_context_helpers() if helpers is None else helpers
     known = _known_everywhere(model, flow, names)
     warnings: list[DeployProblem] = []
-    for sequence_flow in root.iter(_q("bpmn:sequenceFlow")):
-        condition = sequence_flow.find(_q("bpmn:conditionExpression"))
+    for sequence_flow in root.iter(qualified("bpmn:sequenceFlow")):
+        condition = sequence_flow.find(qualified("bpmn:conditionExpression"))
         code = (condition.text or "").strip() if condition is not None else ""
         if not code:
             continue

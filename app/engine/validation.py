@@ -13,14 +13,12 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from app.engine.data_names import undefined_names
+from app.engine.data_names import NAMESPACES, owner_id, qualified, undefined_names
 from app.engine.form_options import bound_fields, bound_row_fields, source_problem
 from app.engine.sandbox import check_script
 from app.engine.specs import (
-    BPMN_NS,
     DRP_INFO_PROPERTY,
     SETTINGS_VARIABLE,
-    SPIFF_NS,
     START_ROLES_PROPERTY,
     ParsedModel,
 )
@@ -31,28 +29,13 @@ from app.models.org import REQUESTER_LANE
 #: added at the start; "required" also refuses a service neither Kritis nor with a DRP.
 DRP_INFO_VALUES = ("optional", "required")
 
-_NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 _TIMER_TEXT = ".//bpmn:timerEventDefinition/*"
-
-
-def _q(tag: str) -> str:
-    prefix, local = tag.split(":")
-    return f"{{{_NS[prefix]}}}{local}"
-
-
-def _owner_id(element: etree._Element) -> str | None:
-    node: etree._Element | None = element
-    while node is not None:
-        if node.get("id"):
-            return node.get("id")
-        node = node.getparent()
-    return None
 
 
 def _script_problems(
     file: str, element: etree._Element, code: str, mode: str, what: str
 ) -> list[DeployProblem]:
-    element_id = _owner_id(element)
+    element_id = owner_id(element)
     base = element.sourceline or 1
     problems = []
     for problem in check_script(code, mode):  # type: ignore[arg-type]
@@ -63,17 +46,17 @@ def _script_problems(
 
 def _code_elements(root: etree._Element) -> Iterable[tuple[etree._Element, str, str, str]]:
     """Every piece of Python in the diagram: (element, code, eval|exec, what it is)."""
-    for script in root.iter(_q("bpmn:script")):
+    for script in root.iter(qualified("bpmn:script")):
         yield script, script.text or "", "exec", "script task"
     for tag, label in (
         ("spiffworkflow:preScript", "pre-script"),
         ("spiffworkflow:postScript", "post-script"),
     ):
-        for script in root.iter(_q(tag)):
+        for script in root.iter(qualified(tag)):
             yield script, script.text or "", "exec", label
-    for condition in root.iter(_q("bpmn:conditionExpression")):
+    for condition in root.iter(qualified("bpmn:conditionExpression")):
         yield condition, (condition.text or "").strip(), "eval", "condition"
-    for timer in root.xpath(_TIMER_TEXT, namespaces=_NS):
+    for timer in root.xpath(_TIMER_TEXT, namespaces=NAMESPACES):
         yield timer, (timer.text or "").strip(), "eval", "timer expression"
 
 
@@ -100,7 +83,7 @@ def _undeclared_settings(
     """Conditions reading a setting the process does not declare: the instance's
     `pengaturan` would not have it, and the gateway would fail at run time."""
     problems = []
-    for condition in root.iter(_q("bpmn:conditionExpression")):
+    for condition in root.iter(qualified("bpmn:conditionExpression")):
         for name in _setting_names_read((condition.text or "").strip()):
             if name not in model.settings:
                 problems.append(
@@ -110,7 +93,7 @@ def _undeclared_settings(
                         f"proses (setting:{name}) / condition reads setting '{name}', which the "
                         "process does not declare",
                         condition.sourceline,
-                        _owner_id(condition),
+                        owner_id(condition),
                     )
                 )
     return problems
@@ -128,10 +111,10 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
     root = model.roots[file]
     # Every BPMN file of a bundle (app/engine/bundles.py), the entry's first.
     bpmn_roots = {file: root} | {
-        n: r for n, r in sorted(model.roots.items()) if r.tag == _q("bpmn:definitions")
+        n: r for n, r in sorted(model.roots.items()) if r.tag == qualified("bpmn:definitions")
     }
     allowed_lanes = known_roles | {REQUESTER_LANE}
-    lanes = [(n, lane) for n, r in bpmn_roots.items() for lane in r.iter(_q("bpmn:lane"))]
+    lanes = [(n, lane) for n, r in bpmn_roots.items() for lane in r.iter(qualified("bpmn:lane"))]
     for lane_file, lane in lanes:
         name = (lane.get("name") or "").strip()
         if name not in allowed_lanes:
@@ -146,7 +129,7 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
     for role in model.start_roles:
         if role not in known_roles:
             prop = root.xpath(
-                "//spiffworkflow:property[@name=$n]", namespaces=_NS, n=START_ROLES_PROPERTY
+                "//spiffworkflow:property[@name=$n]", namespaces=NAMESPACES, n=START_ROLES_PROPERTY
             )
             problems.append(
                 DeployProblem(
@@ -154,7 +137,7 @@ def validate_model(model: ParsedModel, known_roles: set[str]) -> list[DeployProb
                     f"{START_ROLES_PROPERTY}: '{role}' bukan peran yang dikenal / "
                     "names no known role",
                     prop[0].sourceline if prop else None,
-                    _owner_id(prop[0]) if prop else None,
+                    owner_id(prop[0]) if prop else None,
                 )
             )
     if model.drp_info is not None and model.drp_info not in DRP_INFO_VALUES:
@@ -217,7 +200,7 @@ def _dmn_code(root: etree._Element) -> Iterable[tuple[etree._Element, str, str, 
 
 
 def _property(root: etree._Element, value: str) -> etree._Element | None:
-    found = root.xpath("//spiffworkflow:property[@value=$v]", namespaces=_NS, v=value)
+    found = root.xpath("//spiffworkflow:property[@value=$v]", namespaces=NAMESPACES, v=value)
     return found[0] if found else None
 
 
@@ -228,4 +211,4 @@ def _line_of_property(root: etree._Element, value: str) -> int | None:
 
 def _id_of_property(root: etree._Element, value: str) -> str | None:
     prop = _property(root, value)
-    return _owner_id(prop) if prop is not None else None
+    return owner_id(prop) if prop is not None else None
