@@ -75,17 +75,13 @@ def _version(code: str, row: SlaDocument) -> dict[str, Any]:
 @blp.alt_response(404, description="No such service or version")
 def sla_document(query: dict[str, int], code: str) -> Response:
     """The service's SLA document: `?version=N`, or the newest."""
-    documents = _documents()
-    if "version" in query:
-        row = documents.version(code, query["version"])
-    else:
-        row = documents.current(code)
-        session().commit()
+    row, filename = _documents().read(code, query.get("version"))
+    session().commit()  # a newly generated version is kept
     return Response(
         row.content,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'inline; filename="SLA-{code}-versi-{row.version}.pdf"',
+            "Content-Disposition": f'inline; filename="{filename}"',
             "X-Content-Type-Options": "nosniff",
         },
     )

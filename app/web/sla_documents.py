@@ -23,18 +23,15 @@ def show(code: str) -> Response:
     service or version."""
     documents = SlaDocumentService(session(), platform().clock, me())
     wanted = request.args.get("versi", "")
-    if wanted:
-        if not wanted.isdigit() or not 0 < int(wanted) < 2**31:
-            abort(404)
-        row = documents.version(code, int(wanted))
-    else:
-        row = documents.current(code)
-        session().commit()
+    if wanted and (not wanted.isdigit() or not 0 < int(wanted) < 2**31):
+        abort(404)
+    row, filename = documents.read(code, int(wanted) if wanted else None)
+    session().commit()  # a newly generated version is kept
     return Response(
         row.content,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'inline; filename="SLA-{code}-versi-{row.version}.pdf"',
+            "Content-Disposition": f'inline; filename="{filename}"',
             "X-Content-Type-Options": "nosniff",
         },
     )

@@ -413,6 +413,16 @@ class SlaDocumentService:
             raise NotFound(f"Dokumen SLA versi {number} tidak ada / no such SLA version")
         return row
 
+    def read(self, code: str, number: int | None) -> tuple[SlaDocument, str]:
+        """Version `number` (None: `current`, generating it if due) and its file name: what
+        the API and the catalog page serve alike.
+
+        Raises:
+            NotFound: no such service, or no such version.
+        """
+        row = self.current(code) if number is None else self.version(code, number)
+        return row, f"SLA-{code}-versi-{row.version}.pdf"
+
     def versions(self, code: str, page: int, per_page: int) -> tuple[list[SlaDocument], int]:
         """The stored versions, newest first, one page of them, and their count (listing
         generates nothing: `current` does).
