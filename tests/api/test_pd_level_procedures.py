@@ -17,9 +17,11 @@ def _start(auth: Auth, model_id: str, data: dict[str, str]):
 
 
 def test_an_evaluation_without_its_pd_is_refused_naming_the_field(auth: Auth) -> None:
+    """Without a PD the evaluation is the whole kabupaten's, and needs the PD that runs it
+    (`pd_penyelenggara`, docs/bpmn-conventions.md) to route its review and sign-off."""
     refused = _start(auth, "evaluasi", {"periode": "2026-S2"})
     assert refused.status_code == 422, refused.json
-    assert "perangkat_daerah" in refused.json["errors"]
+    assert "pd_penyelenggara" in refused.json["errors"]
     started = _start(auth, "evaluasi", {"periode": "2026-S2", "perangkat_daerah": "DISKOMINFO"})
     assert started.status_code == 201, started.json
 
