@@ -201,3 +201,13 @@ def test_the_evidence_bundle_holds_the_pdf_with_links_and_the_files(
     refused = auth.get(HEAD, URL + "2026&format=docx")
     assert refused.status_code == 422
     assert "format" in str(refused.json["errors"])
+
+
+def test_recovery_does_not_apply_to_a_pd_without_kritis_services_or_a_drp(auth: Auth) -> None:
+    # BKPSDM's services (SIMPEG, E-KINERJA) are Esensial and Normal, with no DRP.
+    answer = auth.get("pj.layanan", "/api/v1/maturity?agency=BKPSDM&period=2026").json
+    level_3 = _level(answer, 3)
+    assert "Pemulihan" not in " ".join(level_3["missing"])
+    assert any("Pemulihan Layanan: tidak berlaku" in e["title"] for e in level_3["evidence"])
+    # DISKOMINFO runs EMAIL, Kritis: recovery (or its test) is still asked of it.
+    assert "Pemulihan" in " ".join(_level(_maturity(auth), 3)["missing"])

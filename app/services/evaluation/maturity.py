@@ -18,8 +18,8 @@ in what this application recorded:
 - **Level 2**: a planning document (`perencanaan`) for the period's year, approved (the
   procedure ends only when the plan is set) before the period ended.
 - **Level 3**: every procedure of the regulation (`PROCEDURES`) deployed and run for the
-  PD in the period. Service recovery runs only after a disaster, so a completed DRP test
-  (`uji-drp`) in the period stands for it.
+  PD in the period. Service recovery runs only after a disaster, so a DRP test (`uji-drp`)
+  in the period stands for it; for a PD with no Kritis service and no DRP it does not apply.
 - **Level 4**: the cases above ran through this application (they are its records), and an
   evaluation (`evaluasi`) of the period was completed: approved, and its follow-ups
   monitored to the end.
@@ -39,12 +39,20 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import Clock
 from app.errors import InvalidInput
-from app.models import Agency, Instance, InstanceStatus, ProcessModelVersion, User
+from app.models import (
+    Agency,
+    ContinuityPlan,
+    Instance,
+    InstanceStatus,
+    ProcessModelVersion,
+    Service,
+    User,
+)
 from app.services.instances.dashboard import DashboardService
 
 #: The procedures of the regulation (Perbup Bangka 21/2025, 2.1-2.3), by model id, with
@@ -218,7 +226,7 @@ class MaturityService:
         levels = [
             self._level_1(runs, listing),
             self._level_2(own, period, end),
-            self._level_3(runs, deployed, listing),
+            self._level_3(runs, deployed, listing, self._recovers(agency)),
         ]
         evaluations = self._evaluations(own, period)
         levels.append(self._level_4(runs, evaluations, listing))
@@ -263,10 +271,21 @@ class MaturityService:
             )
         return level
 
-    def _level_3(self, runs: dict[str, int], deployed: set[str], listing: dict[str, str]) -> Level:
+    def _level_3(
+        self, runs: dict[str, int], deployed: set[str], listing: dict[str, str], recovers: bool
+    ) -> Level:
         level = Level(3, CRITERIA[3])
         for model_id, name in PROCEDURES.items():
             count = runs.get(model_id, 0)
+            if model_id == RECOVERY and not recovers:
+                level.evidence.append(
+                    Evidence(
+                        f"{name}: tidak berlaku, PD tanpa layanan Kritis atau DRP / not "
+                        "applicable, the PD has no Kritis service and no DRP",
+                        _list(listing, model_id),
+                    )
+                )
+                continue
             if model_id == RECOVERY and not count:
                 count = runs.get(DRP_TEST, 0)
                 name = f"{name} (uji DRP / DRP test)"
@@ -345,6 +364,23 @@ class MaturityService:
         return level
 
     # -- reading -----------------------------------------------------------------------
+
+    def _recovers(self, agency: Agency) -> bool:
+        """Whether service recovery applies to the PD: it has a Kritis service, which must
+        have a DRP, or a service with a DRP (Perbup Bangka 21/2025, 2.1.1.2; Kepbup
+        Polewali Mandar 685/2021, III.3). A PD with neither never activates one."""
+        planned = select(ContinuityPlan.service_id)
+        return (
+            self.session.scalar(
+                select(Service.id)
+                .where(
+                    Service.agency_id == agency.id,
+                    or_(Service.classification == "Kritis", Service.id.in_(planned)),
+                )
+                .limit(1)
+            )
+            is not None
+        )
 
     def _evaluations(
         self, own: ColumnElement[bool], period: Period
